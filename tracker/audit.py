@@ -1,0 +1,193 @@
+"""The append-only, hash-chained audit log.
+
+Each entry's hash covers the previous entry's hash and every field of its own, so editing,
+deleting or reordering any entry breaks the chain from that point on, and ``check`` reports it.
+Values are stored as JSON text so that undo can restore them exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlmodel import Session
+
+from tracker.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+CREATED = "created"  # the field name of an entry that records a row's creation (new = the row as JSON)
+
+
+def encode(value: Any) -> str | None:
+    """A value as JSON text; None stays NULL so 'no value' and 'empty text' stay distinct."""
+    if value is None:
+        return None
+    return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _stamp(at: datetime) -> str:
+    # Second precision, no zone: what comes back from SQLite and PostgreSQL alike.
+    return at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def entry_hash(prev_hash: str, row: dict[str, Any]) -> str:
+    parts = [
+        prev_hash,
+        str(row["seq"]),
+        row["txn"],
+        _stamp(row["at"]),
+        row["actor"],
+        row["source"],
+        row["detail"],
+        row["entity"],
+        row["entity_id"],
+        row["field"],
+        "\x00" if row["old"] is None else row["old"],
+        "\x00" if row["new"] is None else row["new"],
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class AuditWriter:
+    """Collects entries for one transaction and appends them, chained, in one executemany."""
+
+    def __init__(self, session: Session, *, txn: str, actor: str, source: str, detail: str, at: datetime):
+        self.session = session
+        self.txn, self.actor, self.source, self.detail, self.at = txn, actor, source, detail, at
+        self._pending: list[dict[str, Any]] = []
+        self._head: tuple[int, str] | None = None
+
+    def record(self, entity: str, entity_id: str, field: str, old: Any, new: Any) -> None:
+        self._pending.append(
+            {"entity": entity, "entity_id": entity_id, "field": field, "old": encode(old), "new": encode(new)}
+        )
+
+    def record_encoded(
+        self, entity: str, entity_id: str, field: str, old: str | None, new: str | None
+    ) -> None:
+        self._pending.append(
+            {"entity": entity, "entity_id": entity_id, "field": field, "old": old, "new": new}
+        )
+
+    def flush(self) -> int:
+        """Append what was recorded; returns how many entries were written."""
+        if not self._pending:
+            return 0
+        seq, prev = self._lock_head()
+        rows = []
+        for item in self._pending:
+            seq += 1
+            row = {
+                "seq": seq,
+                "txn": self.txn,
+                "at": self.at,
+                "actor": self.actor,
+                "source": self.source,
+                "detail": self.detail,
+                **item,
+            }
+            row["prev_hash"] = prev
+            row["hash"] = prev = entry_hash(prev, row)
+            rows.append(row)
+        self.session.execute(insert(AuditEntry), rows)
+        self.session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+        self._head = (seq, prev)
+        count = len(self._pending)
+        self._pending = []
+        return count
+
+    def _lock_head(self) -> tuple[int, str]:
+        if self._head is not None:
+            return self._head
+        # FOR UPDATE serialises writers on PostgreSQL; SQLite's BEGIN IMMEDIATE already has.
+        row = self.session.execute(
+            select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+        ).first()
+        if row is None:
+            self.session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+            return 0, GENESIS
+        return int(row[0]), str(row[1])
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    message: str
+
+
+def verify_chain(conn: Connection | Session, batch: int = 20_000) -> list[ChainProblem]:
+    """Every entry links to the one before and hashes to what it says; the head agrees with the tail."""
+    problems: list[ChainProblem] = []
+    prev, expected_seq = GENESIS, 1
+    last_seq = 0
+    for row in _iter_entries(conn, batch):
+        seq = row["seq"]
+        if seq != expected_seq:
+            problems.append(ChainProblem(seq, f"entry {expected_seq} is missing (next found is {seq})"))
+        if row["prev_hash"] != prev:
+            problems.append(ChainProblem(seq, f"entry {seq} does not link to the entry before it"))
+        if entry_hash(row["prev_hash"], row) != row["hash"]:
+            problems.append(ChainProblem(seq, f"entry {seq} was altered after it was written"))
+        prev, expected_seq, last_seq = row["hash"], seq + 1, seq
+        if len(problems) >= 50:
+            problems.append(ChainProblem(seq, "more problems not listed"))
+            return problems
+    head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    if head is not None and (int(head[0]) != last_seq or (last_seq and head[1] != prev)):
+        problems.append(
+            ChainProblem(last_seq, f"the log ends at entry {last_seq} but its head says {head[0]}")
+        )
+    return problems
+
+
+def _iter_entries(conn: Connection | Session, batch: int) -> Iterator[dict[str, Any]]:
+    cols = [
+        AuditEntry.seq, AuditEntry.txn, AuditEntry.at, AuditEntry.actor, AuditEntry.source, AuditEntry.detail,
+        AuditEntry.entity, AuditEntry.entity_id, AuditEntry.field, AuditEntry.old, AuditEntry.new,
+        AuditEntry.prev_hash, AuditEntry.hash,
+    ]  # fmt: skip
+    after = 0
+    while True:
+        rows = conn.execute(
+            select(*cols).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for r in rows:
+            yield r._asdict()
+        after = rows[-1][0]
+
+
+def chain_rows(
+    start_seq: int, prev_hash: str, rows: Iterable[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int, str]:
+    """Number and hash rows for a bulk append (seeding); returns the rows and the new head."""
+    out = []
+    seq, prev = start_seq, prev_hash
+    for item in rows:
+        seq += 1
+        row = dict(item, seq=seq, prev_hash=prev)
+        row["hash"] = prev = entry_hash(prev, row)
+        out.append(row)
+    return out, seq, prev

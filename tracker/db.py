@@ -1,0 +1,108 @@
+"""The one engine factory, the write lock, and sessions for reading and writing.
+
+SQLite is opened with WAL, foreign keys on, a busy timeout and ``synchronous=FULL`` on every
+connection. Python 3.11's sqlite3 begins transactions lazily, so we take over: the driver runs in
+autocommit mode and we emit ``BEGIN`` ourselves (``BEGIN IMMEDIATE`` for writes, so two writers
+queue on the busy timeout instead of failing half-way). See PITFALLS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+BUSY_TIMEOUT_S = 10.0
+_URL = re.compile(r"^[a-z][a-z0-9+]*://", re.IGNORECASE)
+
+
+class StoreError(Exception):
+    """A problem opening or using a store, worded for the person who asked."""
+
+
+def to_url(path_or_url: str | os.PathLike[str]) -> str:
+    """A SQLAlchemy URL for a file path or a URL given as is."""
+    text = os.fspath(path_or_url)
+    if _URL.match(text):
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other back-ends and in-memory databases."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """The engine for any SQLAlchemy URL; SQLite gets its pragmas and real transactions."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        kwargs = {}
+        if u.get_backend_name() == "postgresql" and u.drivername == "postgresql":
+            u = u.set(drivername="postgresql+psycopg")
+        return create_engine(u, pool_pre_ping=True, **kwargs)
+
+    engine = create_engine(
+        u,
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # On 3.11 the driver's own transaction handling must be off before PRAGMAs and BEGIN.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get("tracker_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change, and through what (ui, cli, a return file, ...)."""
+
+    name: str
+    source: str = "ui"
+    detail: str = ""
+
+    def with_detail(self, detail: str) -> Actor:
+        return Actor(self.name, self.source, detail)
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back whole if it raises."""
+    writer = engine.execution_options(tracker_write=True)
+    with Session(writer, expire_on_commit=False) as session, session.begin():
+        yield session

@@ -1,0 +1,186 @@
+"""The domain's closed vocabularies. Values are what the database stores; labels are what people read."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Lifecycle(StrEnum):
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    ON_HOLD = "on hold"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Rag(StrEnum):
+    """The status a lead reports while an objective is in progress (or on hold)."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def letter(self) -> str:
+        return self.value[0].upper()
+
+
+class Brag(StrEnum):
+    """What is displayed: RAG while live, Blue when complete, Grey when not started, cancelled or unreported."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    BLUE = "blue"
+    GREY = "grey"
+
+    @property
+    def letter(self) -> str:
+        return self.value[0].upper()
+
+
+class Movement(StrEnum):
+    IMPROVED = "improved"
+    DETERIORATED = "deteriorated"
+    UNCHANGED = "unchanged"
+    NEW = "new"
+
+    @property
+    def arrow(self) -> str:
+        return {"improved": "↑", "deteriorated": "↓", "unchanged": "→", "new": "★"}[self.value]
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class MilestoneState(StrEnum):
+    COMPLETE = "complete"
+    ON_TRACK = "on track"
+    SLIPPING = "slipping"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class RiskResponse(StrEnum):
+    TREAT = "treat"
+    TOLERATE = "tolerate"
+    TRANSFER = "transfer"
+    TERMINATE = "terminate"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class RiskBand(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    VERY_HIGH = "very high"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class InspectionBody(StrEnum):
+    HMICFRS = "HMICFRS"
+    IPCO = "IPCO"
+    FSR = "Forensic Science Regulator"
+    INTERNAL_AUDIT = "internal audit"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value[0].upper() + self.value[1:]
+
+
+class RecommendationKind(StrEnum):
+    CAUSE_OF_CONCERN = "cause of concern"
+    RECOMMENDATION = "recommendation"
+    AREA_FOR_IMPROVEMENT = "area for improvement"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class RecommendationStatus(StrEnum):
+    AWAITING_ALLOCATION = "awaiting allocation"
+    BEING_PROGRESSED = "being progressed"
+    PROPOSED_FOR_CLOSURE = "proposed for closure"
+    CLOSED = "closed"
+    SUPERSEDED = "superseded"
+    NOT_ACCEPTED = "not accepted"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_RECOMMENDATION_STATUSES
+
+
+OPEN_RECOMMENDATION_STATUSES = frozenset(
+    {
+        RecommendationStatus.AWAITING_ALLOCATION,
+        RecommendationStatus.BEING_PROGRESSED,
+        RecommendationStatus.PROPOSED_FOR_CLOSURE,
+    }
+)
+
+
+class PeriodStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class FourP(StrEnum):
+    """The national 4P approach: each objective may carry any of these tags."""
+
+    PURSUE = "Pursue"
+    PREVENT = "Prevent"
+    PROTECT = "Protect"
+    PREPARE = "Prepare"
+
+
+class Marking(StrEnum):
+    OFFICIAL = "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+
+
+class Source(StrEnum):
+    """Where an audited change came from."""
+
+    UI = "ui"
+    CLI = "cli"
+    RETURN = "return"
+    SYNC = "sync"
+    SEED = "seed"
+    UNDO = "undo"

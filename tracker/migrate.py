@@ -1,0 +1,157 @@
+"""Schema versions: create a fresh store, upgrade an older one (after a verified backup), refuse a newer one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, select, text
+from sqlmodel import SQLModel
+
+import tracker
+from tracker import models
+from tracker.backup import backup_sqlite
+from tracker.db import StoreError, is_sqlite
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class NewerSchema(StoreError):
+    """The file was written by a newer version of the app than this one."""
+
+
+class NotATrackerDatabase(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    created: bool = False
+    upgraded_from: str | None = None
+    backup: Path | None = None
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_schema(engine: Engine, *, db_path: Path | None, writable: bool = True) -> SchemaReport:
+    """Bring the store to the app's schema, or refuse with a message that says why."""
+    head = head_revision()
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        rev = current_revision(conn) if "alembic_version" in tables else None
+        written_by = _written_by(conn) if "store_meta" in tables else None
+    known = {s.revision for s in script_directory().walk_revisions()}
+
+    if rev is None:
+        if tables - {"alembic_version"}:
+            raise NotATrackerDatabase(
+                f"{_name(engine, db_path)} holds tables but is not a Delivery Plan Tracker database."
+            )
+        if not writable:
+            raise StoreError(
+                f"{_name(engine, db_path)} is empty; open it for editing to create a plan store."
+            )
+        with engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+            command.stamp(alembic_config(conn), "head")
+            _record_version(conn)
+        return SchemaReport(created=True)
+
+    if rev not in known:
+        needs = (
+            f"Delivery Plan Tracker {written_by} or later" if written_by else "a newer Delivery Plan Tracker"
+        )
+        raise NewerSchema(
+            f"{_name(engine, db_path)} was written by a newer version of the app (schema {rev}). "
+            f"It needs {needs}; this is version {tracker.__version__} (schema {head}). "
+            "Upgrade the app to open it; the file has not been changed."
+        )
+    if rev == head:
+        return SchemaReport()
+    if not writable:
+        raise StoreError(
+            f"{_name(engine, db_path)} uses an older schema ({rev}); open it for editing once so it can be upgraded."
+        )
+
+    backup = None
+    if db_path is not None and is_sqlite(engine):
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        backup = db_path.with_name(f"{db_path.stem}.before-{head}-{stamp}{db_path.suffix or '.db'}")
+        backup_sqlite(db_path, backup)
+    with engine.connect() as conn:
+        sqlite = is_sqlite(engine)
+        if sqlite:
+            # Batch migrations drop and rebuild tables: foreign keys must be off, and the PRAGMA is
+            # a no-op inside a transaction, so it goes to the driver before BEGIN (PITFALLS.md).
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), "head")
+                if sqlite:
+                    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if bad:
+                        raise StoreError(
+                            f"The upgrade would leave {len(bad)} broken references; nothing was changed."
+                        )
+                _record_version(conn)
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+    return SchemaReport(upgraded_from=rev, backup=backup)
+
+
+def _record_version(conn: Connection) -> None:
+    table = models.StoreMeta.__table__
+    conn.execute(table.delete().where(table.c.key == "app_version"))
+    conn.execute(table.insert().values(key="app_version", value=tracker.__version__))
+
+
+def _written_by(conn: Connection) -> str | None:
+    table = models.StoreMeta.__table__
+    return conn.execute(select(table.c.value).where(table.c.key == "app_version")).scalar()
+
+
+def _name(engine: Engine, db_path: Path | None) -> str:
+    if db_path is not None:
+        return db_path.name
+    return engine.url.render_as_string(hide_password=True)
+
+
+def schema_matches_models(engine: Engine) -> list[object]:
+    """Differences between the migrated schema and the models (empty when they agree)."""
+    from alembic.autogenerate import compare_metadata
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(ctx, SQLModel.metadata))
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        names = [t.name for t in SQLModel.metadata.sorted_tables]
+        return {n: conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in names}

@@ -1,0 +1,300 @@
+"""Tables. Every editable row carries a UUID key, a revision, who/when changed it and a tombstone.
+
+Table classes do not validate (sqlmodel #52): writes go through :mod:`tracker.services`, which
+validate with the non-table models in :mod:`tracker.schemas` first. Enum-valued columns are plain
+strings holding the ``StrEnum`` value, so that SQL, exports and the audit log read the same words.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Constraint names must be deterministic for Alembic batch migrations on SQLite.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Aware UTC, second precision (stable in audit hashes; SQLModel stores it as UTC)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _text(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(Text, nullable=nullable, default="" if not nullable else None)
+
+
+class Editable(SQLModel):
+    """Columns shared by every row that can be edited in more than one place."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    revision: int = Field(default=1)
+    changed_by: str = Field(default="", max_length=200)
+    changed_at: datetime = Field(default_factory=utcnow)
+    deleted: bool = Field(default=False)
+
+
+class Plan(Editable, table=True):
+    name: str = Field(max_length=200)
+    organisation: str = Field(default="", max_length=200)
+    start_date: date
+    end_date: date
+    period_frequency: str = Field(default="quarterly", max_length=20)
+    protective_marking: str = Field(default="OFFICIAL", max_length=40)
+    handling_caveat: str = Field(default="", max_length=200)
+    source: str = Field(default="", max_length=200)
+    vision: str = Field(default="", sa_column=_text())
+    mission: str = Field(default="", sa_column=_text())
+    is_sample: bool = Field(default=False)
+    rag_green: str = Field(default="On track.", sa_column=_text())
+    rag_amber: str = Field(default="At risk; recoverable by the lead.", sa_column=_text())
+    rag_red: str = Field(default="Off track; needs an SLT decision.", sa_column=_text())
+    rag_blue: str = Field(default="Complete.", sa_column=_text())
+    rag_grey: str = Field(default="Not started.", sa_column=_text())
+    risk_appetite: int = Field(default=12)
+    risk_low_max: int = Field(default=4)
+    risk_medium_max: int = Field(default=9)
+    risk_high_max: int = Field(default=15)
+    slip_tolerance_days: int = Field(default=14)
+
+
+class Theme(Editable, table=True):
+    plan_id: str = Field(foreign_key="plan.id", index=True, max_length=36)
+    code: str = Field(max_length=10)
+    name: str = Field(max_length=200)
+    ordinal: int = 0
+    description: str = Field(default="", sa_column=_text())
+
+
+class Outcome(Editable, table=True):
+    theme_id: str = Field(foreign_key="theme.id", index=True, max_length=36)
+    code: str = Field(max_length=20)
+    title: str = Field(max_length=500)
+    ordinal: int = 0
+    description: str = Field(default="", sa_column=_text())
+
+
+class Person(Editable, table=True):
+    name: str = Field(max_length=200)
+    role_title: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=200)
+    active: bool = True
+
+
+class Board(Editable, table=True):
+    plan_id: str = Field(foreign_key="plan.id", index=True, max_length=36)
+    name: str = Field(max_length=200)
+    cadence: str = Field(default="", max_length=50)
+    description: str = Field(default="", sa_column=_text())
+
+
+class Objective(Editable, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "ref", name="uq_objective_plan_ref"),)
+
+    plan_id: str = Field(foreign_key="plan.id", index=True, max_length=36)
+    outcome_id: str = Field(foreign_key="outcome.id", index=True, max_length=36)
+    ref: str = Field(max_length=20)
+    title: str = Field(sa_column=_text())
+    lead_id: str | None = Field(default=None, foreign_key="person.id", index=True, max_length=36)
+    board_id: str | None = Field(default=None, foreign_key="board.id", max_length=36)
+    four_p: str = Field(default="", max_length=60)  # "Pursue,Protect": canonical order, comma-separated
+    start_date: date | None = None
+    target_date: date | None = None
+    lifecycle: str = Field(default="not started", max_length=20)
+    rag: str | None = Field(default=None, max_length=10)  # current reported RAG
+    progress_pct: int | None = None
+    ordinal: int = 0
+
+
+class ReportingPeriod(Editable, table=True):
+    __tablename__ = "reporting_period"
+    __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_reporting_period_plan_name"),)
+
+    plan_id: str = Field(foreign_key="plan.id", index=True, max_length=36)
+    name: str = Field(max_length=40)
+    start_date: date
+    end_date: date
+    status: str = Field(default="open", max_length=10)
+    closed_at: datetime | None = None
+    closed_by: str = Field(default="", max_length=200)
+
+
+class StatusUpdate(Editable, table=True):
+    __tablename__ = "status_update"
+    __table_args__ = (
+        UniqueConstraint("objective_id", "period_id", name="uq_status_update_objective_period"),
+        Index("ix_status_update_period_objective", "period_id", "objective_id"),
+    )
+
+    objective_id: str = Field(foreign_key="objective.id", max_length=36)
+    period_id: str = Field(foreign_key="reporting_period.id", max_length=36)
+    rag: str | None = Field(default=None, max_length=10)
+    lifecycle: str = Field(max_length=20)
+    progress_pct: int | None = None
+    rationale: str = Field(default="", sa_column=_text())
+    corrective_action: str = Field(default="", sa_column=_text())
+    commentary: str = Field(default="", sa_column=_text())
+    next_steps: str = Field(default="", sa_column=_text())
+    author: str = Field(default="", max_length=200)
+    reported_at: datetime = Field(default_factory=utcnow)
+
+
+class Milestone(Editable, table=True):
+    objective_id: str = Field(foreign_key="objective.id", index=True, max_length=36)
+    title: str = Field(max_length=500)
+    owner_id: str | None = Field(default=None, foreign_key="person.id", index=True, max_length=36)
+    baseline_date: date
+    forecast_date: date
+    completed_date: date | None = None
+    ordinal: int = 0
+    notes: str = Field(default="", sa_column=_text())
+
+
+class Risk(Editable, table=True):
+    plan_id: str = Field(foreign_key="plan.id", index=True, max_length=36)
+    ref: str = Field(max_length=20)
+    title: str = Field(max_length=500)
+    cause: str = Field(default="", sa_column=_text())
+    event: str = Field(default="", sa_column=_text())
+    effect: str = Field(default="", sa_column=_text())
+    owner_id: str | None = Field(default=None, foreign_key="person.id", index=True, max_length=36)
+    objective_id: str | None = Field(default=None, foreign_key="objective.id", index=True, max_length=36)
+    theme_id: str | None = Field(default=None, foreign_key="theme.id", max_length=36)
+    inherent_likelihood: int
+    inherent_impact: int
+    residual_likelihood: int
+    residual_impact: int
+    target_likelihood: int
+    target_impact: int
+    response: str = Field(default="treat", max_length=20)
+    mitigations: str = Field(default="", sa_column=_text())
+    status: str = Field(default="open", max_length=10)
+    review_date: date | None = None
+
+
+class Inspection(Editable, table=True):
+    plan_id: str = Field(foreign_key="plan.id", index=True, max_length=36)
+    body: str = Field(max_length=60)
+    title: str = Field(max_length=500)
+    published_date: date | None = None
+    grade: str = Field(default="", max_length=60)
+    notes: str = Field(default="", sa_column=_text())
+
+
+class Recommendation(Editable, table=True):
+    inspection_id: str = Field(foreign_key="inspection.id", index=True, max_length=36)
+    kind: str = Field(max_length=30)
+    ref: str = Field(max_length=40)
+    text: str = Field(sa_column=_text())
+    owner_id: str | None = Field(default=None, foreign_key="person.id", index=True, max_length=36)
+    due_date: date | None = None
+    status: str = Field(default="awaiting allocation", max_length=30)
+    evidence: str = Field(default="", sa_column=_text())
+    closure_rationale: str = Field(default="", sa_column=_text())
+    closed_date: date | None = None
+
+
+class ProgressNote(Editable, table=True):
+    __tablename__ = "progress_note"
+
+    recommendation_id: str = Field(foreign_key="recommendation.id", index=True, max_length=36)
+    note_date: date
+    text: str = Field(sa_column=_text())
+    author: str = Field(default="", max_length=200)
+
+
+class RecommendationObjective(Editable, table=True):
+    __tablename__ = "recommendation_objective"
+    __table_args__ = (UniqueConstraint("recommendation_id", "objective_id", name="uq_rec_objective"),)
+
+    recommendation_id: str = Field(foreign_key="recommendation.id", max_length=36)
+    objective_id: str = Field(foreign_key="objective.id", index=True, max_length=36)
+
+
+class RecommendationMilestone(Editable, table=True):
+    __tablename__ = "recommendation_milestone"
+    __table_args__ = (UniqueConstraint("recommendation_id", "milestone_id", name="uq_rec_milestone"),)
+
+    recommendation_id: str = Field(foreign_key="recommendation.id", max_length=36)
+    milestone_id: str = Field(foreign_key="milestone.id", index=True, max_length=36)
+
+
+class RecommendationRisk(Editable, table=True):
+    __tablename__ = "recommendation_risk"
+    __table_args__ = (UniqueConstraint("recommendation_id", "risk_id", name="uq_rec_risk"),)
+
+    recommendation_id: str = Field(foreign_key="recommendation.id", max_length=36)
+    risk_id: str = Field(foreign_key="risk.id", index=True, max_length=36)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only. ``hash`` = sha256 over the previous hash and this row's fields (see tracker.audit)."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),)
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    txn: str = Field(max_length=36, index=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(max_length=200)
+    source: str = Field(max_length=20)
+    detail: str = Field(default="", max_length=500)
+    entity: str = Field(max_length=40)
+    entity_id: str = Field(max_length=36)
+    field: str = Field(max_length=60)
+    old: str | None = Field(default=None, sa_column=_text(nullable=True))
+    new: str | None = Field(default=None, sa_column=_text(nullable=True))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """One row: the last sequence number and hash. Updating it serialises writers on every backend."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = 0
+    hash: str = Field(default="", max_length=64)
+
+
+# entity name used in the audit log -> table class
+ENTITIES: dict[str, type[Editable]] = {
+    "plan": Plan,
+    "theme": Theme,
+    "outcome": Outcome,
+    "person": Person,
+    "board": Board,
+    "objective": Objective,
+    "reporting_period": ReportingPeriod,
+    "status_update": StatusUpdate,
+    "milestone": Milestone,
+    "risk": Risk,
+    "inspection": Inspection,
+    "recommendation": Recommendation,
+    "progress_note": ProgressNote,
+    "recommendation_objective": RecommendationObjective,
+    "recommendation_milestone": RecommendationMilestone,
+    "recommendation_risk": RecommendationRisk,
+}
+
+
+class StoreMeta(SQLModel, table=True):
+    """Facts about the file itself: which app version last wrote it (for the 'newer version' message)."""
+
+    __tablename__ = "store_meta"
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: str = Field(default="", max_length=200)

@@ -1,0 +1,301 @@
+"""The write path every service shares: validate, write, bump the revision, audit, report what changed.
+
+A service is a keyword-only function ``fn(session, *, actor, ...) -> Changes`` called inside
+``store.write()`` (one transaction). Inside, it gets the transaction's :class:`UnitOfWork` with
+:func:`unit_of_work`; several services called in one transaction share it, so an import or a
+merge is one audited transaction with one id that undo can revert as a whole.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import Boolean as SABoolean
+from sqlalchemy import Date, DateTime, Integer, insert
+from sqlmodel import Session
+
+from tracker.audit import CREATED, AuditWriter, encode
+from tracker.db import Actor, StoreError
+from tracker.models import ENTITIES, Editable, utcnow
+
+E = TypeVar("E", bound=Editable)
+M = TypeVar("M", bound=BaseModel)
+
+ENTITY_NAMES: dict[type[Editable], str] = {cls: name for name, cls in ENTITIES.items()}
+BOOKKEEPING = frozenset({"id", "revision", "changed_by", "changed_at"})
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+
+class ServiceError(StoreError):
+    """A write that was refused. Nothing was written."""
+
+
+class ValidationError(ServiceError):
+    def __init__(self, problems: Iterable[Problem] | Problem | str, field: str = ""):
+        if isinstance(problems, str):
+            problems = [Problem(field, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("; ".join(p.message for p in self.problems))
+
+    def for_field(self, name: str) -> str | None:
+        return next((p.message for p in self.problems if p.field == name), None)
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class ConflictError(ServiceError):
+    """The row changed since the caller read it (its revision moved on)."""
+
+
+class ClosedPeriod(ServiceError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------- changes
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a write did, for the UI to broadcast once and each view to decide what to reload."""
+
+    txn: str | None = None
+    kinds: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()
+    summary: str = ""
+    created: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+    def touches(self, *kinds: str) -> bool:
+        return any(k in self.kinds for k in kinds)
+
+    def merge(self, other: Changes) -> Changes:
+        return Changes(
+            txn=self.txn or other.txn,
+            kinds=self.kinds | other.kinds,
+            ids=self.ids | other.ids,
+            summary="; ".join(s for s in (self.summary, other.summary) if s),
+            created=self.created + other.created,
+        )
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+
+def validate(model: type[M], data: Mapping[str, Any] | BaseModel) -> M:
+    """Validate input with a non-table model, turning pydantic's errors into our field problems."""
+    if isinstance(data, model):
+        return data
+    raw = data.model_dump() if isinstance(data, BaseModel) else dict(data)
+    try:
+        return model.model_validate(raw)
+    except PydanticValidationError as exc:
+        raise ValidationError([_problem(err) for err in exc.errors()]) from None
+
+
+def _problem(err: Mapping[str, Any]) -> Problem:
+    name = ".".join(str(p) for p in err.get("loc", ())) or "value"
+    label = name.replace("_", " ")
+    kind = err.get("type", "")
+    got = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        msg = f"{label} is required"
+    elif kind in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
+        msg = f"{label}: {got!r} is not a date (expected YYYY-MM-DD)"
+    elif kind in {"int_parsing", "int_type", "int_from_float"}:
+        msg = f"{label}: {got!r} is not a whole number"
+    elif kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        bound = next(iter(ctx.values()), "")
+        words = {"greater_than_equal": "at least", "less_than_equal": "at most",
+                 "greater_than": "more than", "less_than": "less than"}[kind]  # fmt: skip
+        msg = f"{label} must be {words} {bound} (got {got!r})"
+    elif kind == "enum":
+        msg = f"{label}: {got!r} is not one of {ctx.get('expected', 'the allowed values')}"
+    elif kind == "string_too_long":
+        msg = f"{label} is too long (at most {ctx.get('max_length')} characters)"
+    elif kind == "string_too_short":
+        msg = f"{label} must not be empty"
+    else:
+        msg = f"{label}: {err.get('msg', 'invalid value')}"
+    return Problem(name, msg)
+
+
+# ---------------------------------------------------------------------------------------------- unit of work
+
+
+class UnitOfWork:
+    """The transaction's writer: every create, update and tombstone goes through here to be audited."""
+
+    def __init__(self, session: Session, actor: Actor):
+        if not actor.name.strip():
+            raise ValidationError("Say who is making the change.", field="actor")
+        self.session = session
+        self.actor = actor
+        self.txn = str(uuid.uuid4())
+        self.at = utcnow()
+        self.audit = AuditWriter(
+            session, txn=self.txn, actor=actor.name, source=actor.source, detail=actor.detail, at=self.at
+        )
+        self.kinds: set[str] = set()
+        self.ids: set[str] = set()
+        self.created: list[str] = []
+        self._bumped: set[str] = set()
+
+    # -- reads
+
+    def get(
+        self, cls: type[E], row_id: str | None, *, what: str | None = None, allow_deleted: bool = False
+    ) -> E:
+        row = self.session.get(cls, row_id) if row_id else None
+        if row is None or (row.deleted and not allow_deleted):
+            label = what or ENTITY_NAMES[cls].replace("_", " ")
+            raise NotFound(f"There is no {label} with id {row_id!r}.")
+        return row
+
+    # -- writes
+
+    def create(self, cls: type[E], **values: Any) -> E:
+        row = cls(**values, changed_by=self.actor.name, changed_at=self.at, revision=1)
+        self.session.add(row)
+        self.session.flush([row])
+        entity = ENTITY_NAMES[cls]
+        self.audit.record(entity, row.id, CREATED, None, _snapshot(row))
+        self._touch(entity, row.id)
+        self.created.append(row.id)
+        self._bumped.add(row.id)
+        return row
+
+    def bulk_create(self, cls: type[Editable], rows: list[dict[str, Any]]) -> int:
+        """Insert many rows with one executemany; each is audited as created. Rows need an 'id'."""
+        if not rows:
+            return 0
+        entity = ENTITY_NAMES[cls]
+        stamped = [
+            dict(r, revision=1, changed_by=self.actor.name, changed_at=self.at, deleted=False) for r in rows
+        ]
+        self.session.execute(insert(cls), stamped)
+        for r in stamped:
+            snap = {k: v for k, v in r.items() if k not in BOOKKEEPING and k != "deleted"}
+            self.audit.record_encoded(entity, r["id"], CREATED, None, encode(snap))
+        self.kinds.add(entity)
+        self.ids.update(r["id"] for r in stamped)
+        return len(stamped)
+
+    def update(
+        self, row: Editable, values: Mapping[str, Any], *, expected_revision: int | None = None
+    ) -> list[str]:
+        """Set the fields that differ; audit each; bump the revision once. Returns the changed field names."""
+        entity = ENTITY_NAMES[type(row)]
+        if expected_revision is not None and row.revision != expected_revision:
+            raise ConflictError(
+                f"This {entity.replace('_', ' ')} was changed by {row.changed_by or 'someone'} at "
+                f"{row.changed_at:%d %b %Y %H:%M} since you opened it (revision {row.revision}, "
+                f"you had {expected_revision}). Reload and try again."
+            )
+        changed = []
+        for name, new in values.items():
+            if name in BOOKKEEPING:
+                raise ValueError(f"{name} is managed by the unit of work")
+            old = getattr(row, name)
+            if _same(old, new):
+                continue
+            setattr(row, name, new)
+            self.audit.record(entity, row.id, name, old, new)
+            changed.append(name)
+        if changed:
+            self._bump(row)
+            self._touch(entity, row.id)
+        return changed
+
+    def delete(self, row: Editable) -> bool:
+        return bool(self.update(row, {"deleted": True}))
+
+    def restore(self, row: Editable) -> bool:
+        return bool(self.update(row, {"deleted": False}))
+
+    def touch(self, entity: str, row_id: str) -> None:
+        """Mark a row as changed for views without writing (e.g. a parent whose roll-up moved)."""
+        self._touch(entity, row_id)
+
+    def changes(self, summary: str = "") -> Changes:
+        """Flush the audit entries and say what changed. Call once at the end of each service."""
+        self.audit.flush()
+        self.session.flush()
+        return Changes(
+            txn=self.txn if self.ids else None,
+            kinds=frozenset(self.kinds),
+            ids=frozenset(self.ids),
+            summary=summary,
+            created=tuple(self.created),
+        )
+
+    def _bump(self, row: Editable) -> None:
+        if row.id not in self._bumped:
+            row.revision += 1
+            self._bumped.add(row.id)
+        row.changed_by = self.actor.name
+        row.changed_at = self.at
+
+    def _touch(self, entity: str, row_id: str) -> None:
+        self.kinds.add(entity)
+        self.ids.add(row_id)
+
+
+def unit_of_work(session: Session, actor: Actor) -> UnitOfWork:
+    """The unit of work of the session's current transaction (made on first use)."""
+    trans = session.get_transaction()
+    key = "tracker.uow"
+    held = session.info.get(key)
+    if held is not None and held[0] is trans and held[1].actor == actor:
+        return held[1]
+    uow = UnitOfWork(session, actor)
+    session.info[key] = (trans, uow)
+    return uow
+
+
+def _same(old: Any, new: Any) -> bool:
+    # Compared as they would be audited: a value is unchanged when its record would be identical.
+    return encode(old) == encode(new)
+
+
+def _snapshot(row: Editable) -> dict[str, Any]:
+    data = row.model_dump()
+    return {k: v for k, v in data.items() if k not in BOOKKEEPING and k != "deleted"}
+
+
+def coerce(cls: type[Editable], field_name: str, value: Any) -> Any:
+    """Turn a decoded audit value back into the column's Python type (for undo)."""
+    if value is None:
+        return None
+    column = cls.__table__.c[field_name]  # type: ignore[attr-defined]
+    ctype = column.type
+    impl = getattr(ctype, "impl", ctype)
+    if isinstance(impl, DateTime) or isinstance(ctype, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(impl, Date) or isinstance(ctype, Date):
+        return date.fromisoformat(value)
+    if isinstance(impl, SABoolean):
+        return bool(value)
+    if isinstance(impl, Integer):
+        return int(value)
+    return value
