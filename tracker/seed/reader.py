@@ -36,7 +36,9 @@ class Reader:
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, f"{where}: {message}"))
 
-    def keys(self, where: str, data: dict, *, required: Iterable[str] = (), optional: Iterable[str] = ()) -> None:
+    def keys(
+        self, where: str, data: dict, *, required: Iterable[str] = (), optional: Iterable[str] = ()
+    ) -> None:
         known = set(required) | set(optional)
         for key in data:
             if key not in known:
@@ -55,7 +57,9 @@ class Reader:
             return None
         return data[key]
 
-    def text(self, where: str, data: dict, key: str, *, required: bool = False, limit: Limit = None) -> str | None:
+    def text(
+        self, where: str, data: dict, key: str, *, required: bool = False, limit: Limit = None
+    ) -> str | None:
         value = self._get(where, data, key, required)
         if value is None:
             return None if required else ""
@@ -144,12 +148,21 @@ class Reader:
             return []
         return value
 
-    def order(self, where: str, first: date | None, first_name: str, then: date | None, then_name: str) -> None:
+    def order(
+        self, where: str, first: date | None, first_name: str, then: date | None, then_name: str
+    ) -> None:
         if first is not None and then is not None and then < first:
             self.fail(where, f"{then_name} {then} is before {first_name} {first}")
 
     def unique(
-        self, where: str, what: str, value: str | None, seen: set[str], *, scope: str = "", shown: str | None = None
+        self,
+        where: str,
+        what: str,
+        value: str | None,
+        seen: set[str],
+        *,
+        scope: str = "",
+        shown: str | None = None,
     ) -> None:
         if not value:
             return

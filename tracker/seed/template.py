@@ -321,7 +321,9 @@ def _people(r: Reader, rows: list[dict]) -> list[PersonSpec]:
         role = r.text(w, data, "role", limit=(Person, "role_title"))
         email = r.text(w, data, "email", limit=(Person, "email"))
         if email and ("@" not in email or " " in email):
-            r.fail(w, f"email {email!r} is not an email address (expected name@example.org, or leave it empty)")
+            r.fail(
+                w, f"email {email!r} is not an email address (expected name@example.org, or leave it empty)"
+            )
         r.unique(w, "key", key, seen_keys)
         r.unique(w, "name", name and name.casefold(), seen_names, shown=name)
         if key and name:
@@ -555,7 +557,13 @@ def seed_plan(session: Session, *, actor: Actor, template: PlanTemplate) -> Chan
             continue
         person_ids[p.key] = new_id()
         new_people.append(
-            {"id": person_ids[p.key], "name": p.name, "role_title": p.role_title, "email": p.email, "active": True}
+            {
+                "id": person_ids[p.key],
+                "name": p.name,
+                "role_title": p.role_title,
+                "email": p.email,
+                "active": True,
+            }
         )
     uow.bulk_create(Person, new_people)
 
