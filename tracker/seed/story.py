@@ -260,11 +260,11 @@ def _milestones(
             if row["completed_date"] is None:
                 row["notes"] = f"Not pursued: the objective was cancelled in {when}."
     current_rag = story.current()[1]
-    if lifecycle in (Lifecycle.IN_PROGRESS, Lifecycle.ON_HOLD) and current_rag in (Rag.AMBER, Rag.RED):
-        if current_rag == Rag.RED or rng.random() < 0.6:
-            late = [r for r in rows if r["completed_date"] is not None and r["forecast_date"] < as_at]
-            if late:  # the most recent one did not actually happen: it is overdue as at the last period
-                late[-1]["completed_date"] = None
+    live = lifecycle in (Lifecycle.IN_PROGRESS, Lifecycle.ON_HOLD) and current_rag in (Rag.AMBER, Rag.RED)
+    if live and (current_rag == Rag.RED or rng.random() < 0.6):
+        late = [r for r in rows if r["completed_date"] is not None and r["forecast_date"] < as_at]
+        if late:  # the most recent one did not actually happen: it is overdue as at the last period
+            late[-1]["completed_date"] = None
     return rows
 
 
