@@ -177,7 +177,7 @@ class UnitOfWork:
     def create(self, cls: type[E], **values: Any) -> E:
         row = cls(**values, changed_by=self.actor.name, changed_at=self.at, revision=1)
         self.session.add(row)
-        self.session.flush([row])
+        self.session.flush()
         entity = ENTITY_NAMES[cls]
         self.audit.record(entity, row.id, CREATED, None, _snapshot(row))
         self._touch(entity, row.id)
