@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from tracker.db import StoreError
 from tracker.workbooks.safety import (
@@ -259,7 +260,7 @@ def _far_row(d: Path) -> Path:
 
 
 CORPUS = {
-    "over the size limit": (_oversize, {"max_bytes": 1_000}, "is too large to import"),
+    "over the size limit": (_oversize, {"max_bytes": 1_000}, "KB (the limit is 1 KB)"),
     "text renamed .xlsx": (_text, {}, "is not an Excel workbook: it looks like a text or CSV file"),
     "PNG renamed .xlsx": (_png, {}, "is not an Excel workbook: it looks like a PNG picture"),
     "cut-off ZIP": (_truncated_zip, {}, "is damaged or not an Excel workbook"),
@@ -307,6 +308,11 @@ CORPUS = {
         _main_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
         {},
         "it is a Word document",
+    ),
+    "unknown main part": (
+        _main_type("application/x-something-else"),
+        {},
+        "its main part is of type 'application/x-something-else'",
     ),
     "OpenDocument spreadsheet": (_ods, {}, "is an OpenDocument spreadsheet (.ods)"),
     "OLE2 signature only": (_ole2(None), {}, "is password-protected or an old .xls workbook"),
@@ -405,18 +411,25 @@ def test_formulas_in_input_cells_are_found_and_refused_with_their_cells(tmp_path
     ws["C3"].data_type = "s"
     ws["C3"].quotePrefix = True  # what Excel stores for '=typed as text
     ws.append(["SER-03", 40, '=HYPERLINK("http://example.invalid")'])
+    ws.append(["SER-04", None, None])
+    ws["B5"] = ArrayFormula("B5", "=SUM(B2:B3*B2:B3)")  # its value is an object, not "=..."
     wb.save(path)
 
     with open_untrusted(path) as wb:
         ws = wb["Status"]
         rows = list(ws.iter_rows(min_row=2, max_col=3))
         flags = [[cell_is_formula(c) for c in row] for row in rows]
-        assert flags == [[False, True, False], [False, False, False], [False, False, True]]
+        assert flags == [
+            [False, True, False],
+            [False, False, False],
+            [False, False, True],
+            [False, True, False],
+        ]
         refuse_formulas("returns_lead.xlsx", "Status", rows[1])  # no formula: no complaint
         with pytest.raises(UnsafeWorkbook) as refused:
             refuse_formulas("returns_lead.xlsx", "Status", [c for row in rows for c in row])
     assert str(refused.value).startswith(
-        "returns_lead.xlsx, sheet 'Status': cells B2, C4 hold formulas; type the values in instead"
+        "returns_lead.xlsx, sheet 'Status': cells B2, C4, B5 hold formulas; type the values in instead"
     )
 
 

@@ -123,7 +123,8 @@ def _cfb_names(data: bytes) -> set[str]:
             for i in range(0, len(s), 4)
         ]
         names: set[str] = set()
-        n, seen = int.from_bytes(data[48:52], "little"), set()
+        seen: set[int] = set()  # a directory chain that loops must not hang us
+        n = int.from_bytes(data[48:52], "little")
         while n < len(fat) and n not in seen and len(seen) < 4096:
             seen.add(n)
             block = sector(n)
