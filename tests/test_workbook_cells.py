@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import warnings
@@ -31,6 +32,7 @@ from tracker.workbooks.cells import (
     split_long_text,
     utf16_len,
     valid_sheet_title,
+    wrapped_height,
     write_value,
 )
 
@@ -150,6 +152,18 @@ def test_split_long_text_keeps_every_character():
     assert split_long_text("short") == ["short"]
 
 
+def reassemble(cell_text: str, long_text, source: str) -> str:
+    """The whole text back from a continued cell and the rows its note names."""
+    head, note = cell_text.rsplit("\n", 1)
+    m = re.fullmatch(r"… continued in sheet 'Long text', rows? (\d+)(?:–(\d+))?", note)
+    assert m, note
+    first, last = int(m[1]), int(m[2] or m[1])
+    rows = [[c.value for c in row] for row in long_text.iter_rows(min_row=first, max_row=last, max_col=3)]
+    total = len(rows) + 1
+    assert [r[:2] for r in rows] == [[source, f"{k} of {total}"] for k in range(2, total + 1)]
+    return head + "".join(r[2] for r in rows)
+
+
 @MODES
 def test_a_40000_character_text_is_kept_whole_across_the_long_text_sheet(write_only, tmp_path):
     original = "".join(f"Sentence {i} of the commentary. " for i in range(1_300))  # ~40,000 characters
@@ -165,25 +179,32 @@ def test_a_40000_character_text_is_kept_whole_across_the_long_text_sheet(write_o
     back = load_workbook(tmp_path / "long.xlsx")
     status, extra = back["Status"], back["Long text"]
     assert status["B2"].value == "short text"
-    rows = list(extra.iter_rows(min_row=2, values_only=True))
-    assert [r[:2] for r in rows] == [("'Status'!B3", "2 of 2"), ("'Status'!B4", "2 of 2")]
-    for cell, n, text in ((status["B3"], 2, original), (status["B4"], 3, "-" + original)):
-        head, note = cell.value.rsplit("\n", 1)
-        assert len(cell.value) <= MAX_CELL_TEXT
-        assert note == f"… continued in sheet 'Long text', row {n}"
-        assert head + extra.cell(row=n, column=3).value == text
+    assert reassemble(status["B3"].value, extra, "'Status'!B3") == original
+    assert reassemble(status["B4"].value, extra, "'Status'!B4") == "-" + original
+    assert status["B3"].value.endswith("rows 2–21") and status["B4"].value.endswith("rows 22–41")
+    assert all(len(c.value) <= 2_000 for c in extra["C"][1:]), "parts are short enough to read and print"
+    assert extra["C2"].alignment.wrap_text
+    assert extra.row_dimensions[2].height == wrapped_height(extra["C2"].value, 120) > 15
     assert status["B4"].data_type == "s", "the continued cell still starts with '-': it must stay text"
 
 
-def test_a_very_long_text_continues_over_several_rows():
+def test_wrapped_height_counts_lines():
+    assert wrapped_height("short", 50) == 15
+    assert wrapped_height("x" * 56, 50) == 30  # 55 characters to a line 50 wide
+    assert wrapped_height("a\nb\n\nc", 50) == 60
+    assert wrapped_height("x" * 32_000, 10) == 409, "Excel's tallest row"
+
+
+def test_a_long_text_can_continue_in_one_row_and_parts_can_be_larger():
     wb, ws = new_sheet(False)
-    overflow = LongTextSheet(wb)
-    text = "z" * 100_000
-    cell = overflow.fit(text, "Status", "C9")
-    assert cell.endswith("… continued in sheet 'Long text', rows 2–4")
-    parts = [r[2] for r in overflow.worksheet.iter_rows(min_row=2, values_only=True)]
-    assert cell.rsplit("\n", 1)[0] + "".join(parts) == text
+    overflow = LongTextSheet(wb, part_chars=30_000)
+    text = "z" * 50_000
+    cell = overflow.fit(text, "Risks & issues", "C9")
+    assert cell.endswith("… continued in sheet 'Long text', row 2")
+    assert reassemble(cell, overflow.worksheet, "'Risks & issues'!C9") == text
     assert LongTextSheet(Workbook()).fit("fits", "Status", "A1") == "fits"
+    with pytest.raises(ValueError, match="part_chars"):
+        LongTextSheet(Workbook(), part_chars=40_000)
 
 
 def test_sheet_titles_are_made_valid_and_unique():

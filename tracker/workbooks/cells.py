@@ -9,7 +9,7 @@ What every export gets from here (DESIGN.md "Reliability and safety", PITFALLS.m
   U+FFFD "�", visibly, instead of openpyxl raising ``IllegalCharacterError`` half-way through a save.
 - Text is never cut. openpyxl silently keeps only the first 32,767 characters of a cell; here
   :func:`safe_value` refuses such text (:class:`TextTooLong`) and :class:`LongTextSheet` continues it on
-  a "Long text" sheet: the cell keeps the beginning and ends with a note saying where the rest is.
+  a "Long text" sheet: the cell keeps the beginning and ends with a note saying which rows hold the rest.
 - Every sheet carries the protective marking in its header and footer, with "Page x of y"; the
   document properties carry it too (:func:`mark_workbook` does both for every sheet).
 
@@ -23,7 +23,9 @@ How to write a sheet (the same code works in both modes; in write-only mode colu
     overflow = LongTextSheet(wb)
     ws.append(safe_row(ws, ["Reference", "Commentary", "RAG"], font=Font(bold=True)))
     for r, row in enumerate(rows, start=2):
-        ws.append(safe_row(ws, [row.ref, overflow.fit(row.commentary, ws.title, f"B{r}"), row.rag]))
+        commentary = overflow.fit(row.commentary, ws.title, f"B{r}")
+        ws.row_dimensions[r].height = wrapped_height(commentary, 60)   # write-only: before the row
+        ws.append(safe_row(ws, [row.ref, commentary, row.rag], alignment=Alignment(wrap_text=True)))
     mark_workbook(wb, plan.marking, plan.caveat, title="Status 2021/22 Q1", author=actor.name)
     wb.save(path)
 
@@ -58,6 +60,8 @@ HEADER_LINE_CHARS = 130  # characters across landscape A4 in the default 10-poin
 RESERVED_SHEET_TITLES = frozenset({"history"})  # Excel keeps "History" for change tracking
 REPLACEMENT = "\ufffd"
 PAPER_A4 = 9
+MAX_ROW_HEIGHT = 409.0  # points, Excel's limit
+TEXT_WIDTH = 120  # the "Long text" sheet's text column, in characters
 
 # XML 1.0 cannot carry these; openpyxl raises on the first range, lxml on the rest.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -142,19 +146,19 @@ def write_value(cell: Cell, value: Any) -> Cell:
 # --------------------------------------------------------------------------------------- long text
 
 
-def split_long_text(text: str, limit: int = MAX_CELL_TEXT, *, first_limit: int | None = None) -> list[str]:
+def split_long_text(text: str, limit: int = MAX_CELL_TEXT) -> list[str]:
     """Pieces of at most ``limit`` UTF-16 units whose concatenation is exactly ``text``.
 
     Breaks after a line end or a space near the limit when there is one, never inside a
-    surrogate pair or a CR LF. ``first_limit`` caps the first piece (room for a note after it).
+    surrogate pair or a CR LF.
     """
+    if limit < 2:
+        raise ValueError("split_long_text needs a limit of at least two characters")
     parts: list[str] = []
-    start, cap = 0, first_limit if first_limit is not None else limit
-    if cap < 1 or limit < 1:
-        raise ValueError("split_long_text needs limits of at least one character")
-    while utf16_len(text[start:]) > cap:
-        end = min(len(text), start + cap)
-        while (over := utf16_len(text[start:end]) - cap) > 0:
+    start = 0
+    while utf16_len(text[start:]) > limit:
+        end = min(len(text), start + limit)
+        while (over := utf16_len(text[start:end]) - limit) > 0:
             end -= max(1, (over + 1) // 2)
         window = text[start + (end - start) * 9 // 10 : end]
         for breaker in ("\n", " "):
@@ -165,27 +169,42 @@ def split_long_text(text: str, limit: int = MAX_CELL_TEXT, *, first_limit: int |
         if text[end - 1 : end + 1] == "\r\n" and end - 1 > start:
             end -= 1
         parts.append(text[start:end])
-        start, cap = end, limit
+        start = end
     parts.append(text[start:])
     return parts
+
+
+def wrapped_height(text: str, width: float, *, line_points: float = 15.0) -> float:
+    """A row height (points) that shows ``text`` wrapped in a column ``width`` characters wide.
+
+    Neither openpyxl nor LibreOffice sizes rows for wrapped text, so without this the lines print
+    over the next rows. An estimate on the generous side; Excel allows at most 409 points.
+    """
+    per_line = max(1, int(width * 1.1))  # prose runs about 1.1 characters per width unit
+    lines = sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
+    return min(MAX_ROW_HEIGHT, lines * line_points)
 
 
 class LongTextSheet:
     """Continues text over a cell's limit on a companion sheet, so nothing is ever cut.
 
-    ``fit(text, sheet, coordinate)`` returns what to write in the cell: the text itself when it fits;
-    otherwise its beginning followed by a note such as "… continued in sheet 'Long text', rows 2–3".
-    The rest goes, in order, into the "Text" column of those rows, each row naming the cell it
-    continues and "part 2 of 3". The whole text is the cell's text without the note followed by the
-    parts. The sheet is made on first need, so workbooks without long text do not have it.
+    ``fit(text, sheet, coordinate)`` returns what to write in the cell: the text itself when it fits
+    in one cell. Otherwise the cell gets the text's first ``part_chars`` characters and a note such
+    as "… continued in sheet 'Long text', rows 2–21", and the rest goes, in order, into the "Text"
+    column of those rows (wrapped), each row naming the cell it continues and "part 2 of 21". The
+    whole text is the cell's text without its last line (the note) followed by the parts.
+    Parts are short so that they can be read on screen and printed: a 32,767-character cell
+    cannot be. The sheet is made on first need, so workbooks without long text do not have it.
     """
 
     HEADERS = ("Continues cell", "Part", "Text")
-    NOTE_ROOM = 100  # more than any note needs
 
-    def __init__(self, wb: Workbook, *, title: str = "Long text"):
+    def __init__(self, wb: Workbook, *, title: str = "Long text", part_chars: int = 2_000):
+        if not 100 <= part_chars <= MAX_CELL_TEXT - 100:
+            raise ValueError(f"part_chars must be between 100 and {MAX_CELL_TEXT - 100:,}")
         self._wb = wb
         self._title = title
+        self._part_chars = part_chars
         self._ws: Any = None
         self._last_row = 0
 
@@ -200,14 +219,23 @@ class LongTextSheet:
         text = clean_text(str(text))
         if utf16_len(text) <= MAX_CELL_TEXT:
             return text
+        from openpyxl.styles import Alignment
+
         if self._ws is None:
             self._start_sheet()
-        head, *rest = split_long_text(text, first_limit=MAX_CELL_TEXT - self.NOTE_ROOM)
+        head, *rest = split_long_text(text, self._part_chars)
         first, last = self._last_row + 1, self._last_row + len(rest)
         rows = f"row {first}" if first == last else f"rows {first}–{last}"
         source = f"{quote_sheetname(sheet)}!{coordinate}"
+        wrap = Alignment(wrap_text=True, vertical="top")
         for number, part in enumerate(rest, start=2):
-            self._ws.append(safe_row(self._ws, [source, f"{number} of {len(rest) + 1}", part]))
+            self._ws.row_dimensions[self._last_row + number - 1].height = wrapped_height(part, TEXT_WIDTH)
+            self._ws.append(
+                safe_row(
+                    self._ws, [source, f"{number} of {len(rest) + 1}"], alignment=Alignment(vertical="top")
+                )
+                + [safe_value(self._ws, part, alignment=wrap)]
+            )
         self._last_row = last
         return f"{head}\n… continued in sheet '{self._ws.title}', {rows}"
 
@@ -215,8 +243,8 @@ class LongTextSheet:
         from openpyxl.styles import Font
 
         ws = self._wb.create_sheet(valid_sheet_title(self._title, self._wb.sheetnames))
-        column_widths(ws, [24, 10, 120])
-        print_setup(ws, header_rows=1, last_row=None, last_column=None, autofilter=False)
+        column_widths(ws, [24, 10, TEXT_WIDTH])
+        print_setup(ws, header_rows=1, autofilter=False)
         ws.append(safe_row(ws, self.HEADERS, font=Font(bold=True)))
         self._ws, self._last_row = ws, 1
 

@@ -49,7 +49,7 @@ from tracker.db import StoreError
 MB = 1024 * 1024
 MAX_BYTES = 20 * MB
 MAX_MEMBERS = 1_000
-MAX_UNCOMPRESSED = 200 * MB
+MAX_UNCOMPRESSED = 100 * MB  # parsing every XML part takes about a second per 10 MB
 MAX_RATIO = 100  # openpyxl and Excel sheets expand 5-25 fold; zip bombs about 1,000 fold
 RATIO_FLOOR = 256 * 1024  # smaller parts cannot do harm whatever their ratio
 MAX_ROWS = 100_000
