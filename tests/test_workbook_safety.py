@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import warnings
 import zipfile
@@ -250,6 +251,47 @@ def _ole2(names: list[str] | None):
     return build
 
 
+def _renamed(part: str, new_name: str):
+    """A part stored under a name that does not look like XML, holding an external entity."""
+
+    def build(d: Path) -> Path:
+        (d / "xxe").mkdir()
+        hostile = _xxe_in(part)(d / "xxe")
+        with zipfile.ZipFile(hostile) as z:
+            content = z.read(part)
+        old, new = part.split("/", 1)[1].encode(), new_name.split("/", 1)[1].encode()
+        p = d / "returns_lead.xlsx"
+        with zipfile.ZipFile(good_workbook(d / "good.xlsx")) as zin, zipfile.ZipFile(p, "w") as zout:
+            for info in zin.infolist():
+                if info.filename == part:
+                    zout.writestr(new_name, content)
+                elif info.filename == "[Content_Types].xml":  # and declared as not XML at all
+                    types = re.sub(
+                        rb'(PartName="/' + re.escape(new_name.encode()) + rb'" ContentType=")[^"]*',
+                        rb"\1application/octet-stream",
+                        zin.read(info).replace(old, new),
+                    )
+                    assert b"octet-stream" in types
+                    zout.writestr(info, types)
+                elif info.filename == "xl/_rels/workbook.xml.rels":
+                    zout.writestr(info, zin.read(info).replace(old, new))
+                else:
+                    zout.writestr(info, zin.read(info))
+        return p
+
+    return build
+
+
+def _sheet_missing(d: Path) -> Path:
+    good = good_workbook(d / "good.xlsx")
+    p = d / "returns_lead.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(p, "w") as zout:
+        for info in zin.infolist():
+            if info.filename != "xl/worksheets/sheet2.xml":
+                zout.writestr(info, zin.read(info))
+    return p
+
+
 def _far_row(d: Path) -> Path:
     p = d / "returns_lead.xlsx"
     wb = Workbook()
@@ -326,6 +368,17 @@ CORPUS = {
         {},
         "is an old-format Excel workbook (.xls)",
     ),
+    "sheet under a non-XML name": (
+        _renamed("xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.dat"),
+        {},
+        "part xl/worksheets/sheet1.dat declares XML entities",
+    ),
+    "styles under a non-XML name": (
+        _renamed("xl/styles.xml", "xl/styles.dat"),
+        {},
+        "part xl/styles.dat declares XML entities",
+    ),
+    "sheet part missing": (_sheet_missing, {}, "is damaged: the part holding sheet 'Notes' is missing"),
     "a row far below the data": (_far_row, {}, "sheet 'Status' uses row 150,000"),
 }
 

@@ -293,7 +293,7 @@ def _content_types(name: str, zf: zipfile.ZipFile) -> tuple[dict[str, str], dict
 def _check_package(name: str, zf: zipfile.ZipFile, members: dict[str, str], max_rows: int) -> tuple[str, ...]:
     """Refuse anything but a plain workbook; every XML part is parsed. Returns the sheet names."""
     if "[content_types].xml" not in members:
-        if "mimetype" in members and b"opendocument.spreadsheet" in zf.read(members["mimetype"])[:100]:
+        if "mimetype" in members and b"opendocument.spreadsheet" in _head(zf, members["mimetype"]):
             raise UnsafeWorkbook(f"{name} is an OpenDocument spreadsheet (.ods); {_AGAIN}")
         raise UnsafeWorkbook(f"{name} is not an Excel workbook: it is a ZIP of {len(members):,} files")
     defaults, overrides = _content_types(name, zf)
@@ -339,17 +339,28 @@ def _check_package(name: str, zf: zipfile.ZipFile, members: dict[str, str], max_
     main_dir = posixpath.dirname(main)
     wb_rels = members.get(posixpath.join(main_dir, "_rels", posixpath.basename(main) + ".rels").lower())
     targets = _relationships(name, zf, wb_rels, main_dir) if wb_rels else {}
-    sheet_parts = {targets[rid][1].lower(): title for title, rid in sheets if rid in targets}
+    sheet_parts = {}
+    for title, rid in sheets:
+        if rid not in targets or targets[rid][1].lower() not in members:
+            raise UnsafeWorkbook(f"{name} is damaged: the part holding sheet '{title}' is missing")
+        sheet_parts[targets[rid][1].lower()] = title
 
+    # openpyxl reads the workbook's parts by relationship whatever their names, so those are XML too.
+    linked = {target.lower() for _, target in targets.values()}
     done = {"[content_types].xml", (root_rels or "").lower(), main.lower(), (wb_rels or "").lower()}
     for key, member in members.items():
-        if key in done or not (key.endswith((".xml", ".rels")) or content_type(member).endswith("xml")):
-            continue
         if key in sheet_parts:
             _check_rows(name, zf, member, sheet_parts[key], max_rows)
-        else:
+        elif key not in done and (
+            key in linked or key.endswith((".xml", ".rels")) or content_type(member).endswith("xml")
+        ):
             _parse(name, zf, member)
     return tuple(title for title, _ in sheets)
+
+
+def _head(zf: zipfile.ZipFile, member: str) -> bytes:
+    with zf.open(member) as f:
+        return f.read(100)
 
 
 def _check_rows(name: str, zf: zipfile.ZipFile, member: str, title: str, max_rows: int) -> None:
