@@ -194,6 +194,16 @@ def _xxe_in(part: str):
     return build
 
 
+def _external_dtd(d: Path) -> Path:
+    # No entity in sight: only the ban on DTDs stops the parser from being pointed elsewhere.
+    good = good_workbook(d / "good.xlsx")
+    with zipfile.ZipFile(good) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    start = sheet.index(b"?>") + 2 if sheet.startswith(b"<?xml") else 0
+    hostile = sheet[:start] + b'<!DOCTYPE worksheet SYSTEM "http://attacker.invalid/x.dtd">' + sheet[start:]
+    return rezip(good, d / "returns_lead.xlsx", replace={"xl/worksheets/sheet1.xml": hostile})
+
+
 def _xlsm_renamed(d: Path) -> Path:
     good = good_workbook(d / "good.xlsx")
     return rezip(
@@ -322,6 +332,11 @@ CORPUS = {
         _xxe_in("xl/worksheets/sheet1.xml"),
         {},
         "part xl/worksheets/sheet1.xml declares XML entities",
+    ),
+    "external DTD in a sheet": (
+        _external_dtd,
+        {},
+        "part xl/worksheets/sheet1.xml declares XML entities or a DTD",
     ),
     "XXE in [Content_Types].xml": (_xxe_in("[Content_Types].xml"), {}, "part [Content_Types].xml declares"),
     "XXE in workbook rels": (
