@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
@@ -44,6 +45,18 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
+def _word(enum_cls: type[StrEnum]) -> BeforeValidator:
+    """Accept an enum's word in any case ('Green', 'IN PROGRESS'), as people type it."""
+    by_word = {member.value.casefold(): member.value for member in enum_cls}
+
+    def normalise(value: Any) -> Any:
+        if isinstance(value, str):
+            return by_word.get(value.strip().casefold(), value)
+        return value
+
+    return BeforeValidator(normalise)
+
+
 def rule(message: str) -> PydanticCustomError:
     """A broken rule, reported against the field being validated."""
     return PydanticCustomError("rule", message.replace("{", "(").replace("}", ")"))
@@ -51,7 +64,7 @@ def rule(message: str) -> PydanticCustomError:
 
 Text = Annotated[str, Field(max_length=LONG_TEXT_MAX)]
 Id = Annotated[str, Field(min_length=1, max_length=36)]
-OptionalId = Annotated[str | None, BeforeValidator(_blank_to_none), Field(max_length=36)]
+OptionalId = Annotated[Annotated[str, Field(max_length=36)] | None, BeforeValidator(_blank_to_none)]
 OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
 Score = Annotated[int, Field(ge=1, le=5)]
 Ref = Annotated[str, Field(max_length=20)]
@@ -99,8 +112,8 @@ class StatusUpdateIn(InputModel):
     period, None for a first report), a RAG that differs from it needs a rationale.
     """
 
-    lifecycle: Lifecycle
-    rag: Rag | None = None
+    lifecycle: Annotated[Lifecycle, _word(Lifecycle)]
+    rag: Annotated[Rag | None, _word(Rag), BeforeValidator(_blank_to_none)] = None
     progress_pct: int | None = Field(default=None, ge=0, le=100)
     rationale: Text = ""
     corrective_action: Text = ""
@@ -179,9 +192,9 @@ class RiskIn(InputModel):
     residual_impact: Score
     target_likelihood: Score
     target_impact: Score
-    response: RiskResponse = RiskResponse.TREAT
+    response: Annotated[RiskResponse, _word(RiskResponse)] = RiskResponse.TREAT
     mitigations: Text = ""
-    status: RiskStatus = RiskStatus.OPEN
+    status: Annotated[RiskStatus, _word(RiskStatus)] = RiskStatus.OPEN
     review_date: OptionalDate = None
 
     @field_validator("theme_id")
@@ -196,7 +209,7 @@ class RiskIn(InputModel):
 
 
 class InspectionIn(InputModel):
-    body: InspectionBody
+    body: Annotated[InspectionBody, _word(InspectionBody)]
     title: Title
     published_date: OptionalDate = None
     grade: Annotated[str, Field(max_length=60)] = ""
@@ -212,10 +225,12 @@ class RecommendationIn(InputModel):
     """
 
     inspection_id: Id
-    kind: RecommendationKind = RecommendationKind.RECOMMENDATION
+    kind: Annotated[RecommendationKind, _word(RecommendationKind)] = RecommendationKind.RECOMMENDATION
     ref: Ref40
     text: LongTitle
-    status: RecommendationStatus = RecommendationStatus.AWAITING_ALLOCATION
+    status: Annotated[RecommendationStatus, _word(RecommendationStatus)] = (
+        RecommendationStatus.AWAITING_ALLOCATION
+    )
     owner_id: OptionalId = None
     due_date: OptionalDate = None
     evidence: Text = ""
@@ -293,14 +308,20 @@ class PeriodIn(InputModel):
 
 
 def _four_p_list(value: Any) -> Any:
+    """A list of 4P words, or the stored "Pursue,Protect" text, in any case; unknown words refused."""
     if value is None:
         return []
     if isinstance(value, str):
         value = [part for part in value.split(",") if part.strip()]
-    if isinstance(value, list | tuple | set | frozenset):
-        by_word = {p.value.casefold(): p.value for p in FourP}
-        return [by_word.get(str(v).strip().casefold(), str(v).strip()) for v in value]
-    return value
+    if not isinstance(value, list | tuple | set | frozenset):
+        return value
+    by_word = {p.value.casefold(): p.value for p in FourP}
+    words = [str(v).strip() for v in value]
+    unknown = [w for w in words if w.casefold() not in by_word]
+    if unknown:
+        allowed = ", ".join(p.value for p in FourP)
+        raise rule(f"{', '.join(repr(w) for w in unknown)} is not one of {allowed}")
+    return [by_word[w.casefold()] for w in words]
 
 
 class ObjectiveEdit(InputModel):
@@ -351,14 +372,19 @@ class PlanSettingsIn(InputModel):
     risk_medium_max: RiskScoreLimit
     risk_high_max: RiskScoreLimit
     slip_tolerance_days: int = Field(ge=0, le=365)
-    protective_marking: Marking = Marking.OFFICIAL
+    protective_marking: Annotated[Marking, _word(Marking)] = Marking.OFFICIAL
     handling_caveat: Short = ""
 
     @field_validator("risk_medium_max", "risk_high_max")
     @classmethod
     def _bands_increase(cls, value: int, info: ValidationInfo) -> int:
-        lower = {"risk_medium_max": "risk_low_max", "risk_high_max": "risk_medium_max"}[info.field_name or ""]
-        below = info.data.get(lower)
-        if below is not None and value <= below:
-            raise rule(f"must be more than the {lower.removeprefix('risk_').replace('_', ' ')} ({below})")
+        order = ["risk_low_max", "risk_medium_max", "risk_high_max"]
+        # Compare with the nearest lower maximum that is itself valid, so each mistake is reported once.
+        for lower in reversed(order[: order.index(info.field_name or "")]):
+            below = info.data.get(lower)
+            if below is None:
+                continue
+            if value <= below:
+                raise rule(f"must be more than the {lower.removeprefix('risk_').replace('_', ' ')} ({below})")
+            break
         return value
