@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from tracker.db import Actor
 from tracker.enums import PeriodStatus
@@ -114,7 +114,7 @@ def _fit_problems(
     overlapping = uow.session.exec(
         select(ReportingPeriod)
         .where(*others, ReportingPeriod.start_date <= end, ReportingPeriod.end_date >= start)
-        .order_by(ReportingPeriod.start_date)
+        .order_by(col(ReportingPeriod.start_date))
     ).all()
     if overlapping:
         names = listing(f"{p.name} ({_span(p.start_date, p.end_date)})" for p in overlapping)

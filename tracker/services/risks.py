@@ -93,6 +93,7 @@ def restore_risk(session: Session, *, actor: Actor, risk_id: str) -> Changes:
 
 def _plan_of(uow: UnitOfWork, valid: RiskIn) -> str:
     """The plan of the objective or theme the risk belongs to (refused when that does not exist)."""
+    cls: type[Objective] | type[Theme]
     if valid.objective_id:
         field, cls = "objective_id", Objective
     else:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from tracker.db import Actor
 from tracker.enums import Lifecycle, PeriodStatus
@@ -132,7 +132,7 @@ def previous_rag(session: Session, objective: Objective, period: ReportingPeriod
     """The RAG of the objective's latest update in a period that starts before this one (None if none)."""
     row = session.exec(
         select(StatusUpdate.rag)
-        .join(ReportingPeriod, ReportingPeriod.id == StatusUpdate.period_id)
+        .join(ReportingPeriod, col(ReportingPeriod.id) == col(StatusUpdate.period_id))
         .where(
             StatusUpdate.objective_id == objective.id,
             StatusUpdate.deleted == False,  # noqa: E712
@@ -140,7 +140,7 @@ def previous_rag(session: Session, objective: Objective, period: ReportingPeriod
             ReportingPeriod.plan_id == period.plan_id,
             ReportingPeriod.start_date < period.start_date,
         )
-        .order_by(ReportingPeriod.start_date.desc())  # type: ignore[attr-defined]
+        .order_by(col(ReportingPeriod.start_date).desc())
         .limit(1)
     ).first()
     return row
@@ -151,7 +151,7 @@ def is_latest_update(session: Session, objective_id: str, period: ReportingPerio
     later = session.exec(
         select(func.count())
         .select_from(StatusUpdate)
-        .join(ReportingPeriod, ReportingPeriod.id == StatusUpdate.period_id)
+        .join(ReportingPeriod, col(ReportingPeriod.id) == col(StatusUpdate.period_id))
         .where(
             StatusUpdate.objective_id == objective_id,
             StatusUpdate.deleted == False,  # noqa: E712

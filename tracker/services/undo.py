@@ -15,7 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import Select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from tracker.audit import CREATED, decode
 from tracker.db import Actor
@@ -51,12 +53,11 @@ Key = tuple[str, str]  # (entity, entity_id)
 
 def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
     """Undo every change of a past transaction, or refuse and say which later change is in the way."""
-    entries = session.exec(
-        select(AuditEntry.seq, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.field, AuditEntry.old,
-               AuditEntry.actor, AuditEntry.at)
-        .where(AuditEntry.txn == txn)
-        .order_by(AuditEntry.seq.desc())  # type: ignore[attr-defined]
-    ).all()  # fmt: skip
+    entries = session.execute(
+        _columns("seq", "entity", "entity_id", "field", "old", "actor", "at")
+        .where(col(AuditEntry.txn) == txn)
+        .order_by(col(AuditEntry.seq).desc())
+    ).all()
     if not entries:
         raise NotFound(f"There is no change {txn!r} in the audit log.")
     keys = {(e.entity, e.entity_id) for e in entries}
@@ -114,6 +115,11 @@ RESTORERS: dict[str, Callable[[Session, Actor, str], Changes]] = {
 }
 
 
+def _columns(*names: str) -> Select[Any]:
+    """A select of audit entry columns, read as rows with named attributes."""
+    return sa_select(*(AuditEntry.__table__.c[name] for name in names))  # type: ignore[attr-defined]
+
+
 def _load(session: Session, keys: Iterable[Key]) -> dict[Key, Editable]:
     """The rows the entries name, read a chunk of ids at a time (an import can touch thousands)."""
     by_entity: dict[str, list[str]] = {}
@@ -137,11 +143,10 @@ def _refuse_if_changed_later(session: Session, txn: str, last_seq: int, rows: di
     ids = sorted({entity_id for _, entity_id in rows})
     first: Any = None
     for start in range(0, len(ids), CHUNK):
-        later = session.exec(
-            select(AuditEntry.seq, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.actor, AuditEntry.at,
-                   AuditEntry.detail)
-            .where(AuditEntry.seq > last_seq, AuditEntry.entity_id.in_(ids[start : start + CHUNK]))  # type: ignore[attr-defined]
-            .order_by(AuditEntry.seq)
+        later = session.execute(
+            _columns("seq", "entity", "entity_id", "actor", "at", "detail")
+            .where(col(AuditEntry.seq) > last_seq, col(AuditEntry.entity_id).in_(ids[start : start + CHUNK]))
+            .order_by(col(AuditEntry.seq))
         ).all()  # fmt: skip
         hit = next((e for e in later if (e.entity, e.entity_id) in rows), None)
         if hit is not None and (first is None or hit.seq < first.seq):
