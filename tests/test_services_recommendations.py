@@ -141,6 +141,7 @@ def test_link_unlink_relink(any_store, actor, plan, rec):
     with any_store.write() as s:
         again = link_recommendation(s, actor=actor, recommendation_id=rec, objective_id=plan.obj1)
     assert not again and again.txn is None and again.ids == frozenset()
+    assert "already linked" in again.summary
 
     with any_store.write() as s:
         unlinked = unlink_recommendation(s, actor=actor, recommendation_id=rec, objective_id=plan.obj1)

@@ -207,3 +207,24 @@ def test_restore_of_a_link_uses_the_generic_path(any_store, actor, plan):
     assert restored.ids == {link}
     with any_store.read() as s:
         assert verify_chain(s) == []
+
+
+def test_restoring_a_status_update_brings_back_the_current_status_unless_the_period_is_closed(
+    any_store, actor, plan
+):
+    with any_store.write() as s:
+        recorded = record_status_update(s, actor=actor, objective_id=plan.obj1, period_id=plan.q1, data=GREEN)
+    [update_id] = recorded.created
+    revert(any_store, actor, recorded.txn)
+    assert get(any_store, Objective, plan.obj1).rag is None
+
+    with any_store.write() as s:
+        restored = restore_deleted(s, actor=actor, entity="status_update", entity_id=update_id)
+    assert restored.ids == {update_id, plan.obj1}
+    assert get(any_store, Objective, plan.obj1).rag == "green"
+
+    revert(any_store, actor, restored.txn)
+    with any_store.write() as s:
+        close_period(s, actor=actor, period_id=plan.q1)
+    assert_refused(any_store, ClosedPeriod, lambda s: restore_deleted(
+        s, actor=actor, entity="status_update", entity_id=update_id))  # fmt: skip
