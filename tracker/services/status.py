@@ -71,8 +71,8 @@ def record_status_update(
             )
         uow.update(live, {}, expected_revision=expected_revision)
 
-    changes = _implied(as_changes(data), current=StatusUpdateIn.from_row(live) if live else {})
     base = StatusUpdateIn.from_row(live) if live else {}
+    changes = _implied(as_changes(data), current=base)
     valid = validate(
         StatusUpdateIn,
         {**base, **changes},
