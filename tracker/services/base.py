@@ -101,13 +101,19 @@ class Changes:
 # ---------------------------------------------------------------------------------------------- validation
 
 
-def validate(model: type[M], data: Mapping[str, Any] | BaseModel) -> M:
-    """Validate input with a non-table model, turning pydantic's errors into our field problems."""
-    if isinstance(data, model):
+def validate(
+    model: type[M], data: Mapping[str, Any] | BaseModel, *, context: Mapping[str, Any] | None = None
+) -> M:
+    """Validate input with a non-table model, turning pydantic's errors into our field problems.
+
+    ``context`` reaches the model's validators (``info.context``): facts from the database that a
+    rule needs, such as the RAG reported last period, so that every problem is listed in one pass.
+    """
+    if isinstance(data, model) and context is None:
         return data
     raw = data.model_dump() if isinstance(data, BaseModel) else dict(data)
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=dict(context) if context is not None else None)
     except PydanticValidationError as exc:
         raise ValidationError([_problem(err) for err in exc.errors()]) from None
 
