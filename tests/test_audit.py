@@ -93,3 +93,19 @@ def test_a_failed_transaction_leaves_no_audit_entries(any_store, actor):
         after = session.execute(text("SELECT count(*), max(seq) FROM audit_entry")).one()
         assert verify_chain(session) == []
     assert tuple(after) == tuple(before)
+
+
+def test_two_units_of_work_in_one_transaction_share_one_chain(any_store, actor):
+    pid = _make_history(any_store, actor)
+    with any_store.write() as session:
+        first = unit_of_work(session, actor)
+        first.update(first.get(Person, pid), {"email": "one@example.org"})
+        first.changes()
+        second = unit_of_work(session, Actor("Someone else", "undo"))
+        assert second is not first
+        second.update(second.get(Person, pid), {"email": "two@example.org"})
+        second.changes()
+    with any_store.read() as session:
+        assert verify_chain(session) == []
+        seqs = session.execute(select(AuditEntry.seq).order_by(AuditEntry.seq)).scalars().all()
+    assert seqs == list(range(1, len(seqs) + 1))
