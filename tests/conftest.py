@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHONFAULTHANDLER", "1")
-os.environ.setdefault("TRACKER_DB", os.path.join(os.path.dirname(__file__), "..", ".no-default-db-in-tests.db"))
+os.environ.setdefault(
+    "TRACKER_DB", os.path.join(os.path.dirname(__file__), "..", ".no-default-db-in-tests.db")
+)
 
 import pytest  # noqa: E402
 
@@ -44,7 +46,9 @@ def _pg_database() -> Iterator[str]:
     if not admin_url:
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against")
     name = f"dpt_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:

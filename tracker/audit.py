@@ -20,6 +20,7 @@ from sqlmodel import Session
 from tracker.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+_HEAD = "tracker.audit_head"
 CREATED = "created"  # the field name of an entry that records a row's creation (new = the row as JSON)
 
 
@@ -76,7 +77,6 @@ class AuditWriter:
         self.session = session
         self.txn, self.actor, self.source, self.detail, self.at = txn, actor, source, detail, at
         self._pending: list[dict[str, Any]] = []
-        self._head: tuple[int, str] | None = None
 
     def record(self, entity: str, entity_id: str, field: str, old: Any, new: Any) -> None:
         self._pending.append(
@@ -112,14 +112,17 @@ class AuditWriter:
             rows.append(row)
         self.session.execute(insert(AuditEntry), rows)
         self.session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
-        self._head = (seq, prev)
+        self.session.info[_HEAD] = (self.session.get_transaction(), seq, prev)
         count = len(self._pending)
         self._pending = []
         return count
 
     def _lock_head(self) -> tuple[int, str]:
-        if self._head is not None:
-            return self._head
+        # Every writer in one transaction shares the head it locked, so several units of work
+        # (an undo beside an edit, an import's many services) append to one unbroken chain.
+        held = self.session.info.get(_HEAD)
+        if held is not None and held[0] is self.session.get_transaction():
+            return held[1], held[2]
         # FOR UPDATE serialises writers on PostgreSQL; SQLite's BEGIN IMMEDIATE already has.
         row = self.session.execute(
             select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,8 +48,11 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
-    """The engine for any SQLAlchemy URL; SQLite gets its pragmas and real transactions."""
+def make_engine(url: str, *, readonly: bool = False) -> Engine:
+    """The engine for any SQLAlchemy URL; SQLite gets its pragmas and real transactions.
+
+    A read-only SQLite engine opens the file with ``mode=ro``, so not even the journal mode is written.
+    """
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
         kwargs = {}
@@ -56,19 +60,26 @@ def make_engine(url: str) -> Engine:
             u = u.set(drivername="postgresql+psycopg")
         return create_engine(u, pool_pre_ping=True, **kwargs)
 
-    engine = create_engine(
-        u,
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
-    )
+    path = sqlite_path(url)
+    if readonly and path is not None:
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(
+                f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+            ),
+        )
+    else:
+        engine = create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         # On 3.11 the driver's own transaction handling must be off before PRAGMAs and BEGIN.
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        if not readonly:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=FULL")
         cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cur.close()
 

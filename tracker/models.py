@@ -239,6 +239,25 @@ class RecommendationRisk(Editable, table=True):
     risk_id: str = Field(foreign_key="risk.id", index=True, max_length=36)
 
 
+class PeriodReturn(Editable, table=True):
+    """A period return issued to a lead as a workbook, and what became of it (issued, received, applied)."""
+
+    __tablename__ = "period_return"
+    __table_args__ = (UniqueConstraint("period_id", "lead_id", name="uq_period_return_period_lead"),)
+
+    period_id: str = Field(foreign_key="reporting_period.id", max_length=36)
+    lead_id: str = Field(foreign_key="person.id", index=True, max_length=36)
+    status: str = Field(default="issued", max_length=20)  # issued | received | applied
+    file_name: str = Field(default="", max_length=300)
+    checksum: str = Field(default="", max_length=64)  # of the issued manifest: identifies this issue
+    issued_at: datetime | None = None
+    issued_by: str = Field(default="", max_length=200)
+    received_at: datetime | None = None
+    applied_at: datetime | None = None
+    applied_by: str = Field(default="", max_length=200)
+    rows_applied: int = 0
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only. ``hash`` = sha256 over the previous hash and this row's fields (see tracker.audit)."""
 
@@ -288,6 +307,7 @@ ENTITIES: dict[str, type[Editable]] = {
     "recommendation_objective": RecommendationObjective,
     "recommendation_milestone": RecommendationMilestone,
     "recommendation_risk": RecommendationRisk,
+    "period_return": PeriodReturn,
 }
 
 

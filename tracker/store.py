@@ -14,9 +14,17 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
 from tracker.backup import BackupReport, Progress, backup_sqlite
-from tracker.db import StoreError, make_engine, read_session, sqlite_path, to_url, write_session
+from tracker.db import (
+    BUSY_TIMEOUT_S,
+    StoreError,
+    make_engine,
+    read_session,
+    sqlite_path,
+    to_url,
+    write_session,
+)
 from tracker.lock import WriteLock
-from tracker.migrate import SchemaReport, ensure_schema
+from tracker.migrate import NotATrackerDatabase, SchemaReport, ensure_schema
 
 APP_NAME = "DeliveryPlanTracker"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -92,11 +100,12 @@ def open_store(path_or_url: str | os.PathLike[str], *, readonly: bool = False, c
     lock = None
     if path is not None:
         _check_sqlite_file(path, create=create)
+        _probe_sqlite(path)
         if not readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
             lock = WriteLock(path).acquire()
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, readonly=readonly)
         try:
             report = ensure_schema(engine, db_path=path, writable=not readonly)
         except (DatabaseError, sqlite3.DatabaseError) as exc:
@@ -123,6 +132,22 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         head = fh.read(len(SQLITE_HEADER))
     if head and head != SQLITE_HEADER:
         raise StoreError(f"{path.name} is not a Delivery Plan Tracker database (it is not a SQLite file).")
+
+
+def _probe_sqlite(path: Path) -> None:
+    """Look inside without writing a byte: a file of another application must stay exactly as it was."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, str(path), exc) from exc
+    if tables and "alembic_version" not in tables:
+        raise NotATrackerDatabase(f"{path.name} holds tables but is not a Delivery Plan Tracker database.")
 
 
 def _damaged(path: Path | None, url: str, exc: Exception) -> StoreError:

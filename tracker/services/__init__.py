@@ -1,0 +1,96 @@
+"""Every write in the app: keyword-only functions ``fn(session, *, actor, ...) -> Changes``.
+
+Call them inside ``store.write()``; a refused write raises a :class:`ServiceError` and, because the
+transaction rolls back, leaves the database as it was. See :mod:`tracker.services.base`.
+"""
+
+from tracker.services.base import (
+    Changes,
+    ClosedPeriod,
+    ConflictError,
+    NotFound,
+    Problem,
+    ServiceError,
+    UnitOfWork,
+    ValidationError,
+    unit_of_work,
+    validate,
+)
+from tracker.services.links import link_recommendation, unlink_recommendation
+from tracker.services.milestones import (
+    create_milestone,
+    delete_milestone,
+    restore_milestone,
+    update_milestone,
+)
+from tracker.services.objectives import update_objective
+from tracker.services.people import create_person, delete_person, holdings, restore_person, update_person
+from tracker.services.periods import close_period, open_period, reopen_period, restore_period
+from tracker.services.plan import update_plan_settings
+from tracker.services.recommendations import (
+    add_progress_note,
+    create_inspection,
+    create_recommendation,
+    delete_inspection,
+    delete_progress_note,
+    delete_recommendation,
+    restore_inspection,
+    restore_progress_note,
+    restore_recommendation,
+    update_inspection,
+    update_progress_note,
+    update_recommendation,
+)
+from tracker.services.risks import create_risk, delete_risk, restore_risk, update_risk
+from tracker.services.status import record_status_update, restore_status_update
+from tracker.services.undo import restore_deleted, revert_transaction
+
+__all__ = [
+    "Changes",
+    "ClosedPeriod",
+    "ConflictError",
+    "NotFound",
+    "Problem",
+    "ServiceError",
+    "UnitOfWork",
+    "ValidationError",
+    "add_progress_note",
+    "close_period",
+    "create_inspection",
+    "create_milestone",
+    "create_person",
+    "create_recommendation",
+    "create_risk",
+    "delete_inspection",
+    "delete_milestone",
+    "delete_person",
+    "delete_progress_note",
+    "delete_recommendation",
+    "delete_risk",
+    "holdings",
+    "link_recommendation",
+    "open_period",
+    "record_status_update",
+    "reopen_period",
+    "restore_deleted",
+    "restore_inspection",
+    "restore_milestone",
+    "restore_period",
+    "restore_person",
+    "restore_progress_note",
+    "restore_recommendation",
+    "restore_risk",
+    "restore_status_update",
+    "revert_transaction",
+    "unit_of_work",
+    "unlink_recommendation",
+    "update_inspection",
+    "update_milestone",
+    "update_objective",
+    "update_person",
+    "update_plan_settings",
+    "update_progress_note",
+    "update_recommendation",
+    "update_risk",
+    "validate",
+]

@@ -101,13 +101,19 @@ class Changes:
 # ---------------------------------------------------------------------------------------------- validation
 
 
-def validate(model: type[M], data: Mapping[str, Any] | BaseModel) -> M:
-    """Validate input with a non-table model, turning pydantic's errors into our field problems."""
-    if isinstance(data, model):
+def validate(
+    model: type[M], data: Mapping[str, Any] | BaseModel, *, context: Mapping[str, Any] | None = None
+) -> M:
+    """Validate input with a non-table model, turning pydantic's errors into our field problems.
+
+    ``context`` reaches the model's validators (``info.context``): facts from the database that a
+    rule needs, such as the RAG reported last period, so that every problem is listed in one pass.
+    """
+    if isinstance(data, model) and context is None:
         return data
     raw = data.model_dump() if isinstance(data, BaseModel) else dict(data)
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=dict(context) if context is not None else None)
     except PydanticValidationError as exc:
         raise ValidationError([_problem(err) for err in exc.errors()]) from None
 
@@ -177,7 +183,7 @@ class UnitOfWork:
     def create(self, cls: type[E], **values: Any) -> E:
         row = cls(**values, changed_by=self.actor.name, changed_at=self.at, revision=1)
         self.session.add(row)
-        self.session.flush([row])
+        self.session.flush()
         entity = ENTITY_NAMES[cls]
         self.audit.record(entity, row.id, CREATED, None, _snapshot(row))
         self._touch(entity, row.id)

@@ -1,0 +1,126 @@
+"""Reporting periods: open one, close it (freezing its updates as reported), and reopen it with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from tracker.db import Actor
+from tracker.enums import PeriodStatus
+from tracker.models import ReportingPeriod
+from tracker.schemas import LONG_TEXT_MAX, PeriodIn
+from tracker.services._common import as_changes, fail_if, listing, resolve_plan
+from tracker.services.base import Changes, Problem, UnitOfWork, ValidationError, unit_of_work, validate
+
+REOPEN_REASON = "reopen_reason"  # an audit entry's field that records why, not a column
+
+
+def open_period(
+    session: Session, *, actor: Actor, data: PeriodIn | Mapping[str, Any], plan_id: str | None = None
+) -> Changes:
+    """Add a reporting period to the plan (the store's only plan when none is named)."""
+    uow = unit_of_work(session, actor)
+    plan = resolve_plan(uow, plan_id)
+    valid = validate(PeriodIn, as_changes(data))
+    same_name = session.exec(
+        select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id, ReportingPeriod.name == valid.name)
+    ).first()
+    fail_if(_fit_problems(uow, plan.id, valid.name, valid.start_date, valid.end_date, own_id=None))
+    values = {
+        "name": valid.name,
+        "start_date": valid.start_date,
+        "end_date": valid.end_date,
+        "status": PeriodStatus.OPEN.value,
+        "closed_at": None,
+        "closed_by": "",
+    }
+    if same_name is not None:  # a removed period of that name: the unique name makes it come back
+        uow.update(same_name, {**values, "deleted": False})
+    else:
+        uow.create(ReportingPeriod, plan_id=plan.id, **values)
+    return uow.changes(f"Opened {valid.name} ({_span(valid.start_date, valid.end_date)})")
+
+
+def close_period(session: Session, *, actor: Actor, period_id: str) -> Changes:
+    """Close the period: its status updates become the record as reported and can no longer change."""
+    uow = unit_of_work(session, actor)
+    period = uow.get(ReportingPeriod, period_id, what="reporting period")
+    if period.status == PeriodStatus.CLOSED:
+        when = f" on {period.closed_at:%d %b %Y}" if period.closed_at else ""
+        raise ValidationError(
+            Problem("status", f"{period.name} is already closed (by {period.closed_by or 'someone'}{when})")
+        )
+    uow.update(period, {"status": PeriodStatus.CLOSED.value, "closed_at": uow.at, "closed_by": actor.name})
+    return uow.changes(f"Closed {period.name}: its status updates are now the record as reported")
+
+
+def reopen_period(session: Session, *, actor: Actor, period_id: str, reason: str) -> Changes:
+    """Reopen a closed period. Exceptional, so the reason is required and kept in the audit log."""
+    uow = unit_of_work(session, actor)
+    period = uow.get(ReportingPeriod, period_id, what="reporting period")
+    reason = (reason or "").strip()
+    problems = []
+    if not reason:
+        problems.append(
+            Problem("reason", "reason: say why the period is being reopened (it is kept in the audit log)")
+        )
+    elif len(reason) > LONG_TEXT_MAX:
+        problems.append(Problem("reason", f"reason is too long (at most {LONG_TEXT_MAX} characters)"))
+    if period.status != PeriodStatus.CLOSED:
+        problems.append(Problem("status", f"{period.name} is not closed"))
+    fail_if(problems)
+    closed_by = period.closed_by or "someone"
+    uow.update(period, {"status": PeriodStatus.OPEN.value, "closed_at": None, "closed_by": ""})
+    uow.audit.record("reporting_period", period.id, REOPEN_REASON, None, reason)
+    return uow.changes(
+        f"Reopened {period.name}, closed by {closed_by}, because: {reason} "
+        "(the reopening and its reason are in the audit log)"
+    )
+
+
+def restore_period(session: Session, *, actor: Actor, period_id: str) -> Changes:
+    """Bring back a removed period, if it still fits among the others."""
+    uow = unit_of_work(session, actor)
+    period = uow.get(ReportingPeriod, period_id, what="reporting period", allow_deleted=True)
+    if not period.deleted:
+        return Changes(summary=f"{period.name} is not deleted")
+    fail_if(
+        _fit_problems(uow, period.plan_id, period.name, period.start_date, period.end_date, own_id=period.id)
+    )
+    uow.restore(period)
+    return uow.changes(f"Restored {period.name}")
+
+
+def _fit_problems(
+    uow: UnitOfWork, plan_id: str, name: str, start: date, end: date, *, own_id: str | None
+) -> list[Problem]:
+    """A period's name is unique in its plan (ignoring case) and its dates overlap no other period."""
+    others = (
+        ReportingPeriod.plan_id == plan_id,
+        ReportingPeriod.deleted == False,  # noqa: E712
+        ReportingPeriod.id != (own_id or ""),
+    )
+    problems = []
+    clash = uow.session.exec(
+        select(func.count())
+        .select_from(ReportingPeriod)
+        .where(*others, func.lower(ReportingPeriod.name) == name.lower())
+    ).one()
+    if clash:
+        problems.append(Problem("name", f"name: there is already a period called {name!r}"))
+    overlapping = uow.session.exec(
+        select(ReportingPeriod)
+        .where(*others, ReportingPeriod.start_date <= end, ReportingPeriod.end_date >= start)
+        .order_by(col(ReportingPeriod.start_date))
+    ).all()
+    if overlapping:
+        names = listing(f"{p.name} ({_span(p.start_date, p.end_date)})" for p in overlapping)
+        problems.append(Problem("start_date", f"dates: {_span(start, end)} overlaps {names}"))
+    return problems
+
+
+def _span(start: date, end: date) -> str:
+    return f"{start:%d %b %Y} to {end:%d %b %Y}"

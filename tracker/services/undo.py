@@ -1,0 +1,185 @@
+"""Undo and redo from the audit log, and restoring a removed item.
+
+Reverting a transaction puts back, newest entry first, what each of its entries changed: a
+created row is removed (tombstoned), a removal is taken back, and every other field gets its old
+value. The revert is itself a transaction (source "undo", detail "undo of <txn>"), so redo is
+reverting the undo. It is refused when any row it would touch was changed by a later transaction
+(undo that first), or when it would change a status update of a closed period.
+
+Run it in a write transaction of its own: it writes as a different actor (source "undo").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from tracker.audit import CREATED, decode
+from tracker.db import Actor
+from tracker.enums import PeriodStatus, Source
+from tracker.models import ENTITIES, AuditEntry, Editable, ReportingPeriod, StatusUpdate
+from tracker.services._common import describe, plural
+from tracker.services.base import (
+    BOOKKEEPING,
+    Changes,
+    ClosedPeriod,
+    ConflictError,
+    NotFound,
+    Problem,
+    ValidationError,
+    coerce,
+    unit_of_work,
+)
+from tracker.services.milestones import restore_milestone
+from tracker.services.people import restore_person
+from tracker.services.periods import restore_period
+from tracker.services.recommendations import (
+    restore_inspection,
+    restore_progress_note,
+    restore_recommendation,
+)
+from tracker.services.risks import restore_risk
+from tracker.services.status import restore_status_update
+
+CHUNK = 500
+
+Key = tuple[str, str]  # (entity, entity_id)
+
+
+def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
+    """Undo every change of a past transaction, or refuse and say which later change is in the way."""
+    entries = session.execute(
+        _columns("seq", "entity", "entity_id", "field", "old", "actor", "at")
+        .where(col(AuditEntry.txn) == txn)
+        .order_by(col(AuditEntry.seq).desc())
+    ).all()
+    if not entries:
+        raise NotFound(f"There is no change {txn!r} in the audit log.")
+    keys = {(e.entity, e.entity_id) for e in entries}
+    unknown = {entity for entity, _ in keys if entity not in ENTITIES}
+    if unknown:
+        raise ValidationError(Problem("txn", f"txn: cannot undo changes to {', '.join(sorted(unknown))}"))
+    rows = _load(session, keys)
+    _refuse_if_changed_later(session, txn, entries[0].seq, rows)
+    _refuse_if_frozen(session, rows)
+
+    uow = unit_of_work(session, Actor(actor.name, Source.UNDO.value, f"undo of {txn}"))
+    for entry in entries:
+        cls = ENTITIES[entry.entity]
+        row = rows[(entry.entity, entry.entity_id)]
+        if entry.field == CREATED:
+            uow.update(row, {"deleted": True})
+        elif entry.field in cls.__table__.c and entry.field not in BOOKKEEPING:  # type: ignore[attr-defined]
+            uow.update(row, {entry.field: coerce(cls, entry.field, decode(entry.old))})
+        # any other entry is a note (e.g. why a period was reopened): nothing to put back
+    first = entries[-1]
+    return uow.changes(
+        f"Undid {plural(len(entries), 'change')} to {_items(session, rows)} "
+        f"made by {first.actor} on {first.at:%d %b %Y at %H:%M}"
+    )
+
+
+def restore_deleted(session: Session, *, actor: Actor, entity: str, entity_id: str) -> Changes:
+    """Bring back a removed item from the audit log page, with its own service's checks where it has them."""
+    cls = ENTITIES.get(entity)
+    if cls is None:
+        raise ValidationError(
+            Problem("entity", f"entity: {entity!r} is not a kind of item that can be restored")
+        )
+    restore = RESTORERS.get(entity)
+    if restore is not None:
+        return restore(session, actor, entity_id)
+    uow = unit_of_work(session, actor)
+    row = uow.get(cls, entity_id, allow_deleted=True)
+    word = describe(session, entity, row)
+    if not row.deleted:
+        return Changes(summary=f"{word[0].upper()}{word[1:]} is not deleted")
+    uow.restore(row)
+    return uow.changes(f"Restored {word}")
+
+
+RESTORERS: dict[str, Callable[[Session, Actor, str], Changes]] = {
+    "milestone": lambda s, a, i: restore_milestone(s, actor=a, milestone_id=i),
+    "risk": lambda s, a, i: restore_risk(s, actor=a, risk_id=i),
+    "person": lambda s, a, i: restore_person(s, actor=a, person_id=i),
+    "reporting_period": lambda s, a, i: restore_period(s, actor=a, period_id=i),
+    "status_update": lambda s, a, i: restore_status_update(s, actor=a, status_update_id=i),
+    "inspection": lambda s, a, i: restore_inspection(s, actor=a, inspection_id=i),
+    "recommendation": lambda s, a, i: restore_recommendation(s, actor=a, recommendation_id=i),
+    "progress_note": lambda s, a, i: restore_progress_note(s, actor=a, note_id=i),
+}
+
+
+def _columns(*names: str) -> Select[Any]:
+    """A select of audit entry columns, read as rows with named attributes."""
+    return sa_select(*(AuditEntry.__table__.c[name] for name in names))  # type: ignore[attr-defined]
+
+
+def _load(session: Session, keys: Iterable[Key]) -> dict[Key, Editable]:
+    """The rows the entries name, read a chunk of ids at a time (an import can touch thousands)."""
+    by_entity: dict[str, list[str]] = {}
+    for entity, entity_id in keys:
+        by_entity.setdefault(entity, []).append(entity_id)
+    rows: dict[Key, Editable] = {}
+    for entity, ids in by_entity.items():
+        cls = ENTITIES[entity]
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for row in session.exec(select(cls).where(cls.id.in_(chunk))).all():  # type: ignore[attr-defined]
+                rows[(entity, row.id)] = row
+    missing = [k for k in keys if k not in rows]
+    if missing:
+        entity, entity_id = missing[0]
+        raise NotFound(f"The {entity.replace('_', ' ')} {entity_id!r} this change touched no longer exists.")
+    return rows
+
+
+def _refuse_if_changed_later(session: Session, txn: str, last_seq: int, rows: dict[Key, Editable]) -> None:
+    ids = sorted({entity_id for _, entity_id in rows})
+    first: Any = None
+    for start in range(0, len(ids), CHUNK):
+        later = session.execute(
+            _columns("seq", "entity", "entity_id", "actor", "at", "detail")
+            .where(col(AuditEntry.seq) > last_seq, col(AuditEntry.entity_id).in_(ids[start : start + CHUNK]))
+            .order_by(col(AuditEntry.seq))
+        ).all()  # fmt: skip
+        hit = next((e for e in later if (e.entity, e.entity_id) in rows), None)
+        if hit is not None and (first is None or hit.seq < first.seq):
+            first = hit
+    if first is None:
+        return
+    if first.detail == f"undo of {txn}":
+        raise ConflictError(
+            f"This change was already undone by {first.actor} on {first.at:%d %b %Y at %H:%M}."
+        )
+    item = describe(session, first.entity, rows[(first.entity, first.entity_id)])
+    raise ConflictError(
+        f"Cannot undo this change: {item} was changed again later by {first.actor} on "
+        f"{first.at:%d %b %Y at %H:%M}. Undo that later change first."
+    )
+
+
+def _refuse_if_frozen(session: Session, rows: dict[Key, Editable]) -> None:
+    for (entity, _), row in rows.items():
+        if entity != "status_update":
+            continue
+        assert isinstance(row, StatusUpdate)
+        period = session.get(ReportingPeriod, row.period_id)
+        if period is not None and period.status == PeriodStatus.CLOSED:
+            raise ClosedPeriod(
+                f"Cannot undo this change: it touched {describe(session, entity, row)}, and {period.name} "
+                "is closed. Reopen the period first (giving a reason)."
+            )
+
+
+def _items(session: Session, rows: dict[Key, Editable]) -> str:
+    if len(rows) == 1:
+        (((entity, _), row),) = rows.items()
+        return describe(session, entity, row)
+    kinds = Counter(entity.replace("_", " ") for entity, _ in rows)
+    return ", ".join(plural(n, kind) for kind, n in sorted(kinds.items()))
