@@ -1,0 +1,84 @@
+"""The read side: every list the views, dashboard, workbooks and CLI show, as plain rows.
+
+Each list is one SQL statement (portable between SQLite and PostgreSQL) read into tuples; what SQL
+cannot compute portably is derived in Python with :mod:`tracker.rules`. Nothing here writes.
+"""
+
+from .common import (
+    NO_UPDATE,
+    STATUS_KEYS,
+    BoardRow,
+    BragCounts,
+    OutcomeRow,
+    PeriodRow,
+    PersonRow,
+    PlanInfo,
+    ThemeRow,
+    boards,
+    current_plan,
+    latest_period_with_updates,
+    outcomes,
+    people,
+    period,
+    periods,
+    previous_period,
+    rule_settings,
+    same_period_last_year,
+    themes,
+)
+from .dashboard import (
+    BodyStatusRow,
+    ExceptionKind,
+    ExceptionRow,
+    Headline,
+    MatrixCell,
+    MovementSummary,
+    OverdueItem,
+    ReturnRow,
+    RiskMatrix,
+    ThemeStatusRow,
+    TrendRow,
+    derived_rags,
+    exceptions,
+    headline,
+    movement_summary,
+    overdue_items,
+    rag_by_theme,
+    recommendations_by_body_status,
+    returns_status,
+    risk_matrix,
+    trend,
+)
+from .filters import NO_FILTERS, Filters
+from .registers import (
+    AuditRow,
+    LinkRow,
+    MilestoneRow,
+    NoteRow,
+    ObjectiveRow,
+    RecommendationRow,
+    RiskRow,
+    StatusHistoryRow,
+    audit_rows,
+    milestone_rows,
+    objective_rows,
+    progress_notes,
+    recommendation_links,
+    recommendation_rows,
+    risk_rows,
+    status_history,
+)
+from .tree import TreeRow, plan_tree
+
+__all__ = [
+    "NO_FILTERS", "NO_UPDATE", "STATUS_KEYS", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts",
+    "ExceptionKind", "ExceptionRow", "Filters", "Headline", "LinkRow", "MatrixCell", "MilestoneRow",
+    "MovementSummary", "NoteRow", "ObjectiveRow", "OutcomeRow", "OverdueItem", "PeriodRow", "PersonRow",
+    "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",
+    "ThemeStatusRow", "TreeRow", "TrendRow", "audit_rows", "boards", "current_plan", "derived_rags",
+    "exceptions", "headline", "latest_period_with_updates", "milestone_rows", "movement_summary",
+    "objective_rows", "outcomes", "overdue_items", "people", "period", "periods", "plan_tree",
+    "previous_period", "progress_notes", "rag_by_theme", "recommendation_links", "recommendation_rows",
+    "recommendations_by_body_status", "returns_status", "risk_matrix", "risk_rows", "rule_settings",
+    "same_period_last_year", "status_history", "themes", "trend",
+]  # fmt: skip

@@ -1,0 +1,397 @@
+"""The SLT dashboard's numbers for a period: status by theme, trend, movement, headline, returns, risks.
+
+Every function takes the dashboard's filters (theme, lead, board; outcome and 4P also apply).
+Where a count has a drill-down, the ids behind it come with it, for ``Filters(ids=...)``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+from tracker.enums import Lifecycle, Movement, RecommendationStatus, RiskBand, RiskStatus
+from tracker.rules import RuleSettings, as_of_date, brag, risk_band
+
+from ._period import ObjectiveStatus, objective_statuses
+from ._sql import all_of, live, milestone_overdue, t
+from .common import (
+    NO_UPDATE,
+    STATUS_KEYS,
+    BragCounts,
+    current_plan,
+    find_period,
+    period_before,
+    periods,
+    rule_settings,
+    themes,
+)
+from .exceptions import (
+    ExceptionKind,
+    ExceptionRow,
+    OverdueItem,
+    derived_rags,
+    exceptions,
+    overdue_items,
+    risk_scope,
+)
+from .filters import NO_FILTERS, Filters, scope_conditions
+from .registers import OPEN_STATUSES, answered_by_objective
+
+__all__ = [
+    "BodyStatusRow", "ExceptionKind", "ExceptionRow", "Headline", "MatrixCell", "MovementSummary",
+    "OverdueItem", "ReturnRow", "RiskMatrix", "ThemeStatusRow", "TrendRow", "derived_rags", "exceptions",
+    "headline", "movement_summary", "overdue_items", "rag_by_theme", "recommendations_by_body_status",
+    "returns_status", "risk_matrix", "trend",
+]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------- by theme
+
+
+class ThemeStatusRow(NamedTuple):
+    theme_id: str
+    code: str
+    name: str
+    counts: BragCounts
+    ids: dict[str, tuple[str, ...]]  # status key (a BRAG value or "no update") -> objective ids
+
+
+def rag_by_theme(session: Session, period_id: str, filters: Filters | None = None) -> list[ThemeStatusRow]:
+    """Each theme's objectives by their status for the period, themes in plan order."""
+    f = filters or NO_FILTERS
+    rows = periods(session)
+    this = find_period(rows, period_id)
+    statuses = objective_statuses(session, this, None, f)
+    by_theme: dict[str, dict[str, list[str]]] = defaultdict(lambda: {k: [] for k in STATUS_KEYS})
+    for s in statuses:
+        by_theme[s.theme_id][s.key].append(s.id)
+    out = []
+    for theme in themes(session):
+        if f.theme_id is not None and theme.id != f.theme_id:
+            continue
+        cells = by_theme[theme.id]
+        counts = BragCounts(*(len(cells[k]) for k in STATUS_KEYS))
+        out.append(
+            ThemeStatusRow(theme.id, theme.code, theme.name, counts, {k: tuple(v) for k, v in cells.items()})
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- trend
+
+
+class TrendRow(NamedTuple):
+    period_id: str
+    name: str
+    start: date
+    end: date
+    counts: BragCounts
+
+
+def trend(session: Session, theme_id: str | None = None, filters: Filters | None = None) -> list[TrendRow]:
+    """Objectives by status in every period, earliest first.
+
+    Counted over today's live objectives: one that did not exist yet in a period counts as no update.
+    """
+    f = filters or NO_FILTERS
+    if theme_id is not None:
+        f = replace(f, theme_id=theme_id)
+    ob, oc, th, su = t.objective, t.outcome, t.theme, t.status
+    scope = [live(ob), live(oc), live(th), *scope_conditions(f, ob, oc)]
+
+    def scoped(stmt):  # type: ignore[no-untyped-def]
+        return stmt.join(oc, oc.c.id == ob.c.outcome_id).join(th, th.c.id == oc.c.theme_id).where(*scope)
+
+    grouped = session.execute(
+        scoped(
+            select(su.c.period_id, su.c.lifecycle, su.c.rag, func.count()).join(
+                ob, ob.c.id == su.c.objective_id
+            )
+        )
+        .where(live(su))
+        .group_by(su.c.period_id, su.c.lifecycle, su.c.rag)
+    ).all()
+    total = session.execute(scoped(select(func.count()).select_from(ob))).scalar_one()
+    tallies: dict[str, list[int]] = defaultdict(lambda: [0] * len(STATUS_KEYS))
+    for pid, lifecycle, rag, n in grouped:
+        tallies[pid][STATUS_KEYS.index(brag(lifecycle, rag).value)] += n
+    out = []
+    for p in periods(session):
+        counts = tallies[p.id]
+        counts[-1] = total - sum(counts)
+        out.append(TrendRow(p.id, p.name, p.start, p.end, BragCounts(*counts)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- movement
+
+
+class MovementSummary(NamedTuple):
+    period_id: str
+    compare_to_id: str | None
+    improved: tuple[str, ...]  # objective ids
+    deteriorated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    new: tuple[str, ...]
+    no_update: tuple[str, ...]  # no update this period: no movement to show
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many objectives moved each way, keyed by Movement value and "no update"."""
+        return {m.value: len(getattr(self, m.value)) for m in Movement} | {NO_UPDATE: len(self.no_update)}
+
+
+def movement_summary(
+    session: Session, period_id: str, compare_to: str | None = None, filters: Filters | None = None
+) -> MovementSummary:
+    """How objectives' status moved since another period (default: the one before)."""
+    rows = periods(session)
+    this = find_period(rows, period_id)
+    other = find_period(rows, compare_to) if compare_to is not None else period_before(rows, this)
+    groups: dict[str, list[str]] = {k: [] for k in (*Movement, NO_UPDATE)}
+    for s in objective_statuses(session, this, other, filters or NO_FILTERS):
+        groups[s.movement.value if s.movement is not None else NO_UPDATE].append(s.id)
+    return MovementSummary(
+        this.id,
+        other.id if other else None,
+        *(tuple(groups[k]) for k in ("improved", "deteriorated", "unchanged", "new", NO_UPDATE)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- headline
+
+
+@dataclass(frozen=True)
+class Headline:
+    period_id: str
+    period_name: str
+    as_of: date
+    n_objectives: int
+    by_status: BragCounts  # blue = complete; grey = not started, cancelled or no RAG
+    not_started: int
+    cancelled: int
+    overdue_milestones: int
+    risks_above_appetite: int
+    open_recommendations: int
+    overdue_recommendations: int
+
+
+def headline(
+    session: Session, period_id: str, filters: Filters | None = None, *, today: date | None = None
+) -> Headline:
+    """The numbers at the top of the dashboard for a period, as of its end (or today while it runs)."""
+    f = filters or NO_FILTERS
+    this = find_period(periods(session), period_id)
+    settings = rule_settings(session)
+    as_of = as_of_date(this.end, today or date.today())
+    ob, oc, th, su = t.objective, t.outcome, t.theme, t.status
+    grouped = session.execute(
+        select(su.c.id.is_not(None), su.c.lifecycle, su.c.rag, func.count())
+        .select_from(ob)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .outerjoin(su, and_(su.c.objective_id == ob.c.id, su.c.period_id == this.id, live(su)))
+        .where(live(ob), live(oc), live(th), *scope_conditions(f, ob, oc))
+        .group_by(su.c.id.is_not(None), su.c.lifecycle, su.c.rag)
+    ).all()
+    tally = [0] * len(STATUS_KEYS)
+    by_lifecycle: dict[str | None, int] = defaultdict(int)
+    for has, lifecycle, rag, n in grouped:
+        tally[STATUS_KEYS.index(brag(lifecycle, rag).value) if has else -1] += n
+        by_lifecycle[lifecycle] += n
+    counts = _headline_counts(session, f, as_of, settings)
+    return Headline(
+        this.id, this.name, as_of, sum(tally), BragCounts(*tally),
+        by_lifecycle[Lifecycle.NOT_STARTED.value], by_lifecycle[Lifecycle.CANCELLED.value], *counts,
+    )  # fmt: skip
+
+
+def _headline_counts(
+    session: Session, f: Filters, as_of: date, settings: RuleSettings
+) -> tuple[int, int, int, int]:
+    """Overdue milestones, open risks above appetite, open and overdue recommendations: one SELECT."""
+    m, r, rec, insp = t.milestone, t.risk, t.recommendation, t.inspection
+    ob, oc = t.objective, t.outcome
+    milestones = (
+        select(func.count())
+        .select_from(m)
+        .join(ob, ob.c.id == m.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .where(live(m), live(ob), live(oc), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc))
+    )
+    risks = risk_scope(select(func.count()).select_from(r), f).where(
+        r.c.status == RiskStatus.OPEN.value,
+        r.c.residual_likelihood * r.c.residual_impact > settings.risk_appetite,
+    )
+    objective_scope = scope_conditions(f, t.objective, t.outcome)
+    recs = (
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(case((and_(rec.c.due_date.is_not(None), rec.c.due_date < as_of), 1), else_=0)), 0
+            ),
+        )
+        .join(insp, insp.c.id == rec.c.inspection_id)
+        .where(live(rec), live(insp), rec.c.status.in_(OPEN_STATUSES))
+        .where(*([answered_by_objective(objective_scope)] if objective_scope else []))
+    )
+    recs_sq = recs.subquery()
+    row = session.execute(select(milestones.scalar_subquery(), risks.scalar_subquery(), *recs_sq.c)).one()
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+
+# ---------------------------------------------------------------------------------------------- returns
+
+
+class ReturnRow(NamedTuple):
+    lead_id: str | None  # None: objectives with no lead
+    lead_name: str
+    lead_email: str
+    n_objectives: int  # live objectives led
+    n_expected: int  # those still being delivered, or reported on this period anyway
+    n_received: int
+    missing_ids: tuple[str, ...]
+    missing_refs: tuple[str, ...]
+
+    @property
+    def n_missing(self) -> int:
+        return len(self.missing_ids)
+
+
+_FINISHED = (Lifecycle.COMPLETE.value, Lifecycle.CANCELLED.value)
+
+
+def returns_status(session: Session, period_id: str, filters: Filters | None = None) -> list[ReturnRow]:
+    """Per lead: objectives led, updates received for the period, and which are missing.
+
+    An objective whose current lifecycle is complete or cancelled expects no return; if one came
+    anyway it counts as expected and received.
+    """
+    this = find_period(periods(session), period_id)
+    leads: dict[str | None, list[ObjectiveStatus]] = defaultdict(list)
+    for s in objective_statuses(session, this, None, filters or NO_FILTERS):
+        leads[s.lead_id].append(s)
+    out = []
+    for lead_id, items in leads.items():
+        expected = [s for s in items if s.has_update or s.current_lifecycle not in _FINISHED]
+        missing = [s for s in expected if not s.has_update]
+        out.append(
+            ReturnRow(
+                lead_id, items[0].lead_name if lead_id else "No lead", items[0].lead_email, len(items),
+                len(expected), sum(s.has_update for s in items),
+                tuple(s.id for s in missing), tuple(s.ref for s in missing),
+            )
+        )  # fmt: skip
+    out.sort(key=lambda r: (r.lead_id is None, r.lead_name.casefold(), r.lead_id or ""))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- risks
+
+
+class MatrixCell(NamedTuple):
+    likelihood: int
+    impact: int
+    score: int
+    band: RiskBand
+    above_appetite: bool
+    ids: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class RiskMatrix:
+    kind: str
+    appetite: int
+    cells: tuple[MatrixCell, ...]  # 25 cells: likelihood 5 down to 1, impact 1 to 5 within each
+
+    def cell(self, likelihood: int, impact: int) -> MatrixCell:
+        return self.cells[(5 - likelihood) * 5 + (impact - 1)]
+
+    @property
+    def total(self) -> int:
+        return sum(c.n for c in self.cells)
+
+
+_MATRIX_KINDS = ("residual", "inherent", "target")
+
+
+def risk_matrix(session: Session, kind: str = "residual", filters: Filters | None = None) -> RiskMatrix:
+    """Open risks counted by likelihood and impact (the heat map), with the ids in each cell."""
+    if kind not in _MATRIX_KINDS:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(_MATRIX_KINDS)}")
+    settings = current_plan(session).rule_settings
+    r = t.risk
+    rows = session.execute(
+        risk_scope(
+            select(r.c.id, r.c[f"{kind}_likelihood"], r.c[f"{kind}_impact"]).select_from(r),
+            filters or NO_FILTERS,
+        )
+        .where(r.c.status == RiskStatus.OPEN.value)
+        .order_by(r.c.ref, r.c.id)
+    ).all()
+    ids: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for rid, likelihood, impact in rows:
+        ids[(likelihood, impact)].append(rid)
+    cells = tuple(
+        MatrixCell(
+            lk,
+            im,
+            lk * im,
+            risk_band(lk * im, settings),
+            lk * im > settings.risk_appetite,
+            tuple(ids[(lk, im)]),
+        )
+        for lk in range(5, 0, -1)
+        for im in range(1, 6)
+    )
+    return RiskMatrix(kind, settings.risk_appetite, cells)
+
+
+# ---------------------------------------------------------------------------------------------- recommendations
+
+
+class BodyStatusRow(NamedTuple):
+    body: str
+    status: str
+    n: int
+    n_overdue: int  # open and due before the as-of date
+
+
+_STATUS_ORDER = {s.value: i for i, s in enumerate(RecommendationStatus)}
+
+
+def recommendations_by_body_status(
+    session: Session, as_of: date | None = None, filters: Filters | None = None
+) -> list[BodyStatusRow]:
+    """Live recommendations counted by inspection body and status (one GROUP BY)."""
+    f = filters or NO_FILTERS
+    as_of = as_of or date.today()
+    rec, insp = t.recommendation, t.inspection
+    overdue = case(
+        (and_(rec.c.status.in_(OPEN_STATUSES), rec.c.due_date.is_not(None), rec.c.due_date < as_of), 1),
+        else_=0,
+    )
+    objective_scope = scope_conditions(f, t.objective, t.outcome)
+    where = [live(rec), live(insp)]
+    if objective_scope:
+        where.append(answered_by_objective(objective_scope))
+    if f.owner_id is not None:
+        where.append(rec.c.owner_id == f.owner_id)
+    rows = session.execute(
+        select(insp.c.body, rec.c.status, func.count(), func.sum(overdue))
+        .join(insp, insp.c.id == rec.c.inspection_id)
+        .where(all_of(where))
+        .group_by(insp.c.body, rec.c.status)
+    ).all()
+    out = [BodyStatusRow(body, status, int(n), int(late or 0)) for body, status, n, late in rows]
+    out.sort(key=lambda x: (x.body, _STATUS_ORDER.get(x.status, 99), x.status))
+    return out

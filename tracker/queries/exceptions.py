@@ -1,0 +1,322 @@
+"""What needs SLT attention in a period, the derived RAG behind it, and everything overdue."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, func, literal, null, or_, select, union_all
+from sqlmodel import Session
+
+from tracker.enums import Brag, Movement, RiskStatus
+from tracker.rules import (
+    DerivedRag,
+    MilestoneFacts,
+    RuleSettings,
+    as_of_date,
+    derive_rag,
+    disagrees,
+    risk_band,
+)
+
+from ._period import ObjectiveStatus, objective_statuses
+from ._sql import live, milestone_done, milestone_overdue, t
+from .common import find_period, period_before, periods, rule_settings
+from .filters import NO_FILTERS, Filters, scope_conditions
+from .registers import OPEN_STATUSES, answered_by_objective
+
+
+class ExceptionKind(StrEnum):
+    RED = "red"
+    DETERIORATED = "deteriorated"
+    OVERDUE_MILESTONE = "overdue milestone"
+    RISK_ABOVE_APPETITE = "risk above appetite"
+    DISAGREEMENT = "derived status disagrees"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+_KIND_ORDER = {k: i for i, k in enumerate(ExceptionKind)}
+
+
+class ExceptionRow(NamedTuple):
+    kind: ExceptionKind
+    objective_id: str | None  # None for a risk held against a theme only
+    objective_ref: str
+    objective_title: str
+    lead_name: str
+    status: Brag | None  # the objective's status for the period
+    status_label: str
+    rationale: str  # the lead's, from the objective's update for the period
+    corrective_action: str
+    detail: str
+    item_id: str  # the objective, milestone or risk the row is about
+
+
+def exceptions(
+    session: Session,
+    period_id: str,
+    as_of: date | None = None,
+    filters: Filters | None = None,
+    *,
+    today: date | None = None,
+) -> list[ExceptionRow]:
+    """Red, deteriorated, overdue milestones, open risks above appetite, derived RAG disagreeing.
+
+    Ordered by kind, then plan order. Milestones and the derived RAG are judged as of ``as_of``
+    (default: the period's end, or today while it runs).
+    """
+    f = filters or NO_FILTERS
+    rows = periods(session)
+    this = find_period(rows, period_id)
+    baseline = period_before(rows, this)
+    as_of = as_of or as_of_date(this.end, today or date.today())
+    settings = rule_settings(session)
+    statuses = objective_statuses(session, this, baseline, f)
+    place = {s.id: i for i, s in enumerate(statuses)}
+    by_id = {s.id: s for s in statuses}
+    out: list[tuple[int, ExceptionRow]] = []
+
+    def add(kind: ExceptionKind, s: ObjectiveStatus | None, detail: str, item_id: str) -> None:
+        row = ExceptionRow(
+            kind, s.id if s else None, s.ref if s else "", s.title if s else "", s.lead_name if s else "",
+            s.brag if s else None, s.label if s else "", s.rationale if s else "",
+            s.corrective_action if s else "", detail, item_id,
+        )  # fmt: skip
+        out.append((place.get(s.id, len(place)) if s else len(place), row))
+
+    for s in statuses:
+        if s.has_update and s.brag is Brag.RED:
+            add(ExceptionKind.RED, s, f"Reported Red for {this.name}", s.id)
+    for s in statuses:
+        if s.movement is Movement.DETERIORATED and baseline is not None:
+            detail = f"{s.before_label} in {baseline.name}, {s.label} in {this.name}"
+            add(ExceptionKind.DETERIORATED, s, detail, s.id)
+
+    for mid, title, oid, forecast in session.execute(_overdue_milestones(f, as_of)).all():
+        days = (as_of - forecast).days
+        add(
+            ExceptionKind.OVERDUE_MILESTONE, by_id.get(oid),
+            f"Milestone \u201c{title}\u201d was forecast for {forecast:%d %b %Y}: {_days(days)} overdue", mid,
+        )  # fmt: skip
+
+    for rid, ref, title, oid, likelihood, impact in session.execute(_risks_above(f, settings)).all():
+        score = likelihood * impact
+        band = risk_band(score, settings).label.lower()
+        add(
+            ExceptionKind.RISK_ABOVE_APPETITE, by_id.get(oid) if oid else None,
+            f"Risk {ref} \u201c{title}\u201d: residual score {score} ({band}), "
+            f"above the appetite of {settings.risk_appetite}", rid,
+        )  # fmt: skip
+
+    derived = _derive(session, statuses, f, as_of=as_of, settings=settings, period_name=this.name)
+    for s in statuses:
+        d = derived[s.id]
+        if s.has_update and disagrees(s.brag, d.status):
+            detail = f"Reported {s.label}; the evidence suggests {_word(d.status)}: {d.reason}"
+            add(ExceptionKind.DISAGREEMENT, s, detail, s.id)
+
+    out.sort(key=lambda x: (_KIND_ORDER[x[1].kind], x[0]))
+    return [row for _, row in out]
+
+
+def derived_rags(
+    session: Session, period_id: str, filters: Filters | None = None, *, today: date | None = None
+) -> dict[str, DerivedRag]:
+    """Each live objective's suggested status for the period, from milestones, residual risks and its update.
+
+    Judged as of the period's end (today while it runs). The lifecycle is the period's update's, or
+    the objective's current one when it has no update.
+    """
+    f = filters or NO_FILTERS
+    this = find_period(periods(session), period_id)
+    as_of = as_of_date(this.end, today or date.today())
+    statuses = objective_statuses(session, this, None, f)
+    return _derive(session, statuses, f, as_of=as_of, settings=rule_settings(session), period_name=this.name)
+
+
+def _derive(
+    session: Session,
+    statuses: list[ObjectiveStatus],
+    f: Filters,
+    *,
+    as_of: date,
+    settings: RuleSettings,
+    period_name: str,
+) -> dict[str, DerivedRag]:
+    m, ob, oc = t.milestone, t.objective, t.outcome
+    facts: dict[str, list[MilestoneFacts]] = defaultdict(list)
+    # A milestone done by the as-of date cannot change the result, so it is not fetched.
+    milestones = (
+        select(m.c.objective_id, m.c.baseline_date, m.c.forecast_date, m.c.completed_date)
+        .join(ob, ob.c.id == m.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .where(live(m), live(ob), ~milestone_done(m, as_of), *scope_conditions(f, ob, oc))
+    )
+    for oid, baseline, forecast, completed in session.execute(milestones).all():
+        facts[oid].append(MilestoneFacts(baseline, forecast, completed))
+    scores: dict[str, list[int]] = defaultdict(list)
+    for _rid, _ref, _title, oid, likelihood, impact in session.execute(_risks_above(f, settings)).all():
+        if oid is not None:
+            scores[oid].append(likelihood * impact)
+    return {
+        s.id: derive_rag(
+            s.lifecycle if s.has_update else s.current_lifecycle,
+            facts.get(s.id, ()),
+            scores.get(s.id, ()),
+            has_update=s.has_update,
+            as_of=as_of,
+            settings=settings,
+            period_name=period_name,
+        )
+        for s in statuses
+    }
+
+
+def _overdue_milestones(f: Filters, as_of: date) -> Select[Any]:
+    m, ob, oc, th = t.milestone, t.objective, t.outcome, t.theme
+    return (
+        select(m.c.id, m.c.title, m.c.objective_id, m.c.forecast_date)
+        .join(ob, ob.c.id == m.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .where(
+            live(m), live(ob), live(oc), live(th), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc)
+        )
+        .order_by(m.c.forecast_date, m.c.id)
+    )
+
+
+def _risks_above(f: Filters, settings: RuleSettings) -> Select[Any]:
+    """Open risks whose residual score is above appetite, highest first."""
+    r = t.risk
+    score = r.c.residual_likelihood * r.c.residual_impact
+    return (
+        risk_scope(
+            select(
+                r.c.id, r.c.ref, r.c.title, r.c.objective_id, r.c.residual_likelihood, r.c.residual_impact
+            ).select_from(r),
+            f,
+        )
+        .where(r.c.status == RiskStatus.OPEN.value, score > settings.risk_appetite)
+        .order_by(score.desc(), r.c.ref)
+    )
+
+
+def risk_scope(stmt: Select[Any], f: Filters) -> Select[Any]:
+    """Live risks (whose objective, if any, is live) within the filters' theme, lead, board...
+
+    A risk held against a theme matches that theme; objective-level filters need an objective.
+    """
+    r, ob, oc = t.risk, t.objective, t.outcome
+    return (
+        stmt.outerjoin(ob, ob.c.id == r.c.objective_id)
+        .outerjoin(oc, oc.c.id == ob.c.outcome_id)
+        .where(
+            live(r),
+            or_(r.c.objective_id.is_(None), live(ob)),
+            *scope_conditions(f, ob, oc, theme_id=func.coalesce(r.c.theme_id, oc.c.theme_id)),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------- overdue
+
+
+class OverdueItem(NamedTuple):
+    kind: str  # "milestone", "recommendation" or "risk review"
+    id: str
+    ref: str  # the objective's for a milestone; the recommendation's or risk's own
+    title: str
+    owner_id: str | None
+    owner_name: str
+    due: date
+    days_overdue: int
+    objective_id: str | None
+
+
+def overdue_items(
+    session: Session, as_of: date | None = None, filters: Filters | None = None
+) -> list[OverdueItem]:
+    """Unfinished milestones past their forecast, open recommendations past due, open risks past review.
+
+    One UNION ALL, most overdue first.
+    """
+    f = filters or NO_FILTERS
+    as_of = as_of or date.today()
+    m, ob, oc, th, person = t.milestone, t.objective, t.outcome, t.theme, t.person
+    rec, insp, r = t.recommendation, t.inspection, t.risk
+    owner_m, owner_rec, owner_r = person.alias("mo"), person.alias("ro"), person.alias("rko")
+    milestones = (
+        select(
+            literal("milestone").label("kind"),
+            m.c.id,
+            ob.c.ref,
+            m.c.title,
+            m.c.owner_id,
+            owner_m.c.name,
+            m.c.forecast_date.label("due"),
+            ob.c.id.label("objective_id"),
+        )  # fmt: skip
+        .join(ob, ob.c.id == m.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .outerjoin(owner_m, owner_m.c.id == m.c.owner_id)
+        .where(
+            live(m), live(ob), live(oc), live(th), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc)
+        )
+    )
+    objective_scope = scope_conditions(f, t.objective, t.outcome)
+    recommendations = (
+        select(
+            literal("recommendation"),
+            rec.c.id,
+            rec.c.ref,
+            rec.c.text,
+            rec.c.owner_id,
+            owner_rec.c.name,
+            rec.c.due_date,
+            null(),
+        )  # fmt: skip
+        .join(insp, insp.c.id == rec.c.inspection_id)
+        .outerjoin(owner_rec, owner_rec.c.id == rec.c.owner_id)
+        .where(live(rec), live(insp), rec.c.status.in_(OPEN_STATUSES), rec.c.due_date < as_of)
+        .where(*([answered_by_objective(objective_scope)] if objective_scope else []))
+    )
+    reviews = (
+        risk_scope(
+            select(
+                literal("risk review"),
+                r.c.id,
+                r.c.ref,
+                r.c.title,
+                r.c.owner_id,
+                owner_r.c.name,
+                r.c.review_date,
+                r.c.objective_id,
+            ).select_from(r),
+            f,
+        )  # fmt: skip
+        .outerjoin(owner_r, owner_r.c.id == r.c.owner_id)
+        .where(r.c.status == RiskStatus.OPEN.value, r.c.review_date < as_of)
+    )
+    out = [
+        OverdueItem(kind, iid, ref, title, owner_id, owner or "", due, (as_of - due).days, oid)
+        for kind, iid, ref, title, owner_id, owner, due, oid in session.execute(
+            union_all(milestones, recommendations, reviews)
+        ).all()
+    ]
+    out.sort(key=lambda x: (x.due, x.kind, x.ref, x.id))
+    return out
+
+
+def _word(status: Brag) -> str:
+    return {Brag.BLUE: "Complete", Brag.GREY: "Grey"}.get(status, status.value.capitalize())
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"

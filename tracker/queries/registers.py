@@ -1,0 +1,502 @@
+"""The registers: objectives, milestones, risks and inspection recommendations, one statement each.
+
+Each list is one SELECT into tuples. What SQL cannot compute portably (milestone state needs date
+arithmetic; BRAG words, risk bands) is computed here over the fetched tuples with the pure rules,
+as of a date the caller gives (default today).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, FromClause, exists, func, or_, select
+from sqlmodel import Session
+
+from tracker.enums import OPEN_RECOMMENDATION_STATUSES, Brag, MilestoneState, RiskBand, RiskStatus
+from tracker.rules import (
+    RuleSettings,
+    above_appetite,
+    brag,
+    brag_label,
+    days_overdue,
+    milestone_state,
+    risk_band,
+    risk_score,
+)
+
+from ._sql import all_of, keep_ids, live, milestone_done, milestone_overdue, t, text_match
+from .common import rule_settings
+from .details import (
+    AuditRow,
+    LinkRow,
+    NoteRow,
+    StatusHistoryRow,
+    audit_rows,
+    progress_notes,
+    recommendation_links,
+    status_history,
+)
+from .filters import (
+    NO_FILTERS,
+    Filters,
+    deleted_conditions,
+    due_conditions,
+    id_conditions,
+    scope_conditions,
+    status_conditions,
+)
+
+__all__ = [
+    "AuditRow", "Filters", "LinkRow", "MilestoneRow", "NoteRow", "ObjectiveRow", "RecommendationRow",
+    "RiskRow", "StatusHistoryRow", "audit_rows", "milestone_rows", "objective_rows", "progress_notes",
+    "recommendation_links", "recommendation_rows", "risk_rows", "status_history",
+]  # fmt: skip
+
+OPEN_STATUSES = tuple(s.value for s in OPEN_RECOMMENDATION_STATUSES)
+REF_SEPARATOR = "\x1f"  # between aggregated objective refs; cannot appear in a typed reference
+
+
+# ---------------------------------------------------------------------------------------------- objectives
+
+
+class ObjectiveRow(NamedTuple):
+    id: str
+    ref: str
+    title: str
+    theme_id: str
+    theme_code: str
+    theme_name: str
+    outcome_id: str
+    outcome_code: str
+    outcome_title: str
+    lead_id: str | None
+    lead_name: str
+    board_id: str | None
+    board_name: str
+    four_p: str
+    start_date: date | None
+    target_date: date | None
+    lifecycle: str
+    rag: str | None
+    brag: Brag
+    brag_label: str
+    progress_pct: int | None
+    revision: int
+    deleted: bool
+
+
+def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[ObjectiveRow]:
+    """Objectives in plan order with where they sit, who leads them and their current status."""
+    f = filters
+    ob, oc, th, lead, board = t.objective, t.outcome, t.theme, t.person, t.board
+    where = [
+        *deleted_conditions(f, (ob, oc, th)),
+        *scope_conditions(f, ob, oc),
+        *status_conditions(f, ob),
+        *due_conditions(f, ob.c.target_date),
+        *id_conditions(f, ob.c.id),
+    ]
+    if f.text:
+        where.append(text_match(f.text, (ob.c.ref, ob.c.title)))
+    stmt = (
+        select(
+            ob.c.id,
+            ob.c.ref,
+            ob.c.title,
+            th.c.id,
+            th.c.code,
+            th.c.name,
+            oc.c.id,
+            oc.c.code,
+            oc.c.title,
+            ob.c.lead_id,
+            lead.c.name,
+            ob.c.board_id,
+            board.c.name,
+            ob.c.four_p,
+            ob.c.start_date,
+            ob.c.target_date,
+            ob.c.lifecycle,
+            ob.c.rag,
+            ob.c.progress_pct,
+            ob.c.revision,
+            ob.c.deleted,
+        )  # fmt: skip
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .outerjoin(lead, lead.c.id == ob.c.lead_id)
+        .outerjoin(board, board.c.id == ob.c.board_id)
+        .where(all_of(where))
+        .order_by(th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref)
+    )
+    out = []
+    for r in keep_ids(session.execute(stmt).all(), f.ids):
+        (oid, ref, title, tid, tcode, tname, ocid, occode, octitle, lead_id, lead_name, board_id,
+         board_name, four_p, start, target, lifecycle, rag, pct, revision, deleted) = r  # fmt: skip
+        out.append(
+            ObjectiveRow(
+                oid, ref, title, tid, tcode, tname, ocid, occode, octitle, lead_id, lead_name or "",
+                board_id, board_name or "", four_p, start, target, lifecycle, rag,
+                brag(lifecycle, rag), brag_label(lifecycle, rag), pct, revision, deleted,
+            )
+        )  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- milestones
+
+
+class MilestoneRow(NamedTuple):
+    id: str
+    objective_id: str
+    objective_ref: str
+    objective_title: str
+    theme_id: str
+    theme_name: str
+    title: str
+    owner_id: str | None
+    owner_name: str
+    baseline_date: date
+    forecast_date: date
+    completed_date: date | None
+    state: MilestoneState
+    days_overdue: int
+    slip_days: int  # forecast minus baseline
+    notes: str
+    revision: int
+    deleted: bool
+
+
+def milestone_rows(
+    session: Session,
+    filters: Filters = NO_FILTERS,
+    *,
+    as_of: date | None = None,
+    settings: RuleSettings | None = None,
+) -> list[MilestoneRow]:
+    """Milestones in plan order (by objective, then milestone order) with their state as of a date."""
+    f = filters
+    as_of = as_of or date.today()
+    settings = settings or rule_settings(session)
+    m, ob, oc, th, owner = t.milestone, t.objective, t.outcome, t.theme, t.person
+    where = [
+        *deleted_conditions(f, (m, ob, oc, th)),
+        *scope_conditions(f, ob, oc),
+        *status_conditions(f, ob),
+        *due_conditions(f, m.c.forecast_date),
+        *id_conditions(f, m.c.id),
+        *_state_conditions(f.state, m, as_of),
+    ]
+    if f.owner_id is not None:
+        where.append(m.c.owner_id == f.owner_id)
+    if f.text:
+        where.append(text_match(f.text, (m.c.title, m.c.notes, ob.c.ref)))
+    stmt = (
+        select(
+            m.c.id,
+            ob.c.id,
+            ob.c.ref,
+            ob.c.title,
+            th.c.id,
+            th.c.name,
+            m.c.title,
+            m.c.owner_id,
+            owner.c.name,
+            m.c.baseline_date,
+            m.c.forecast_date,
+            m.c.completed_date,
+            m.c.notes,
+            m.c.revision,
+            m.c.deleted,
+        )  # fmt: skip
+        .join(ob, ob.c.id == m.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .outerjoin(owner, owner.c.id == m.c.owner_id)
+        .where(all_of(where))
+        .order_by(
+            th.c.ordinal,
+            th.c.code,
+            oc.c.ordinal,
+            oc.c.code,
+            ob.c.ordinal,
+            ob.c.ref,
+            m.c.ordinal,
+            m.c.forecast_date,
+            m.c.id,
+        )  # fmt: skip
+    )
+    tolerance = settings.slip_tolerance_days
+    out = []
+    for r in keep_ids(session.execute(stmt).all(), f.ids):
+        (mid, oid, ref, otitle, tid, tname, title, owner_id, owner_name,
+         baseline, forecast, completed, notes, revision, deleted) = r  # fmt: skip
+        state = milestone_state(baseline, forecast, completed, as_of=as_of, tolerance_days=tolerance)
+        if f.state is not None and state != f.state:
+            continue
+        out.append(
+            MilestoneRow(
+                mid, oid, ref, otitle, tid, tname, title, owner_id, owner_name or "", baseline, forecast,
+                completed, state, days_overdue(forecast, completed, as_of=as_of),
+                (forecast - baseline).days, notes, revision, deleted,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _state_conditions(state: str | None, m: FromClause, as_of: date) -> list[ColumnElement[bool]]:
+    """The part of a milestone-state filter SQL can do without date arithmetic (the rest is in Python)."""
+    if state is None:
+        return []
+    if state == MilestoneState.COMPLETE:
+        return [milestone_done(m, as_of)]
+    if state == MilestoneState.OVERDUE:
+        return [milestone_overdue(m, as_of)]
+    return [~milestone_done(m, as_of), m.c.forecast_date >= as_of]  # on track or slipping: decided per row
+
+
+# ---------------------------------------------------------------------------------------------- risks
+
+
+class RiskRow(NamedTuple):
+    id: str
+    ref: str
+    title: str
+    cause: str
+    event: str
+    effect: str
+    owner_id: str | None
+    owner_name: str
+    objective_id: str | None
+    objective_ref: str
+    theme_id: str | None
+    theme_name: str
+    inherent_likelihood: int
+    inherent_impact: int
+    inherent_score: int
+    inherent_band: RiskBand
+    residual_likelihood: int
+    residual_impact: int
+    residual_score: int
+    residual_band: RiskBand
+    target_likelihood: int
+    target_impact: int
+    target_score: int
+    target_band: RiskBand
+    above_appetite: bool  # open, and the residual score is above the plan's appetite
+    response: str
+    mitigations: str
+    status: str
+    review_date: date | None
+    revision: int
+    deleted: bool
+
+
+def risk_rows(
+    session: Session, filters: Filters = NO_FILTERS, *, settings: RuleSettings | None = None
+) -> list[RiskRow]:
+    """Risks, highest residual score first, with scores, bands and whether each is above appetite."""
+    f = filters
+    settings = settings or rule_settings(session)
+    r, ob, oc, th, owner = t.risk, t.objective, t.outcome, t.theme, t.person
+    theme_id = func.coalesce(r.c.theme_id, oc.c.theme_id)
+    where = [
+        *scope_conditions(f, ob, oc, theme_id=theme_id),
+        *status_conditions(f, ob),
+        *due_conditions(f, r.c.review_date),
+        *id_conditions(f, r.c.id),
+    ]
+    if not f.include_deleted:
+        where += [live(r), or_(r.c.objective_id.is_(None), live(ob))]
+    if f.owner_id is not None:
+        where.append(r.c.owner_id == f.owner_id)
+    if f.status is not None:
+        where.append(r.c.status == f.status)
+    if f.text:
+        cols = (r.c.ref, r.c.title, r.c.cause, r.c.event, r.c.effect, r.c.mitigations)
+        where.append(text_match(f.text, cols))
+    stmt = (
+        select(
+            r.c.id,
+            r.c.ref,
+            r.c.title,
+            r.c.cause,
+            r.c.event,
+            r.c.effect,
+            r.c.owner_id,
+            owner.c.name,
+            r.c.objective_id,
+            ob.c.ref,
+            th.c.id,
+            th.c.name,
+            r.c.inherent_likelihood,
+            r.c.inherent_impact,
+            r.c.residual_likelihood,
+            r.c.residual_impact,
+            r.c.target_likelihood,
+            r.c.target_impact,
+            r.c.response,
+            r.c.mitigations,
+            r.c.status,
+            r.c.review_date,
+            r.c.revision,
+            r.c.deleted,
+        )  # fmt: skip
+        .outerjoin(ob, ob.c.id == r.c.objective_id)
+        .outerjoin(oc, oc.c.id == ob.c.outcome_id)
+        .outerjoin(th, th.c.id == theme_id)
+        .outerjoin(owner, owner.c.id == r.c.owner_id)
+        .where(all_of(where))
+        .order_by((r.c.residual_likelihood * r.c.residual_impact).desc(), r.c.ref, r.c.id)
+    )
+    out = []
+    for x in keep_ids(session.execute(stmt).all(), f.ids):
+        (rid, ref, title, cause, event, effect, owner_id, owner_name, oid, oref, tid, tname,
+         il, ii, rl, ri, tl, ti, response, mitigations, status, review, revision, deleted) = x  # fmt: skip
+        inherent, residual, target = risk_score(il, ii), risk_score(rl, ri), risk_score(tl, ti)
+        out.append(
+            RiskRow(
+                rid, ref, title, cause, event, effect, owner_id, owner_name or "", oid, oref or "",
+                tid, tname or "",
+                il, ii, inherent, risk_band(inherent, settings),
+                rl, ri, residual, risk_band(residual, settings),
+                tl, ti, target, risk_band(target, settings),
+                status == RiskStatus.OPEN and above_appetite(residual, settings),
+                response, mitigations, status, review, revision, deleted,
+            )
+        )  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- recommendations
+
+
+class RecommendationRow(NamedTuple):
+    id: str
+    inspection_id: str
+    body: str
+    inspection_title: str
+    kind: str
+    ref: str
+    text: str
+    owner_id: str | None
+    owner_name: str
+    due_date: date | None
+    status: str
+    overdue: bool  # open and due before the as-of date
+    closed_date: date | None
+    evidence: str
+    closure_rationale: str
+    latest_note: str
+    latest_note_date: date | None
+    objective_refs: tuple[str, ...]
+    revision: int
+    deleted: bool
+
+
+def recommendation_rows(
+    session: Session, filters: Filters = NO_FILTERS, *, as_of: date | None = None
+) -> list[RecommendationRow]:
+    """Inspection recommendations with their latest progress note and the objectives that answer them.
+
+    The linked refs come from a grouped subquery with ``aggregate_strings`` (group_concat on SQLite,
+    string_agg on PostgreSQL) joined in the same statement; they are sorted here.
+    """
+    f = filters
+    as_of = as_of or date.today()
+    rec, insp, owner, note = t.recommendation, t.inspection, t.person, t.note
+    refs = _linked_refs()
+    where = [
+        *deleted_conditions(f, (rec, insp)),
+        *due_conditions(f, rec.c.due_date),
+        *id_conditions(f, rec.c.id),
+    ]
+    if f.owner_id is not None:
+        where.append(rec.c.owner_id == f.owner_id)
+    if f.status is not None:
+        where.append(rec.c.status == f.status)
+    if f.body is not None:
+        where.append(insp.c.body == f.body)
+    if f.text:
+        cols = (rec.c.ref, rec.c.text, rec.c.evidence, rec.c.closure_rationale, insp.c.title)
+        where.append(text_match(f.text, cols))
+    objective_scope = [*scope_conditions(f, t.objective, t.outcome), *status_conditions(f, t.objective)]
+    if objective_scope:
+        where.append(answered_by_objective(objective_scope))
+    stmt = (
+        select(
+            rec.c.id,
+            insp.c.id,
+            insp.c.body,
+            insp.c.title,
+            rec.c.kind,
+            rec.c.ref,
+            rec.c.text,
+            rec.c.owner_id,
+            owner.c.name,
+            rec.c.due_date,
+            rec.c.status,
+            rec.c.closed_date,
+            rec.c.evidence,
+            rec.c.closure_rationale,
+            note.c.text,
+            note.c.note_date,
+            refs.c.refs,
+            rec.c.revision,
+            rec.c.deleted,
+        )  # fmt: skip
+        .join(insp, insp.c.id == rec.c.inspection_id)
+        .outerjoin(owner, owner.c.id == rec.c.owner_id)
+        .outerjoin(note, note.c.id == _latest_note_id())
+        .outerjoin(refs, refs.c.recommendation_id == rec.c.id)
+        .where(all_of(where))
+        .order_by(insp.c.published_date, insp.c.title, insp.c.id, rec.c.ref, rec.c.id)
+    )
+    out = []
+    for r in keep_ids(session.execute(stmt).all(), f.ids):
+        (rid, iid, body, ititle, kind, ref, text, owner_id, owner_name, due, status, closed, evidence,
+         rationale, note_text, note_date, joined, revision, deleted) = r  # fmt: skip
+        overdue = status in OPEN_STATUSES and due is not None and due < as_of
+        linked = tuple(sorted(joined.split(REF_SEPARATOR))) if joined else ()
+        out.append(
+            RecommendationRow(
+                rid, iid, body, ititle, kind, ref, text, owner_id, owner_name or "", due, status, overdue,
+                closed, evidence, rationale, note_text or "", note_date, linked, revision, deleted,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _latest_note_id() -> Any:
+    n = t.note.alias("latest")
+    return (
+        select(n.c.id)
+        .where(n.c.recommendation_id == t.recommendation.c.id, live(n))
+        .order_by(n.c.note_date.desc(), n.c.changed_at.desc(), n.c.id.desc())
+        .limit(1)
+        .correlate(t.recommendation)
+        .scalar_subquery()
+    )
+
+
+def _linked_refs() -> Any:
+    ro, ob = t.rec_objective, t.objective
+    return (
+        select(ro.c.recommendation_id, func.aggregate_strings(ob.c.ref, REF_SEPARATOR).label("refs"))
+        .join(ob, ob.c.id == ro.c.objective_id)
+        .where(live(ro), live(ob))
+        .group_by(ro.c.recommendation_id)
+        .subquery("linked")
+    )
+
+
+def answered_by_objective(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """The recommendation is linked to a live objective meeting the conditions."""
+    ro, ob, oc = t.rec_objective, t.objective, t.outcome
+    return exists(
+        select(ro.c.id)
+        .join(ob, ob.c.id == ro.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .where(ro.c.recommendation_id == t.recommendation.c.id, live(ro), live(ob), *conditions)
+    )

@@ -1,0 +1,161 @@
+"""The plan as a tree: themes, their outcomes, their objectives, with status and roll-up counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import and_, func, literal, null, select
+from sqlmodel import Session
+
+from tracker.enums import Brag, Movement
+from tracker.rules import brag, brag_label, movement
+
+from ._sql import live, t
+from .common import NO_UPDATE, BragCounts, PeriodRow, find_period, period_before, periods
+
+
+class TreeRow(NamedTuple):
+    kind: str  # "theme", "outcome" or "objective"
+    id: str
+    parent_id: str | None
+    depth: int
+    ref: str  # theme code, outcome code or objective reference
+    title: str
+    lead_id: str | None = None
+    lead_name: str = ""
+    lifecycle: str | None = None
+    rag: str | None = None
+    brag: Brag | None = None
+    brag_label: str = ""
+    progress_pct: int | None = None
+    movement: Movement | None = None
+    last_update: date | None = None
+    has_update: bool = False
+    counts: BragCounts | None = None  # theme and outcome rows: their objectives by status
+
+
+def plan_tree(session: Session, *, period_id: str | None = None) -> list[TreeRow]:
+    """Every live theme, outcome and objective in plan order.
+
+    With a period, an objective's status is its update for that period (Grey, "No update", when it
+    has none) and movement compares with the period before. Without one, the status is the
+    objective's current fields and movement compares with the period before the latest period that
+    has updates (so an objective whose latest update is older shows unchanged).
+    """
+    all_periods = periods(session)
+    this: PeriodRow | None = None
+    if period_id is not None:
+        this = find_period(all_periods, period_id)
+        baseline = period_before(all_periods, this)
+    else:
+        with_updates = [p for p in all_periods if p.n_updates]
+        baseline = period_before(all_periods, with_updates[-1]) if with_updates else None
+
+    rows = session.execute(_statement(this, baseline)).all()
+    return _fold(rows)
+
+
+def _statement(this: PeriodRow | None, baseline: PeriodRow | None) -> Any:
+    th, oc, ob, person = t.theme, t.outcome, t.objective, t.person
+    cur, prev = t.status.alias("cur"), t.status.alias("prev")
+
+    last = select(t.status.c.objective_id, func.max(t.status.c.reported_at).label("at")).where(live(t.status))
+    if this is not None:
+        last = last.join(t.period, t.period.c.id == t.status.c.period_id).where(
+            live(t.period), t.period.c.start_date <= this.start
+        )
+    last_sq = last.group_by(t.status.c.objective_id).subquery("last")
+
+    status_cols: list[Any]
+    if this is not None:
+        status_cols = [cur.c.lifecycle, cur.c.rag, cur.c.progress_pct, cur.c.id]
+    else:
+        status_cols = [ob.c.lifecycle, ob.c.rag, ob.c.progress_pct, literal("current")]
+    prev_cols = [prev.c.lifecycle, prev.c.rag, prev.c.id] if baseline else [null(), null(), null()]
+
+    stmt = (
+        select(
+            th.c.id,
+            th.c.code,
+            th.c.name,
+            oc.c.id,
+            oc.c.code,
+            oc.c.title,
+            ob.c.id,
+            ob.c.ref,
+            ob.c.title,
+            ob.c.lead_id,
+            person.c.name,
+            *status_cols,
+            *prev_cols,
+            last_sq.c.at,
+        )  # fmt: skip
+        .select_from(th)
+        .outerjoin(oc, and_(oc.c.theme_id == th.c.id, live(oc)))
+        .outerjoin(ob, and_(ob.c.outcome_id == oc.c.id, live(ob)))
+        .outerjoin(person, person.c.id == ob.c.lead_id)
+        .outerjoin(last_sq, last_sq.c.objective_id == ob.c.id)
+    )
+    if this is not None:
+        stmt = stmt.outerjoin(cur, and_(cur.c.objective_id == ob.c.id, cur.c.period_id == this.id, live(cur)))
+    if baseline is not None:
+        stmt = stmt.outerjoin(
+            prev, and_(prev.c.objective_id == ob.c.id, prev.c.period_id == baseline.id, live(prev))
+        )
+    return stmt.where(live(th)).order_by(
+        th.c.ordinal, th.c.code, th.c.id, oc.c.ordinal, oc.c.code, oc.c.id, ob.c.ordinal, ob.c.ref
+    )
+
+
+def _fold(rows: Sequence[Any]) -> list[TreeRow]:
+    out: list[TreeRow] = []
+    keys: dict[int, list[str]] = {}  # index of a theme/outcome row -> its objectives' status keys
+    theme_at = outcome_at = -1
+    for (
+        theme_id, theme_code, theme_name, outcome_id, outcome_code, outcome_title,
+        obj_id, ref, title, lead_id, lead_name,
+        lifecycle, rag, progress, update_id, prev_lifecycle, prev_rag, prev_id, last_at,
+    ) in rows:  # fmt: skip
+        if theme_at < 0 or out[theme_at].id != theme_id:
+            theme_at = len(out)
+            keys[theme_at] = []
+            out.append(TreeRow("theme", theme_id, None, 0, theme_code, theme_name))
+            outcome_at = -1
+        if outcome_id is None:
+            continue
+        if outcome_at < 0 or out[outcome_at].id != outcome_id:
+            outcome_at = len(out)
+            keys[outcome_at] = []
+            out.append(TreeRow("outcome", outcome_id, theme_id, 1, outcome_code, outcome_title))
+        if obj_id is None:
+            continue
+        has_update = update_id is not None
+        shown = brag(lifecycle, rag)
+        before = brag(prev_lifecycle, prev_rag) if prev_id is not None else None
+        key = shown.value if has_update else NO_UPDATE
+        keys[theme_at].append(key)
+        keys[outcome_at].append(key)
+        out.append(
+            TreeRow(
+                "objective", obj_id, outcome_id, 2, ref, title,
+                lead_id=lead_id,
+                lead_name=lead_name or "",
+                lifecycle=lifecycle,
+                rag=rag,
+                brag=shown,
+                brag_label=brag_label(lifecycle, rag),  # "No update" when there is none
+                progress_pct=progress,
+                movement=movement(before, shown) if has_update else None,
+                last_update=_day(last_at),
+                has_update=has_update,
+            )
+        )  # fmt: skip
+    for index, objective_keys in keys.items():
+        out[index] = out[index]._replace(counts=BragCounts.tally(objective_keys))
+    return out
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
