@@ -46,6 +46,11 @@ class Brag(StrEnum):
     def letter(self) -> str:
         return self.value[0].upper()
 
+    @property
+    def label(self) -> str:
+        """A heading for a count of this status: the colour with what it means."""
+        return {"blue": "Blue (complete)", "grey": "Grey (not started)"}.get(self.value, self.value.capitalize())
+
 
 class Movement(StrEnum):
     IMPROVED = "improved"

@@ -1,0 +1,143 @@
+"""The command line: ``python main.py <command>`` or ``delivery-plan <command>``.
+
+Every command takes ``--db PATH_OR_URL`` (default: the SQLite file in the user's data folder).
+Errors are one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import tracker
+from tracker.db import Actor, StoreError
+from tracker.services.base import ServiceError
+
+log = logging.getLogger("tracker.cli")
+
+EXIT_ERROR = 2
+EXIT_UNEXPECTED = 1
+
+
+class CliError(Exception):
+    """A problem worth one line to the person at the terminal."""
+
+
+Handler = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, tuple[Handler, Callable[[argparse.ArgumentParser], None], str]] = {}
+
+
+def command(name: str, help: str) -> Callable[[Handler], Handler]:
+    """Register a sub-command; its module adds arguments through ``<handler>.arguments``."""
+
+    def register(fn: Handler) -> Handler:
+        _COMMANDS[name] = (fn, getattr(fn, "arguments", lambda p: None), help)
+        return fn
+
+    return register
+
+
+def arguments(add: Callable[[argparse.ArgumentParser], None]) -> Callable[[Handler], Handler]:
+    def attach(fn: Handler) -> Handler:
+        fn.arguments = add  # type: ignore[attr-defined]
+        return fn
+
+    return attach
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tracker import commands  # noqa: F401  (registers the sub-commands)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help="the plan: a SQLite file or a SQLAlchemy URL (default: the file in your data folder)",
+    )
+    common.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="who is making changes, for the audit log (default: your login name)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="delivery-plan",
+        description="Delivery Plan Tracker: keep a strategic delivery plan and report on it.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"Delivery Plan Tracker {tracker.__version__}")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_fn, add_args, help_text) in _COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text, parents=[common])
+        add_args(sub)
+    return parser
+
+
+def db_location(args: argparse.Namespace) -> str:
+    from tracker.store import default_db_path
+
+    return getattr(args, "db", None) or str(default_db_path())
+
+
+def actor(args: argparse.Namespace, detail: str = "") -> Actor:
+    name = getattr(args, "actor", None)
+    if not name:
+        try:
+            name = getpass.getuser()
+        except Exception:  # getpass raises several types when no login name is known
+            name = "command line"
+    return Actor(name, "cli", detail)
+
+
+def open_for(args: argparse.Namespace, *, readonly: bool = False, create: bool = False):  # type: ignore[no-untyped-def]
+    from tracker.store import open_store
+
+    return open_store(db_location(args), readonly=readonly, create=create)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_ERROR
+    handler = _COMMANDS[args.command][0]
+    try:
+        return handler(args) or 0
+    except (CliError, StoreError, ServiceError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing more was changed", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # the promise is one line, never a traceback
+        where = _log_unexpected(exc)
+        print(f"error: unexpected {type(exc).__name__}: {exc} (details in {where})", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _log_unexpected(exc: BaseException) -> Path:
+    from platformdirs import user_log_path
+
+    folder = user_log_path("DeliveryPlanTracker", appauthor=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "cli.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    log.addHandler(handler)
+    try:
+        log.error("unexpected error", exc_info=exc)
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
