@@ -27,8 +27,8 @@ from tracker.models import (
 )
 from tracker.seed.template import (
     TemplateError,
-    emsou_template,
     empty_template,
+    emsou_template,
     load_template,
     seed_plan,
 )
