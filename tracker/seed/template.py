@@ -235,8 +235,8 @@ def _source(text_or_path: str | os.PathLike[str]) -> tuple[str, str]:
 def _years_later(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    except ValueError:  # 29 February: the day after 28 February, so a span ends on the 28th
+        return day.replace(year=day.year + years, month=3, day=1)
 
 
 def _file_problem(where: str, message: str) -> Problem:
