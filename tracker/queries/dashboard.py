@@ -216,13 +216,17 @@ def _headline_counts(
 ) -> tuple[int, int, int, int]:
     """Overdue milestones, open risks above appetite, open and overdue recommendations: one SELECT."""
     m, r, rec, insp = t.milestone, t.risk, t.recommendation, t.inspection
-    ob, oc = t.objective, t.outcome
+    ob, oc, th = t.objective, t.outcome, t.theme
+    # The same milestones as the overdue list and the milestone register: a deleted theme hides its own.
     milestones = (
         select(func.count())
         .select_from(m)
         .join(ob, ob.c.id == m.c.objective_id)
         .join(oc, oc.c.id == ob.c.outcome_id)
-        .where(live(m), live(ob), live(oc), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc))
+        .join(th, th.c.id == oc.c.theme_id)
+        .where(
+            live(m), live(ob), live(oc), live(th), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc)
+        )
     )
     risks = risk_scope(select(func.count()).select_from(r), f).where(
         r.c.status == RiskStatus.OPEN.value,
