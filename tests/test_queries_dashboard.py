@@ -8,9 +8,11 @@ import pytest
 
 from tests.query_builders import PLAN_ORDER, Q2_AS_OF, TODAY, built, refs  # noqa: F401 - fixture
 from tracker import queries as q
-from tracker.enums import RiskBand
+from tracker.enums import OPEN_RECOMMENDATION_STATUSES, RiskBand
 from tracker.models import Milestone, Objective, Plan, Risk
 from tracker.queries import BragCounts, Filters
+from tracker.seed.sample import add_sample_progress
+from tracker.seed.template import emsou_template, seed_plan
 from tracker.services.base import NotFound, unit_of_work
 
 # red, amber, green, blue, grey, no update
@@ -25,7 +27,11 @@ def test_rag_by_theme_counts_every_status_including_complete_not_started_and_no_
     store, ids = built
     with store.read() as s:
         rows = q.rag_by_theme(s, ids.period["Q2"])
-    assert [(r.code, r.name) for r in rows] == [("SER", "Service"), ("PEO", "People and culture"), ("GOV", "Governance")]
+    assert [(r.code, r.name) for r in rows] == [
+        ("SER", "Service"),
+        ("PEO", "People and culture"),
+        ("GOV", "Governance"),
+    ]
     assert [r.theme_id for r in rows] == [ids.theme["SER"], ids.theme["PEO"], ids.theme["GOV"]]
     ser, peo, gov = rows
     assert ser.counts == BragCounts(red=1, amber=1, green=2)
@@ -50,11 +56,19 @@ def test_rag_by_theme_in_another_period_and_filtered(built):  # noqa: F811
         peo = q.rag_by_theme(s, ids.period["Q2"], Filters(theme_id=ids.theme["PEO"]))
         lead_b = q.rag_by_theme(s, ids.period["Q2"], Filters(lead_id=ids.person["B"]))
         slt = q.rag_by_theme(s, ids.period["Q2"], Filters(board_id=ids.board["SLT"]))
-    assert [r.counts for r in q1] == [BragCounts(amber=1, green=2, no_update=1), BragCounts(amber=1, green=2, no_update=1), BragCounts()]
+    assert [r.counts for r in q1] == [
+        BragCounts(amber=1, green=2, no_update=1),
+        BragCounts(amber=1, green=2, no_update=1),
+        BragCounts(),
+    ]
     assert refs(ids, q1[0].ids[q.NO_UPDATE]) == ["SER-02.01"]
     assert [r.counts for r in q3] == [BragCounts(no_update=4), BragCounts(no_update=4), BragCounts()]
     assert [(r.code, r.counts) for r in peo] == [("PEO", BragCounts(blue=1, grey=2, no_update=1))]
-    assert [r.counts for r in lead_b] == [BragCounts(amber=1, green=1), BragCounts(grey=1, no_update=1), BragCounts()]
+    assert [r.counts for r in lead_b] == [
+        BragCounts(amber=1, green=1),
+        BragCounts(grey=1, no_update=1),
+        BragCounts(),
+    ]
     assert [r.counts for r in slt] == [BragCounts(red=1, amber=1), BragCounts(), BragCounts()]
 
 
@@ -132,7 +146,14 @@ def test_movement_against_a_chosen_period_and_with_nothing_before(built):  # noq
         back = q.movement_summary(s, ids.period["Q1"], compare_to=ids.period["Q2"])
         peo = q.movement_summary(s, ids.period["Q2"], filters=Filters(theme_id=ids.theme["PEO"]))
     assert first.compare_to_id is None
-    assert refs(ids, first.new) == ["SER-01.01", "SER-01.02", "SER-02.02", "PEO-01.01", "PEO-01.03", "PEO-01.04"]
+    assert refs(ids, first.new) == [
+        "SER-01.01",
+        "SER-01.02",
+        "SER-02.02",
+        "PEO-01.01",
+        "PEO-01.03",
+        "PEO-01.04",
+    ]
     assert refs(ids, first.no_update) == ["SER-02.01", "PEO-01.02"]
     assert first.improved == first.deteriorated == first.unchanged == ()
     assert later.compare_to_id == ids.period["Q1"]
@@ -227,14 +248,24 @@ def test_risk_matrix_residual_inherent_and_target(built):  # noqa: F811
         target = q.risk_matrix(s, "target")
     assert (residual.kind, residual.appetite, residual.total) == ("residual", 12, 3)
     assert len(residual.cells) == 25
-    assert [(c.likelihood, c.impact) for c in residual.cells[:6]] == [(5, 1), (5, 2), (5, 3), (5, 4), (5, 5), (4, 1)]
+    assert [(c.likelihood, c.impact) for c in residual.cells[:6]] == [
+        (5, 1),
+        (5, 2),
+        (5, 3),
+        (5, 4),
+        (5, 5),
+        (4, 1),
+    ]
     filled = {(c.likelihood, c.impact): c.ids for c in residual.cells if c.ids}
     assert filled == {(4, 4): (r["R1"],), (3, 3): (r["R2"],), (3, 5): (r["R3"],)}
     c = residual.cell(4, 4)
     assert (c.score, c.band, c.above_appetite, c.n) == (16, RiskBand.VERY_HIGH, True, 1)
     assert (residual.cell(3, 5).band, residual.cell(3, 5).above_appetite) == (RiskBand.HIGH, True)
     assert (residual.cell(3, 3).band, residual.cell(3, 3).above_appetite) == (RiskBand.MEDIUM, False)
-    assert (residual.cell(4, 3).score, residual.cell(4, 3).above_appetite) == (12, False)  # at appetite is within it
+    assert (residual.cell(4, 3).score, residual.cell(4, 3).above_appetite) == (
+        12,
+        False,
+    )  # at appetite is within it
     assert residual.cell(1, 1).band is RiskBand.LOW
     # Inherent: before mitigation; the closed R4 (5x5) is still left out.
     assert {(c.likelihood, c.impact): c.ids for c in inherent.cells if c.ids} == {
@@ -305,7 +336,10 @@ def test_recommendations_by_body_and_status_filtered(built):  # noqa: F811
         gov = q.recommendations_by_body_status(s, Q2_AS_OF, Filters(theme_id=ids.theme["GOV"]))
     assert ser == [("HMICFRS", "being progressed", 1, 1)]  # REC1 answers SER-01.01 and SER-02.02
     assert peo == [("internal audit", "proposed for closure", 1, 1)]  # REC4 answers PEO-01.01
-    assert owner_b == [("HMICFRS", "awaiting allocation", 1, 0), ("internal audit", "proposed for closure", 1, 1)]
+    assert owner_b == [
+        ("HMICFRS", "awaiting allocation", 1, 0),
+        ("internal audit", "proposed for closure", 1, 1),
+    ]
     assert gov == []
 
 
@@ -354,6 +388,57 @@ def test_a_deleted_risk_or_objective_changes_the_numbers(built, actor):  # noqa:
     with store.read() as s:
         h = q.headline(s, ids.period["Q2"], today=TODAY)
         by_theme = q.rag_by_theme(s, ids.period["Q2"])
-    assert (h.n_objectives, h.risks_above_appetite, h.overdue_milestones) == (7, 1, 1)  # M4 went with SER-02.02
+    assert (h.n_objectives, h.risks_above_appetite, h.overdue_milestones) == (
+        7,
+        1,
+        1,
+    )  # M4 went with SER-02.02
     assert by_theme[0].counts == BragCounts(red=1, amber=1, green=1)
     assert h.open_recommendations == 3  # REC1 still answers SER-01.01
+
+
+def test_the_aggregates_agree_with_each_other_on_the_sample_plan(any_store, actor):
+    with any_store.write() as s:
+        seed_plan(s, actor=actor, template=emsou_template())
+    with any_store.write() as s:
+        add_sample_progress(s, actor=actor)
+    with any_store.read() as s:
+        latest = q.latest_period_with_updates(s)
+        assert latest is not None
+        pid, today = latest.id, latest.end
+        n = len(q.objective_rows(s))
+        by_theme = q.rag_by_theme(s, pid)
+        total = BragCounts(*map(sum, zip(*(r.counts for r in by_theme), strict=True)))
+        h = q.headline(s, pid, today=today)
+        trend_row = next(r for r in q.trend(s) if r.period_id == pid)
+        moved = q.movement_summary(s, pid)
+        returns = q.returns_status(s, pid)
+        derived = q.derived_rags(s, pid, today=today)
+        found = q.exceptions(s, pid, today=today)
+        matrix = q.risk_matrix(s)
+        risks = q.risk_rows(s)
+        bodies = q.recommendations_by_body_status(s, h.as_of)
+        overdue = q.overdue_items(s, h.as_of)
+        milestones = q.milestone_rows(s, Filters(state="overdue"), as_of=h.as_of)
+    assert n > 50 and total.total == n and len(q.STATUS_KEYS) == len(total)
+    assert total == h.by_status == trend_row.counts and h.n_objectives == n
+    assert sum(moved.counts.values()) == n and len(moved.no_update) == total.no_update
+    assert sum(r.n_objectives for r in returns) == n
+    assert sum(r.n_received for r in returns) == n - total.no_update == latest.n_updates
+    assert len(derived) == n
+    kinds = [r.kind for r in found]
+    assert kinds.count(q.ExceptionKind.RED) == total.red
+    assert kinds.count(q.ExceptionKind.OVERDUE_MILESTONE) == h.overdue_milestones == len(milestones)
+    assert h.overdue_milestones == sum(i.kind == "milestone" for i in overdue)
+    above = [r for r in risks if r.above_appetite]
+    assert kinds.count(q.ExceptionKind.RISK_ABOVE_APPETITE) == h.risks_above_appetite == len(above)
+    assert sum(c.n for c in matrix.cells if c.above_appetite) == len(above)
+    assert matrix.total == sum(r.status == "open" for r in risks)
+    assert kinds.count(q.ExceptionKind.DETERIORATED) == len(moved.deteriorated)
+    open_rows = [b for b in bodies if b.status in OPEN_RECOMMENDATION_STATUSES]
+    assert h.open_recommendations == sum(b.n for b in open_rows)
+    assert (
+        h.overdue_recommendations
+        == sum(b.n_overdue for b in bodies)
+        == sum(i.kind == "recommendation" for i in overdue)
+    )

@@ -24,7 +24,10 @@ def test_derived_rags_from_milestones_risks_and_updates(built):  # noqa: F811
     got = {ref_of(ids, oid): (d.status, d.reasons) for oid, d in derived.items()}
     assert got == {
         "SER-01.01": (Brag.RED, ("1 milestone overdue by more than 14 days",)),  # M2, 29 days; R4 is closed
-        "SER-01.02": (Brag.AMBER, ("1 milestone slipping more than 14 days",)),  # M3, 45 days later than baseline
+        "SER-01.02": (
+            Brag.AMBER,
+            ("1 milestone slipping more than 14 days",),
+        ),  # M3, 45 days later than baseline
         "SER-02.01": (Brag.RED, ("1 residual risk very high (highest 16)",)),  # R1
         "SER-02.02": (Brag.AMBER, ("1 milestone overdue",)),  # M4, 5 days
         "PEO-01.01": (Brag.BLUE, ("complete",)),
@@ -43,8 +46,14 @@ def test_derived_rags_while_a_period_runs_and_filtered(built):  # noqa: F811
     # No updates in Q3: each falls back to the objective's current lifecycle.
     assert running[ids.obj["PEO-01.01"]].status is Brag.BLUE
     assert running[ids.obj["PEO-01.04"]].status is Brag.GREY
-    assert running[ids.obj["SER-02.02"]].reasons == ("1 milestone overdue by more than 14 days", "no update for 2024/25 Q3")
-    assert running[ids.obj["SER-01.02"]].reasons == ("1 milestone slipping more than 14 days", "no update for 2024/25 Q3")
+    assert running[ids.obj["SER-02.02"]].reasons == (
+        "1 milestone overdue by more than 14 days",
+        "no update for 2024/25 Q3",
+    )
+    assert running[ids.obj["SER-01.02"]].reasons == (
+        "1 milestone slipping more than 14 days",
+        "no update for 2024/25 Q3",
+    )
     # On 10 Sep M2 is 9 days overdue (within tolerance) and M4 is not yet due.
     assert early[ids.obj["SER-01.01"]].reasons == ("1 milestone overdue",)
     assert early[ids.obj["SER-02.02"]].status is Brag.GREEN
@@ -102,14 +111,21 @@ def test_exceptions_carry_the_leads_rationale_and_corrective_action(built):  # n
     # Every row about SER-01.01 carries its lead's words, whatever the kind.
     about = [r for r in rows if r.objective_ref == "SER-01.01"]
     assert [r.kind for r in about] == [K.RED, K.DETERIORATED, K.OVERDUE_MILESTONE]
-    assert {(r.rationale, r.corrective_action) for r in about} == {("SER-01.01 Q2 rationale", "SER-01.01 Q2 recovery plan")}
+    assert {(r.rationale, r.corrective_action) for r in about} == {
+        ("SER-01.01 Q2 rationale", "SER-01.01 Q2 recovery plan")
+    }
     amber = next(r for r in rows if r.kind is K.DISAGREEMENT and r.objective_ref == "SER-02.01")
     assert (amber.lead_name, amber.status, amber.status_label) == ("Head of HR", Brag.AMBER, "Amber")
     assert (amber.rationale, amber.corrective_action) == ("SER-02.01 Q2 rationale", "")
     cancelled = next(r for r in rows if r.objective_ref == "PEO-01.04")
     assert (cancelled.status, cancelled.status_label, cancelled.rationale) == (Brag.GREY, "Cancelled", "")
     theme_risk = next(r for r in rows if r.item_id == ids.risk["R3"])
-    assert (theme_risk.objective_id, theme_risk.lead_name, theme_risk.status, theme_risk.rationale) == (None, "", None, "")
+    assert (theme_risk.objective_id, theme_risk.lead_name, theme_risk.status, theme_risk.rationale) == (
+        None,
+        "",
+        None,
+        "",
+    )
     assert K.DISAGREEMENT.label == "Derived status disagrees"
 
 
@@ -152,7 +168,11 @@ def test_exceptions_as_of_a_chosen_date_and_filtered(built):  # noqa: F811
     assert [r.item_id for r in early if r.kind is K.OVERDUE_MILESTONE] == [ids.ms["M2"], ids.ms["M6"]]
     assert all(r.detail.endswith(": 1 day overdue") for r in early if r.kind is K.OVERDUE_MILESTONE)
     # SER-01.01's Red is then more than the evidence (M2 one day late) suggests.
-    assert [r.objective_ref for r in early if r.kind is K.DISAGREEMENT] == ["SER-01.01", "SER-01.02", "SER-02.01"]
+    assert [r.objective_ref for r in early if r.kind is K.DISAGREEMENT] == [
+        "SER-01.01",
+        "SER-01.02",
+        "SER-02.01",
+    ]
     assert _brief(ids, peo) == [(K.DETERIORATED, "PEO-01.04", ids.obj["PEO-01.04"])]
     assert _brief(ids, gov) == [(K.RISK_ABOVE_APPETITE, "", ids.risk["R3"])]
     assert _brief(ids, lead_b) == [
