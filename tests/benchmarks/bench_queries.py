@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--db", default=None, help="a store to use; built with the scale plan if it does not exist")
+    p.add_argument(
+        "--db", default=None, help="a store to use; built with the scale plan if it does not exist"
+    )
     p.add_argument("--objectives", type=int, default=10_000)
     p.add_argument("--milestones", type=int, default=100_000)
     p.add_argument("--risks", type=int, default=20_000)
@@ -103,7 +105,9 @@ def _registers(store: Store, raw: sqlite3.Connection, as_of: Any, repeat: int) -
     for name, fn in registers:
         statements, n = _capture(store, fn)
         ours = _best(repeat, lambda fn=fn: _in_session(store, fn))  # type: ignore[misc]
-        plain = _best(repeat, lambda st=statements: [raw.execute(sql, params).fetchall() for sql, params in st])  # type: ignore[misc]
+        plain = _best(
+            repeat, lambda st=statements: [raw.execute(sql, params).fetchall() for sql, params in st]
+        )  # type: ignore[misc]
         ratio = ours / plain
         verdict = "ok" if ratio <= REGISTER_TARGET else "OVER TARGET"
         print(f"{name:30} {n:>8,} rows  ours {ours * 1000:8.1f} ms  sqlite3 {plain * 1000:8.1f} ms  "
@@ -146,7 +150,9 @@ def _capture(store: Store, fn: Callable[[Session], Any]) -> tuple[list[tuple[str
         result = _in_session(store, fn)
     finally:
         event.remove(store.engine, "before_cursor_execute", record)
-    statements = [(sql, params) for sql, params in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    statements = [
+        (sql, params) for sql, params in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
     return statements, len(result) if isinstance(result, list) else 0
 
 
