@@ -69,6 +69,9 @@ def test_periods_are_ordered_with_update_counts_and_deleted_ones_left_out(built)
     assert (rows[0].start, rows[0].end) == (date(2024, 4, 1), date(2024, 6, 30))
     assert rows[0].closed_at == datetime(2024, 6, 30, 17, tzinfo=UTC)
     assert rows[2].closed_at is None
+    with store.read() as s:
+        uncounted = q.periods(s, count_updates=False)
+    assert uncounted == [p._replace(n_updates=0) for p in rows]
 
 
 def test_latest_previous_and_same_period_last_year(built):  # noqa: F811

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlmodel import Session
 
 from tracker.db import StoreError
@@ -98,8 +98,20 @@ class PeriodRow(NamedTuple):
     n_updates: int
 
 
-def periods(session: Session) -> list[PeriodRow]:
-    """Every live reporting period, earliest first, with how many live status updates it holds."""
+def periods(session: Session, *, count_updates: bool = True) -> list[PeriodRow]:
+    """Every live reporting period, earliest first, with how many live status updates it holds.
+
+    Counting reads every status update; ``count_updates=False`` skips it (``n_updates`` is then 0)
+    for callers that only need the periods' dates.
+    """
+    p = t.period.c
+    if not count_updates:
+        rows = session.execute(
+            select(p.id, p.name, p.start_date, p.end_date, p.status, p.closed_at, literal(0))
+            .where(live(t.period))
+            .order_by(p.start_date, p.name)
+        ).all()
+        return [PeriodRow(*r) for r in rows]
     counts = (
         select(t.status.c.period_id, func.count().label("n"))
         .join(t.objective, t.objective.c.id == t.status.c.objective_id)
@@ -107,7 +119,6 @@ def periods(session: Session) -> list[PeriodRow]:
         .group_by(t.status.c.period_id)
         .subquery()
     )
-    p = t.period.c
     rows = session.execute(
         select(p.id, p.name, p.start_date, p.end_date, p.status, p.closed_at, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.period_id == p.id)
@@ -119,7 +130,7 @@ def periods(session: Session) -> list[PeriodRow]:
 
 def period(session: Session, period_id: str) -> PeriodRow:
     """One period (NotFound when there is no live period with that id)."""
-    return find_period(periods(session), period_id)
+    return find_period(periods(session, count_updates=False), period_id)
 
 
 def latest_period_with_updates(session: Session) -> PeriodRow | None:
@@ -129,13 +140,13 @@ def latest_period_with_updates(session: Session) -> PeriodRow | None:
 
 def previous_period(session: Session, period_id: str) -> PeriodRow | None:
     """The period that starts last before this one starts."""
-    rows = periods(session)
+    rows = periods(session, count_updates=False)
     return period_before(rows, find_period(rows, period_id))
 
 
 def same_period_last_year(session: Session, period_id: str) -> PeriodRow | None:
     """The period that starts twelve months before this one (29 February compares with the 28th)."""
-    rows = periods(session)
+    rows = periods(session, count_updates=False)
     start = find_period(rows, period_id).start
     try:
         target = start.replace(year=start.year - 1)

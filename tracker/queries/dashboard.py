@@ -64,7 +64,7 @@ class ThemeStatusRow(NamedTuple):
 def rag_by_theme(session: Session, period_id: str, filters: Filters | None = None) -> list[ThemeStatusRow]:
     """Each theme's objectives by their status for the period, themes in plan order."""
     f = filters or NO_FILTERS
-    rows = periods(session)
+    rows = periods(session, count_updates=False)
     this = find_period(rows, period_id)
     statuses = objective_statuses(session, this, None, f)
     by_theme: dict[str, dict[str, list[str]]] = defaultdict(lambda: {k: [] for k in STATUS_KEYS})
@@ -121,7 +121,7 @@ def trend(session: Session, theme_id: str | None = None, filters: Filters | None
     for pid, lifecycle, rag, n in grouped:
         tallies[pid][STATUS_KEYS.index(brag(lifecycle, rag).value)] += n
     out = []
-    for p in periods(session):
+    for p in periods(session, count_updates=False):
         counts = tallies[p.id]
         counts[-1] = total - sum(counts)
         out.append(TrendRow(p.id, p.name, p.start, p.end, BragCounts(*counts)))
@@ -150,7 +150,7 @@ def movement_summary(
     session: Session, period_id: str, compare_to: str | None = None, filters: Filters | None = None
 ) -> MovementSummary:
     """How objectives' status moved since another period (default: the one before)."""
-    rows = periods(session)
+    rows = periods(session, count_updates=False)
     this = find_period(rows, period_id)
     other = find_period(rows, compare_to) if compare_to is not None else period_before(rows, this)
     groups: dict[str, list[str]] = {k: [] for k in (*Movement, NO_UPDATE)}
@@ -186,7 +186,7 @@ def headline(
 ) -> Headline:
     """The numbers at the top of the dashboard for a period, as of its end (or today while it runs)."""
     f = filters or NO_FILTERS
-    this = find_period(periods(session), period_id)
+    this = find_period(periods(session, count_updates=False), period_id)
     settings = rule_settings(session)
     as_of = as_of_date(this.end, today or date.today())
     ob, oc, th, su = t.objective, t.outcome, t.theme, t.status
@@ -216,13 +216,17 @@ def _headline_counts(
 ) -> tuple[int, int, int, int]:
     """Overdue milestones, open risks above appetite, open and overdue recommendations: one SELECT."""
     m, r, rec, insp = t.milestone, t.risk, t.recommendation, t.inspection
-    ob, oc = t.objective, t.outcome
+    ob, oc, th = t.objective, t.outcome, t.theme
+    # The same milestones as the overdue list and the milestone register: a deleted theme hides its own.
     milestones = (
         select(func.count())
         .select_from(m)
         .join(ob, ob.c.id == m.c.objective_id)
         .join(oc, oc.c.id == ob.c.outcome_id)
-        .where(live(m), live(ob), live(oc), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc))
+        .join(th, th.c.id == oc.c.theme_id)
+        .where(
+            live(m), live(ob), live(oc), live(th), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc)
+        )
     )
     risks = risk_scope(select(func.count()).select_from(r), f).where(
         r.c.status == RiskStatus.OPEN.value,
@@ -272,7 +276,7 @@ def returns_status(session: Session, period_id: str, filters: Filters | None = N
     An objective whose current lifecycle is complete or cancelled expects no return; if one came
     anyway it counts as expected and received.
     """
-    this = find_period(periods(session), period_id)
+    this = find_period(periods(session, count_updates=False), period_id)
     leads: dict[str | None, list[ObjectiveStatus]] = defaultdict(list)
     for s in objective_statuses(session, this, None, filters or NO_FILTERS):
         leads[s.lead_id].append(s)

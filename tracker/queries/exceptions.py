@@ -71,7 +71,7 @@ def exceptions(
     (default: the period's end, or today while it runs).
     """
     f = filters or NO_FILTERS
-    rows = periods(session)
+    rows = periods(session, count_updates=False)
     this = find_period(rows, period_id)
     baseline = period_before(rows, this)
     as_of = as_of or as_of_date(this.end, today or date.today())
@@ -133,7 +133,7 @@ def derived_rags(
     the objective's current one when it has no update.
     """
     f = filters or NO_FILTERS
-    this = find_period(periods(session), period_id)
+    this = find_period(periods(session, count_updates=False), period_id)
     as_of = as_of_date(this.end, today or date.today())
     statuses = objective_statuses(session, this, None, f)
     return _derive(session, statuses, f, as_of=as_of, settings=rule_settings(session), period_name=this.name)
