@@ -35,6 +35,21 @@ RECOVERIES = [
     "the national guidance has now been published",
     "the revised plan agreed at SLT is being delivered as intended",
 ]
+# What ends each cause, so an improvement answers the setback it follows.
+RECOVERY_FOR = {
+    CAUSES[0]: "the Command Team has ring-fenced the specialist staff for this work",
+    CAUSES[1]: "the vacant posts have been filled",
+    CAUSES[2]: "the data-sharing agreement has been signed by all five forces",
+    CAUSES[3]: "the procurement has now completed",
+    CAUSES[4]: "the national guidance has now been published",
+    CAUSES[5]: "both forces have now delivered the ICT changes",
+    CAUSES[6]: "the staff abstracted to the investigation have returned",
+    CAUSES[7]: "the new starters have cleared vetting and are in post",
+    CAUSES[8]: "all five forces have agreed their funding contributions",
+    CAUSES[9]: "the business analyst is now in post",
+    CAUSES[10]: "the revised approach has been agreed with the forces",
+    CAUSES[11]: "the regional performance team has allocated an analyst to the work",
+}
 HOLD_REASONS = [
     "the outcome of the regional operating model review",
     "confirmation of funding from the five forces",
@@ -146,6 +161,7 @@ FIRST_RAG = {
 }
 IMPROVED = "Improved from {old} to {new}: {recovery}."
 DETERIORATED = "Moved from {old} to {new}: {cause}."
+IMPROVED_WIDENED = "Improved from {old} to {new}: the inspection's findings settled the scope, and {board} agreed a target of {target} that is resourced."
 IMPROVED_REPLANNED = (
     "Improved from {old} to {new}: {board} agreed a revised target of {target} and a recovery plan."
 )

@@ -368,7 +368,7 @@ def _words(
         values = {"subject": facts.subject, "board": facts.board, "cause": cause, "hold_reason": hold_reason,
                   "next_period": nxt, "target": P.long_date(in_force), "original": P.long_date(facts.target),
                   "priority": rng.choice(P.PRIORITIES), "dependency": rng.choice(P.DEPENDENCIES),
-                  "recovery": rng.choice(P.RECOVERIES), "cancel_reason": rng.choice(P.CANCEL_REASONS),
+                  "recovery": P.RECOVERY_FOR.get(cause) or rng.choice(P.RECOVERIES), "cancel_reason": rng.choice(P.CANCEL_REASONS),
                   "inspection": facts.inspection or "the inspection"}  # fmt: skip
         state, rag = u["lifecycle"], u["rag"]
         if rag is not None and previous_rag is not None and _RANK[Rag(rag)] < _RANK[Rag(previous_rag)]:
@@ -432,7 +432,8 @@ def _rationale(previous: str | None, new: str | None, values: dict[str, str], wh
     words = {"old": Rag(previous).label, "new": Rag(new).label}
     better = _RANK[Rag(new)] > _RANK[Rag(previous)]
     if better:
-        return P.fill(P.IMPROVED_REPLANNED if why == "replanned" else P.IMPROVED, **values, **words)
+        better_by = {"replanned": P.IMPROVED_REPLANNED, "widened": P.IMPROVED_WIDENED}
+        return P.fill(better_by.get(why, P.IMPROVED), **values, **words)
     reason = {"widened": P.DETERIORATED_WIDENED, "missed": P.DETERIORATED_MISSED, "hold": P.DETERIORATED_HOLD}
     return P.fill(reason.get(why, P.DETERIORATED), **values, **words)
 
