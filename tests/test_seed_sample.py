@@ -252,3 +252,46 @@ def test_refuses_without_a_plan_or_before_the_plan_starts(any_store, actor):
         any_store, ServiceError, lambda s: add_sample_progress(s, actor=actor, today=date(2021, 3, 1))
     )
     assert "there is no progress yet" in str(error)
+
+
+# ---------------------------------------------------------------------------------------------- a programme in flight
+
+
+def test_the_plan_ends_with_much_still_in_flight_slipping_and_moving_both_ways(store, actor):
+    seeded(store, actor, seed=2021)  # the plan's whole span, as `init --sample` makes it
+    periods, _, updates = history(store)
+    last, before = periods[-1].id, periods[-2].id
+    with store.read() as session:
+        objectives = session.execute(select(Objective.id, Objective.lifecycle, Objective.target_date)).all()
+        plan = session.execute(select(Plan)).scalar_one()
+        milestones = session.execute(
+            select(Milestone.baseline_date, Milestone.forecast_date, Milestone.completed_date, Objective.lifecycle)
+            .join(Objective)
+        ).all()  # fmt: skip
+        risks = session.execute(
+            select(Risk.residual_likelihood, Risk.residual_impact).where(Risk.status == "open")
+        ).all()
+    live = [o for o in objectives if o.lifecycle in (Lifecycle.IN_PROGRESS, Lifecycle.ON_HOLD)]
+    assert 0.45 <= len(live) / len(objectives) <= 0.7, f"{len(live)} of {len(objectives)} still live"
+    assert sum(o.target_date < periods[-1].start_date for o in live) >= len(live) // 2, (
+        "most overran their target"
+    )
+    assert any(o.lifecycle == Lifecycle.ON_HOLD for o in live)
+    assert any(o.lifecycle == Lifecycle.CANCELLED for o in objectives)
+    latest = [u for seen in updates.values() for u in seen if u.period_id == last]
+    assert {u.rag for u in latest} >= {"red", "amber", "green"}
+    due = sum(1 for seen in updates.values() if any(u.period_id == before for u in seen)
+              and not any(u.period_id == before and u.lifecycle in ENDED for u in seen))  # fmt: skip
+    assert 0.75 <= len(latest) / due <= 0.95, f"the open period: {len(latest)} of {due} returns in"
+    rank = {"red": 0, "amber": 1, "green": 2}
+    moves = [
+        rank[b.rag] - rank[a.rag]
+        for seen in updates.values()
+        for a, b in zip(seen, seen[1:], strict=False)
+        if a.period_id == before and b.period_id == last and a.rag and b.rag
+    ]
+    assert any(m > 0 for m in moves) and any(m < 0 for m in moves), "improvements and deteriorations"
+    open_work = [m for m in milestones if m.lifecycle in (Lifecycle.IN_PROGRESS, Lifecycle.ON_HOLD)]
+    assert sum(m.completed_date is None and m.forecast_date < periods[-1].end_date for m in open_work) >= 5
+    assert sum((m.forecast_date - m.baseline_date).days > plan.slip_tolerance_days for m in open_work) >= 10
+    assert sum(lk * im > plan.risk_appetite for lk, im in risks) >= 3

@@ -1,7 +1,8 @@
 """The sentences a sample plan is written in: what a lead, a PMO or a risk owner would plausibly write.
 
 Placeholders: {subject} / {Subject} (the objective's subject), {board}, {cause}, {recovery},
-{hold_reason}, {cancel_reason}, {target}, {next_period}, {priority}, {dependency}.
+{hold_reason}, {cancel_reason}, {target} (the target in force), {original} (the plan's own target),
+{inspection}, {next_period}, {priority}, {dependency}.
 """
 
 from __future__ import annotations
@@ -34,6 +35,21 @@ RECOVERIES = [
     "the national guidance has now been published",
     "the revised plan agreed at SLT is being delivered as intended",
 ]
+# What ends each cause, so an improvement answers the setback it follows.
+RECOVERY_FOR = {
+    CAUSES[0]: "the Command Team has ring-fenced the specialist staff for this work",
+    CAUSES[1]: "the vacant posts have been filled",
+    CAUSES[2]: "the data-sharing agreement has been signed by all five forces",
+    CAUSES[3]: "the procurement has now completed",
+    CAUSES[4]: "the national guidance has now been published",
+    CAUSES[5]: "both forces have now delivered the ICT changes",
+    CAUSES[6]: "the staff abstracted to the investigation have returned",
+    CAUSES[7]: "the new starters have cleared vetting and are in post",
+    CAUSES[8]: "all five forces have agreed their funding contributions",
+    CAUSES[9]: "the business analyst is now in post",
+    CAUSES[10]: "the revised approach has been agreed with the forces",
+    CAUSES[11]: "the regional performance team has allocated an analyst to the work",
+}
 HOLD_REASONS = [
     "the outcome of the regional operating model review",
     "confirmation of funding from the five forces",
@@ -122,6 +138,22 @@ NEXT_STEPS = {
     ],
     "cancelled": ["None: the objective is closed."],
 }
+# Said instead of the RAG commentary in the period the story turns.
+MISSED = [
+    "{Subject} missed its target of {target} because of {cause}; a revised plan goes to {board} in {next_period}.",
+    "The target of {target} for {subject} has passed with the work unfinished ({cause}). The lead is re-planning the remaining milestones.",
+    "{Subject} is overdue against its target of {target}: {cause}. {Board} has asked for a recovery plan.",
+]
+REPLANNED = [
+    "{Board} agreed a revised target of {target} for {subject} (originally {original}), with the remaining milestones re-baselined.",
+    "Re-planned: {board} accepted the lead's recovery plan for {subject} and a new target of {target}; delivery against it starts this quarter.",
+    "{Subject} has a revised target of {target}, agreed by {board}; the first milestones of the recovery plan are under way.",
+]
+WIDENED = [
+    "Following {inspection}, the scope of {subject} was widened to respond to its findings; the target is now {target}.",
+    "{Subject} has been re-scoped in response to {inspection}, which found the work needed to go further; {board} agreed a target of {target}.",
+]
+WORKING_TO = "Working to the revised target of {target} (originally {original})."
 FIRST_RAG = {
     "green": "First RAG since work began: Green, as the plan, the lead and the resources are in place.",
     "amber": "First RAG since work began: Amber, because of {cause}.",
@@ -129,11 +161,25 @@ FIRST_RAG = {
 }
 IMPROVED = "Improved from {old} to {new}: {recovery}."
 DETERIORATED = "Moved from {old} to {new}: {cause}."
+IMPROVED_WIDENED = "Improved from {old} to {new}: the inspection's findings settled the scope, and {board} agreed a target of {target} that is resourced."
+IMPROVED_REPLANNED = (
+    "Improved from {old} to {new}: {board} agreed a revised target of {target} and a recovery plan."
+)
+DETERIORATED_MISSED = (
+    "Moved from {old} to {new}: the target of {target} has passed with the work unfinished ({cause})."
+)
+DETERIORATED_HOLD = "Moved from {old} to {new}: the work is paused pending {hold_reason}."
+DETERIORATED_WIDENED = "Moved from {old} to {new}: the scope was widened to respond to {inspection}, and the revised plan has yet to prove itself."
 CORRECTIVE = [
     "Recovery plan agreed with {board}: re-prioritise the remaining milestones and report fortnightly to the lead until back to Amber.",
     "Escalated to the Command Team for a decision on additional resources; meanwhile lower-priority milestones are deferred.",
     "A request for two additional staff from the forces has been submitted; a revised timeline goes to SLT in {next_period}.",
     "Scope reduced to the essential deliverables; the lead brings a revised plan to the next SLT.",
+]
+CORRECTIVE_MISSED = [
+    "A revised plan and target date go to {board} in {next_period}; until then the lead reports monthly to the Head of EMSOU.",
+    "Remaining milestones re-planned with the forces' leads; a realistic target goes to {board} for agreement in {next_period}.",
+    "Escalated to the Command Team: a decision on resources or scope is needed before a new target can be set.",
 ]
 
 
@@ -142,8 +188,8 @@ def long_date(day: date) -> str:
 
 
 def fill(template: str, **values: str) -> str:
-    subject = values.get("subject", "")
-    return template.format(Subject=capital(subject), **values)
+    subject, board = values.get("subject", ""), values.get("board", "")
+    return template.format(Subject=capital(subject), Board=capital(board), **values)
 
 
 def pick(rng: random.Random, options: list[str], **values: str) -> str:

@@ -133,6 +133,7 @@ def add_sample_progress(
         ).scalars()
     )  # type: ignore[attr-defined]
 
+    inspected, inspection, named = _inspection(session, plan)
     periods_out = period_rows(plan.id, periods, as_at, actor.name, rng, ids)
     period_ids = [p["id"] for p in periods_out]
     stories = []
@@ -142,6 +143,7 @@ def add_sample_progress(
             ref=o.ref, subject=subject_of(o.title, f"objective {o.ref}"), author=o.lead_name or actor.name,
             board=board_phrase(o.board_name or ""), start=o.start or plan.start_date,
             target=o.target or plan.end_date, owners=((o.lead_id,) if o.lead_id else ()) + others,
+            inspected=inspected, inspection=inspection, named=o.id in named,
         )  # fmt: skip
         stories.append(tell(facts, periods, as_at, random.Random(f"{seed}:{o.ref}")))
     drop_open_returns(stories, len(periods) - 1, rng, OPEN_MISSING_SHARE)
@@ -189,6 +191,31 @@ def _refuse_if_reported(session: Session, plan_id: str) -> None:
         )
 
 
+def _inspection(session: Session, plan: Plan) -> tuple[date | None, str, set[str]]:
+    """The plan's first inspection published during it, in words, and the objectives its items name.
+
+    Work still running when it reports is often widened by its findings (see :mod:`tracker.seed.story`).
+    """
+    found = session.execute(
+        select(Inspection.id, Inspection.body, Inspection.published_date)
+        .where(Inspection.plan_id == plan.id, Inspection.deleted.is_(False),  # type: ignore[attr-defined]
+               Inspection.published_date >= plan.start_date, Inspection.published_date <= plan.end_date)
+        .order_by(Inspection.published_date, Inspection.id)
+        .limit(1)
+    ).first()  # fmt: skip
+    if found is None:
+        return None, "", set()
+    named = set(
+        session.execute(
+            select(RecommendationObjective.objective_id)
+            .join(Recommendation, RecommendationObjective.recommendation_id == Recommendation.id)
+            .where(Recommendation.inspection_id == found.id, Recommendation.deleted.is_(False),  # type: ignore[attr-defined]
+                   RecommendationObjective.deleted.is_(False))  # type: ignore[attr-defined]
+        ).scalars()
+    )  # fmt: skip
+    return found.published_date, f"the {found.body} inspection ({found.published_date:%B %Y})", named
+
+
 def _objectives(session: Session, plan_id: str) -> list[_Obj]:
     q = (
         select(Objective.id, Objective.ref, Objective.title, Theme.id, Objective.lead_id, Person.name, Board.name,
@@ -207,7 +234,7 @@ def _risks(
     session: Session, plan: Plan, objs: Sequence[_Obj], stories: Sequence[Story], as_at: date,
     rng: random.Random, ids: IdMaker,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """About one risk per three objectives, one per theme for up to four themes, a few above appetite."""
+    """About one risk per three objectives, one per theme for up to four themes, about a third of the open ones above appetite."""
     themes = session.execute(
         select(Theme.id, Theme.name)
         .where(Theme.plan_id == plan.id, Theme.deleted.is_(False))
@@ -226,7 +253,7 @@ def _risks(
     troubled = [
         i for i in open_ones if homes[i][2] is not None and homes[i][2].current()[1] in (Rag.AMBER, Rag.RED)
     ]
-    want = max(2, round(0.15 * len(homes))) if len(homes) >= 4 else 0
+    want = max(2, round(0.3 * len(open_ones))) if len(homes) >= 4 else 0
     above = set(troubled[:want]) if len(troubled) >= want else set(troubled)
     above |= set(
         rng.sample(
