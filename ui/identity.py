@@ -96,7 +96,9 @@ class IdentityDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.buttons)
-        self.resize(self.fontMetrics().averageCharWidth() * 70, self.fontMetrics().height() * 24)
+        wanted = self.list.sizeHintForColumn(0) + self.fontMetrics().averageCharWidth() * 6
+        self.resize(max(min(wanted, 1000), self.fontMetrics().averageCharWidth() * 70),
+                    self.fontMetrics().height() * 26)  # fmt: skip
         self.list.setFocus()
 
     def select(self, name: str) -> None:

@@ -12,15 +12,15 @@ import ui.app
 from tests.builders import small_plan
 from tests.gui.helpers import record_message_boxes
 from tracker.db import StoreError
-from tracker.lock import DatabaseLocked, WriteLock
+from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
 from tracker.store import open_store
 from ui.app import Launcher
 from ui.appearance import Appearance
+from ui.context import Identity
 from ui.main_window import MainWindow
 from ui.opening import describe_failure
 from ui.settings import AppSettings, Remembered
-from ui.context import Identity
 
 
 @pytest.fixture
@@ -48,7 +48,9 @@ def test_a_locked_plan_shows_who_holds_it_and_no_window(qapp, isolated, store, a
     assert main_windows() == []
 
 
-def test_a_locked_plan_can_be_opened_read_only_from_the_dialog(qapp, settings, store, actor, db_path, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_locked_plan_can_be_opened_read_only_from_the_dialog(
+    qapp, settings, store, actor, db_path, monkeypatch
+):  # type: ignore[no-untyped-def]
     small_plan(store, actor)
     record_message_boxes(monkeypatch, answer="Open read-only")
     launcher = Launcher(settings, Appearance(settings))
@@ -81,7 +83,9 @@ def test_a_newer_plan_says_to_install_the_newer_version(qapp, isolated, tmp_path
         (b"just some text, not a database", "Cannot open the plan"),
     ],
 )
-def test_a_damaged_or_foreign_file_gets_a_dialog_and_is_left_alone(qapp, isolated, tmp_path, monkeypatch, content, title):  # type: ignore[no-untyped-def]
+def test_a_damaged_or_foreign_file_gets_a_dialog_and_is_left_alone(
+    qapp, isolated, tmp_path, monkeypatch, content, title
+):  # type: ignore[no-untyped-def]
     path = tmp_path / "broken.db"
     path.write_bytes(content)
     shown = record_message_boxes(monkeypatch)

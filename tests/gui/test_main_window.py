@@ -128,4 +128,3 @@ def test_every_control_has_an_accessible_name(window):  # type: ignore[no-untype
     for spec in PAGES:
         window.show_page(spec.key)
     assert _unnamed(window) == []
-

@@ -149,7 +149,11 @@ def test_people_filter(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
 def _milestone(ctx) -> str:  # type: ignore[no-untyped-def]
     changes = ctx.apply(
         create_milestone,
-        data={"objective_id": ctx.ids.obj1, "title": "Business case approved", "baseline_date": date(2024, 9, 30)},
+        data={
+            "objective_id": ctx.ids.obj1,
+            "title": "Business case approved",
+            "baseline_date": date(2024, 9, 30),
+        },
     )
     return changes.created[0]
 
@@ -205,14 +209,18 @@ def test_audit_pages_back_through_history(plan_ctx, qtbot, monkeypatch):  # type
 
 def test_models_pass_qtmodeltester(plan_ctx, qtmodeltester):  # type: ignore[no-untyped-def]
     from tracker.queries import audit_rows
-    from tracker.queries.people import people_with_holdings
+    from tracker.queries.holdings import people_with_holdings
     from ui.models.audit import AuditModel
     from ui.models.people import PeopleModel
     from ui.models.periods import PeriodsModel
 
     _milestone(plan_ctx)
     with plan_ctx.read() as s:
-        filled = [(PeopleModel(), people_with_holdings(s)), (PeriodsModel(), periods(s)), (AuditModel(), audit_rows(s))]
+        filled = [
+            (PeopleModel(), people_with_holdings(s)),
+            (PeriodsModel(), periods(s)),
+            (AuditModel(), audit_rows(s)),
+        ]
     for model, rows in filled:
         model.set_rows(rows)
         assert model.rowCount() > 0

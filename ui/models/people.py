@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.queries.people import PersonHoldingRow
+from tracker.queries.holdings import PersonHoldingRow
 from ui.models.rows import Column, RowsModel
 
 

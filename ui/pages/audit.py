@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidg
 
 from tracker.models import ENTITIES
 from tracker.queries import AuditRow, audit_rows
-from tracker.queries.people import audit_actors
+from tracker.queries.holdings import audit_actors
 from tracker.services import Changes, ServiceError, restore_deleted
 from ui.context import AppContext
 from ui.models.audit import AuditModel, entity_word, is_deletion

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.queries.people import PersonHoldingRow, people_with_holdings
+from tracker.queries.holdings import PersonHoldingRow, people_with_holdings
 from tracker.services import Changes, ServiceError, create_person, update_person
 from ui.context import AppContext
 from ui.forms import FieldErrors
@@ -51,8 +51,10 @@ class PeoplePage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self._build_form())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        unit = self.fontMetrics().averageCharWidth()
+        splitter.setSizes([unit * 130, unit * 60])
         layout.addWidget(splitter, 1)
 
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
@@ -135,7 +137,7 @@ class PeoplePage(QWidget):
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount() - 1):
-            cap = self.fontMetrics().averageCharWidth() * 36
+            cap = self.fontMetrics().averageCharWidth() * 26
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
         if keep:
             self.select_person(keep)

@@ -1,4 +1,4 @@
-"""The people list with what each person leads or owns, and the names in the audit log."""
+"""The people list with what each person leads or owns, and the names in the audit log (not `people`: that name is the short list in common)."""
 
 from __future__ import annotations
 
