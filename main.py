@@ -20,7 +20,7 @@ def wants_command_line(argv: list[str]) -> bool:
 
 def run(argv: list[str]) -> int:
     if wants_command_line(argv):
-        from tracker.cli import main as cli_main
+        from ui.cli import main as cli_main
 
         return cli_main(argv)
     from ui.app import main as app_main

@@ -1,0 +1,135 @@
+"""Opening plans from the app: the sample plan made on first run; a plan that cannot open gets a dialog, no window."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+import ui.app
+from tests.builders import small_plan
+from tests.gui.helpers import record_message_boxes
+from tracker.db import StoreError
+from tracker.lock import DatabaseLocked
+from tracker.migrate import NewerSchema, NotATrackerDatabase
+from tracker.store import open_store
+from ui.app import Launcher
+from ui.appearance import Appearance
+from ui.context import Identity
+from ui.main_window import MainWindow
+from ui.opening import describe_failure
+from ui.settings import AppSettings, Remembered
+
+
+@pytest.fixture
+def settings(tmp_path) -> AppSettings:  # type: ignore[no-untyped-def]
+    return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def isolated(monkeypatch, settings):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(ui.app, "AppSettings", lambda: settings)
+    return settings
+
+
+def main_windows() -> list[MainWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+
+def test_a_locked_plan_shows_who_holds_it_and_no_window(qapp, isolated, store, actor, db_path, monkeypatch):  # type: ignore[no-untyped-def]
+    small_plan(store, actor)  # the fixture's store holds the write lock, as another window would
+    shown = record_message_boxes(monkeypatch)
+    code = ui.app.main(["--db", str(db_path), "--as", "PMO"])
+    assert code == ui.app.EXIT_OPEN_FAILED
+    assert shown.titles == ["Plan in use"]
+    assert "open for editing by" in shown.texts and "open it read-only" in shown.texts
+    assert main_windows() == []
+
+
+def test_a_locked_plan_can_be_opened_read_only_from_the_dialog(
+    qapp, settings, store, actor, db_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    small_plan(store, actor)
+    record_message_boxes(monkeypatch, answer="Open read-only")
+    launcher = Launcher(settings, Appearance(settings))
+    assert launcher.open(str(db_path), as_name="PMO")
+    try:
+        assert launcher.window is not None and launcher.window.ctx.read_only
+        assert launcher.window.read_only_badge.isVisibleTo(launcher.window)
+    finally:
+        launcher.window.close()
+
+
+def test_a_newer_plan_says_to_install_the_newer_version(qapp, isolated, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    path = tmp_path / "newer.db"
+    open_store(path).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = 'f00dcafe9999'")
+    con.commit()
+    con.close()
+    shown = record_message_boxes(monkeypatch)
+    assert ui.app.main(["--db", str(path)]) == ui.app.EXIT_OPEN_FAILED
+    assert shown.titles == ["Plan from a newer version"]
+    assert "Install the newer version" in shown.texts and "Traceback" not in shown.texts
+    assert main_windows() == []
+
+
+@pytest.mark.parametrize(
+    "content, title",
+    [
+        (b"SQLite format 3\x00" + b"\x07" * 4000, "Cannot open the plan"),
+        (b"just some text, not a database", "Cannot open the plan"),
+    ],
+)
+def test_a_damaged_or_foreign_file_gets_a_dialog_and_is_left_alone(
+    qapp, isolated, tmp_path, monkeypatch, content, title
+):  # type: ignore[no-untyped-def]
+    path = tmp_path / "broken.db"
+    path.write_bytes(content)
+    shown = record_message_boxes(monkeypatch)
+    assert ui.app.main(["--db", str(path)]) == ui.app.EXIT_OPEN_FAILED
+    assert shown.titles == [title]
+    assert path.read_bytes() == content
+    assert main_windows() == []
+
+
+def test_another_applications_database_is_named_as_not_a_plan(qapp, isolated, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE songs (title TEXT)")
+    con.commit()
+    con.close()
+    shown = record_message_boxes(monkeypatch)
+    assert ui.app.main(["--db", str(path)]) == ui.app.EXIT_OPEN_FAILED
+    assert shown.titles == ["Not a plan file"] and "not a Delivery Plan Tracker database" in shown.texts
+
+
+def test_failure_words_for_each_kind_of_error(tmp_path):  # type: ignore[no-untyped-def]
+    locked = describe_failure(DatabaseLocked(tmp_path / "p.db", {"user": "alex", "host": "pc1"}), "p.db")
+    assert locked.can_open_read_only and "alex" in locked.text
+    assert describe_failure(NewerSchema("written by 9.0"), "p.db").title == "Plan from a newer version"
+    assert describe_failure(NotATrackerDatabase("x"), "p.db").title == "Not a plan file"
+    damaged = describe_failure(StoreError("p.db is damaged"), "p.db")
+    assert "backup" in damaged.text and not damaged.can_open_read_only
+    odd = describe_failure(RuntimeError("boom"), "p.db")
+    assert "RuntimeError: boom" in odd.text and "Traceback" not in odd.text
+
+
+def test_first_run_makes_the_sample_plan_at_the_default_place(qapp, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    default = tmp_path / "data" / "plan.db"
+    monkeypatch.setenv("TRACKER_DB", str(default))
+    settings.remember_identity(str(default), Remembered(Identity("PMO", None, "PMO")))
+    launcher = Launcher(settings, Appearance(settings))
+    assert launcher.open(None)
+    window = launcher.window
+    try:
+        assert default.exists() and launcher.opened is not None and launcher.opened.created
+        assert window.plan.is_sample and window.sample_badge.isVisibleTo(window)
+        assert settings.recent() == [str(default)]
+    finally:
+        window.close()
+    assert launcher.window is None
+    # the store was closed with the window: the file can be opened for editing again
+    open_store(default).close()

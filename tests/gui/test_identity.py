@@ -1,0 +1,76 @@
+"""Who you are: chosen once per plan, remembered, recorded on every change; the viewer changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tracker.models import AuditEntry
+from tracker.queries import people
+from ui.context import Identity
+from ui.identity import IdentityDialog, identity_from_name
+from ui.settings import Remembered
+
+
+def test_the_dialog_offers_pmo_viewer_and_active_people(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    with plan_ctx.read() as s:
+        persons = people(s)
+    dialog = IdentityDialog(persons, "Test plan")
+    qtbot.addWidget(dialog)
+    labels = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert labels[0].startswith("PMO") and labels[1].startswith("Viewer (read-only)")
+    assert any(label.startswith("Head of Intelligence") for label in labels)
+    assert not any(label.startswith("Former Lead") for label in labels)  # inactive people are not offered
+    dialog.select("Head of Intelligence")
+    dialog.accept()
+    assert dialog.chosen.identity.name == "Head of Intelligence" and dialog.chosen.identity.person_id
+    assert not dialog.chosen.read_only
+
+
+def test_viewer_is_read_only(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    with plan_ctx.read() as s:
+        dialog = IdentityDialog(people(s), "Test plan")
+    qtbot.addWidget(dialog)
+    dialog.select("Viewer")
+    dialog.accept()
+    assert dialog.chosen.read_only
+
+
+def test_the_choice_is_remembered_per_plan(app_settings):  # type: ignore[no-untyped-def]
+    who = Remembered(Identity("Head of Intelligence", "id-1", "Detective Superintendent"))
+    app_settings.remember_identity("/plans/a.db", who)
+    assert app_settings.identity_for("/plans/a.db") == who
+    assert app_settings.identity_for("/plans/b.db") is None
+
+
+def test_as_name_finds_the_person_or_works_as_pmo(plan_ctx):  # type: ignore[no-untyped-def]
+    with plan_ctx.read() as s:
+        persons = people(s)
+    assert identity_from_name("head of intelligence", persons).identity.person_id is not None
+    assert identity_from_name("viewer", persons).read_only
+    other = identity_from_name("Jo Bloggs", persons)
+    assert other.identity == Identity("Jo Bloggs", None, "PMO") and not other.read_only
+
+
+def test_changing_who_you_are_is_recorded_on_the_next_change(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_person
+    from ui.main_window import MainWindow
+
+    window = MainWindow(plan_ctx, location="plan.db", settings=app_settings)
+    qtbot.addWidget(window)
+    window.set_identity(Remembered(Identity("Programme Manager", "p-1", "")))
+    assert "Programme Manager" in window.identity_button.text()
+    assert app_settings.identity_for("plan.db").identity.name == "Programme Manager"
+    plan_ctx.apply(create_person, data={"name": "New Analyst"})
+    with plan_ctx.read() as s:
+        last = s.execute(select(AuditEntry.actor).order_by(AuditEntry.seq.desc())).scalar()  # type: ignore[attr-defined]
+    assert last == "Programme Manager"
+
+
+def test_switching_to_viewer_asks_for_the_window_to_be_rebuilt(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    window = MainWindow(plan_ctx, location="plan.db", settings=app_settings)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.mode_change_requested) as got:
+        window.set_identity(Remembered(Identity("Viewer", None, "viewer"), read_only=True))
+    assert got.args[0].read_only

@@ -1,0 +1,130 @@
+"""The main window: navigation, status bar, undo and redo actions, navigation requests, accessible names."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QScrollBar, QWidget
+
+from tests.gui.helpers import accessible_name, record_message_boxes
+from tracker.services import ServiceError, create_person
+from ui.main_window import MainWindow
+from ui.pages import PAGES
+
+
+@pytest.fixture
+def window(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    return w
+
+
+def test_navigation_lists_every_page_and_builds_each_on_first_show(window, qtbot):  # type: ignore[no-untyped-def]
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == [spec.title for spec in PAGES]
+    assert set(window.pages) == {PAGES[0].key}  # only the first page is built at start
+    for n, spec in enumerate(PAGES):
+        window.page_actions[n].trigger()
+        assert window.current_key() == spec.key
+        assert window.stack.currentWidget() is window.pages[spec.key]
+    assert window.page_actions[1].shortcut().toString() == "Ctrl+2"
+
+
+def test_ctrl_number_switches_page(window, qtbot):  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == PAGES[2].key
+
+
+def test_status_bar_shows_the_plan_period_who_and_marking(window, plan_ctx):  # type: ignore[no-untyped-def]
+    assert window.db_label.text() == "test plan.db"
+    # two open quarters: the latest open one is the default, and it is the context's period
+    assert window.period_combo.currentText() == "2024/25 Q2"
+    assert plan_ctx.period_id == plan_ctx.ids.q2
+    assert "PMO" in window.identity_button.text()
+    assert window.marking_label.text() == "OFFICIAL"
+    assert not window.sample_badge.isVisibleTo(window)  # the test plan is not sample data
+    window.period_combo.setCurrentIndex(window.period_combo.findData(plan_ctx.ids.q1))
+    assert plan_ctx.period_id == plan_ctx.ids.q1
+
+
+def test_undo_and_redo_follow_the_context(window, plan_ctx):  # type: ignore[no-untyped-def]
+    assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    plan_ctx.apply(create_person, data={"name": "New Analyst"})
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Added New Analyst"
+    window.undo_action.trigger()
+    assert not window.undo_action.isEnabled()
+    assert window.redo_action.isEnabled() and window.redo_action.text() == "&Redo Added New Analyst"
+    window.redo_action.trigger()
+    assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+
+
+def test_a_refused_undo_is_explained_and_changes_nothing(window, plan_ctx, monkeypatch):  # type: ignore[no-untyped-def]
+    plan_ctx.apply(create_person, data={"name": "New Analyst"})
+    shown = record_message_boxes(monkeypatch)
+
+    def refuse() -> None:
+        raise ServiceError("The person was changed since; undo the later change first.")
+
+    monkeypatch.setattr(plan_ctx, "undo", refuse)
+    window.undo_action.trigger()
+    assert shown.titles == ["Cannot undo"] and "changed since" in shown.texts
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Added New Analyst"
+
+
+def test_navigate_requests_show_the_page_with_its_filters(window, plan_ctx):  # type: ignore[no-untyped-def]
+    plan_ctx.navigate("audit", entity="person")
+    assert window.current_key() == "audit"
+    assert window.pages["audit"].entity.currentData() == "person"
+
+
+def test_find_and_new_item_reach_the_page(window, qtbot):  # type: ignore[no-untyped-def]
+    window.show_page("people")
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.pages["people"].find.hasFocus()
+    window.new_item_action.trigger()
+    assert window.pages["people"].name.hasFocus()
+
+
+def test_read_only_disables_editing(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    plan_ctx.read_only = True
+    w = MainWindow(plan_ctx, location="p.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.show_page("people")
+    assert not w.new_item_action.isEnabled() and w.read_only_badge.isVisibleTo(w)
+    assert not w.pages["people"].form_box.isEnabled()
+    w.show_page("periods")
+    assert not w.pages["periods"].form_box.isEnabled()
+
+
+def _inside_named_composite(w: QWidget) -> bool:
+    """The line edit in a date box and a combo's popup list are announced as part of their (named) owner."""
+    parent = w.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractSpinBox | QComboBox):
+            return bool(accessible_name(parent))
+        parent = parent.parentWidget()
+    return False
+
+
+def _unnamed(root: QWidget) -> list[str]:
+    out = []
+    for w in root.findChildren(QWidget):
+        if w.focusPolicy() == Qt.FocusPolicy.NoFocus or isinstance(w, QScrollBar):
+            continue
+        if isinstance(w.parentWidget(), QAbstractScrollArea) and w is w.parentWidget().viewport():
+            continue
+        if _inside_named_composite(w):
+            continue
+        if not accessible_name(w):
+            out.append(f"{type(w).__name__} {w.objectName()!r} in {type(w.parentWidget()).__name__}")
+    return out
+
+
+def test_every_control_has_an_accessible_name(window):  # type: ignore[no-untyped-def]
+    for spec in PAGES:
+        window.show_page(spec.key)
+    assert _unnamed(window) == []

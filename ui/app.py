@@ -1,0 +1,209 @@
+"""The desktop app: open a plan off the UI thread, ask who you are, show the main window.
+
+``python main.py [--db PATH_OR_URL] [--read-only] [--as NAME]``. With no database at the default
+location the EMSOU plan with sample progress is created there. A plan that cannot be opened gets a
+dialog saying what happened and what to do; the app then exits non-zero with no window left open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+import tracker
+from ui.appearance import Appearance
+from ui.context import AppContext, Identity
+from ui.icons import icon
+from ui.identity import IdentityDialog, identity_from_name
+from ui.main_window import MainWindow
+from ui.opening import Opened, OpenFailure, create_blank_plan, describe_failure, open_plan
+from ui.settings import AppSettings, Remembered
+from ui.tasks import Cancelled, Progress, TaskProgressDialog, TaskRunner
+
+ORGANISATION = "DeliveryPlanTracker"
+APPLICATION = "Delivery Plan Tracker"
+EXIT_OPEN_FAILED = 2
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="delivery-plan-tracker", description="The Delivery Plan Tracker app."
+    )
+    parser.add_argument(
+        "--db", metavar="PATH_OR_URL", help="the plan to open (default: the file in your data folder)"
+    )
+    parser.add_argument(
+        "--read-only", action="store_true", help="open for viewing only: nothing can be changed"
+    )
+    parser.add_argument(
+        "--as", dest="as_name", metavar="NAME", help="who you are (a person in the plan, or PMO)"
+    )
+    return parser.parse_args(list(argv))
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0] if sys.argv else "delivery-plan-tracker"])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(tracker.__version__)
+    app.setWindowIcon(icon("app", "#1d70b8"))
+    return app
+
+
+def run_with_progress(runner: TaskRunner, fn: Callable[[Progress], Any], label: str,
+                      parent: QWidget | None = None) -> tuple[Any, BaseException | None]:  # fmt: skip
+    """Run ``fn`` as a task with a progress dialog, waiting in a local event loop: (result, error)."""
+    out: dict[str, Any] = {"result": None, "error": None}
+    task = runner.task(fn, label=label)
+    task.succeeded.connect(lambda r: out.__setitem__("result", r))
+    task.failed.connect(lambda e: out.__setitem__("error", e))
+    task.cancelled.connect(lambda: out.__setitem__("error", Cancelled()))
+    TaskProgressDialog(task, parent, title=label)
+    loop = QEventLoop()
+    task.finished.connect(loop.quit)
+    task.start()
+    if not task.done:
+        loop.exec()
+    return out["result"], out["error"]
+
+
+def show_failure(failure: OpenFailure, parent: QWidget | None = None) -> bool:
+    """The dialog for a plan that would not open; True when the person chose to open it read-only."""
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, failure.title, failure.text, QMessageBox.StandardButton.Close, parent
+    )
+    box.setAccessibleName(failure.title)
+    read_only = (
+        box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+        if failure.can_open_read_only
+        else None
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    return read_only is not None and box.clickedButton() is read_only
+
+
+class Launcher(QObject):
+    """Opens plans and owns the window showing the current one (File > Open swaps it)."""
+
+    def __init__(self, settings: AppSettings, appearance: Appearance, *, runner: TaskRunner | None = None):
+        super().__init__()
+        self.settings = settings
+        self.appearance = appearance
+        self.runner = runner or TaskRunner(self)
+        self.window: MainWindow | None = None
+        self.opened: Opened | None = None
+        self.last_failure: OpenFailure | None = None
+
+    def open(self, location: str | None, *, readonly: bool = False, as_name: str | None = None) -> bool:
+        """Open a plan and show it; False (with the reason shown) when it could not be opened."""
+        parent = self.window
+        while True:
+            opened, error = run_with_progress(
+                self.runner,
+                lambda p, ro=readonly: open_plan(location, readonly=ro, progress=p),
+                "Opening the plan",
+                parent,
+            )
+            if error is None:
+                break
+            if isinstance(error, Cancelled):
+                return False
+            self.last_failure = describe_failure(error, location or "the default plan")
+            if show_failure(self.last_failure, parent) and not readonly:
+                readonly = True
+                continue
+            return False
+        chosen = self._who(opened, readonly=readonly, as_name=as_name)
+        if chosen is None:
+            opened.store.close()
+            return False
+        self._show(opened, chosen, readonly=readonly)
+        return True
+
+    def _who(self, opened: Opened, *, readonly: bool, as_name: str | None) -> Remembered | None:
+        if as_name:
+            chosen = identity_from_name(as_name, opened.people)
+        else:
+            remembered = self.settings.identity_for(opened.location)
+            if remembered is not None and (remembered.identity.person_id is None or any(
+                    p.id == remembered.identity.person_id for p in opened.people)):  # fmt: skip
+                chosen = remembered
+            else:
+                dialog = IdentityDialog(opened.people, opened.plan.name, remembered, self.window)
+                if dialog.exec() != IdentityDialog.DialogCode.Accepted or dialog.chosen is None:
+                    return None
+                chosen = dialog.chosen
+            self.settings.remember_identity(opened.location, chosen)
+        if readonly and not chosen.read_only:
+            chosen = Remembered(chosen.identity, read_only=True)
+        return chosen
+
+    def _show(self, opened: Opened, chosen: Remembered, *, readonly: bool) -> MainWindow:
+        ctx = AppContext(opened.store, chosen.identity, read_only=readonly or chosen.read_only,
+                         palette=self.appearance.palette, runner=self.runner)  # fmt: skip
+        window = MainWindow(ctx, location=opened.location, settings=self.settings, appearance=self.appearance)
+        window.open_requested.connect(self._on_window_open_requested)
+        window.new_plan_requested.connect(self._on_window_new_plan_requested)
+        window.mode_change_requested.connect(self._on_window_mode_change_requested)
+        window.closed.connect(lambda w=window, s=opened.store: self._on_window_closed(w, s))
+        old = self.window
+        self.window, self.opened = window, opened
+        self.settings.add_recent(opened.location)
+        if old is not None:
+            window.setGeometry(old.geometry())
+        window.show()
+        if old is not None:
+            old.close()
+        return window
+
+    def _on_window_open_requested(self, location: str, readonly: bool) -> None:
+        self.open(location, readonly=readonly)
+
+    def _on_window_new_plan_requested(self, location: str, name: str) -> None:
+        who = self.window.ctx.identity.name if self.window else "PMO"
+        _, error = run_with_progress(
+            self.runner, lambda _p: create_blank_plan(location, name, who), "Creating the plan", self.window
+        )
+        if error is not None:
+            show_failure(OpenFailure("Plan not created", f"{error}"), self.window)
+            return
+        self.open(location)
+
+    def _on_window_mode_change_requested(self, chosen: Remembered) -> None:
+        if self.opened is not None:
+            self._show(self.opened, chosen, readonly=self.opened.store.readonly)
+
+    def _on_window_closed(self, window: MainWindow, store: Any) -> None:
+        window.deleteLater()
+        if self.window is window:
+            self.window = None
+        current = self.opened.store if self.opened else None
+        if store is not current or self.window is None:
+            store.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = application()
+    app.setQuitOnLastWindowClosed(False)  # dialogs before the window must not end the app
+    settings = AppSettings()
+    appearance = Appearance(settings)
+    appearance.apply()
+    launcher = Launcher(settings, appearance)
+    if not launcher.open(args.db, readonly=args.read_only, as_name=args.as_name):
+        return 0 if launcher.last_failure is None else EXIT_OPEN_FAILED
+    app.setQuitOnLastWindowClosed(True)
+    code = app.exec()
+    settings.sync()
+    return code
+
+
+__all__ = ["Identity", "Launcher", "main", "parse_args", "run_with_progress", "show_failure"]

@@ -1,0 +1,82 @@
+"""Small form helpers: a field with its error shown beside it, and the same message for the screen reader."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from tracker.services import ServiceError, ValidationError
+
+
+class FieldErrors:
+    """Error labels under each field of a QFormLayout, filled from a ValidationError's problems."""
+
+    def __init__(self, form: QFormLayout, general: QLabel):
+        self._form = form
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self.general = general
+        general.setObjectName("FieldError")
+        general.setWordWrap(True)
+        general.hide()
+
+    def add_row(self, label: str, field: str, widget: QWidget, *, accessible: str = "") -> QLabel:
+        """Add ``widget`` under ``label`` with an (initially hidden) error label beneath it."""
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        error = QLabel(holder)
+        error.setObjectName("FieldError")
+        error.setWordWrap(True)
+        error.setAccessibleName(f"{accessible or label.rstrip(':')} error")
+        error.hide()
+        box.addWidget(widget)
+        box.addWidget(error)
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        widget.setAccessibleName(accessible or label.replace("&", "").rstrip(":"))
+        self._form.addRow(caption, holder)
+        self._fields[field] = (widget, error)
+        return error
+
+    def error(self, field: str) -> str:
+        widget_error = self._fields.get(field)
+        if widget_error is None:
+            return self.general.text() if not self.general.isHidden() else ""
+        return widget_error[1].text() if not widget_error[1].isHidden() else ""
+
+    def clear(self) -> None:
+        for widget, label in self._fields.values():
+            label.clear()
+            label.hide()
+            _mark(widget, "")
+        self.general.clear()
+        self.general.hide()
+
+    def show(self, exc: ServiceError) -> None:
+        """Put each problem beside its field; anything without a field goes in the general line."""
+        self.clear()
+        problems = exc.problems if isinstance(exc, ValidationError) else []
+        leftover: list[str] = [] if problems else [str(exc)]
+        first: QWidget | None = None
+        for problem in problems:
+            target = self._fields.get(problem.field)
+            if target is None:
+                leftover.append(problem.message)
+                continue
+            widget, label = target
+            label.setText(problem.message if not label.text() else f"{label.text()}\n{problem.message}")
+            label.show()
+            _mark(widget, problem.message)
+            first = first or widget
+        if leftover:
+            self.general.setText("\n".join(leftover))
+            self.general.show()
+        if first is not None:
+            first.setFocus()
+
+
+def _mark(widget: QWidget, message: str) -> None:
+    widget.setProperty("invalid", bool(message))
+    widget.setAccessibleDescription(message)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

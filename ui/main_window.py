@@ -1,0 +1,496 @@
+"""The main window: navigation, pages built when first shown, menus, toolbar and the status bar."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from tracker.enums import PeriodStatus
+from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
+from tracker.services import Changes, ServiceError
+from ui.about import about_text
+from ui.appearance import Appearance
+from ui.context import AppContext
+from ui.icons import icon
+from ui.identity import IdentityDialog
+from ui.pages import PAGES, PageSpec
+from ui.pages._common import tell
+from ui.settings import AppSettings, Remembered
+from ui.tasks import TaskProgressDialog, TaskStatusWidget
+
+THEME_LABELS = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
+
+
+def default_period(rows: list[PeriodRow]) -> PeriodRow | None:
+    """The open period (the latest, if several), else the latest with updates, else the latest."""
+    open_rows = [p for p in rows if p.status == PeriodStatus.OPEN]
+    if open_rows:
+        return open_rows[-1]
+    with_updates = [p for p in rows if p.n_updates]
+    return (with_updates or rows or [None])[-1]
+
+
+class MainWindow(QMainWindow):
+    open_requested = Signal(str, bool)  # location, read-only
+    new_plan_requested = Signal(str, str)  # location, plan name
+    mode_change_requested = Signal(object)  # Remembered: the viewer mode was switched on or off
+    closed = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        location: str = "",
+        settings: AppSettings | None = None,
+        appearance: Appearance | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.location = location or ctx.store.display_name
+        self.settings = settings
+        self.appearance = appearance
+        with ctx.read() as session:
+            self.plan: PlanInfo = current_plan(session)
+        self.setWindowTitle(f"{self.plan.name} — Delivery Plan Tracker")
+        self.setAccessibleName("Delivery Plan Tracker")
+        self.pages: dict[str, QWidget] = {}
+        self._specs: dict[str, PageSpec] = {spec.key: spec for spec in PAGES}
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("Navigation")
+        self.nav.setAccessibleName("Pages")
+        self.nav.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget(self)
+        self.stack.setAccessibleName("Page")
+        for spec in PAGES:
+            item = QListWidgetItem(spec.title, self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(spec.title)
+            self.stack.addWidget(QWidget(self.stack))  # replaced by the page when first shown
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + self.fontMetrics().averageCharWidth() * 8)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._apply_icons()
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        ctx.changed.connect(self._on_ctx_changed)
+        ctx.undo_state_changed.connect(self._update_undo_actions)
+        ctx.navigate_requested.connect(self._on_ctx_navigate_requested)
+        ctx.message.connect(self._on_ctx_message)
+        if appearance is not None:
+            appearance.palette_changed.connect(self._on_palette_changed)
+        self._update_undo_actions()
+        if PAGES:
+            self.nav.setCurrentRow(0)
+        self.setTabOrder(self.nav, self.stack)
+
+    # ------------------------------------------------------------------------------------------ building
+
+    def _action(
+        self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, name: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(name or text.replace("&", "").rstrip("…"))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.new_plan_action = self._action("&New plan…", self._on_new_plan, std.New, "New plan")
+        self.open_action = self._action("&Open…", self._on_open, std.Open, "Open a plan")
+        self.save_copy_action = self._action(
+            "Save a &copy…", self._on_save_copy, std.Save, "Save a copy (backup)"
+        )
+        self.identity_action = self._action("Change &who you are…", self.change_identity)
+        self.close_action = self._action("&Close", self.close, std.Close)
+        self.quit_action = self._action("&Quit", self.close, std.Quit)
+        self.undo_action = self._action("&Undo", self._on_undo, "Ctrl+Z")
+        self.redo_action = self._action("&Redo", self._on_redo, "Ctrl+Shift+Z")
+        self.find_action = self._action("&Find…", self._on_find, "Ctrl+F", "Find on this page")
+        self.new_item_action = self._action("New &item", self._on_new_item, "Ctrl+N", "New item on this page")
+        # Ctrl+N is the new item on a page; the new plan is on Ctrl+Shift+N so the two never clash.
+        self.new_plan_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.page_actions: list[QAction] = []
+        for n, spec in enumerate(PAGES):
+            action = self._action(spec.title, lambda _=False, k=spec.key: self.show_page(k),
+                                  f"Ctrl+{n + 1}" if n < 9 else None)  # fmt: skip
+            self.page_actions.append(action)
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for key, label in THEME_LABELS.items():
+            action = QAction(label, self, checkable=True)
+            action.setChecked(self.appearance is not None and self.appearance.theme == key)
+            action.triggered.connect(lambda _=False, k=key: self._on_theme_chosen(k))
+            self.theme_group.addAction(action)
+            self.theme_actions[key] = action
+        self.colour_blind_action = QAction("&Colour-blind-safe status colours", self, checkable=True)
+        self.colour_blind_action.setChecked(self.ctx.palette.colour_blind)
+        self.colour_blind_action.toggled.connect(self._on_colour_blind_toggled)
+        self.about_action = self._action("&About Delivery Plan Tracker", self._on_about)
+        if self.ctx.read_only:
+            self.new_item_action.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction(self.new_plan_action)
+        file.addAction(self.open_action)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addMenu(self.recent_menu)
+        file.addAction(self.save_copy_action)
+        file.addSeparator()
+        file.addAction(self.identity_action)
+        file.addSeparator()
+        file.addAction(self.close_action)
+        file.addAction(self.quit_action)
+        edit = bar.addMenu("&Edit")
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+        edit.addAction(self.new_item_action)
+        view = bar.addMenu("&View")
+        for action in self.page_actions:
+            view.addAction(action)
+        view.addSeparator()
+        theme = view.addMenu("&Theme")
+        for action in self.theme_actions.values():
+            theme.addAction(action)
+        view.addAction(self.colour_blind_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        tools = QToolBar("Common actions", self)
+        tools.setObjectName("MainToolbar")
+        tools.setAccessibleName("Common actions")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.open_action, self.save_copy_action, None, self.undo_action, self.redo_action,
+                       None, self.find_action, self.new_item_action):  # fmt: skip
+            if action is None:
+                tools.addSeparator()
+            else:
+                tools.addAction(action)
+        self.addToolBar(tools)
+        self.toolbar = tools
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.db_label = QLabel(Path(self.location).name or self.location, self)
+        self.db_label.setToolTip(f"Open plan: {self.location}")
+        self.db_label.setAccessibleName(f"Open plan file {self.location}")
+        self.period_combo = QComboBox(self)
+        self.period_combo.setAccessibleName("Reporting period")
+        self.period_combo.setToolTip("The reporting period the pages show")
+        self.period_combo.currentIndexChanged.connect(self._on_period_combo_changed)
+        self.identity_button = QToolButton(self)
+        self.identity_button.setAutoRaise(True)
+        self.identity_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.identity_button.clicked.connect(self.change_identity)
+        self.marking_label = QLabel(self)
+        self.marking_label.setObjectName("MarkingBadge")
+        self.sample_badge = QLabel("SAMPLE DATA", self)
+        self.sample_badge.setObjectName("SampleBadge")
+        self.sample_badge.setAccessibleName("Sample data: this plan holds made-up progress")
+        self.sample_badge.setToolTip("This plan holds made-up sample progress, not real reporting")
+        self.sample_badge.setVisible(self.plan.is_sample)
+        self.read_only_badge = QLabel("READ-ONLY", self)
+        self.read_only_badge.setObjectName("ReadOnlyBadge")
+        self.read_only_badge.setAccessibleName("Read-only: nothing can be changed")
+        self.read_only_badge.setVisible(self.ctx.read_only)
+        self.task_status = TaskStatusWidget(self.ctx.runner, self)
+        bar.addWidget(self.db_label)
+        bar.addWidget(self.period_combo)
+        bar.addWidget(self.identity_button)
+        bar.addPermanentWidget(self.task_status)
+        bar.addPermanentWidget(self.read_only_badge)
+        bar.addPermanentWidget(self.sample_badge)
+        bar.addPermanentWidget(self.marking_label)
+        self._show_identity()
+        self._show_marking()
+        self.reload_periods()
+
+    def _apply_icons(self) -> None:
+        colour = self.ctx.palette.surfaces.text
+        for n, spec in enumerate(PAGES):
+            self.nav.item(n).setIcon(icon(spec.icon, colour))
+            self.page_actions[n].setIcon(icon(spec.icon, colour))
+        for action, name in ((self.new_plan_action, "new"), (self.open_action, "open"),
+                             (self.save_copy_action, "backup"), (self.undo_action, "undo"),
+                             (self.redo_action, "redo"), (self.find_action, "find"),
+                             (self.new_item_action, "new"), (self.about_action, "about"),
+                             (self.identity_action, "person")):  # fmt: skip
+            action.setIcon(icon(name, colour))
+        self.identity_button.setIcon(icon("person", colour))
+
+    # ------------------------------------------------------------------------------------------ pages
+
+    def page_keys(self) -> list[str]:
+        return [spec.key for spec in PAGES]
+
+    def current_key(self) -> str | None:
+        row = self.nav.currentRow()
+        return PAGES[row].key if 0 <= row < len(PAGES) else None
+
+    def current_page(self) -> QWidget | None:
+        key = self.current_key()
+        return self.pages.get(key) if key else None
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, imported and built the first time it is asked for."""
+        if key not in self.pages:
+            spec = self._specs[key]
+            module_name, class_name = spec.target.split(":")
+            cls = getattr(importlib.import_module(module_name), class_name)
+            widget: QWidget = cls(self.ctx)
+            widget.setAccessibleName(spec.title)
+            index = self.page_keys().index(key)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[key] = widget
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        index = self.page_keys().index(key)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)  # builds and shows it through _on_nav_current_row_changed
+        return self.page(key)
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        if not 0 <= row < len(PAGES):
+            return
+        page = self.page(PAGES[row].key)
+        self.stack.setCurrentWidget(page)
+        self.find_action.setEnabled(hasattr(page, "focus_find"))
+        self.new_item_action.setEnabled(hasattr(page, "new_item") and not self.ctx.read_only)
+
+    def _on_ctx_navigate_requested(self, key: str, filters: object) -> None:
+        if key not in self._specs:
+            return
+        page = self.show_page(key)
+        show = getattr(page, "show_filters", None)
+        if show is not None:
+            show(dict(filters) if isinstance(filters, dict) else {})
+
+    # ------------------------------------------------------------------------------------------ status bar
+
+    def reload_periods(self) -> None:
+        with self.ctx.read() as session:
+            rows = periods(session)
+        keep = self.ctx.period_id
+        chosen = keep if any(p.id == keep for p in rows) else None
+        if chosen is None:
+            best = default_period(rows)
+            chosen = best.id if best else None
+        self.period_combo.blockSignals(True)
+        self.period_combo.clear()
+        for p in rows:
+            mark = "" if p.status == PeriodStatus.OPEN else " (closed)"
+            self.period_combo.addItem(f"{p.name}{mark}", p.id)
+        if not rows:
+            self.period_combo.addItem("No reporting periods yet", None)
+        self.period_combo.setCurrentIndex(max(self.period_combo.findData(chosen), 0))
+        self.period_combo.blockSignals(False)
+        self.ctx.set_period(chosen)
+
+    def _on_period_combo_changed(self, _index: int) -> None:
+        self.ctx.set_period(self.period_combo.currentData())
+
+    def _show_identity(self) -> None:
+        who = self.ctx.identity
+        text = f"You are: {who.name}" + (f" ({who.role})" if who.role and who.role != who.name else "")
+        self.identity_button.setText(text)
+        self.identity_button.setToolTip("Change who you are (recorded on every change)")
+        self.identity_button.setAccessibleName(f"{text}. Change who you are")
+
+    def _show_marking(self) -> None:
+        marking = self.plan.protective_marking + (
+            f" {self.plan.handling_caveat}" if self.plan.handling_caveat else ""
+        )
+        self.marking_label.setText(marking)
+        self.marking_label.setAccessibleName(f"Protective marking: {marking}")
+
+    def change_identity(self) -> Remembered | None:
+        with self.ctx.read() as session:
+            persons = people(session)
+        current = Remembered(self.ctx.identity, self.ctx.read_only)
+        dialog = IdentityDialog(persons, self.plan.name, current, self)
+        if dialog.exec() != IdentityDialog.DialogCode.Accepted or dialog.chosen is None:
+            return None
+        return self.set_identity(dialog.chosen)
+
+    def set_identity(self, chosen: Remembered) -> Remembered:
+        if self.settings is not None:
+            self.settings.remember_identity(self.location, chosen)
+        if chosen.read_only != self.ctx.read_only:
+            self.mode_change_requested.emit(chosen)  # the window is rebuilt in the other mode
+            return chosen
+        self.ctx.identity = chosen.identity
+        self._show_identity()
+        return chosen
+
+    # ------------------------------------------------------------------------------------------ edit
+
+    def _update_undo_actions(self) -> None:
+        can_undo, can_redo = self.ctx.can_undo(), self.ctx.can_redo()
+        self.undo_action.setEnabled(can_undo)
+        self.redo_action.setEnabled(can_redo)
+        self.undo_action.setText(f"&Undo {self.ctx.undo_text()}" if can_undo else "&Undo")
+        self.redo_action.setText(f"&Redo {self.ctx.redo_text()}" if can_redo else "&Redo")
+        self.undo_action.setToolTip(self.undo_action.text().replace("&", "") + " (Ctrl+Z)")
+        self.redo_action.setToolTip(self.redo_action.text().replace("&", "") + " (Ctrl+Shift+Z)")
+        self.undo_action.setIconText("Undo")
+        self.redo_action.setIconText("Redo")
+
+    def _on_undo(self) -> None:
+        self._replay(self.ctx.undo, "undo")
+
+    def _on_redo(self) -> None:
+        self._replay(self.ctx.redo, "redo")
+
+    def _replay(self, step: Any, word: str) -> None:
+        try:
+            step()
+        except ServiceError as exc:
+            tell(self, f"Cannot {word}", f"{exc}\n\nNothing was changed.")
+            self._update_undo_actions()
+
+    def _on_find(self) -> None:
+        page = self.current_page()
+        if page is not None and hasattr(page, "focus_find"):
+            page.focus_find()
+
+    def _on_new_item(self) -> None:
+        page = self.current_page()
+        if page is not None and hasattr(page, "new_item") and not self.ctx.read_only:
+            page.new_item()
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches("reporting_period", "status_update"):
+            self.reload_periods()
+        if changes.touches("plan"):
+            with self.ctx.read() as session:
+                self.plan = current_plan(session)
+            self._show_marking()
+            self.sample_badge.setVisible(self.plan.is_sample)
+
+    def _on_ctx_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # ------------------------------------------------------------------------------------------ file
+
+    def _on_new_plan(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, "New plan", "Name of the new plan:", text="New delivery plan")
+        if not ok or not name.strip():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Create the new plan file", f"{name.strip()}.db",
+                                              "Plan files (*.db)")  # fmt: skip
+        if path:
+            self.new_plan_requested.emit(path, name.strip())
+
+    def _on_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a plan", str(Path(self.location).parent),
+                                              "Plan files (*.db *.sqlite);;All files (*)")  # fmt: skip
+        if path:
+            self.open_requested.emit(path, False)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = [r for r in (self.settings.recent() if self.settings else []) if r != self.location]
+        for location in recent:
+            action = self.recent_menu.addAction(location)
+            action.triggered.connect(lambda _=False, loc=location: self.open_requested.emit(loc, False))
+        if not recent:
+            self.recent_menu.addAction("No other plans opened yet").setEnabled(False)
+
+    def _on_save_copy(self) -> None:
+        stem = Path(self.location).stem or "plan"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save a copy of the plan", f"{stem} copy.db", "Plan files (*.db)"
+        )
+        if path:
+            self.save_copy(Path(path))
+
+    def save_copy(self, dest: Path) -> None:
+        """Back up the open plan to ``dest`` off the UI thread, with a progress dialog and Cancel."""
+        store = self.ctx.store
+
+        def work(progress: Any) -> Any:
+            return store.backup(dest, progress=lambda done, total: progress.report(done, total, "Copying…"))
+
+        task = self.ctx.runner.task(work, label=f"Saving a copy to {dest.name}")
+        task.succeeded.connect(lambda _r: self.statusBar().showMessage(f"Saved a copy to {dest}", 8000))
+        task.failed.connect(lambda exc: tell(self, "Copy not saved", f"{exc}\n\nThe open plan is unchanged."))
+        TaskProgressDialog(task, self, title="Save a copy")
+        task.start()
+
+    def _on_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About Delivery Plan Tracker", about_text(), parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.exec()
+
+    # ------------------------------------------------------------------------------------------ view
+
+    def _on_theme_chosen(self, key: str) -> None:
+        if self.appearance is not None:
+            self.appearance.set_theme(key)
+
+    def _on_colour_blind_toggled(self, on: bool) -> None:
+        if self.appearance is not None:
+            self.appearance.set_colour_blind(on)
+
+    def _on_palette_changed(self, palette: Any) -> None:
+        self.ctx.palette = palette
+        self._apply_icons()
+        for page in self.pages.values():
+            apply = getattr(page, "apply_palette", None)
+            if apply is not None:
+                apply(palette)
+
+    # ------------------------------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ctx.runner.cancel_all()
+        self.ctx.runner.wait(10_000)
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,119 @@
+"""Opening a plan: the work done off the UI thread, and what to tell the person when it fails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.db import StoreError, sqlite_path, to_url
+from tracker.lock import DatabaseLocked
+from tracker.migrate import NewerSchema, NotATrackerDatabase
+from tracker.queries import PersonRow, PlanInfo, current_plan, people
+from tracker.store import Store, default_db_path, open_store
+from ui.tasks import Progress
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A store that opened, with what the window needs before it is built."""
+
+    location: str
+    store: Store
+    plan: PlanInfo
+    people: list[PersonRow]
+    created: bool  # the sample plan was just made for this run
+
+
+@dataclass(frozen=True)
+class OpenFailure:
+    """What the dialog says: a title, what happened, what the person can do."""
+
+    title: str
+    text: str
+    can_open_read_only: bool = False
+
+
+def open_plan(
+    location: str | None, *, readonly: bool, progress: Progress, seed_default: bool = True
+) -> Opened:
+    """Open the plan at ``location`` (the default file when None), creating the sample plan there if absent.
+
+    Runs on a worker thread: it must not touch any widget.
+    """
+    default = location is None
+    where = str(default_db_path()) if default else str(location)
+    path = sqlite_path(to_url(where))
+    missing = path is not None and not path.exists()
+    created = False
+    progress.report(0, 0, f"Opening {Path(where).name if path else where}…")
+    if default and missing and seed_default and not readonly:
+        progress.report(0, 0, "Creating the EMSOU plan with sample progress…")
+        create_sample_plan(where)
+        created = True
+    store = open_store(where, readonly=readonly, create=False)
+    try:
+        progress.report(0, 0, "Reading the plan…")
+        with store.read() as session:
+            plan = current_plan(session)
+            persons = people(session)
+    except BaseException:
+        store.close()
+        raise
+    return Opened(where, store, plan, persons, created)
+
+
+def create_sample_plan(location: str) -> None:
+    """Make the EMSOU plan with sample progress at ``location`` (one transaction)."""
+    from tracker.db import Actor
+    from tracker.seed.sample import add_sample_progress
+    from tracker.seed.template import emsou_template, seed_plan
+
+    who = Actor("Delivery Plan Tracker", "app", "sample plan")
+    with open_store(location) as store, store.write() as session:
+        seed_plan(session, actor=who, template=emsou_template())
+        add_sample_progress(session, actor=who)
+
+
+def create_blank_plan(location: str, name: str, who: str) -> None:
+    """A new file holding a blank plan (default settings, no objectives) for File > New plan."""
+    from tracker.db import Actor
+    from tracker.seed.template import empty_template, seed_plan
+
+    if Path(location).exists():
+        raise StoreError(f"{Path(location).name} already exists: choose a new file name for the new plan.")
+    with open_store(location) as store, store.write() as session:
+        seed_plan(session, actor=Actor(who, "app", "new plan"), template=empty_template(name=name))
+
+
+def describe_failure(exc: BaseException, location: str) -> OpenFailure:
+    """Turn an exception from :func:`open_plan` into words for a person (never a traceback)."""
+    name = Path(location).name or location
+    if isinstance(exc, DatabaseLocked):
+        return OpenFailure(
+            "Plan in use",
+            f"{exc}\n\nYou can open it read-only to look without changing anything, "
+            "or close it in the other window first and try again.",
+            can_open_read_only=True,
+        )
+    if isinstance(exc, NewerSchema):
+        return OpenFailure(
+            "Plan from a newer version",
+            f"{exc}\n\nInstall the newer version of Delivery Plan Tracker to open it. "
+            "The file has not been changed.",
+        )
+    if isinstance(exc, NotATrackerDatabase):
+        return OpenFailure(
+            "Not a plan file",
+            f"{exc}\n\nChoose a Delivery Plan Tracker plan file (File > Open), "
+            "or create a new plan (File > New plan). The file has not been changed.",
+        )
+    if isinstance(exc, StoreError):
+        return OpenFailure(
+            "Cannot open the plan",
+            f"{exc}\n\nIf the file is damaged, restore it from a backup (File > Save a copy makes one). "
+            "Nothing has been changed.",
+        )
+    return OpenFailure(
+        "Cannot open the plan",
+        f"{name} could not be opened: {type(exc).__name__}: {exc}\n\nNothing has been changed.",
+    )

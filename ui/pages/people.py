@@ -1,0 +1,230 @@
+"""People: who is in the plan, their roles and what they hold; add, change and deactivate them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.queries.holdings import PersonHoldingRow, people_with_holdings
+from tracker.services import Changes, ServiceError, create_person, update_person
+from ui.context import AppContext
+from ui.forms import FieldErrors
+from ui.models.people import PeopleModel
+from ui.models.rows import ROW_ROLE
+from ui.pages._common import confirm, filter_box, page_layout, small_list_proxy, table_view
+
+_RELOAD_ON = ("person", "objective", "milestone", "risk", "recommendation")
+
+
+class PeoplePage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._editing: PersonHoldingRow | None = None
+        layout = page_layout(self, "People", "Leads and owners in the plan. Someone who leaves is made "
+                             "inactive, so the history of what they reported stays whole.")  # fmt: skip
+        self.find = filter_box("Find a person by name, role or email", "Find a person", self)
+        layout.addWidget(self.find)
+
+        self.model = PeopleModel(self)
+        self.proxy = small_list_proxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = table_view("People", self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.find.textChanged.connect(self.proxy.setFilterFixedString)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self._build_form())
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        unit = self.fontMetrics().averageCharWidth()
+        splitter.setSizes([unit * 130, unit * 60])
+        layout.addWidget(splitter, 1)
+
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        ctx.changed.connect(self._on_ctx_changed)
+        self.setTabOrder(self.find, self.table)
+        self.setTabOrder(self.table, self.name)
+        self.reload()
+        self._start_new()
+
+    def _build_form(self) -> QWidget:
+        box = QGroupBox("Person", self)
+        self.form_box = box
+        form = QFormLayout()
+        self.general_error = QLabel(box)
+        self.errors = FieldErrors(form, self.general_error)
+        self.name = QLineEdit(box)
+        self.role_title = QLineEdit(box)
+        self.email = QLineEdit(box)
+        self.email.setPlaceholderText("name@example.org")
+        self.active = QCheckBox("Active (can lead and own items)", box)
+        self.errors.add_row("&Name:", "name", self.name)
+        self.errors.add_row("&Role:", "role_title", self.role_title, accessible="Role title")
+        self.errors.add_row("&Email:", "email", self.email)
+        self.errors.add_row("", "active", self.active, accessible="Active")
+        self.holds = QLabel(box)
+        self.holds.setWordWrap(True)
+        self.holds.setObjectName("PageHint")
+        self.holds.setAccessibleName("What this person holds")
+
+        self.save_button = QPushButton("&Save", box)
+        self.save_button.setAccessibleName("Save person")
+        self.save_button.setDefault(True)
+        self.new_button = QPushButton("New &person", box)
+        self.new_button.setAccessibleName("New person")
+        self.deactivate_button = QPushButton("&Deactivate", box)
+        self.deactivate_button.setAccessibleName("Deactivate person")
+        self.save_button.clicked.connect(self.save)
+        self.new_button.clicked.connect(self.new_item)
+        self.deactivate_button.clicked.connect(self._on_deactivate_clicked)
+        self.name.returnPressed.connect(self.save)
+        self.email.returnPressed.connect(self.save)
+
+        buttons = QHBoxLayout()
+        for button in (self.save_button, self.new_button, self.deactivate_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        column = QVBoxLayout(box)
+        column.addLayout(form)
+        column.addWidget(self.holds)
+        column.addWidget(self.general_error)
+        column.addLayout(buttons)
+        column.addStretch(1)
+        box.setEnabled(not self.ctx.read_only)
+        if self.ctx.read_only:
+            box.setTitle("Person (read-only)")
+        return box
+
+    # ------------------------------------------------------------------------------------------ page protocol
+
+    def focus_find(self) -> None:
+        self.find.setFocus()
+        self.find.selectAll()
+
+    def new_item(self) -> None:
+        if self.ctx.read_only:
+            return
+        self.table.clearSelection()
+        self._start_new()
+        self.name.setFocus()
+
+    def show_filters(self, filters: dict[str, Any]) -> None:
+        self.find.setText(str(filters.get("text", "")))
+
+    # ------------------------------------------------------------------------------------------ data
+
+    def reload(self) -> None:
+        keep = self._editing.id if self._editing else None
+        with self.ctx.read() as session:
+            rows = people_with_holdings(session)
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount() - 1):
+            cap = self.fontMetrics().averageCharWidth() * 26
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
+        if keep:
+            self.select_person(keep)
+
+    def select_person(self, person_id: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data(ROW_ROLE).id == person_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def save(self) -> Changes | None:
+        data = {
+            "name": self.name.text(),
+            "role_title": self.role_title.text(),
+            "email": self.email.text(),
+            "active": self.active.isChecked(),
+        }
+        try:
+            if self._editing is None:
+                changes = self.ctx.apply(create_person, data=data)
+            else:
+                changes = self.ctx.apply(
+                    update_person, person_id=self._editing.id, changes=data,
+                    expected_revision=self._editing.revision,
+                )  # fmt: skip
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return None
+        self.errors.clear()
+        if changes.created:
+            self.select_person(changes.created[0])
+        return changes
+
+    # ------------------------------------------------------------------------------------------ events
+
+    def _start_new(self) -> None:
+        self._editing = None
+        self.form_box.setTitle("New person" if not self.ctx.read_only else "Person (read-only)")
+        for field in (self.name, self.role_title, self.email):
+            field.clear()
+        self.active.setChecked(True)
+        self.holds.setText("")
+        self.deactivate_button.setEnabled(False)
+        self.errors.clear()
+
+    def _show(self, row: PersonHoldingRow) -> None:
+        self._editing = row
+        self.form_box.setTitle(row.name if not self.ctx.read_only else f"{row.name} (read-only)")
+        self.name.setText(row.name)
+        self.role_title.setText(row.role_title)
+        self.email.setText(row.email)
+        self.active.setChecked(row.active)
+        self.holds.setText(
+            f"{row.name.split()[0]} holds: {row.holds}." if row.holds else "Holds nothing open."
+        )
+        self.deactivate_button.setEnabled(True)
+        self.deactivate_button.setText("Re&activate" if not row.active else "&Deactivate")
+        self.deactivate_button.setAccessibleName(
+            "Reactivate person" if not row.active else "Deactivate person"
+        )
+        self.errors.clear()
+
+    def _on_table_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self._show(rows[0].data(ROW_ROLE))
+
+    def _on_deactivate_clicked(self) -> None:
+        row = self._editing
+        if row is None:
+            return
+        if row.active and row.holds:
+            question = (f"{row.name} still {row.holds}. Deactivating keeps those items with them until you "
+                        "give them to someone else. Deactivate anyway?")  # fmt: skip
+            if not confirm(self, "Deactivate person", question, "Deactivate"):
+                return
+        try:
+            self.ctx.apply(
+                update_person,
+                person_id=row.id,
+                changes={"active": not row.active},
+                expected_revision=row.revision,
+            )
+        except ServiceError as exc:
+            self.errors.show(exc)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches(*_RELOAD_ON) or not changes.kinds:
+            self.reload()

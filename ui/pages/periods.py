@@ -1,0 +1,284 @@
+"""Reporting periods: open a new one, close one (freezing its updates as reported), reopen with a reason."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.enums import PeriodStatus
+from tracker.queries import PeriodRow, current_plan, periods
+from tracker.services import Changes, ServiceError, close_period, open_period, reopen_period
+from ui.context import AppContext
+from ui.forms import FieldErrors
+from ui.models.periods import PeriodsModel
+from ui.models.rows import ROW_ROLE
+from ui.pages._common import confirm, page_layout, table_view
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def _add_months(d: date, months: int) -> date:
+    month = d.month - 1 + months
+    return date(d.year + month // 12, month % 12 + 1, 1)
+
+
+def suggest_next(rows: list[PeriodRow], frequency: str, today: date) -> tuple[str, date, date]:
+    """The period after the last one: same length (a quarter or a month), named in the same pattern."""
+    months = 1 if frequency == "monthly" else 3
+    if not rows:
+        start = date(today.year, today.month, 1)
+        return "", start, _add_months(start, months) - timedelta(days=1)
+    last = rows[-1]
+    start = last.end + timedelta(days=1)
+    end = _add_months(date(start.year, start.month, 1), months) - timedelta(days=1)
+    return _next_name(last.name), start, end
+
+
+def _next_name(name: str) -> str:
+    """'2023/24 Q4' -> '2024/25 Q1', 'Q2' -> 'Q3'; anything else is left for the person to type."""
+    m = re.fullmatch(r"(\d{4})/(\d{2}) Q([1-4])", name.strip())
+    if not m:
+        return ""
+    year, quarter = int(m.group(1)), int(m.group(3))
+    if quarter == 4:
+        return f"{year + 1}/{(year + 2) % 100:02d} Q1"
+    return f"{year}/{m.group(2)} Q{quarter + 1}"
+
+
+class ReopenDialog(QDialog):
+    """Asks why a closed period is being reopened; the service checks the reason."""
+
+    def __init__(self, period_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Reopen {period_name}")
+        self.setAccessibleName(f"Reopen {period_name}")
+        intro = QLabel(f"{period_name} was closed as the record reported to SLT. Say why it is being "
+                       "reopened: the reason is kept in the audit log.")  # fmt: skip
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.general_error = QLabel(self)
+        self.errors = FieldErrors(form, self.general_error)
+        self.reason = QPlainTextEdit(self)
+        self.reason.setTabChangesFocus(True)
+        self.errors.add_row("&Reason:", "reason", self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok = buttons.addButton("Reopen", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setAccessibleName("Reopen the period")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(buttons)
+
+
+class PeriodsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._frequency = "quarterly"
+        layout = page_layout(self, "Periods and returns", "Closing a period freezes its status updates as "
+                             "the record reported to SLT; trend arrows compare closed periods.")  # fmt: skip
+        self.model = PeriodsModel(self)
+        self.table = table_view("Reporting periods", self)
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        layout.addWidget(self.table, 1)
+
+        actions = QHBoxLayout()
+        self.close_button = QPushButton("&Close period…", self)
+        self.close_button.setAccessibleName("Close the selected period")
+        self.reopen_button = QPushButton("&Reopen period…", self)
+        self.reopen_button.setAccessibleName("Reopen the selected period")
+        self.close_button.clicked.connect(self._on_close_clicked)
+        self.reopen_button.clicked.connect(self._on_reopen_clicked)
+        actions.addWidget(self.close_button)
+        actions.addWidget(self.reopen_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        layout.addWidget(self._build_form())
+        # Panels added later (the returns status, say) go below the form, in the order added.
+        self._panels = QVBoxLayout()
+        layout.addLayout(self._panels)
+
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        ctx.changed.connect(self._on_ctx_changed)
+        self.setTabOrder(self.table, self.close_button)
+        self.setTabOrder(self.close_button, self.reopen_button)
+        self.setTabOrder(self.reopen_button, self.name)
+        self.setTabOrder(self.name, self.start)
+        self.setTabOrder(self.start, self.end)
+        self.setTabOrder(self.end, self.open_button)
+        self.reload()
+        self._suggest()
+
+    def _build_form(self) -> QWidget:
+        box = QGroupBox("Open a new period", self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.form_error = QLabel(box)
+        self.errors = FieldErrors(form, self.form_error)
+        self.name = QLineEdit(box)
+        self.name.setPlaceholderText("e.g. 2024/25 Q1")
+        self.name.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
+        self.start = QDateEdit(box)
+        self.end = QDateEdit(box)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd MMM yyyy")
+        self.errors.add_row("&Name:", "name", self.name, accessible="New period name")
+        self.errors.add_row("&Starts:", "start_date", self.start, accessible="New period start date")
+        self.errors.add_row("&Ends:", "end_date", self.end, accessible="New period end date")
+        self.open_button = QPushButton("&Open period", box)
+        self.open_button.setAccessibleName("Open the new period")
+        self.open_button.clicked.connect(self.open_new)
+        self.name.returnPressed.connect(self.open_new)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        column = QVBoxLayout(box)
+        column.addLayout(form)
+        column.addWidget(self.form_error)
+        column.addLayout(row)
+        box.setEnabled(not self.ctx.read_only)
+        self.form_box = box
+        return box
+
+    # ------------------------------------------------------------------------------------------ page protocol
+
+    def add_panel(self, widget: QWidget) -> None:
+        """Add a panel below the periods table and form (e.g. the status of this period's returns)."""
+        self._panels.addWidget(widget)
+
+    def new_item(self) -> None:
+        if not self.ctx.read_only:
+            self.name.setFocus()
+            self.name.selectAll()
+
+    def focus_find(self) -> None:
+        self.table.setFocus()
+
+    def show_filters(self, filters: dict[str, Any]) -> None:
+        period_id = filters.get("period_id")
+        if period_id:
+            self.select_period(str(period_id))
+
+    # ------------------------------------------------------------------------------------------ data
+
+    def reload(self) -> None:
+        selected = self.selected()
+        with self.ctx.read() as session:
+            rows = periods(session)
+            self._frequency = current_plan(session).period_frequency
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        if selected is not None:
+            self.select_period(selected.id)
+        self._update_buttons()
+
+    def selected(self) -> PeriodRow | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def select_period(self, period_id: str) -> bool:
+        for n, row in enumerate(self.model.rows):
+            if row.id == period_id:
+                self.table.selectRow(n)
+                return True
+        return False
+
+    def open_new(self) -> Changes | None:
+        data = {"name": self.name.text(), "start_date": _pydate(self.start.date()),
+                "end_date": _pydate(self.end.date())}  # fmt: skip
+        try:
+            changes = self.ctx.apply(open_period, data=data)
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return None
+        self.errors.clear()
+        if changes.created:
+            self.select_period(changes.created[0])
+        self._suggest()
+        return changes
+
+    def close_selected(self, *, ask: bool = True) -> Changes | None:
+        row = self.selected()
+        if row is None:
+            return None
+        question = (f"Close {row.name}? Its {row.n_updates} status updates become the record as reported "
+                    "and can no longer be changed (a PMO can reopen it, giving a reason).")  # fmt: skip
+        if ask and not confirm(self, "Close period", question, "Close period"):
+            return None
+        return self._apply(close_period, period_id=row.id)
+
+    def reopen_selected(self, reason: str | None = None) -> Changes | None:
+        row = self.selected()
+        if row is None:
+            return None
+        if reason is not None:
+            return self._apply(reopen_period, period_id=row.id, reason=reason)
+        dialog = ReopenDialog(row.name, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                return self.ctx.apply(reopen_period, period_id=row.id, reason=dialog.reason.toPlainText())
+            except ServiceError as exc:
+                dialog.errors.show(exc)
+        return None
+
+    def _apply(self, service: Any, **kwargs: Any) -> Changes | None:
+        try:
+            return self.ctx.apply(service, **kwargs)
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return None
+
+    def _suggest(self) -> None:
+        name, start, end = suggest_next(self.model.rows, self._frequency, date.today())
+        self.name.setText(name)
+        self.start.setDate(_qdate(start))
+        self.end.setDate(_qdate(end))
+
+    # ------------------------------------------------------------------------------------------ events
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        editable = not self.ctx.read_only
+        self.close_button.setEnabled(editable and row is not None and row.status == PeriodStatus.OPEN)
+        self.reopen_button.setEnabled(editable and row is not None and row.status == PeriodStatus.CLOSED)
+
+    def _on_selection_changed(self, *_: object) -> None:
+        self._update_buttons()
+
+    def _on_close_clicked(self) -> None:
+        self.close_selected()
+
+    def _on_reopen_clicked(self) -> None:
+        self.reopen_selected()
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches("reporting_period", "status_update", "plan") or not changes.kinds:
+            self.reload()
