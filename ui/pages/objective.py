@@ -87,7 +87,10 @@ def choose_period(
     return None
 
 
-def table(model: RowsModel, name: str, ctx: AppContext, stretch: int) -> QTableView:
+def table(
+    model: RowsModel, name: str, ctx: AppContext, stretch: int, long: tuple[int, ...] = ()
+) -> QTableView:
+    """A read-only list; ``long`` columns (free text) get a fixed share, elided, full text on hover."""
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
@@ -99,6 +102,11 @@ def table(model: RowsModel, name: str, ctx: AppContext, stretch: int) -> QTableV
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    chars = view.fontMetrics().horizontalAdvance("x")
+    for column in long:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, chars * 30)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     delegate = BragDelegate(ctx.palette, view)
     for n, column in enumerate(model.columns):
         if column.brag is not None:
@@ -147,7 +155,7 @@ class ObjectiveDetail(QWidget):
         self.risks = RowsModel(RISK_COLUMNS, self)
         self.recommendations = RowsModel(RECOMMENDATION_COLUMNS, self)
         self.milestones = MilestonesPanel(ctx)
-        self.history_view = table(self.history, "Status history by period", ctx, 7)
+        self.history_view = table(self.history, "Status history by period", ctx, 7, long=(5, 6, 8))
         self.risk_view = table(self.risks, "Risks", ctx, 1)
         self.recommendation_view = table(self.recommendations, "Linked recommendations", ctx, 5)
 
