@@ -93,6 +93,7 @@ class StatusHistoryRow(NamedTuple):
     author: str
     reported_at: datetime | None
     movement: Movement | None  # against the period before; None when there is no update
+    update_revision: int | None = None  # the update's revision, for an edit's conflict check
 
 
 def status_history(session: Session, objective_id: str) -> list[StatusHistoryRow]:
@@ -115,6 +116,7 @@ def status_history(session: Session, objective_id: str) -> list[StatusHistoryRow
             su.c.next_steps,
             su.c.author,
             su.c.reported_at,
+            su.c.revision,
         )  # fmt: skip
         .outerjoin(su, and_(su.c.period_id == p.c.id, su.c.objective_id == objective_id, live(su)))
         .where(live(p))
@@ -123,14 +125,14 @@ def status_history(session: Session, objective_id: str) -> list[StatusHistoryRow
     out: list[StatusHistoryRow] = []
     before: Brag | None = None
     for (pid, name, start, end, pstatus, uid, lifecycle, rag, pct, rationale, action, commentary, steps,
-         author, at) in session.execute(stmt).all():  # fmt: skip
+         author, at, revision) in session.execute(stmt).all():  # fmt: skip
         has = uid is not None
         shown = brag(lifecycle, rag)
         out.append(
             StatusHistoryRow(
                 pid, name, start, end, pstatus, uid, lifecycle, rag, shown, brag_label(lifecycle, rag),
                 pct, rationale or "", action or "", commentary or "", steps or "", author or "", at,
-                movement(before, shown) if has else None,
+                movement(before, shown) if has else None, revision,
             )
         )  # fmt: skip
         before = shown if has else None

@@ -31,6 +31,7 @@ class Filters:
 
     theme_id: str | None = None
     outcome_id: str | None = None
+    objective_id: str | None = None
     lead_id: str | None = None
     owner_id: str | None = None
     board_id: str | None = None
@@ -70,7 +71,7 @@ NO_FILTERS = Filters()
 def scope_conditions(
     f: Filters, objective: FromClause, outcome: FromClause, *, theme_id: ColumnElement[Any] | None = None
 ) -> list[ColumnElement[bool]]:
-    """Where an objective sits: theme, outcome, lead, board and 4P tag (the dashboard's filters).
+    """Where an objective sits: theme, outcome, the objective itself, lead, board and 4P tag.
 
     ``theme_id`` overrides the theme column (a risk may name its theme directly).
     """
@@ -80,6 +81,8 @@ def scope_conditions(
         out.append((outcome.c.theme_id if theme_id is None else theme_id) == f.theme_id)
     if f.outcome_id is not None:
         out.append(o.outcome_id == f.outcome_id)
+    if f.objective_id is not None:
+        out.append(o.id == f.objective_id)
     if f.lead_id is not None:
         out.append(o.lead_id == f.lead_id)
     if f.board_id is not None:

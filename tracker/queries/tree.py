@@ -34,6 +34,8 @@ class TreeRow(NamedTuple):
     last_update: date | None = None
     has_update: bool = False
     counts: BragCounts | None = None  # theme and outcome rows: their objectives by status
+    theme_id: str | None = None  # the theme a row sits in (a theme row: its own id)
+    four_p: str = ""  # objective rows: "Pursue,Protect" (canonical order)
 
 
 def plan_tree(session: Session, *, period_id: str | None = None) -> list[TreeRow]:
@@ -88,6 +90,7 @@ def _statement(this: PeriodRow | None, baseline: PeriodRow | None) -> Any:
             ob.c.title,
             ob.c.lead_id,
             person.c.name,
+            ob.c.four_p,
             *status_cols,
             *prev_cols,
             last_sq.c.at,
@@ -115,20 +118,22 @@ def _fold(rows: Sequence[Any]) -> list[TreeRow]:
     theme_at = outcome_at = -1
     for (
         theme_id, theme_code, theme_name, outcome_id, outcome_code, outcome_title,
-        obj_id, ref, title, lead_id, lead_name,
+        obj_id, ref, title, lead_id, lead_name, four_p,
         lifecycle, rag, progress, update_id, prev_lifecycle, prev_rag, prev_id, last_at,
     ) in rows:  # fmt: skip
         if theme_at < 0 or out[theme_at].id != theme_id:
             theme_at = len(out)
             keys[theme_at] = []
-            out.append(TreeRow("theme", theme_id, None, 0, theme_code, theme_name))
+            out.append(TreeRow("theme", theme_id, None, 0, theme_code, theme_name, theme_id=theme_id))
             outcome_at = -1
         if outcome_id is None:
             continue
         if outcome_at < 0 or out[outcome_at].id != outcome_id:
             outcome_at = len(out)
             keys[outcome_at] = []
-            out.append(TreeRow("outcome", outcome_id, theme_id, 1, outcome_code, outcome_title))
+            out.append(
+                TreeRow("outcome", outcome_id, theme_id, 1, outcome_code, outcome_title, theme_id=theme_id)
+            )
         if obj_id is None:
             continue
         has_update = update_id is not None
@@ -150,6 +155,8 @@ def _fold(rows: Sequence[Any]) -> list[TreeRow]:
                 movement=movement(before, shown) if has_update else None,
                 last_update=_day(last_at),
                 has_update=has_update,
+                theme_id=theme_id,
+                four_p=four_p or "",
             )
         )  # fmt: skip
     for index, objective_keys in keys.items():

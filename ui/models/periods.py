@@ -17,5 +17,5 @@ class PeriodsModel(RowsModel[PeriodRow]):
         Column("Ends", lambda r: f"{r.end:%d %b %Y}"),
         Column("Status", lambda r: r.status.capitalize()),
         Column("Closed on", _when),
-        Column("Status updates", lambda r: str(r.n_updates), align_right=True),
+        Column("Status updates", lambda r: str(r.n_updates), right=True),
     )

@@ -1,4 +1,9 @@
-"""A table model over plain rows (tuples from tracker.queries): one subclass per view names its columns."""
+"""A table model over plain rows (tuples from tracker.queries), described by its columns.
+
+For short lists (people, periods, an objective's milestones, a page of audit entries): rows are
+shown as given. Long registers use :mod:`ui.models.table`, which sorts and filters with
+precomputed keys. Columns come from the subclass (``columns = (...)``) or the constructor.
+"""
 
 from __future__ import annotations
 
@@ -8,71 +13,79 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-R = TypeVar("R")
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the plain row behind a cell
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a sort key for small lists behind a proxy
+from ui.brag_delegate import BRAG_ROLE
 
+R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # the invisible root, as a default argument
+ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's ``id``
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a sort key for small lists behind a proxy
+ROW_ROLE = Qt.ItemDataRole.UserRole + 3  # the plain row behind a cell
 
 
 @dataclass(frozen=True)
-class Column(Generic[R]):
+class Column:
     title: str
-    text: Callable[[R], str]
-    tooltip: Callable[[R], str] | None = None
-    align_right: bool = False
+    text: Callable[[Any], str]
+    tooltip: Callable[[Any], str] | None = None
+    right: bool = False  # numbers and dates read better right-aligned
+    brag: Callable[[Any], str | None] | None = None  # a status key: the column is drawn as a chip
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
     """Read-only rows; ``set_rows`` replaces them all, ``append_rows`` adds a page at the end."""
 
-    columns: Sequence[Column[Any]] = ()
+    columns: Sequence[Column] = ()
 
-    def __init__(self, parent: Any = None):
+    def __init__(self, parent: Any = None, *, columns: Sequence[Column] | None = None):
         super().__init__(parent)
-        self._rows: list[R] = []
+        if columns is not None:
+            self.columns = tuple(columns)
+        self.rows: list[R] = []
 
     # ------------------------------------------------------------------------------------------ contents
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self.rows = list(rows)
         self.endResetModel()
 
     def append_rows(self, rows: Sequence[R]) -> None:
         if not rows:
             return
-        first = len(self._rows)
+        first = len(self.rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
+        self.rows.extend(rows)
         self.endInsertRows()
 
     def row_at(self, row: int) -> R:
-        return self._rows[row]
+        return self.rows[row]
 
-    @property
-    def rows(self) -> list[R]:
-        return list(self._rows)
+    def row_of(self, item_id: str) -> int:
+        return next((n for n, r in enumerate(self.rows) if getattr(r, "id", None) == item_id), -1)
 
     # ------------------------------------------------------------------------------------------ Qt
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+        row, column = self.rows[index.row()], self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return column.text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return column.tooltip(row) if column.tooltip else column.text(row) or None
+        if role == BRAG_ROLE and column.brag is not None:
+            return column.brag(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ID_ROLE:
+            return getattr(row, "id", None)
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
@@ -86,7 +99,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             return self.columns[section].title
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.rows):
             return str(section + 1)
         return None
 
@@ -94,3 +107,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def day(value: Any) -> str:
+    """A date as people read it; empty for none."""
+    return f"{value:%d %b %Y}" if value is not None else ""

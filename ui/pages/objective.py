@@ -1,0 +1,272 @@
+"""One objective in full: header, this period's update, history, milestones, risks and linked recommendations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker import queries as q
+from tracker.enums import PeriodStatus
+from tracker.services import Changes
+from ui.brag_delegate import BragDelegate
+from ui.context import AppContext
+from ui.models.rows import Column, RowsModel, day
+from ui.pages.objective_form import FormState, StatusForm
+from ui.pages.objective_milestones import MilestonesPanel
+
+RELOAD_KINDS = ("objective", "status_update", "milestone", "risk", "recommendation", "recommendation_objective",
+                "person", "reporting_period", "board", "theme", "outcome")  # fmt: skip
+
+_BAND_KEY = {"low": "green", "medium": "amber", "high": "red", "very high": "red"}
+
+HISTORY_COLUMNS = (
+    Column("Period", lambda h: h.period_name + (" (closed)" if h.period_status == PeriodStatus.CLOSED else "")),
+    Column("Status", lambda h: h.brag_label if h.update_id else "No update",
+           brag=lambda h: h.brag.value if h.update_id else q.NO_UPDATE),
+    Column("Lifecycle", lambda h: (h.lifecycle or "").capitalize()),
+    Column("Progress", lambda h: f"{h.progress_pct}%" if h.progress_pct is not None else "", right=True),
+    Column("Movement", lambda h: f"{h.movement.arrow} {h.movement.label}" if h.movement else ""),
+    Column("Rationale", lambda h: h.rationale),
+    Column("Corrective action", lambda h: h.corrective_action),
+    Column("Commentary", lambda h: h.commentary),
+    Column("By", lambda h: h.author),
+    Column("Reported", lambda h: day(h.reported_at), right=True),
+)  # fmt: skip
+
+RISK_COLUMNS = (
+    Column("Ref", lambda r: r.ref),
+    Column("Risk", lambda r: r.title),
+    Column("Inherent", lambda r: f"{r.inherent_score} {r.inherent_band.label}",
+           brag=lambda r: _BAND_KEY[r.inherent_band.value],
+           tooltip=lambda r: f"likelihood {r.inherent_likelihood} × impact {r.inherent_impact}"),
+    Column("Residual", lambda r: f"{r.residual_score} {r.residual_band.label}",
+           brag=lambda r: _BAND_KEY[r.residual_band.value],
+           tooltip=lambda r: f"likelihood {r.residual_likelihood} × impact {r.residual_impact}"),
+    Column("Above appetite", lambda r: "Yes" if r.above_appetite else "No"),
+    Column("Response", lambda r: r.response.capitalize()),
+    Column("Status", lambda r: r.status.capitalize()),
+    Column("Owner", lambda r: r.owner_name),
+)  # fmt: skip
+
+RECOMMENDATION_COLUMNS = (
+    Column("Ref", lambda r: r.ref),
+    Column("Body", lambda r: r.body),
+    Column("Kind", lambda r: r.kind.capitalize()),
+    Column("Status", lambda r: r.status.capitalize() + (" (overdue)" if r.overdue else "")),
+    Column("Due", lambda r: day(r.due_date), right=True),
+    Column("Recommendation", lambda r: r.text),
+)
+
+
+def choose_period(
+    history: list[q.StatusHistoryRow], wanted: str | None, today: date
+) -> q.StatusHistoryRow | None:
+    """The period the form edits: the chosen one, else the open one running now, else the latest open."""
+    if wanted is not None:
+        for row in history:
+            if row.period_id == wanted:
+                return row
+    open_rows = [h for h in history if h.period_status != PeriodStatus.CLOSED]
+    running = [h for h in open_rows if h.period_start <= today]
+    for rows in (running, open_rows, history):
+        if rows:
+            return rows[-1]
+    return None
+
+
+def table(
+    model: RowsModel, name: str, ctx: AppContext, stretch: int, long: tuple[int, ...] = ()
+) -> QTableView:
+    """A read-only list; ``long`` columns (free text) get a fixed share, elided, full text on hover."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    chars = view.fontMetrics().horizontalAdvance("x")
+    for column in long:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, chars * 30)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    delegate = BragDelegate(ctx.palette, view)
+    for n, column in enumerate(model.columns):
+        if column.brag is not None:
+            view.setItemDelegateForColumn(n, delegate)
+    return view
+
+
+class ObjectiveDetail(QWidget):
+    """Shows one objective; reloads itself when a write touches what it shows."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.objective_id: str | None = None
+        self.objective: q.ObjectiveRow | None = None
+        self._reload_queued = False
+
+        self.empty = QLabel("Select an objective to see its detail.", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAccessibleName("No objective selected")
+        self.empty.setWordWrap(True)
+
+        self.title = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.title.setAccessibleName("Objective")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.meta = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.meta.setAccessibleName("Objective details")
+        self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.form = StatusForm(ctx)
+        self.period_label = QLabel(textFormat=Qt.TextFormat.PlainText)
+        self.period_label.setAccessibleName("Reporting period of the update")
+        form_page = QWidget()
+        form_layout = QVBoxLayout(form_page)
+        form_layout.addWidget(self.period_label)
+        form_layout.addWidget(self.form, 1)
+        scroll = QScrollArea()
+        scroll.setAccessibleName("This period's update")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(form_page)
+
+        self.history = RowsModel(self, columns=HISTORY_COLUMNS)
+        self.risks = RowsModel(self, columns=RISK_COLUMNS)
+        self.recommendations = RowsModel(self, columns=RECOMMENDATION_COLUMNS)
+        self.milestones = MilestonesPanel(ctx)
+        self.history_view = table(self.history, "Status history by period", ctx, 7, long=(5, 6, 8))
+        self.risk_view = table(self.risks, "Risks", ctx, 1)
+        self.recommendation_view = table(self.recommendations, "Linked recommendations", ctx, 5)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Objective sections")
+        self.tabs.addTab(scroll, "This period")
+        self.tabs.addTab(self.history_view, "History")
+        self.tabs.addTab(self.milestones, "Milestones")
+        self.tabs.addTab(self.risk_view, "Risks")
+        self.tabs.addTab(self.recommendation_view, "Recommendations")
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.title)
+        body_layout.addWidget(self.meta)
+        body_layout.addWidget(self.tabs, 1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        ctx.changed.connect(self._on_ctx_changed)
+        ctx.period_changed.connect(lambda _id: self.reload_soon())
+
+    # ------------------------------------------------------------------------------------------ showing
+
+    def show_objective(self, objective_id: str | None) -> None:
+        self.objective_id = objective_id
+        self.reload()
+
+    def reload_soon(self) -> None:
+        """Reload once control returns to the event loop (several signals in a row cost one read)."""
+        if not self._reload_queued:
+            self._reload_queued = True
+            QTimer.singleShot(0, self._queued_reload)
+
+    def _queued_reload(self) -> None:
+        self._reload_queued = False
+        self.reload()
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if self.objective_id is not None and changes.touches(*RELOAD_KINDS):
+            self.reload_soon()
+
+    def reload(self) -> None:
+        oid = self.objective_id
+        if oid is None:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        only = q.Filters(objective_id=oid)
+        with self.ctx.read() as s:
+            found = q.objective_rows(s, q.Filters(ids=(oid,)))
+            if not found:
+                self.objective = None
+                self.empty.setText("This objective has been removed.")
+                self.stack.setCurrentIndex(0)
+                return
+            history = q.status_history(s, oid)
+            period = choose_period(history, self.ctx.period_id, date.today())
+            derived = q.derived_rags(s, period.period_id, q.Filters(ids=(oid,))).get(oid) if period else None
+            milestones = q.milestone_rows(s, only)
+            risks = q.risk_rows(s, only)
+            recommendations = q.recommendation_rows(s, only)
+            people = q.people(s, active_only=True)
+        self.objective = obj = found[0]
+        self._show_header(obj)
+        self.history.set_rows(history)
+        self.milestones.show_rows(oid, milestones, people)
+        self.risks.set_rows(risks)
+        self.recommendations.set_rows(recommendations)
+        for n, (name, rows) in enumerate(
+            (("Milestones", milestones), ("Risks", risks), ("Recommendations", recommendations)), start=2
+        ):
+            self.tabs.setTabText(n, f"{name} ({len(rows)})")
+        if period is None:
+            self.period_label.setText("There is no reporting period yet: the PMO opens one first.")
+            self.form.show_state(None)
+        else:
+            earlier = [h for h in history if h.period_start < period.period_start and h.update_id is not None]
+            state = "closed" if period.period_status == PeriodStatus.CLOSED else "open"
+            self.period_label.setText(f"Update for {period.period_name} ({state})")
+            self.form.show_state(FormState(oid, obj.ref, period, earlier[-1] if earlier else None, derived))
+        self.stack.setCurrentIndex(1)
+
+    def _show_header(self, o: q.ObjectiveRow) -> None:
+        self.title.setText(f"{o.ref}  {o.title}")
+        four_p = ", ".join(t for t in o.four_p.split(",") if t) or "none"
+        dates = f"{day(o.start_date) or 'no start'} to {day(o.target_date) or 'no target'}"
+        rows = (
+            ("Theme", f"{o.theme_name} › {o.outcome_code} {o.outcome_title}"),
+            ("Lead", o.lead_name or "No lead"),
+            ("4P", four_p),
+            ("Board", o.board_name or "None"),
+            ("Dates", dates),
+        )
+        muted = self.ctx.palette.surfaces.text_muted
+        self.meta.setText(
+            "<table cellspacing='0' cellpadding='1'>"
+            + "".join(
+                f"<tr><td style='color:{muted}; padding-right:10px'>{k}</td><td>{_escape(v)}</td></tr>"
+                for k, v in rows
+            )
+            + "</table>"
+        )
+        self.meta.setAccessibleDescription("; ".join(f"{k}: {v}" for k, v in rows))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,256 @@
+"""An objective's milestones: edit in place, add below, delete with confirmation, each through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.queries import MilestoneRow, PersonRow
+from tracker.services import (
+    ServiceError,
+    ValidationError,
+    create_milestone,
+    delete_milestone,
+    update_milestone,
+)
+from ui.brag_delegate import BragDelegate, model_data
+from ui.context import AppContext
+from ui.models.objective_milestones import OWNER, STATE, MilestonesModel
+from ui.pages.objective_form import display_message
+
+ADD_FIELDS = (
+    ("title", "Title", "What will be delivered"),
+    ("owner_id", "Owner", "Who delivers it"),
+    ("baseline_date", "Baseline", "The agreed date, YYYY-MM-DD"),
+    ("forecast_date", "Forecast", "The expected date, YYYY-MM-DD (blank: the baseline)"),
+)
+
+
+def ask(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text, defaultButton=QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class OwnerDelegate(QStyledItemDelegate):
+    """The owner column edits with a list of people."""
+
+    def __init__(self, people: Callable[[], Sequence[PersonRow]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._people = people
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setAccessibleName("Owner")
+        combo.addItem("No owner", "")
+        for person in self._people():
+            combo.addItem(person.name, person.id)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(model_data(index, Qt.ItemDataRole.EditRole) or "")))
+
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData() or None, Qt.ItemDataRole.EditRole)
+
+
+class MilestonesPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.objective_id: str | None = None
+        self.people: list[PersonRow] = []
+        self.confirm: Callable[[str, str], bool] = lambda title, text: ask(self, title, text)
+
+        self.model = MilestonesModel(self._commit, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Milestones")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setItemDelegateForColumn(STATE, BragDelegate(ctx.palette, self.table))
+        self.table.setItemDelegateForColumn(OWNER, OwnerDelegate(lambda: self.people, self.table))
+
+        self.message = QLabel(wordWrap=True)
+        self.message.setAccessibleName("Milestone problem")
+        self.message.setStyleSheet(f"color: {ctx.palette.surfaces.danger};")
+        self.message.setVisible(False)
+
+        self.delete_button = QPushButton("Delete milestone…")
+        self.delete_button.setAccessibleName("Delete the selected milestone")
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        self.add_inputs: dict[str, QWidget] = {}
+        self.add_errors: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        for column, (name, label, hint) in enumerate(ADD_FIELDS):
+            widget: QWidget
+            if name == "owner_id":
+                widget = QComboBox()
+            else:
+                widget = QLineEdit(placeholderText=hint if name == "title" else "YYYY-MM-DD")
+            widget.setAccessibleName(f"New milestone {label.lower()}")
+            widget.setAccessibleDescription(hint)
+            widget.setToolTip(hint)
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            error = QLabel(wordWrap=True)
+            error.setAccessibleName(f"New milestone {label.lower()}: problem")
+            error.setStyleSheet(f"color: {ctx.palette.surfaces.danger};")
+            error.setVisible(False)
+            grid.addWidget(caption, 0, column)
+            grid.addWidget(widget, 1, column)
+            grid.addWidget(error, 2, column)
+            self.add_inputs[name], self.add_errors[name] = widget, error
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        self.add_button = QPushButton("Add milestone")
+        self.add_button.setAccessibleName("Add milestone")
+        self.add_button.clicked.connect(self.add)
+        grid.addWidget(self.add_button, 1, len(ADD_FIELDS))
+
+        row = QHBoxLayout()
+        row.addWidget(self.message, 1)
+        row.addStretch(0)
+        row.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        heading = QLabel("<b>New milestone</b>")
+        layout.addWidget(heading)
+        layout.addLayout(grid)
+
+    # ------------------------------------------------------------------------------------------ showing
+
+    def show_rows(self, objective_id: str, rows: Sequence[MilestoneRow], people: Sequence[PersonRow]) -> None:
+        keep = self.selected_id()
+        self.objective_id = objective_id
+        self.people = list(people)
+        self.model.set_rows(rows)
+        owner = self.add_inputs["owner_id"]
+        assert isinstance(owner, QComboBox)
+        chosen = owner.currentData() or ""
+        owner.clear()
+        owner.addItem("No owner", "")
+        for person in self.people:
+            owner.addItem(person.name, person.id)
+        owner.setCurrentIndex(max(0, owner.findData(chosen)))
+        editable = not self.ctx.read_only
+        self.model.editable = editable
+        for widget in (*self.add_inputs.values(), self.add_button, self.delete_button):
+            widget.setEnabled(editable)
+        if keep:
+            index = self.model.index_of(keep)
+            if index.isValid():
+                self.table.selectRow(index.row())
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return (
+            self.model.rows[index.row()].id
+            if index.isValid() and index.row() < len(self.model.rows)
+            else None
+        )
+
+    # ------------------------------------------------------------------------------------------ writing
+
+    def _commit(self, row: MilestoneRow, field: str, value: Any) -> str | None:
+        self._say("")
+        try:
+            self.ctx.apply(
+                update_milestone, milestone_id=row.id, changes={field: value}, expected_revision=row.revision
+            )
+        except ValidationError as exc:
+            message = "; ".join(display_message(p.field, p.message) for p in exc.problems)
+            self._say(f"Not saved: {message}")
+            return message
+        except ServiceError as exc:
+            self._say(f"Not saved: {exc}")
+            return str(exc)
+        return None
+
+    def add(self) -> bool:
+        if self.objective_id is None:
+            return False
+        for label in self.add_errors.values():
+            label.clear()
+            label.setVisible(False)
+        data: dict[str, Any] = {"objective_id": self.objective_id}
+        for name, widget in self.add_inputs.items():
+            data[name] = (widget.currentData() or None) if isinstance(widget, QComboBox) else widget.text()  # type: ignore[attr-defined]
+        try:
+            self.ctx.apply(create_milestone, data=data)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                label = self.add_errors.get(problem.field)
+                if label is not None:
+                    label.setText("⚠ " + display_message(problem.field, problem.message))
+                    label.setVisible(True)
+            loose = [p.message for p in exc.problems if p.field not in self.add_errors]
+            self._say("Not added: " + ("; ".join(loose) if loose else "see the messages under the fields."))
+            return False
+        except ServiceError as exc:
+            self._say(f"Not added: {exc}")
+            return False
+        for widget in self.add_inputs.values():
+            if isinstance(widget, QLineEdit):
+                widget.clear()
+        self._say("")
+        return True
+
+    def delete_selected(self) -> bool:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            self._say("Select a milestone to delete.")
+            return False
+        row = self.model.rows[index.row()]
+        text = (
+            f"Delete the milestone “{row.title}”?\n\nIt can be brought back with Undo or from the audit log."
+        )
+        if not self.confirm("Delete milestone", text):
+            return False
+        try:
+            self.ctx.apply(delete_milestone, milestone_id=row.id, expected_revision=row.revision)
+        except ServiceError as exc:
+            self._say(f"Not deleted: {exc}")
+            return False
+        return True
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))

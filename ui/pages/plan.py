@@ -1,0 +1,269 @@
+"""The plan page: themes, outcomes and objectives as a filterable tree, the chosen objective's detail beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker import queries as q
+from tracker.enums import Brag, FourP, Lifecycle
+from tracker.services import Changes
+from ui.brag_delegate import BragDelegate
+from ui.context import AppContext
+from ui.models.plan_tree import COLUMNS, LEAD, NAME, STATUS, PlanTreeModel, TreeFilter
+from ui.pages.objective import ObjectiveDetail
+from ui.pages.objective_form import chip_icon
+
+RELOAD_KINDS = ("objective", "status_update", "theme", "outcome", "person", "reporting_period")
+STATUS_CHOICES = (*((b.value, b.label) for b in Brag), (q.NO_UPDATE, "No update"))
+
+
+def chosen(combo: QComboBox) -> Any:
+    """The combo's data, None for "all" (items never hold None: PySide6 6.12 drops a reference to it)."""
+    return combo.currentData() or None
+
+
+def _combo(name: str, everything: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.setToolTip(name)
+    combo.addItem(everything, "")  # not None: see ui.brag_delegate.model_data
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return combo
+
+
+class PlanPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setAccessibleName("Plan")
+
+        self.search = QLineEdit(placeholderText="Find objectives by code, title or lead (Ctrl+F)")
+        self.search.setAccessibleName("Find objectives")
+        self.search.setClearButtonEnabled(True)
+        self.theme = _combo("Theme", "All themes")
+        self.lead = _combo("Lead", "All leads")
+        self.status = _combo("Status", "Any status")
+        for value, label in STATUS_CHOICES:
+            icon = chip_icon(ctx.palette.brag_fill(value)) if value != q.NO_UPDATE else None
+            if icon is None:
+                self.status.addItem(label, value)
+            else:
+                self.status.addItem(icon, label, value)
+        self.lifecycle = _combo("Lifecycle", "Any lifecycle")
+        for life in Lifecycle:
+            self.lifecycle.addItem(life.label, life.value)
+        self.four_p = _combo("4P", "Any 4P")
+        for tag in FourP:
+            self.four_p.addItem(str(tag.value), tag.value)
+        self.mine = QCheckBox("Only &mine")
+        self.mine.setAccessibleName("Only my objectives")
+        if ctx.identity.person_id is None:
+            self.mine.setEnabled(False)
+            self.mine.setToolTip("You are using the app as the PMO, who leads no objectives.")
+        else:
+            self.mine.setToolTip(f"Only the objectives {ctx.identity.name} leads")
+        self.clear = QPushButton("Clear filters")
+        self.clear.setAccessibleName("Clear filters")
+        self.clear.clicked.connect(self.clear_filters)
+        self.count = QLabel()
+        self.count.setAccessibleName("Objectives shown")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        for widget in (
+            self.theme,
+            self.lead,
+            self.status,
+            self.lifecycle,
+            self.four_p,
+            self.mine,
+            self.clear,
+        ):
+            bar.addWidget(widget)
+        bar.addWidget(self.count)
+
+        self.model = PlanTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName("Plan tree: themes, outcomes and objectives")
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setItemDelegateForColumn(STATUS, BragDelegate(ctx.palette, self.tree))
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Titles and leads' role titles are long: a fixed share each, elided, the full text on hover.
+        chars = self.fontMetrics().horizontalAdvance("x")
+        for column, width in ((NAME, 48), (LEAD, 26)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, chars * width)
+        self.tree.setMinimumWidth(chars * 60)
+        self._sized = False
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+
+        self.detail = ObjectiveDetail(ctx)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+        order = [self.search, self.theme, self.lead, self.status, self.lifecycle, self.four_p, self.mine, self.clear,
+                 self.tree, self.detail]  # fmt: skip
+        for a, b in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+        self.search.textChanged.connect(self._apply_filters)
+        for combo in (self.theme, self.lead, self.status, self.lifecycle, self.four_p):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.mine.toggled.connect(self._apply_filters)
+        self._ids: frozenset[str] | None = None
+        ctx.changed.connect(self._on_ctx_changed)
+        ctx.period_changed.connect(lambda _id: self.reload())
+        self.reload()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the tree gets the larger share the first time the page is shown
+            self._sized = True
+            width = self.splitter.width()
+            self.splitter.setSizes([width * 55 // 100, width * 45 // 100])
+
+    # ------------------------------------------------------------------------------------------ data
+
+    def reload(self) -> None:
+        selected = self.selected_id()
+        with self.ctx.read() as s:
+            rows = q.plan_tree(s, period_id=self.ctx.period_id)
+        self._fill_choices(rows)
+        self.model.set_rows(rows)
+        self._after_reset(selected)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches(*RELOAD_KINDS):
+            self.reload()
+
+    def _fill_choices(self, rows: list[q.TreeRow]) -> None:
+        themes = [(r.id, f"{r.ref} {r.title}") for r in rows if r.kind == "theme"]
+        leads = sorted({(r.lead_name, r.lead_id) for r in rows if r.kind == "objective" and r.lead_id})
+        for combo, items in ((self.theme, themes), (self.lead, [(i, n) for n, i in leads])):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value, text in items:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    # ------------------------------------------------------------------------------------------ filters
+
+    def current_filter(self) -> TreeFilter:
+        lead = self.ctx.identity.person_id if self.mine.isChecked() else chosen(self.lead)
+        return TreeFilter(
+            text=self.search.text(),
+            theme_id=chosen(self.theme),
+            lead_id=lead,
+            status=chosen(self.status),
+            lifecycle=chosen(self.lifecycle),
+            four_p=chosen(self.four_p),
+            ids=self._ids,
+        )
+
+    def _apply_filters(self) -> None:
+        self.lead.setEnabled(not self.mine.isChecked())
+        selected = self.selected_id()
+        self.model.set_filter(self.current_filter())
+        self._after_reset(selected)
+
+    def _after_reset(self, selected: str | None) -> None:
+        self.tree.expandAll()
+        shown = len(self.model.objective_ids())
+        self.count.setText(f"{shown} objective{'' if shown == 1 else 's'}")
+        index = self.model.index_of(selected) if selected else QModelIndex()
+        if index.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.tree.scrollTo(index)
+        elif selected:
+            self.detail.show_objective(None)
+
+    def show_filters(self, filters: dict[str, Any]) -> None:
+        """Show the page narrowed as asked (keys: text, theme_id, lead_id, brag or status, lifecycle, four_p, ids)."""
+        widgets: list[Any] = [
+            self.search,
+            self.theme,
+            self.lead,
+            self.status,
+            self.lifecycle,
+            self.four_p,
+            self.mine,
+        ]
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.search.setText(filters.get("text") or "")
+            self.mine.setChecked(bool(filters.get("only_mine")) and self.mine.isEnabled())
+            for combo, key in ((self.theme, "theme_id"), (self.lead, "lead_id"), (self.lifecycle, "lifecycle"),
+                               (self.four_p, "four_p")):  # fmt: skip
+                combo.setCurrentIndex(max(0, combo.findData(filters.get(key) or "")))
+            status = filters.get("status", filters.get("brag"))
+            self.status.setCurrentIndex(max(0, self.status.findData(status or "")))
+            ids = filters.get("ids")
+            self._ids = frozenset(ids) if ids is not None else None
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._apply_filters()
+
+    def clear_filters(self) -> None:
+        self.show_filters({})
+
+    def focus_find(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # ------------------------------------------------------------------------------------------ selection
+
+    def selected_id(self) -> str | None:
+        row = self.model.row_at(self.tree.currentIndex())
+        return row.id if row is not None else None
+
+    def select_objective(self, objective_id: str) -> bool:
+        index = self.model.index_of(objective_id)
+        if not index.isValid():
+            return False
+        self.tree.setCurrentIndex(index)
+        return True
+
+    def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row_at(current)
+        wanted = row.id if row is not None and row.kind == "objective" else None
+        if wanted != self.detail.objective_id:
+            self.detail.show_objective(wanted)
