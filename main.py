@@ -20,6 +20,7 @@ def wants_command_line(argv: list[str]) -> bool:
 
 def run(argv: list[str]) -> int:
     if wants_command_line(argv):
+        import ui.commands  # noqa: F401  (registers the commands that need Qt, e.g. board-pack)
         from tracker.cli import main as cli_main
 
         return cli_main(argv)

@@ -65,9 +65,13 @@ class MovementChart(Chart):
         self.plot.setYRange(-0.6, len(ORDER) - 0.4, padding=0)
 
     def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:
-        rows: list[list[object]] = []
-        for m in ORDER:
-            ids = getattr(data.movement, m.value)
-            refs = ", ".join(data.objectives[x].ref if x in data.objectives else x for x in ids)
-            rows.append([f"{m.arrow} {m.label}", len(ids), refs])
-        return ["Movement", "Objectives", "Which"], rows
+        return table(data)
+
+
+def table(data: DashboardData) -> tuple[list[str], list[list[object]]]:
+    rows: list[list[object]] = []
+    for m in ORDER:
+        ids = getattr(data.movement, m.value)
+        refs = ", ".join(data.objectives[x].ref if x in data.objectives else x for x in ids)
+        rows.append([f"{m.arrow} {m.label}", len(ids), refs])
+    return ["Movement", "Objectives", "Which"], rows

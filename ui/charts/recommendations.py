@@ -61,7 +61,11 @@ class RecommendationsChart(Chart):
             self.add_label("No inspection recommendations", 0, 0, anchor=(0, 0.5))
 
     def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:
-        rows: list[list[object]] = [
-            [body_label(r.body), r.status.capitalize(), r.n, r.n_overdue] for r in data.recommendations
-        ]
-        return ["Body", "Status", "Recommendations", "Overdue"], rows
+        return table(data)
+
+
+def table(data: DashboardData) -> tuple[list[str], list[list[object]]]:
+    rows: list[list[object]] = [
+        [body_label(r.body), r.status.capitalize(), r.n, r.n_overdue] for r in data.recommendations
+    ]
+    return ["Body", "Status", "Recommendations", "Overdue"], rows

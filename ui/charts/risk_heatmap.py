@@ -85,9 +85,12 @@ class RiskHeatMap(Chart):
         self.plot.setYRange(0.5, 5.5, padding=0)
 
     def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:
-        mx = self.matrix(data)
-        headers = [f"{mx.kind.capitalize()} likelihood \\ impact", *(str(i) for i in range(1, 6))]
-        rows: list[list[object]] = [
-            [str(lk), *(mx.cell(lk, im).n for im in range(1, 6))] for lk in range(5, 0, -1)
-        ]
-        return headers, rows
+        return table(self.matrix(data))
+
+
+def table(mx: RiskMatrix) -> tuple[list[str], list[list[object]]]:
+    headers = [f"{mx.kind.capitalize()} likelihood \\ impact", *(str(i) for i in range(1, 6))]
+    rows: list[list[object]] = [
+        [str(lk), *(mx.cell(lk, im).n for im in range(1, 6))] for lk in range(5, 0, -1)
+    ]
+    return headers, rows

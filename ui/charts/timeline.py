@@ -108,9 +108,13 @@ class TimelineChart(Chart):
             )
 
     def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:
-        rows: list[list[object]] = [
-            [p.ref, p.title, p.owner, p.due.isoformat(), p.state.label,
-             (data.as_of - p.due).days if p.state is MilestoneState.OVERDUE else 0]
-            for p in points(data)
-        ]  # fmt: skip
-        return ["Objective", "Milestone", "Owner", "Due", "State", "Days overdue"], rows
+        return table(data)
+
+
+def table(data: DashboardData) -> tuple[list[str], list[list[object]]]:
+    rows: list[list[object]] = [
+        [p.ref, p.title, p.owner, p.due.isoformat(), p.state.label,
+         (data.as_of - p.due).days if p.state is MilestoneState.OVERDUE else 0]
+        for p in points(data)
+    ]  # fmt: skip
+    return ["Objective", "Milestone", "Owner", "Due", "State", "Days overdue"], rows
