@@ -16,7 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -48,7 +48,7 @@ TARGET = 2.0
 
 def queries_alone(store, period) -> None:  # type: ignore[no-untyped-def]
     with store.read() as s:
-        as_of = as_of_date(period.end)
+        as_of = as_of_date(period.end, date.today())
         headline(s, period.id)
         rag_by_theme(s, period.id)
         trend(s)

@@ -21,7 +21,15 @@ from tracker.queries import (
 )
 from tracker.seed.sample import add_sample_progress
 from tracker.seed.template import emsou_template, seed_plan
-from ui.charts import CHARTS, MovementChart, RecommendationsChart, RiskHeatMap, ThemeRagChart, TimelineChart, TrendChart
+from ui.charts import (
+    CHARTS,
+    MovementChart,
+    RecommendationsChart,
+    RiskHeatMap,
+    ThemeRagChart,
+    TimelineChart,
+    TrendChart,
+)
 from ui.context import AppContext, Identity
 from ui.dashboard_data import load_dashboard
 from ui.palette import make_palette
@@ -80,7 +88,9 @@ def test_each_chart_shows_the_core_aggregates(ctx, data, qtbot) -> None:  # type
         head = headline(s, pid, today=TODAY)
     assert data.headline == head
     themes = chart(ThemeRagChart, ctx, data, qtbot)
-    assert table(themes) == [[f"{r.code} {r.name}", *map(str, r.counts), str(r.counts.total)] for r in by_theme]
+    assert table(themes) == [
+        [f"{r.code} {r.name}", *map(str, r.counts), str(r.counts.total)] for r in by_theme
+    ]
     # every segment's region carries exactly the ids behind that count
     for region in themes.regions:
         assert region.key == "plan"
@@ -90,7 +100,9 @@ def test_each_chart_shows_the_core_aggregates(ctx, data, qtbot) -> None:  # type
     tr = chart(TrendChart, ctx, data, qtbot)
     assert table(tr) == [[r.name, *map(str, r.counts), str(r.counts.total)] for r in periods_trend]
     mv = chart(MovementChart, ctx, data, qtbot)
-    assert [int(row[1]) for row in table(mv)] == [moved.counts[k] for k in ("improved", "deteriorated", "unchanged", "new")]
+    assert [int(row[1]) for row in table(mv)] == [
+        moved.counts[k] for k in ("improved", "deteriorated", "unchanged", "new")
+    ]
     assert sum(moved.counts[k] for k in ("improved", "deteriorated", "unchanged")) > 0
     heat = chart(RiskHeatMap, ctx, data, qtbot)
     assert [list(map(int, row[1:])) for row in table(heat)] == [
@@ -135,7 +147,9 @@ def test_a_click_on_a_bar_opens_the_register_with_its_items(ctx, data, qtbot) ->
     assert signal.args == ["plan", {"ids": expected}]
 
 
-@pytest.mark.parametrize(("cls", "key"), [(RiskHeatMap, "risks"), (TimelineChart, "milestones"), (MovementChart, "plan")])
+@pytest.mark.parametrize(
+    ("cls", "key"), [(RiskHeatMap, "risks"), (TimelineChart, "milestones"), (MovementChart, "plan")]
+)
 def test_other_charts_click_through_to_their_register(cls, key, ctx, data, qtbot) -> None:  # type: ignore[no-untyped-def]
     w = chart(cls, ctx, data, qtbot)
     target = next(r for r in w.regions if r.key)
