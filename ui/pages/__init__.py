@@ -27,7 +27,7 @@ class PageSpec(NamedTuple):
 
 
 PAGES: tuple[PageSpec, ...] = (
-    # PageSpec("dashboard", "Dashboard", "dashboard", "ui.pages.dashboard:DashboardPage"),
+    PageSpec("dashboard", "Dashboard", "dashboard", "ui.pages.dashboard:DashboardPage"),
     PageSpec("plan", "Plan", "plan", "ui.pages.plan:PlanPage"),
     # PageSpec("milestones", "Milestones", "milestones", "ui.pages.registers:MilestonesPage"),
     # PageSpec("risks", "Risks", "risks", "ui.pages.registers:RisksPage"),

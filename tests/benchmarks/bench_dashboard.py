@@ -1,0 +1,116 @@
+"""Dashboard refresh for the scale plan, as a ratio to the aggregate queries alone (target <= 2x).
+
+    python -m tests.benchmarks.bench_dashboard                      # 10,000 objectives, 100,000 milestones ...
+    python -m tests.benchmarks.bench_dashboard --objectives 2000 --milestones 20000 --risks 4000 --audit 50000
+
+"Queries" calls every tracker.queries aggregate the dashboard shows, in one read session.
+"Refresh" is what the page does on a change: the same reads through ``load_dashboard`` plus
+drawing the headline, six charts, their tables and the exceptions list (offscreen Qt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tracker.db import Actor
+from tracker.queries import (
+    Filters,
+    exceptions,
+    headline,
+    latest_period_with_updates,
+    milestone_rows,
+    movement_summary,
+    objective_rows,
+    overdue_items,
+    rag_by_theme,
+    recommendations_by_body_status,
+    risk_matrix,
+    risk_rows,
+    trend,
+)
+from tracker.rules import as_of_date
+from tracker.seed.scale import build_scale_plan
+from tracker.store import open_store
+
+TARGET = 2.0
+
+
+def queries_alone(store, period) -> None:  # type: ignore[no-untyped-def]
+    with store.read() as s:
+        as_of = as_of_date(period.end, date.today())
+        headline(s, period.id)
+        rag_by_theme(s, period.id)
+        trend(s)
+        movement_summary(s, period.id)
+        risk_matrix(s, "residual")
+        risk_matrix(s, "inherent")
+        overdue_items(s, as_of)
+        milestone_rows(s, Filters(due_from=as_of, due_to=as_of + timedelta(90)), as_of=as_of)
+        recommendations_by_body_status(s, as_of)
+        exceptions(s, period.id, as_of)
+        objective_rows(s)
+        risk_rows(s, Filters(status="open"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--objectives", type=int, default=10_000)
+    p.add_argument("--milestones", type=int, default=100_000)
+    p.add_argument("--risks", type=int, default=20_000)
+    p.add_argument("--audit", type=int, default=200_000)
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from ui.context import AppContext, Identity
+    from ui.pages.dashboard import DashboardPage
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "scale.db")
+        t0 = time.perf_counter()
+        with store.write() as s:
+            build_scale_plan(s, actor=Actor("Benchmark", "cli"), objectives=args.objectives,
+                             milestones=args.milestones, risks=args.risks, audit_entries=args.audit)  # fmt: skip
+        print(f"built the scale plan in {time.perf_counter() - t0:.1f} s")
+        with store.read() as s:
+            period = latest_period_with_updates(s)
+        assert period is not None
+        ctx = AppContext(store, Identity("Benchmark"))
+        ctx.set_period(period.id)
+        page = DashboardPage(ctx)  # the first refresh builds the widgets; time the ones after
+        page.resize(1600, 1000)
+        page.show()
+        app.processEvents()
+        q, r = [], []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            queries_alone(store, period)
+            q.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            page.refresh()
+            app.processEvents()  # let the charts paint
+            r.append(time.perf_counter() - t)
+        store.close()
+    queries, refresh = statistics.median(q), statistics.median(r)
+    ratio = refresh / queries
+    verdict = "ok" if ratio <= TARGET else "OVER TARGET"
+    print(f"dashboard refresh {refresh:.2f} s, aggregate queries alone {queries:.2f} s, ratio {ratio:.2f}x "
+          f"(target <= {TARGET:g}x) {verdict}")  # fmt: skip
+    os._exit(0)  # skip Qt teardown at exit (pyqtgraph items can crash interpreter finalisation)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""The dashboard's charts show the core aggregates for the sample plan, render, and click through to registers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from tracker.queries import (
+    STATUS_KEYS,
+    Filters,
+    headline,
+    movement_summary,
+    periods,
+    rag_by_theme,
+    recommendations_by_body_status,
+    risk_matrix,
+    trend,
+)
+from tracker.seed.sample import add_sample_progress
+from tracker.seed.template import emsou_template, seed_plan
+from ui.charts import (
+    CHARTS,
+    MovementChart,
+    RecommendationsChart,
+    RiskHeatMap,
+    ThemeRagChart,
+    TimelineChart,
+    TrendChart,
+)
+from ui.context import AppContext, Identity
+from ui.dashboard_data import load_dashboard
+from ui.palette import make_palette
+from ui.tasks import TaskRunner
+
+TODAY = date(2024, 6, 1)
+PERIOD = "2022/23 Q3"  # a period with every kind of status, movement, exception
+
+
+@pytest.fixture
+def sample_store(store, actor):  # type: ignore[no-untyped-def]
+    with store.write() as session:
+        seed_plan(session, actor=actor, template=emsou_template())
+        add_sample_progress(session, actor=actor)
+    return store
+
+
+@pytest.fixture(params=["light", "dark"])
+def ctx(request, qapp, sample_store):  # type: ignore[no-untyped-def]
+    c = AppContext(sample_store, Identity("PMO"), palette=make_palette(dark=request.param == "dark"),
+                   runner=TaskRunner(synchronous=True))  # fmt: skip
+    yield c
+
+
+@pytest.fixture
+def data(ctx):  # type: ignore[no-untyped-def]
+    with ctx.read() as session:
+        pid = next(p.id for p in periods(session) if p.name == PERIOD)
+        return load_dashboard(session, pid, today=TODAY)
+
+
+def chart(cls, ctx, data, qtbot):  # type: ignore[no-untyped-def]
+    w = cls(ctx)
+    qtbot.addWidget(w)
+    w.resize(900, 480)
+    w.set_data(data)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def table(w) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    t = w.table
+    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+
+def test_each_chart_shows_the_core_aggregates(ctx, data, qtbot) -> None:  # type: ignore[no-untyped-def]
+    with ctx.read() as s:
+        pid = data.period.id
+        by_theme = rag_by_theme(s, pid)
+        periods_trend = trend(s)
+        moved = movement_summary(s, pid)
+        residual = risk_matrix(s, "residual")
+        inherent = risk_matrix(s, "inherent")
+        recs = recommendations_by_body_status(s, data.as_of)
+        head = headline(s, pid, today=TODAY)
+    assert data.headline == head
+    themes = chart(ThemeRagChart, ctx, data, qtbot)
+    assert table(themes) == [
+        [f"{r.code} {r.name}", *map(str, r.counts), str(r.counts.total)] for r in by_theme
+    ]
+    # every segment's region carries exactly the ids behind that count
+    for region in themes.regions:
+        assert region.key == "plan"
+    assert sorted(i for reg in themes.regions for i in reg.filters["ids"]) == sorted(
+        i for r in by_theme for k in STATUS_KEYS for i in r.ids[k]
+    )
+    tr = chart(TrendChart, ctx, data, qtbot)
+    assert table(tr) == [[r.name, *map(str, r.counts), str(r.counts.total)] for r in periods_trend]
+    mv = chart(MovementChart, ctx, data, qtbot)
+    assert [int(row[1]) for row in table(mv)] == [
+        moved.counts[k] for k in ("improved", "deteriorated", "unchanged", "new")
+    ]
+    assert sum(moved.counts[k] for k in ("improved", "deteriorated", "unchanged")) > 0
+    heat = chart(RiskHeatMap, ctx, data, qtbot)
+    assert [list(map(int, row[1:])) for row in table(heat)] == [
+        [residual.cell(lk, im).n for im in range(1, 6)] for lk in range(5, 0, -1)
+    ]
+    heat.kind.setCurrentIndex(heat.kind.findData("inherent"))
+    assert [list(map(int, row[1:])) for row in table(heat)] == [
+        [inherent.cell(lk, im).n for im in range(1, 6)] for lk in range(5, 0, -1)
+    ]
+    rec = chart(RecommendationsChart, ctx, data, qtbot)
+    assert [(row[2], row[3]) for row in table(rec)] == [(str(r.n), str(r.n_overdue)) for r in recs]
+    tl = chart(TimelineChart, ctx, data, qtbot)
+    overdue = [row for row in table(tl) if row[4] == "Overdue"]
+    assert len(overdue) == head.overdue_milestones > 0
+
+
+@pytest.mark.parametrize("cls", CHARTS, ids=lambda c: c.__name__)
+def test_each_chart_renders_with_its_labels(cls, ctx, data, qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = chart(cls, ctx, data, qtbot)
+    image = w.plot.grab().toImage()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 8, "the chart looks blank"
+    texts = [item.toPlainText() for item in w.labels]
+    assert texts and all(texts)
+    legend = [label.text for _sample, label in w.legend.items]
+    assert legend, "no legend"
+    if cls in (ThemeRagChart, TrendChart):
+        assert any(t.startswith("R ") for t in texts) and "R · Red" in legend
+    if cls is RiskHeatMap:
+        assert {"L · Low", "VH · Very high"} <= set(legend)
+
+
+def test_a_click_on_a_bar_opens_the_register_with_its_items(ctx, data, qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = chart(ThemeRagChart, ctx, data, qtbot)
+    red = next(r for r in w.regions if r.tip.splitlines()[0].endswith(" Red"))
+    expected = list(next(row.ids["red"] for row in data.by_theme if row.ids["red"]))
+    assert red.filters["ids"] == expected
+    x, y = red.centre
+    pos = w.plot.mapFromScene(w.scene_pos_of(x, y))
+    with qtbot.waitSignal(ctx.navigate_requested) as signal:
+        QTest.mouseClick(w.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert signal.args == ["plan", {"ids": expected}]
+
+
+@pytest.mark.parametrize(
+    ("cls", "key"), [(RiskHeatMap, "risks"), (TimelineChart, "milestones"), (MovementChart, "plan")]
+)
+def test_other_charts_click_through_to_their_register(cls, key, ctx, data, qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = chart(cls, ctx, data, qtbot)
+    target = next(r for r in w.regions if r.key)
+    x, y = target.centre
+    pos = w.plot.mapFromScene(w.scene_pos_of(x, y))
+    with qtbot.waitSignal(ctx.navigate_requested) as signal:
+        QTest.mouseClick(w.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert signal.args[0] == key and signal.args[1]["ids"] == target.filters["ids"] and target.filters["ids"]
+
+
+def test_filters_narrow_every_chart(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    with ctx.read() as s:
+        pid = next(p.id for p in periods(s) if p.name == PERIOD)
+        theme = rag_by_theme(s, pid)[0]
+        d = load_dashboard(s, pid, Filters(theme_id=theme.theme_id), today=TODAY)
+    assert [r.theme_id for r in d.by_theme] == [theme.theme_id]
+    assert d.headline.n_objectives == theme.counts.total
+
+
+def test_dashboard_page_defaults_to_the_latest_period_and_meeting_mode_steps(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.meeting import MeetingWindow
+    from ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.read() as s:
+        latest = [p for p in periods(s) if p.n_updates][-1]
+    assert page.data is not None and page.data.period.id == latest.id
+    assert page.headline.tiles["red"].caption.text().startswith("R ")
+    page.show_filters({"period_id": page.period.itemData(page.period.findText(PERIOD))})
+    assert page.data.period.name == PERIOD
+    assert page.exceptions.rowCount() == len(page.data.exceptions) > 0
+    meeting = MeetingWindow(ctx, page.data)
+    qtbot.addWidget(meeting)
+    QTest.keyClick(meeting, Qt.Key.Key_Right)
+    QTest.keyClick(meeting, Qt.Key.Key_PageDown)
+    assert meeting.index == 2
+    QTest.keyClick(meeting, Qt.Key.Key_Left)
+    assert meeting.index == 1
+    QTest.keyClick(meeting, Qt.Key.Key_End)
+    assert meeting.sections[meeting.index].startswith("Exceptions")

@@ -1,0 +1,302 @@
+"""What every dashboard chart shares: a plot, a table of the same numbers, hover, click, copy and save.
+
+A chart subclass draws into ``self.plot`` from a :class:`ui.dashboard_data.DashboardData` and
+records what sits where as :class:`Region` rectangles (data coordinates). The base turns a region
+under the cursor into a tooltip and a click on it into ``ctx.navigate(key, **filters)``. The
+table behind the plot (Table button) carries every number, for screen readers and for copying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QMimeData, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.context import AppContext
+from ui.dashboard_data import DashboardData
+
+
+@dataclass(frozen=True)
+class Region:
+    """A rectangle in data coordinates, what it means, and where a click on it goes."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    tip: str
+    key: str = ""  # register key for ctx.navigate; "" when a click goes nowhere
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def contains(self, x: float, y: float) -> bool:
+        return min(self.x0, self.x1) <= x <= max(self.x0, self.x1) and min(self.y0, self.y1) <= y <= max(
+            self.y0, self.y1
+        )
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
+
+
+class Chart(QWidget):
+    """Base of the dashboard charts; subclasses implement :meth:`draw` and :meth:`table_data`."""
+
+    title = "Chart"
+    region_clicked = Signal(object)  # Region, after navigation was asked for
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, scale: float = 1.0):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.scale = scale
+        self.data: DashboardData | None = None
+        self.regions: list[Region] = []
+        self.labels: list[pg.TextItem] = []
+        pal = ctx.palette.surfaces
+        self.setObjectName(type(self).__name__)
+        self.setAccessibleName(self.title)
+
+        self.heading = QLabel(self.title, self)
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15 * scale)
+        self.heading.setFont(font)
+        self.controls = QHBoxLayout()
+        self.table_button = self._tool(
+            "Table", "Show the numbers as a table (for screen readers and copying)"
+        )
+        self.table_button.setCheckable(True)
+        self.table_button.toggled.connect(self._on_table_button_toggled)
+        copy = self._tool("Copy", "Copy the chart picture and its numbers to the clipboard")
+        copy.clicked.connect(self.copy_to_clipboard)
+        save = self._tool("Save…", "Save the chart as PNG or SVG")
+        save.clicked.connect(self._on_save_clicked)
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addLayout(self.controls)
+        for b in (self.table_button, copy, save):
+            top.addWidget(b)
+
+        self.plot = pg.PlotWidget(parent=self, background=pal.surface)
+        self.plot.setAccessibleName(f"{self.title} chart")
+        self.plot.setAccessibleDescription(
+            "A picture of the numbers in the chart's table: press Table to read them."
+        )
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setMinimumHeight(int(220 * scale))
+        item = self.plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(pal.border))
+            axis.setTextPen(pg.mkPen(pal.text))
+            axis.setStyle(tickFont=self.font_of(0.9))
+        self.legend = item.addLegend(
+            offset=(-10, 10), labelTextColor=pal.text, brush=pg.mkBrush(pal.surface), pen=pg.mkPen(pal.border)
+        )
+        self.table = QTableWidget(self)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAccessibleName(f"{self.title}: the numbers")
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.plot)
+        self.stack.addWidget(self.table)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+        scene = self.plot.scene()
+        scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_scene_mouse_clicked)
+
+    # ------------------------------------------------------------------------------------------ for subclasses
+
+    def draw(self, data: DashboardData) -> None:
+        raise NotImplementedError
+
+    def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:
+        raise NotImplementedError
+
+    def font_of(self, factor: float = 1.0, bold: bool = False) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, self.font().pointSizeF() * factor * self.scale))
+        font.setBold(bold)
+        return font
+
+    def add_label(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        *,
+        anchor: tuple[float, float] = (0.5, 0.5),
+        colour: str | None = None,
+        bold: bool = False,
+        size: float = 0.9,
+    ) -> pg.TextItem:
+        item = pg.TextItem(text, color=colour or self.ctx.palette.surfaces.text, anchor=anchor)
+        item.setFont(self.font_of(size, bold))
+        item.setPos(x, y)
+        self.plot.addItem(item)
+        self.labels.append(item)
+        return item
+
+    def add_region(self, region: Region) -> None:
+        self.regions.append(region)
+
+    def set_ticks(self, axis: str, ticks: Sequence[tuple[float, str]]) -> None:
+        item = self.plot.getPlotItem().getAxis(axis)
+        item.setTicks([list(ticks)])
+        if axis == "left":  # pyqtgraph hides tick text wider than the axis: make room for the longest
+            metrics = QFontMetrics(self.font_of(0.9))
+            item.setWidth(max([metrics.horizontalAdvance(text) for _, text in ticks] + [20]) + 16)
+
+    # ------------------------------------------------------------------------------------------ data in
+
+    def set_data(self, data: DashboardData) -> None:
+        self.data = data
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.data is None:
+            return
+        self.plot.clear()
+        self.legend.clear()
+        self.regions = []
+        self.labels = []
+        self.draw(self.data)
+        headers, rows = self.table_data(self.data)
+        self._fill_table(headers, rows)
+
+    def _fill_table(self, headers: list[str], rows: list[list[object]]) -> None:
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setRowCount(len(rows))
+        self.table.setHorizontalHeaderLabels(headers)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                cell = QTableWidgetItem("" if value is None else str(value))
+                if isinstance(value, int):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, cell)
+        self.table.resizeColumnsToContents()
+
+    def table_text(self) -> str:
+        """The table as tab-separated text (what Copy puts beside the picture)."""
+        if self.data is None:
+            return ""
+        headers, rows = self.table_data(self.data)
+        lines = ["\t".join(headers), *("\t".join("" if v is None else str(v) for v in row) for row in rows)]
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------------------------------ pointing
+
+    def region_at(self, x: float, y: float) -> Region | None:
+        for region in reversed(self.regions):  # the last drawn is on top
+            if region.contains(x, y):
+                return region
+        return None
+
+    def scene_pos_of(self, x: float, y: float) -> QPointF:
+        return self.plot.getPlotItem().getViewBox().mapViewToScene(QPointF(x, y))
+
+    def activate(self, region: Region) -> None:
+        if region.key:
+            self.ctx.navigate(region.key, **region.filters)
+        self.region_clicked.emit(region)
+
+    def _view_point(self, scene_pos: QPointF) -> QPointF | None:
+        vb = self.plot.getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        return vb.mapSceneToView(scene_pos)
+
+    def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
+        point = self._view_point(scene_pos)
+        region = self.region_at(point.x(), point.y()) if point is not None else None
+        tip = region.tip if region else ""
+        self.plot.setToolTip(tip)
+        if tip:
+            QToolTip.showText(QCursor.pos(), tip, self.plot)
+        else:
+            QToolTip.hideText()
+        self.plot.setCursor(
+            Qt.CursorShape.PointingHandCursor if region and region.key else Qt.CursorShape.ArrowCursor
+        )
+
+    def _on_scene_mouse_clicked(self, event: Any) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self._view_point(event.scenePos())
+        region = self.region_at(point.x(), point.y()) if point is not None else None
+        if region is not None:
+            event.accept()
+            self.activate(region)
+
+    # ------------------------------------------------------------------------------------------ out
+
+    def _tool(self, text: str, tip: str) -> QToolButton:
+        b = QToolButton(self)
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setAccessibleName(f"{text.rstrip('…')} {self.title}")
+        return b
+
+    def _on_table_button_toggled(self, on: bool) -> None:
+        self.stack.setCurrentWidget(self.table if on else self.plot)
+
+    def image(self, width: int = 0) -> Any:
+        from pyqtgraph.exporters import ImageExporter
+
+        exporter = ImageExporter(self.plot.getPlotItem())
+        if width:
+            exporter.parameters()["width"] = width
+        exporter.parameters()["background"] = QColor(self.ctx.palette.surfaces.surface)
+        return exporter.export(toBytes=True)
+
+    def copy_to_clipboard(self) -> None:
+        mime = QMimeData()
+        mime.setImageData(self.image())
+        mime.setText(self.table_text())
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.ctx.message.emit(f"Copied the {self.title.lower()} chart and its numbers")
+
+    def save(self, path: str | Path) -> Path:
+        """Save as SVG or PNG, by the file's suffix (PNG when it has neither)."""
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            from pyqtgraph.exporters import SVGExporter
+
+            SVGExporter(self.plot.getPlotItem()).export(str(path))
+        else:
+            if path.suffix.lower() != ".png":
+                path = path.with_suffix(".png")
+            self.image(width=max(1200, self.plot.width())).save(str(path), "PNG")
+        return path
+
+    def _on_save_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, f"Save {self.title}", f"{self.title}.png", "PNG image (*.png);;SVG drawing (*.svg)"
+        )
+        if name:
+            saved = self.save(name)
+            self.ctx.message.emit(f"Saved {saved.name}")

@@ -1,0 +1,190 @@
+"""Pieces of the dashboard page: the headline tiles and the exceptions table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.queries import NO_UPDATE, ExceptionKind, ExceptionRow
+from ui.charts.status import LETTERS
+from ui.context import AppContext
+from ui.dashboard_data import DashboardData
+from ui.palette import readable_on
+
+
+class Tile(QPushButton):
+    """A big number with its words; a click opens the register behind it."""
+
+    def __init__(self, parent: QWidget | None = None, *, scale: float = 1.0):
+        super().__init__(parent)
+        self.setFlat(True)
+        self.number = QLabel(self)
+        self.caption = QLabel(self)
+        self.caption.setWordWrap(True)
+        font = self.number.font()
+        font.setPointSizeF(font.pointSizeF() * 2.0 * scale)
+        font.setBold(True)
+        self.number.setFont(font)
+        small = self.caption.font()
+        small.setPointSizeF(small.pointSizeF() * scale)
+        self.caption.setFont(small)
+        for label in (self.number, self.caption):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+        self.setMinimumSize(int(120 * scale), int(84 * scale))
+        self.target: tuple[str, dict[str, Any]] | None = None
+
+    def show_value(self, n: int, caption: str, fill: str, ink: str, border: str) -> None:
+        self.number.setText(str(n))
+        self.caption.setText(caption)
+        self.setAccessibleName(f"{caption}: {n}")
+        self.setToolTip(f"{caption}: {n}" + ("\nClick to open them" if self.target else ""))
+        self.setStyleSheet(
+            f"QPushButton {{ background: {fill}; border: 1px solid {border}; border-radius: 6px; }}"
+            f"QLabel {{ color: {ink}; background: transparent; }}"
+        )
+
+
+class Headline(QWidget):
+    """The tiles: objectives by status, overdue milestones, risks above appetite, open recommendations."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, scale: float = 1.0):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tiles: dict[str, Tile] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        keys = ["red", "amber", "green", "blue", "grey", NO_UPDATE, "milestones", "risks", "recommendations"]
+        for i, key in enumerate(keys):
+            tile = Tile(self, scale=scale)
+            tile.clicked.connect(lambda _=False, k=key: self._on_tile_clicked(k))
+            self.tiles[key] = tile
+            grid.addWidget(tile, 0, i)
+
+    def set_data(self, data: DashboardData) -> None:
+        pal = self.ctx.palette
+        s = pal.surfaces
+        h = data.headline
+        ids = {r_key: [i for row in data.by_theme for i in row.ids[r_key]] for r_key in LETTERS}
+        words = {
+            "red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue: complete",
+            "grey": f"Grey: not started ({h.not_started}) or cancelled ({h.cancelled})", NO_UPDATE: "No update",
+        }  # fmt: skip
+        for key, word in words.items():
+            tile = self.tiles[key]
+            tile.target = ("plan", {"ids": ids[key]})
+            fill = pal.brag_fill(key) if key != NO_UPDATE else s.surface_alt
+            ink = readable_on(fill)
+            tile.show_value(h.by_status.of(key), f"{LETTERS[key]} · {word}", fill, ink, s.border)
+        above = [i for c in data.residual.cells if c.above_appetite for i in c.ids]
+        late = [m.id for m in data.overdue_milestones]
+        self.tiles["milestones"].target = ("milestones", {"ids": late})
+        self.tiles["risks"].target = ("risks", {"ids": above})
+        self.tiles["recommendations"].target = ("recommendations", {})
+        self.tiles["milestones"].show_value(
+            h.overdue_milestones, "Overdue milestones", s.surface, s.text, s.border
+        )
+        self.tiles["risks"].show_value(
+            h.risks_above_appetite,
+            f"Risks above appetite ({data.plan.risk_appetite})",
+            s.surface,
+            s.text,
+            s.border,
+        )
+        self.tiles["recommendations"].show_value(
+            h.open_recommendations,
+            f"Open recommendations, {h.overdue_recommendations} overdue",
+            s.surface,
+            s.danger if h.overdue_recommendations else s.text,
+            s.border,
+        )
+
+    def _on_tile_clicked(self, key: str) -> None:
+        target = self.tiles[key].target
+        if target is not None:
+            self.ctx.navigate(target[0], **target[1])
+
+
+EXCEPTION_HEADERS = ["Why", "Objective", "Lead", "Status", "What", "Lead's rationale", "Corrective action"]
+
+
+def exception_cells(row: ExceptionRow) -> list[str]:
+    status = f"{LETTERS[row.status.value]} · {row.status_label}" if row.status else ""
+    objective = f"{row.objective_ref} {row.objective_title}".strip()
+    return [
+        row.kind.label,
+        objective,
+        row.lead_name,
+        status,
+        row.detail,
+        row.rationale,
+        row.corrective_action,
+    ]
+
+
+def exception_target(row: ExceptionRow) -> tuple[str, dict[str, Any]]:
+    if row.kind is ExceptionKind.OVERDUE_MILESTONE:
+        return "milestones", {"ids": [row.item_id]}
+    if row.kind is ExceptionKind.RISK_ABOVE_APPETITE:
+        return "risks", {"ids": [row.item_id]}
+    return "plan", {"ids": [row.item_id]}
+
+
+class ExceptionsTable(QTableWidget):
+    """What needs SLT attention; a double-click (or Enter) opens the item's register."""
+
+    opened = Signal(str, object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows: list[ExceptionRow] = []
+        self.setAccessibleName("Exceptions: what needs attention")
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(True)
+        self.setColumnCount(len(EXCEPTION_HEADERS))
+        self.setHorizontalHeaderLabels(EXCEPTION_HEADERS)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setVisible(False)
+        self.activated.connect(self._on_activated)
+
+    def set_rows(self, rows: list[ExceptionRow]) -> None:
+        self.rows = rows
+        pal = self.ctx.palette
+        self.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(exception_cells(row)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if c == 3 and row.status is not None:
+                    fill = pal.brag_fill(row.status)
+                    item.setBackground(QColor(fill))
+                    item.setForeground(QColor(readable_on(fill)))
+                self.setItem(r, c, item)
+        widths = [140, 340, 130, 110, 320, 280]
+        for c, w in enumerate(widths):
+            self.setColumnWidth(c, w)
+        self.resizeRowsToContents()
+
+    def _on_activated(self, index: Any) -> None:
+        row = self.rows[index.row()]
+        key, filters = exception_target(row)
+        self.ctx.navigate(key, **filters)
