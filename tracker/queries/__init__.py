@@ -50,6 +50,7 @@ from .dashboard import (
     trend,
 )
 from .filters import NO_FILTERS, Filters
+from .inspections import InspectionRow, inspections
 from .registers import (
     AuditRow,
     LinkRow,
@@ -72,7 +73,7 @@ from .tree import TreeRow, plan_tree
 
 __all__ = [
     "NO_FILTERS", "NO_UPDATE", "STATUS_KEYS", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts",
-    "ExceptionKind", "ExceptionRow", "Filters", "Headline", "LinkRow", "MatrixCell", "MilestoneRow",
+    "ExceptionKind", "ExceptionRow", "Filters", "Headline", "InspectionRow", "inspections", "LinkRow", "MatrixCell", "MilestoneRow",
     "MovementSummary", "NoteRow", "ObjectiveRow", "OutcomeRow", "OverdueItem", "PeriodRow", "PersonRow",
     "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",
     "ThemeStatusRow", "TreeRow", "TrendRow", "audit_rows", "boards", "current_plan", "derived_rags",
