@@ -15,6 +15,7 @@ def test_inspections_lists_live_ones_newest_first(any_store, actor) -> None:  # 
         newer = create_inspection(
             s, actor=actor, data={"body": "IPCO", "title": "Later look", "published_date": date(2025, 1, 5)}
         ).created[0]
+    with any_store.write() as s:  # one transaction shares one unit of work, and its created list
         gone = create_inspection(s, actor=actor, data={"body": "other", "title": "Withdrawn"}).created[0]
     with any_store.write() as s:
         delete_inspection(s, actor=actor, inspection_id=gone)
