@@ -87,7 +87,9 @@ class Task(QObject):
         self.label = label
         self.write = write
         self.progress = Progress(self._progressed_on_worker.emit)
-        kind = Qt.ConnectionType.DirectConnection if runner.synchronous else Qt.ConnectionType.QueuedConnection
+        kind = (
+            Qt.ConnectionType.DirectConnection if runner.synchronous else Qt.ConnectionType.QueuedConnection
+        )
         self._progressed_on_worker.connect(self.progressed, kind)
         self._succeeded_on_worker.connect(self.succeeded, kind)
         self._failed_on_worker.connect(self.failed, kind)

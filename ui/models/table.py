@@ -196,7 +196,9 @@ class TableModel(QAbstractTableModel):
             return self.row_id(row)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         column = self.columns[section]
@@ -288,7 +290,9 @@ class TableModel(QAbstractTableModel):
         mask = np.ones(n, dtype=bool)
         for name, accept in self._facet_filters.items():
             factors = self._facet(name)
-            allowed = np.fromiter((bool(accept(u)) for u in factors.uniques), dtype=bool, count=len(factors.uniques))
+            allowed = np.fromiter(
+                (bool(accept(u)) for u in factors.uniques), dtype=bool, count=len(factors.uniques)
+            )
             mask &= allowed[factors.codes]
         if self._ids is not None:
             chosen = np.zeros(n, dtype=bool)
@@ -297,7 +301,9 @@ class TableModel(QAbstractTableModel):
             mask &= chosen
         if self._text:
             needle, hay = self._text, self._haystack()
-            candidates = np.flatnonzero(mask).tolist() if self._facet_filters or self._ids is not None else range(n)
+            candidates = (
+                np.flatnonzero(mask).tolist() if self._facet_filters or self._ids is not None else range(n)
+            )
             hits = [i for i in candidates if needle in hay[i]]
             mask = np.zeros(n, dtype=bool)
             mask[hits] = True
