@@ -103,8 +103,8 @@ class RegisterPage(QWidget):
         self.table.setAccessibleName(f"{noun.capitalize()}s")
         self.table.setModel(self.model)
         self.table.setItemDelegate(ChipDelegate(ctx.palette, self.table))
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # plan order first
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
