@@ -328,3 +328,18 @@ def test_recommendation_closing_needs_a_rationale(qtbot, ctx: AppContext) -> Non
     page.form.editors["closure_rationale"].setPlainText("All actions done")
     assert page.save()
     assert shown(page, "status") == ["Closed"] and page.model.index(0, 0).data(ID_ROLE)
+
+
+def test_a_large_register_is_read_off_the_ui_thread(qtbot, store, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ui.pages.register_page as register_page
+    from ui.tasks import TaskRunner
+
+    monkeypatch.setattr(register_page, "BACKGROUND_ROWS", 2)
+    threaded = AppContext(store, Identity("Programme Manager"), runner=TaskRunner())
+    assert not threaded.runner.synchronous
+    page = MilestonesPage(threaded)
+    qtbot.addWidget(page)
+    assert page.count.text() == "Loading milestones…" and page.model.rowCount() == 0
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4)
+    assert page.count.text() == "4 milestones"
+    threaded.runner.wait()

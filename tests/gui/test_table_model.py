@@ -95,6 +95,16 @@ def test_sorts_each_kind_of_key_both_ways(
     assert ids(model) == "abcde"
 
 
+def test_values_differing_only_in_case_tie_and_keep_load_order(qapp) -> None:  # type: ignore[no-untyped-def]
+    m = TableModel(COLUMNS)
+    m.set_rows([ROWS[0]._replace(id="x", title="apple"), ROWS[0]._replace(id="y", title="Apple"),
+                ROWS[0]._replace(id="z", title="apple")])  # fmt: skip
+    m.sort(0, ASC)
+    assert ids(m) == "xyz"
+    m.sort(0, DESC)
+    assert ids(m) == "xyz"
+
+
 def test_filters_by_text_and_facets_together(model: TableModel) -> None:
     model.set_filter("APPLE")
     assert ids(model) == "bd"

@@ -49,6 +49,7 @@ from .dashboard import (
     risk_matrix,
     trend,
 )
+from .counts import live_count
 from .filters import NO_FILTERS, Filters
 from .inspections import InspectionRow, inspections
 from .registers import (
@@ -73,7 +74,7 @@ from .tree import TreeRow, plan_tree
 
 __all__ = [
     "NO_FILTERS", "NO_UPDATE", "STATUS_KEYS", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts",
-    "ExceptionKind", "ExceptionRow", "Filters", "Headline", "InspectionRow", "inspections", "LinkRow", "MatrixCell", "MilestoneRow",
+    "ExceptionKind", "ExceptionRow", "Filters", "Headline", "InspectionRow", "inspections", "live_count", "LinkRow", "MatrixCell", "MilestoneRow",
     "MovementSummary", "NoteRow", "ObjectiveRow", "OutcomeRow", "OverdueItem", "PeriodRow", "PersonRow",
     "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",
     "ThemeStatusRow", "TreeRow", "TrendRow", "audit_rows", "boards", "current_plan", "derived_rags",

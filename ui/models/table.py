@@ -83,10 +83,11 @@ class Factorised:
 
 
 def factorise(values: Sequence[Hashable]) -> Factorised:
-    seen: dict[Any, int] = {}
-    setdefault = seen.setdefault
-    codes = np.fromiter((setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
-    return Factorised(codes, list(seen))
+    # dict.fromkeys and map run in C: no Python call per row
+    uniques = list(dict.fromkeys(values))
+    code_of = {v: i for i, v in enumerate(uniques)}
+    codes = np.fromiter(map(code_of.__getitem__, values), dtype=np.int64, count=len(values))
+    return Factorised(codes, uniques)
 
 
 class TableModel(QAbstractTableModel):
@@ -247,13 +248,18 @@ class TableModel(QAbstractTableModel):
             return cached
         spec = self.columns[column]
         keyfn = _key_function(spec)
-        factors = factorise([keyfn(spec.value(r)) for r in self._rows])
-        uniques = factors.uniques
-        present = [i for i, u in enumerate(uniques) if u is not None]
-        by_key = sorted(present, key=uniques.__getitem__)
-        unique_rank = np.zeros(len(uniques), dtype=np.int64)
-        unique_rank[by_key] = np.arange(len(by_key), dtype=np.int64)
-        unique_blank = np.array([u is None for u in uniques], dtype=bool)
+        # keys are made once per distinct value, not once per row
+        factors = factorise(list(map(spec.value, self._rows)))
+        keys = [keyfn(u) for u in factors.uniques]
+        by_key = sorted((i for i, k in enumerate(keys) if k is not None), key=keys.__getitem__)
+        ranks = [0] * len(keys)
+        rank, previous = -1, object()
+        for i in by_key:  # equal keys (Apple, apple) share a rank, so ties keep load order
+            if keys[i] != previous:
+                rank, previous = rank + 1, keys[i]
+            ranks[i] = rank
+        unique_rank = np.array(ranks, dtype=np.int64)
+        unique_blank = np.array([k is None for k in keys], dtype=bool)
         result = unique_rank[factors.codes], unique_blank[factors.codes]
         self._ranks[column] = result
         return result
@@ -312,8 +318,7 @@ class TableModel(QAbstractTableModel):
     def _facet(self, name: str) -> Factorised:
         factors = self._factors.get(name)
         if factors is None:
-            fn = self.facets[name]
-            factors = self._factors[name] = factorise([fn(r) for r in self._rows])
+            factors = self._factors[name] = factorise(list(map(self.facets[name], self._rows)))
         return factors
 
     def _haystack(self) -> list[str]:

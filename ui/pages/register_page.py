@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
+from tracker import queries as q
 from tracker.services import Changes, ServiceError, ValidationError
 from ui.context import AppContext
 from ui.models.table import ID_ROLE, TableModel
@@ -36,6 +37,7 @@ from ui.pages.register_form import ItemForm
 from ui.pages.register_specs import Lookups, RegisterSpec, predicate
 from ui.widgets.chip_delegate import ChipDelegate
 
+BACKGROUND_ROWS = 20_000
 ALIASES = {
     "rag": "brag",
     "theme": "theme_id",
@@ -57,6 +59,8 @@ def ask_to_confirm(parent: QWidget, title: str, text: str) -> bool:
 class RegisterPage(QWidget):
     """The shared page; subclasses give the spec, the read, and the create/update/delete services."""
 
+    loaded = Signal()  # the rows are in the table (at once for a small register, later for a large one)
+
     spec: RegisterSpec
     id_arg: str  # the services' id keyword, e.g. "milestone_id"
     create: Callable[..., Changes]
@@ -72,6 +76,7 @@ class RegisterPage(QWidget):
         self._editing: Any | None = None  # the row in the form; None when adding
         self._ids: tuple[str, ...] | None = None
         self._sized = False
+        self._generation = 0
         noun = self.spec.noun
         self.setAccessibleName(f"{noun.capitalize()}s register")
 
@@ -205,15 +210,38 @@ class RegisterPage(QWidget):
         raise NotImplementedError
 
     def reload(self) -> None:
-        """Read the rows again, keeping filters, sort and the selected item."""
+        """Read the rows again, keeping filters, sort and the selected item.
+
+        A large register (over BACKGROUND_ROWS items) is read on a worker thread so the window stays
+        responsive; a small one is read at once, so the page is complete when it first paints.
+        """
         keep = self.selected_id()
+        self._generation += 1
+        generation = self._generation
         with self.ctx.read() as session:
-            self.lookups = self.read_lookups(session)
-            rows = self.read(session)
-        self.model.columns = tuple(self.spec.columns(self.lookups))
-        self.model.facets = dict(self.spec.facets(self.lookups))
+            large = q.live_count(session, self.spec.entity) > BACKGROUND_ROWS
+        if large and not self.ctx.runner.synchronous:
+            self.count.setText(f"Loading {self.spec.noun}s…")
+            self.ctx.runner.run(lambda _progress: (generation, keep, *self._read_all()),
+                                label=f"Reading the {self.spec.noun}s", on_result=self._on_rows_read,
+                                on_error=self._on_read_failed)  # fmt: skip
+            return
+        self._on_rows_read((generation, keep, *self._read_all()))
+
+    def _read_all(self) -> tuple[Lookups, list[Any]]:
+        """The register's rows and lists, in one read transaction (runs on a worker for a large register)."""
+        with self.ctx.read() as session:
+            return self.read_lookups(session), self.read(session)
+
+    def _on_rows_read(self, result: tuple[int, str | None, Lookups, list[Any]]) -> None:
+        generation, keep, lookups, rows = result
+        if generation != self._generation:
+            return  # a newer reload is on its way
+        self.lookups = lookups
+        self.model.columns = tuple(self.spec.columns(lookups))
+        self.model.facets = dict(self.spec.facets(lookups))
         self._fill_combos()
-        self.form.set_lookups(self.lookups)
+        self.form.set_lookups(lookups)
         self.model.set_rows(rows)
         self._apply_filters()
         if not self._sized and rows:
@@ -221,10 +249,15 @@ class RegisterPage(QWidget):
         if keep is not None:
             self.select(keep)
         self._update_buttons()
+        self.loaded.emit()
+
+    def _on_read_failed(self, error: BaseException) -> None:
+        self.count.setText(f"Could not read the {self.spec.noun}s: {error}")
 
     def _size_columns(self) -> None:
         """Fit columns to their contents once (Qt samples the first rows), long text capped, the widest stretching."""
         self._sized = True
+        self.table.horizontalHeader().setResizeContentsPrecision(40)  # sample the first rows, not 100,000
         self.table.resizeColumnsToContents()
         em = self.fontMetrics().averageCharWidth()
         header = self.table.horizontalHeader()

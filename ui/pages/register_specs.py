@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -151,17 +152,18 @@ class RegisterSpec:
 
 
 def milestone_columns(lk: Lookups) -> list[Column]:
+    brag_of = {o.id: o.brag.value for o in lk.objectives.values()}
+
     def objective_brag(r: Any) -> str | None:
-        o = lk.objective(r.objective_id)
-        return o.brag.value if o else None
+        return brag_of.get(r.objective_id)
 
     return [
-        Column("ref", "Objective", lambda r: r.objective_ref),
-        Column("title", "Milestone", lambda r: r.title),
-        Column("owner", "Owner", lambda r: r.owner_name),
-        Column("baseline", "Baseline", lambda r: r.baseline_date, sort=SortKind.DATE),
-        Column("forecast", "Forecast", lambda r: r.forecast_date, sort=SortKind.DATE),
-        Column("completed", "Completed", lambda r: r.completed_date, sort=SortKind.DATE),
+        Column("ref", "Objective", attrgetter("objective_ref")),
+        Column("title", "Milestone", attrgetter("title")),
+        Column("owner", "Owner", attrgetter("owner_name")),
+        Column("baseline", "Baseline", attrgetter("baseline_date"), sort=SortKind.DATE),
+        Column("forecast", "Forecast", attrgetter("forecast_date"), sort=SortKind.DATE),
+        Column("completed", "Completed", attrgetter("completed_date"), sort=SortKind.DATE),
         Column(
             "state",
             "State",
@@ -174,7 +176,7 @@ def milestone_columns(lk: Lookups) -> list[Column]:
         Column(
             "slip",
             "Slip (days)",
-            lambda r: r.slip_days,
+            attrgetter("slip_days"),
             sort=SortKind.NUMBER,
             align=RIGHT,
             searchable=False,
@@ -189,7 +191,7 @@ def milestone_columns(lk: Lookups) -> list[Column]:
             rank=BRAG_RANK,
             chip=lambda v: v,
         ),  # fmt: skip
-        Column("theme", "Theme", lambda r: r.theme_name),
+        Column("theme", "Theme", attrgetter("theme_name")),
     ]
 
 
@@ -208,8 +210,8 @@ def _objective_facets(lk: Lookups) -> dict[str, Callable[[Any], Hashable]]:
 
 def milestone_facets(lk: Lookups) -> Mapping[str, Callable[[Any], Hashable]]:
     return {
-        "theme_id": lambda r: r.theme_id,
-        "owner_id": lambda r: r.owner_id,
+        "theme_id": attrgetter("theme_id"),
+        "owner_id": attrgetter("owner_id"),
         "state": lambda r: r.state.value,
         "due": lambda r: (r.forecast_date, r.completed_date is None),
         **_objective_facets(lk),
@@ -259,11 +261,11 @@ def risk_columns(lk: Lookups) -> list[Column]:
                       align=RIGHT, searchable=False, tooltip=f"{kind.capitalize()} score: likelihood × impact")  # fmt: skip
 
     return [
-        Column("ref", "Ref", lambda r: r.ref),
-        Column("title", "Risk", lambda r: r.title),
-        Column("owner", "Owner", lambda r: r.owner_name),
-        Column("objective", "Objective", lambda r: r.objective_ref),
-        Column("theme", "Theme", lambda r: r.theme_name),
+        Column("ref", "Ref", attrgetter("ref")),
+        Column("title", "Risk", attrgetter("title")),
+        Column("owner", "Owner", attrgetter("owner_name")),
+        Column("objective", "Objective", attrgetter("objective_ref")),
+        Column("theme", "Theme", attrgetter("theme_name")),
         score("inherent"),
         score("residual"),
         Column(
@@ -279,23 +281,23 @@ def risk_columns(lk: Lookups) -> list[Column]:
         Column(
             "appetite",
             "Above appetite",
-            lambda r: r.above_appetite,
+            attrgetter("above_appetite"),
             display=lambda v: "Above" if v else "",
             sort=SortKind.NUMBER,
             searchable=False,
         ),  # fmt: skip
-        Column("response", "Response", lambda r: r.response, display=word),
-        Column("status", "Status", lambda r: r.status, display=word),
-        Column("review", "Review", lambda r: r.review_date, sort=SortKind.DATE),
+        Column("response", "Response", attrgetter("response"), display=word),
+        Column("status", "Status", attrgetter("status"), display=word),
+        Column("review", "Review", attrgetter("review_date"), sort=SortKind.DATE),
     ]
 
 
 def risk_facets(lk: Lookups) -> Mapping[str, Callable[[Any], Hashable]]:
     return {
-        "theme_id": lambda r: r.theme_id,
-        "owner_id": lambda r: r.owner_id,
+        "theme_id": attrgetter("theme_id"),
+        "owner_id": attrgetter("owner_id"),
         "band": lambda r: r.residual_band.value,
-        "status": lambda r: r.status,
+        "status": attrgetter("status"),
         "due": lambda r: (r.review_date, r.status == RiskStatus.OPEN),
         **_objective_facets(lk),
     }
@@ -343,16 +345,16 @@ RISKS = RegisterSpec(
 
 def recommendation_columns(lk: Lookups) -> list[Column]:
     return [
-        Column("body", "Body", lambda r: r.body),
-        Column("ref", "Ref", lambda r: r.ref),
-        Column("kind", "Kind", lambda r: r.kind, display=word),
-        Column("text", "Recommendation", lambda r: r.text),
-        Column("owner", "Owner", lambda r: r.owner_name),
-        Column("due", "Due", lambda r: r.due_date, sort=SortKind.DATE),
+        Column("body", "Body", attrgetter("body")),
+        Column("ref", "Ref", attrgetter("ref")),
+        Column("kind", "Kind", attrgetter("kind"), display=word),
+        Column("text", "Recommendation", attrgetter("text")),
+        Column("owner", "Owner", attrgetter("owner_name")),
+        Column("due", "Due", attrgetter("due_date"), sort=SortKind.DATE),
         Column(
             "status",
             "Status",
-            lambda r: r.status,
+            attrgetter("status"),
             display=word,
             sort=SortKind.RANK,
             rank=STATUS_RANK,
@@ -361,15 +363,15 @@ def recommendation_columns(lk: Lookups) -> list[Column]:
         Column(
             "overdue",
             "Overdue",
-            lambda r: r.overdue,
+            attrgetter("overdue"),
             display=lambda v: "Overdue" if v else "",
             sort=SortKind.NUMBER,
             chip=lambda v: "red" if v else None,
             searchable=False,
         ),  # fmt: skip
-        Column("note", "Latest note", lambda r: r.latest_note_date, sort=SortKind.DATE),
-        Column("objectives", "Objectives", lambda r: r.objective_refs),
-        Column("inspection", "Inspection", lambda r: r.inspection_title),
+        Column("note", "Latest note", attrgetter("latest_note_date"), sort=SortKind.DATE),
+        Column("objectives", "Objectives", attrgetter("objective_refs")),
+        Column("inspection", "Inspection", attrgetter("inspection_title")),
     ]
 
 
@@ -384,10 +386,10 @@ def recommendation_facets(lk: Lookups) -> Mapping[str, Callable[[Any], Hashable]
         return get
 
     return {
-        "body": lambda r: r.body,
-        "kind": lambda r: r.kind,
-        "owner_id": lambda r: r.owner_id,
-        "status": lambda r: r.status,
+        "body": attrgetter("body"),
+        "kind": attrgetter("kind"),
+        "owner_id": attrgetter("owner_id"),
+        "status": attrgetter("status"),
         "due": lambda r: (r.due_date, r.status in {s.value for s in RecommendationStatus if s.is_open}),
         "theme_id": linked("theme_id"),
         "lead_id": linked("lead_id"),
