@@ -26,6 +26,7 @@ from .common import (
     same_period_last_year,
     themes,
 )
+from .counts import live_count
 from .dashboard import (
     BodyStatusRow,
     ExceptionKind,
@@ -49,7 +50,6 @@ from .dashboard import (
     risk_matrix,
     trend,
 )
-from .counts import live_count
 from .filters import NO_FILTERS, Filters
 from .inspections import InspectionRow, inspections
 from .registers import (
