@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -72,6 +73,8 @@ class RecommendationDetail:
 
         self.notes = TableModel(NOTE_COLUMNS, palette=ctx.palette)
         self.notes_view = _table(self.notes, "Progress notes")
+        self.notes_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.notes_view.horizontalHeader().setStretchLastSection(False)
         self.notes_view.selectionModel().currentRowChanged.connect(self._on_note_current_changed)
         self.note_form = ItemForm(NOTE_FIELDS, "note", danger)
         self.add_note_button = QPushButton("Add note")
@@ -94,6 +97,10 @@ class RecommendationDetail:
 
         self.links = TableModel(LINK_COLUMNS, row_id=lambda r: r.link_id, palette=ctx.palette)
         self.links_view = _table(self.links, "Linked objectives, milestones and risks")
+        for n in (0, 1):
+            self.links_view.horizontalHeader().setSectionResizeMode(
+                n, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.link_kind = QComboBox()
         self.link_kind.setAccessibleName("Kind of item to link")
         for text, value in LINK_KINDS:
@@ -178,6 +185,8 @@ class RecommendationDetail:
                 choices = [(f"{m.objective_ref} — {m.title}", m.id) for m in rows[:MAX_CHOICES]]
         for text, value in choices:
             self.link_target.addItem(text, value)
+        if self.link_target.lineEdit() is not None:
+            self.link_target.lineEdit().setCursorPosition(0)
 
     def _update_enabled(self) -> None:
         editable = not self.ctx.read_only and self.recommendation_id is not None

@@ -145,6 +145,7 @@ class ItemForm(QWidget):
             editor.setPlainText(value or "")
         elif isinstance(editor, QLineEdit):
             editor.setText(value.isoformat() if isinstance(value, date) else (value or ""))
+            editor.setCursorPosition(0)  # show the start of a long title, not its end
 
     def value(self, name: str) -> Any:
         editor, kind = self.editors[name], self.fields[name].kind

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -90,8 +91,8 @@ class RegisterPage(QWidget):
             combo = QComboBox()
             combo.setAccessibleName(f"Filter by {choice.label.lower()}")
             combo.setToolTip(f"Show only {noun}s with this {choice.label.lower()}")
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setMaximumWidth(combo.fontMetrics().averageCharWidth() * 28)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
             combo.currentIndexChanged.connect(self._apply_filters)
             self.combos[choice.key] = combo
         self.clear_filters_button = QPushButton("Clear filters")
@@ -150,11 +151,18 @@ class RegisterPage(QWidget):
     # ------------------------------------------------------------------------------------------ layout
 
     def _layout(self) -> None:
-        bar = QHBoxLayout()
-        bar.addWidget(self.find, 2)
-        for combo in self.combos.values():
-            bar.addWidget(combo, 1)
-        bar.addWidget(self.clear_filters_button)
+        # two rows of filters: one long row would squeeze every combo to nothing in a normal window
+        bar = QGridLayout()
+        bar.setHorizontalSpacing(6)
+        combos = list(self.combos.values())
+        per_row = (len(combos) + 2) // 2
+        bar.addWidget(self.find, 0, 0)
+        for n, combo in enumerate(combos):
+            bar.addWidget(combo, n // per_row, 1 + n % per_row)
+        bar.addWidget(self.clear_filters_button, 1, 0, Qt.AlignmentFlag.AlignLeft)
+        bar.setColumnStretch(0, 2)
+        for column in range(1, per_row + 1):
+            bar.setColumnStretch(column, 1)
         status = QHBoxLayout()
         status.addWidget(self.count)
         status.addWidget(self.ids_note)
@@ -262,8 +270,9 @@ class RegisterPage(QWidget):
         em = self.fontMetrics().averageCharWidth()
         header = self.table.horizontalHeader()
         for n, column in enumerate(self.model.columns):
-            cap = em * (60 if column.key in self.WIDE else 22)
-            header.resizeSection(n, min(header.sectionSize(n) + em * 2, cap))
+            cap = em * (48 if column.key in self.WIDE else 30 if column.chip else 22)
+            pad = em * (5 if column.chip else 2)  # a chip's rounded ends need room beyond its text
+            header.resizeSection(n, min(header.sectionSize(n) + pad, cap))
 
     def _fill_combos(self) -> None:
         for choice in self.spec.choices:
@@ -357,13 +366,19 @@ class RegisterPage(QWidget):
     def _show(self, row: Any | None) -> None:
         self._editing = row
         noun = self.spec.noun
-        self.form.load(row, self.new_defaults() if row is None else None)
+        self.form.load(
+            self.form_row(row) if row is not None else None, self.new_defaults() if row is None else None
+        )
         self.form_title.setText(f"New {noun}" if row is None else f"Edit {noun}")
         self.save_button.setText(f"&Add {noun}" if row is None else "&Save")
         self._update_buttons()
 
     def new_defaults(self) -> dict[str, Any]:
         return {}
+
+    def form_row(self, row: Any) -> Any:
+        """The values the form shows for a row (a page may adjust what the register row derived)."""
+        return row
 
     def _update_buttons(self) -> None:
         editable = not self.ctx.read_only

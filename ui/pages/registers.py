@@ -54,6 +54,10 @@ class RisksPage(RegisterPage):
         scores = {f"{w}_{x}": 3 for w in ("inherent", "residual", "target") for x in ("likelihood", "impact")}
         return {**scores, "response": "treat", "status": "open"}
 
+    def form_row(self, row: Any) -> Any:
+        # the register shows an objective risk's theme (from its objective); the risk itself has none
+        return row._replace(theme_id=None) if row.objective_id else row
+
 
 class RecommendationsPage(RegisterPage):
     spec = RECOMMENDATIONS

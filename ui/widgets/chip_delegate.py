@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ui.models.table import CHIP_ROLE
@@ -39,7 +39,10 @@ class ChipDelegate(QStyledItemDelegate):
         chip = QRectF(option.rect.left() + 4, option.rect.center().y() - height / 2 + 0.5, width, height)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
+        if option.state & QStyle.StateFlag.State_Selected:  # a Blue chip would vanish into the selection
+            painter.setPen(QPen(QColor(self.palette.surfaces.on_accent), 1.5))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(self.palette.brag_fill(status)))
         painter.drawRoundedRect(chip, height / 2, height / 2)
         painter.setPen(QColor(self.palette.brag_text(status)))
