@@ -180,7 +180,11 @@ def test_edit_changes_only_what_was_edited(qtbot, ctx: AppContext) -> None:  # t
     editor = page.form.editors["forecast_date"]
     editor.setText("2031-01-31")
     assert page.form.changed_values() == {"forecast_date": "2031-01-31"}
-    assert page.save()
+    page.activateWindow()
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    with qtbot.waitSignal(ctx.changed):  # Ctrl+Enter saves from any field
+        qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     row = next(r for r in page.model.rows if r.id == target.id)
     assert row.forecast_date == date(2031, 1, 31) and row.revision == target.revision + 1
 

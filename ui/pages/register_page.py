@@ -133,6 +133,8 @@ class RegisterPage(QWidget):
                              (self.revert_button, "Revert changes"), (self.delete_button, f"Delete {noun}")):  # fmt: skip
             button.setAccessibleName(name)
         self.new_button.clicked.connect(self.new_item)
+        self.save_button.setToolTip("Save (Ctrl+Enter)")
+        self.delete_button.setToolTip("Delete, after asking (Delete key in the table)")
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(lambda: self._show(self._editing))
         self.delete_button.clicked.connect(self.delete_selected)
@@ -141,9 +143,11 @@ class RegisterPage(QWidget):
         self.read_only_note.setVisible(ctx.read_only)
 
         self._layout()
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_find)
-        QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self, self.save)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        # Ctrl+F is the window's Edit > Find, which calls focus_find(): a page shortcut would make it ambiguous
+        save = QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self, self.save)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        remove = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
         ctx.changed.connect(self._on_ctx_changed)
         self.reload()
         self._show(None)
