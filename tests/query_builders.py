@@ -95,7 +95,9 @@ PLAN_ORDER = list(OBJECTIVES)
 
 def build(store: Store, actor: Actor) -> SimpleNamespace:
     """Write the plan above; returns its ids by short name (obj, period, person, ms, risk, rec, ...)."""
-    ids = SimpleNamespace(obj={}, period={}, person={}, board={}, theme={}, outcome={}, ms={}, risk={}, rec={})
+    ids = SimpleNamespace(
+        obj={}, period={}, person={}, board={}, theme={}, outcome={}, ms={}, risk={}, rec={}
+    )
     with store.write() as session:
         uow = unit_of_work(session, actor)
         plan = uow.create(
@@ -104,7 +106,11 @@ def build(store: Store, actor: Actor) -> SimpleNamespace:
         )  # fmt: skip
         ids.plan = plan.id
 
-        for code, name, ordinal in (("GOV", "Governance", 3), ("SER", "Service", 1), ("PEO", "People and culture", 2)):
+        for code, name, ordinal in (
+            ("GOV", "Governance", 3),
+            ("SER", "Service", 1),
+            ("PEO", "People and culture", 2),
+        ):
             ids.theme[code] = uow.create(Theme, plan_id=plan.id, code=code, name=name, ordinal=ordinal).id
         gone = uow.create(Theme, plan_id=plan.id, code="DEL", name="Deleted theme", ordinal=0)
         ids.theme["DEL"] = gone.id
@@ -125,8 +131,12 @@ def build(store: Store, actor: Actor) -> SimpleNamespace:
             ("D", "Former Lead", False),
             ("E", "Removed Person", True),
         ):
-            ids.person[key] = uow.create(Person, name=name, role_title=f"{name} role", email=f"{key}@x.org", active=active).id
-        ids.board["SLT"] = uow.create(Board, plan_id=plan.id, name="Strategic Leadership Team", cadence="quarterly").id
+            ids.person[key] = uow.create(
+                Person, name=name, role_title=f"{name} role", email=f"{key}@x.org", active=active
+            ).id
+        ids.board["SLT"] = uow.create(
+            Board, plan_id=plan.id, name="Strategic Leadership Team", cadence="quarterly"
+        ).id
         ids.board["FIN"] = uow.create(Board, plan_id=plan.id, name="Finance Board", cadence="monthly").id
 
         periods = {
@@ -248,21 +258,38 @@ def build(store: Store, actor: Actor) -> SimpleNamespace:
             if key == "REC5":
                 uow.delete(rec)
 
-        for rec, ref in (("REC1", "SER-02.02"), ("REC1", "SER-01.01"), ("REC4", "PEO-01.01"), ("REC4", "SER-01.03")):
+        for rec, ref in (
+            ("REC1", "SER-02.02"),
+            ("REC1", "SER-01.01"),
+            ("REC4", "PEO-01.01"),
+            ("REC4", "SER-01.03"),
+        ):
             uow.create(RecommendationObjective, recommendation_id=ids.rec[rec], objective_id=ids.obj[ref])
-        removed_link = uow.create(RecommendationObjective, recommendation_id=ids.rec["REC2"], objective_id=ids.obj["SER-02.01"])
+        removed_link = uow.create(
+            RecommendationObjective, recommendation_id=ids.rec["REC2"], objective_id=ids.obj["SER-02.01"]
+        )
         uow.delete(removed_link)
-        uow.create(RecommendationObjective, recommendation_id=ids.rec["REC5"], objective_id=ids.obj["SER-02.01"])
-        ids.link_m3 = uow.create(RecommendationMilestone, recommendation_id=ids.rec["REC2"], milestone_id=ids.ms["M3"]).id
-        ids.link_r2 = uow.create(RecommendationRisk, recommendation_id=ids.rec["REC2"], risk_id=ids.risk["R2"]).id
-        uow.create(RecommendationRisk, recommendation_id=ids.rec["REC2"], risk_id=ids.risk["R5"])  # risk deleted
+        uow.create(
+            RecommendationObjective, recommendation_id=ids.rec["REC5"], objective_id=ids.obj["SER-02.01"]
+        )
+        ids.link_m3 = uow.create(
+            RecommendationMilestone, recommendation_id=ids.rec["REC2"], milestone_id=ids.ms["M3"]
+        ).id
+        ids.link_r2 = uow.create(
+            RecommendationRisk, recommendation_id=ids.rec["REC2"], risk_id=ids.risk["R2"]
+        ).id
+        uow.create(
+            RecommendationRisk, recommendation_id=ids.rec["REC2"], risk_id=ids.risk["R5"]
+        )  # risk deleted
 
         for day, text, deleted in (
             (date(2024, 5, 1), "Work started", False),
             (date(2024, 8, 1), "Halfway there", False),
             (date(2024, 9, 1), "Withdrawn note", True),
         ):
-            note = uow.create(ProgressNote, recommendation_id=ids.rec["REC1"], note_date=day, text=text, author="PMO")
+            note = uow.create(
+                ProgressNote, recommendation_id=ids.rec["REC1"], note_date=day, text=text, author="PMO"
+            )
             if deleted:
                 uow.delete(note)
 

@@ -102,7 +102,11 @@ def test_latest_period_with_updates_is_none_without_updates(any_store, actor):
         uow = unit_of_work(s, actor)
         plan = uow.create(Plan, name="P", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31))
         uow.create(
-            ReportingPeriod, plan_id=plan.id, name="Jan", start_date=date(2024, 1, 1), end_date=date(2024, 1, 31)
+            ReportingPeriod,
+            plan_id=plan.id,
+            name="Jan",
+            start_date=date(2024, 1, 1),
+            end_date=date(2024, 1, 31),
         )
         uow.changes()
     with any_store.read() as s:
@@ -120,7 +124,9 @@ def test_same_period_last_year_from_29_february(any_store, actor):
             ("Mar 23", date(2023, 3, 28), date(2023, 4, 27)),
             ("Feb 24", date(2024, 2, 29), date(2024, 3, 27)),
         ):
-            made[name] = uow.create(ReportingPeriod, plan_id=plan.id, name=name, start_date=start, end_date=end).id
+            made[name] = uow.create(
+                ReportingPeriod, plan_id=plan.id, name=name, start_date=start, end_date=end
+            ).id
         uow.changes()
     with any_store.read() as s:
         assert q.same_period_last_year(s, made["Feb 24"]).name == "Feb 23"
@@ -135,13 +141,22 @@ def test_people_boards_themes_and_outcomes(built):  # noqa: F811
         themes = q.themes(s)
         outcomes = q.outcomes(s)
     # "Removed Person" is deleted; "Former Lead" is inactive.
-    assert [p.name for p in everyone] == ["Former Lead", "Head of HR", "Head of Intelligence", "Programme Manager"]
+    assert [p.name for p in everyone] == [
+        "Former Lead",
+        "Head of HR",
+        "Head of Intelligence",
+        "Programme Manager",
+    ]
     assert [p.name for p in active] == ["Head of HR", "Head of Intelligence", "Programme Manager"]
     assert everyone[1].email == "B@x.org" and everyone[0].active is False
     assert [b.name for b in boards] == ["Finance Board", "Strategic Leadership Team"]
     assert [t.code for t in themes] == ["SER", "PEO", "GOV"]  # by ordinal; the deleted theme left out
     assert themes[0].id == ids.theme["SER"]
-    assert [(o.theme_code, o.code) for o in outcomes] == [("SER", "SER-01"), ("SER", "SER-02"), ("PEO", "PEO-01")]
+    assert [(o.theme_code, o.code) for o in outcomes] == [
+        ("SER", "SER-01"),
+        ("SER", "SER-02"),
+        ("PEO", "PEO-01"),
+    ]
 
 
 def test_brag_counts_tally():

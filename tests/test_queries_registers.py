@@ -62,7 +62,9 @@ OBJECTIVE_FILTERS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("make", "expected"), [c[1:] for c in OBJECTIVE_FILTERS], ids=[c[0] for c in OBJECTIVE_FILTERS])
+@pytest.mark.parametrize(
+    ("make", "expected"), [c[1:] for c in OBJECTIVE_FILTERS], ids=[c[0] for c in OBJECTIVE_FILTERS]
+)
 def test_objective_filters(built, make, expected):  # noqa: F811
     store, ids = built
     with store.read() as s:
@@ -125,7 +127,11 @@ def test_milestone_rows_with_state_as_of_a_date(built):  # noqa: F811
         ("M6", MilestoneState.COMPLETE),
     ]
     m2 = rows[1]
-    assert (m2.objective_ref, m2.objective_title, m2.theme_name) == ("SER-01.01", "Disrupt organised crime groups", "Service")
+    assert (m2.objective_ref, m2.objective_title, m2.theme_name) == (
+        "SER-01.01",
+        "Disrupt organised crime groups",
+        "Service",
+    )
     assert (m2.owner_name, m2.days_overdue, m2.slip_days, m2.notes) == ("Head of HR", 29, 31, "critical path")
     assert rows[2].slip_days == 45 and rows[2].days_overdue == 0
     assert rows[0].owner_name == ""
@@ -150,7 +156,9 @@ MILESTONE_FILTERS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("make", "expected"), [c[1:] for c in MILESTONE_FILTERS], ids=[c[0] for c in MILESTONE_FILTERS])
+@pytest.mark.parametrize(
+    ("make", "expected"), [c[1:] for c in MILESTONE_FILTERS], ids=[c[0] for c in MILESTONE_FILTERS]
+)
 def test_milestone_filters(built, make, expected):  # noqa: F811
     store, ids = built
     names = {v: k for k, v in ids.ms.items()}
@@ -161,7 +169,9 @@ def test_milestone_filters(built, make, expected):  # noqa: F811
 def test_milestone_state_uses_the_plans_tolerance(built):  # noqa: F811
     store, ids = built
     with store.read() as s:
-        loose = q.milestone_rows(s, Filters(state="slipping"), as_of=Q2_AS_OF, settings=RuleSettings(slip_tolerance_days=60))
+        loose = q.milestone_rows(
+            s, Filters(state="slipping"), as_of=Q2_AS_OF, settings=RuleSettings(slip_tolerance_days=60)
+        )
     assert loose == []  # M3 slips 45 days: within a 60-day tolerance it is on track
 
 
@@ -175,9 +185,23 @@ def test_risk_rows_with_scores_bands_and_appetite(built):  # noqa: F811
     assert [r.ref for r in rows] == ["R4", "R1", "R3", "R2"]  # residual score, highest first; R5 deleted
     r4, r1, r3, r2 = rows
     assert (r1.inherent_score, r1.residual_score, r1.target_score) == (20, 16, 4)
-    assert (r1.inherent_band, r1.residual_band, r1.target_band) == (RiskBand.VERY_HIGH, RiskBand.VERY_HIGH, RiskBand.LOW)
-    assert (r1.objective_ref, r1.theme_name, r1.owner_name, r1.cause) == ("SER-02.01", "Service", "Programme Manager", "Budget cuts")
-    assert (r3.objective_id, r3.objective_ref, r3.theme_id, r3.theme_name) == (None, "", ids.theme["GOV"], "Governance")
+    assert (r1.inherent_band, r1.residual_band, r1.target_band) == (
+        RiskBand.VERY_HIGH,
+        RiskBand.VERY_HIGH,
+        RiskBand.LOW,
+    )
+    assert (r1.objective_ref, r1.theme_name, r1.owner_name, r1.cause) == (
+        "SER-02.01",
+        "Service",
+        "Programme Manager",
+        "Budget cuts",
+    )
+    assert (r3.objective_id, r3.objective_ref, r3.theme_id, r3.theme_name) == (
+        None,
+        "",
+        ids.theme["GOV"],
+        "Governance",
+    )
     assert (r3.residual_score, r3.residual_band) == (15, RiskBand.HIGH)
     assert [r.above_appetite for r in rows] == [False, True, True, False]  # R4 is closed
     assert (r2.residual_score, r2.residual_band, r2.review_date) == (9, RiskBand.MEDIUM, date(2025, 1, 1))
@@ -205,7 +229,9 @@ RISK_FILTERS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("make", "expected"), [c[1:] for c in RISK_FILTERS], ids=[c[0] for c in RISK_FILTERS])
+@pytest.mark.parametrize(
+    ("make", "expected"), [c[1:] for c in RISK_FILTERS], ids=[c[0] for c in RISK_FILTERS]
+)
 def test_risk_filters(built, make, expected):  # noqa: F811
     store, ids = built
     with store.read() as s:
@@ -225,7 +251,10 @@ def test_recommendation_rows_with_latest_note_links_and_overdue(built):  # noqa:
     assert (r1.body, r1.inspection_title, r1.kind, r1.owner_name) == (
         "HMICFRS", "ROCU inspection 2023", "recommendation", "Head of Intelligence",
     )  # fmt: skip
-    assert (r1.latest_note, r1.latest_note_date) == ("Halfway there", date(2024, 8, 1))  # a later note was deleted
+    assert (r1.latest_note, r1.latest_note_date) == (
+        "Halfway there",
+        date(2024, 8, 1),
+    )  # a later note was deleted
     assert r1.objective_refs == ("SER-01.01", "SER-02.02")
     assert ia1.objective_refs == ("PEO-01.01",)  # its link to a deleted objective is not shown
     assert afi.objective_refs == () and afi.latest_note == "" and afi.latest_note_date is None

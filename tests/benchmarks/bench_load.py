@@ -91,13 +91,18 @@ def _ddl(path: Path) -> list[str]:
     return [sql for (sql,) in found]
 
 
-def _raw_rows(rows: ScaleRows) -> tuple[list[tuple[str, list[str], list[tuple[Any, ...]]]], list[tuple[Any, ...]]]:
+def _raw_rows(
+    rows: ScaleRows,
+) -> tuple[list[tuple[str, list[str], list[tuple[Any, ...]]]], list[tuple[Any, ...]]]:
     """The final rows as SQLite values: what our path ends up storing, prepared before timing."""
     at = datetime.now().astimezone()
     tables, created = [], []
     for cls, table in rows.tables:
         defaults = _defaults(cls)
-        stamped = [dict(defaults, **r, revision=1, changed_by=ACTOR.name, changed_at=at, deleted=False) for r in table]
+        stamped = [
+            dict(defaults, **r, revision=1, changed_by=ACTOR.name, changed_at=at, deleted=False)
+            for r in table
+        ]
         names = list(stamped[0]) if stamped else []
         tables.append((cls.__tablename__, names, [tuple(_sql(r[n]) for n in names) for r in stamped]))  # type: ignore[attr-defined]
         entity = ENTITY_NAMES[cls]
@@ -146,7 +151,9 @@ def _raw(path: Path, ddl: list[str], tables: list[tuple[str, list[str], list[tup
         if values:
             marks = ", ".join("?" * len(names))
             conn.executemany(f'INSERT INTO "{name}" ({", ".join(names)}) VALUES ({marks})', values)
-    conn.executemany(f"INSERT INTO audit_entry ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", audit)
+    conn.executemany(
+        f"INSERT INTO audit_entry ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", audit
+    )
     conn.execute(f"INSERT INTO {AuditHead.__tablename__} (id, seq, hash) VALUES (1, ?, ?)",
                  (audit[-1][0], audit[-1][-1]))  # fmt: skip
     conn.execute("COMMIT")

@@ -26,6 +26,7 @@ from .common import (
     same_period_last_year,
     themes,
 )
+from .counts import live_count
 from .dashboard import (
     BodyStatusRow,
     ExceptionKind,
@@ -50,6 +51,7 @@ from .dashboard import (
     trend,
 )
 from .filters import NO_FILTERS, Filters
+from .inspections import InspectionRow, inspections
 from .registers import (
     AuditRow,
     LinkRow,
@@ -72,7 +74,7 @@ from .tree import TreeRow, plan_tree
 
 __all__ = [
     "NO_FILTERS", "NO_UPDATE", "STATUS_KEYS", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts",
-    "ExceptionKind", "ExceptionRow", "Filters", "Headline", "LinkRow", "MatrixCell", "MilestoneRow",
+    "ExceptionKind", "ExceptionRow", "Filters", "Headline", "InspectionRow", "inspections", "live_count", "LinkRow", "MatrixCell", "MilestoneRow",
     "MovementSummary", "NoteRow", "ObjectiveRow", "OutcomeRow", "OverdueItem", "PeriodRow", "PersonRow",
     "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",
     "ThemeStatusRow", "TreeRow", "TrendRow", "audit_rows", "boards", "current_plan", "derived_rags",

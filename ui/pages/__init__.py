@@ -29,9 +29,9 @@ class PageSpec(NamedTuple):
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "Dashboard", "dashboard", "ui.pages.dashboard:DashboardPage"),
     PageSpec("plan", "Plan", "plan", "ui.pages.plan:PlanPage"),
-    # PageSpec("milestones", "Milestones", "milestones", "ui.pages.registers:MilestonesPage"),
-    # PageSpec("risks", "Risks", "risks", "ui.pages.registers:RisksPage"),
-    # PageSpec("recommendations", "Recommendations", "recommendations", "ui.pages.registers:RecommendationsPage"),
+    PageSpec("milestones", "Milestones", "milestones", "ui.pages.registers:MilestonesPage"),
+    PageSpec("risks", "Risks", "risks", "ui.pages.registers:RisksPage"),
+    PageSpec("recommendations", "Recommendations", "recommendations", "ui.pages.registers:RecommendationsPage"),
     PageSpec("people", "People", "people", "ui.pages.people:PeoplePage"),
     PageSpec("periods", "Periods and returns", "periods", "ui.pages.periods:PeriodsPage"),
     PageSpec("audit", "Audit log", "audit", "ui.pages.audit:AuditPage"),

@@ -1,0 +1,150 @@
+"""The register table model: Qt's model contract, sorting each kind of key both ways, filtering, persistent rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+import pytest
+from PySide6.QtCore import QPersistentModelIndex, Qt
+
+from ui.models.table import CHIP_ROLE, ID_ROLE, Column, SortKind, TableModel
+
+ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
+RAG_RANK = {"red": 0, "amber": 1, "green": 2}
+
+
+class Item(NamedTuple):
+    id: str
+    title: str
+    due: date | None
+    score: int
+    rag: str | None
+    theme: str
+
+
+ROWS = [
+    Item("a", "banana plan", date(2024, 5, 1), 12, "green", "Service"),
+    Item("b", "Apple review", None, 3, "red", "People"),
+    Item("c", "cherry audit", date(2023, 1, 9), 25, "amber", "Service"),
+    Item("d", "apple pie", date(2024, 5, 1), 3, None, "People"),
+    Item("e", "Date check", None, 8, "red", "Service"),
+]
+
+COLUMNS = [
+    Column("title", "Title", lambda r: r.title),
+    Column("due", "Due", lambda r: r.due, sort=SortKind.DATE),
+    Column("score", "Score", lambda r: r.score, sort=SortKind.NUMBER, align=Qt.AlignmentFlag.AlignRight),
+    Column(
+        "rag",
+        "RAG",
+        lambda r: r.rag,
+        display=lambda v: (v or "").capitalize(),
+        sort=SortKind.RANK,
+        rank=RAG_RANK,
+        chip=lambda v: v,
+    ),  # fmt: skip
+]
+
+
+@pytest.fixture
+def model(qapp) -> TableModel:  # type: ignore[no-untyped-def]
+    m = TableModel(COLUMNS, facets={"theme": lambda r: r.theme, "rag": lambda r: r.rag})
+    m.set_rows(ROWS)
+    return m
+
+
+def ids(model: TableModel) -> str:
+    return "".join(model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount()))
+
+
+def test_passes_qtmodeltester(model: TableModel, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(model, force_py=True)
+    model.sort(1, DESC)
+    model.set_filter("apple")
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_shows_values_headers_and_chips(model: TableModel) -> None:
+    assert model.rowCount() == 5 and model.columnCount() == 4
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Due"
+    assert model.index(0, 1).data() == "01 May 2024"
+    assert model.index(1, 1).data() == ""
+    assert model.index(1, 3).data() == "Red" and model.index(1, 3).data(CHIP_ROLE) == "red"
+    assert model.index(3, 3).data(CHIP_ROLE) is None
+    assert model.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+@pytest.mark.parametrize(
+    ("column", "ascending", "descending"),
+    [
+        (0, "dbace", "ecabd"),  # text ignores case
+        (1, "cadbe", "adcbe"),  # dates: blanks last both ways
+        (2, "bdeac", "caebd"),  # numbers
+        (3, "becad", "acbed"),  # red < amber < green, no RAG last
+    ],
+)
+def test_sorts_each_kind_of_key_both_ways(
+    model: TableModel, column: int, ascending: str, descending: str
+) -> None:
+    model.sort(column, ASC)
+    assert ids(model) == ascending
+    model.sort(column, DESC)
+    assert ids(model) == descending
+    model.sort(-1)
+    assert ids(model) == "abcde"
+
+
+def test_values_differing_only_in_case_tie_and_keep_load_order(qapp) -> None:  # type: ignore[no-untyped-def]
+    m = TableModel(COLUMNS)
+    m.set_rows([ROWS[0]._replace(id="x", title="apple"), ROWS[0]._replace(id="y", title="Apple"),
+                ROWS[0]._replace(id="z", title="apple")])  # fmt: skip
+    m.sort(0, ASC)
+    assert ids(m) == "xyz"
+    m.sort(0, DESC)
+    assert ids(m) == "xyz"
+
+
+def test_filters_by_text_and_facets_together(model: TableModel) -> None:
+    model.set_filter("APPLE")
+    assert ids(model) == "bd"
+    model.set_filter("", {"theme": lambda v: v == "Service"})
+    assert ids(model) == "ace"
+    model.set_filter("e", {"theme": lambda v: v == "Service", "rag": lambda v: v == "red"})
+    assert ids(model) == "e"
+    model.set_filter("", ids=["d", "a", "zz"])
+    assert ids(model) == "ad"
+    model.set_filter("", ids=[])
+    assert ids(model) == ""
+    model.set_filter()
+    assert ids(model) == "abcde" and not model.is_filtered
+
+
+def test_filter_keeps_the_sort_and_reload_keeps_both(model: TableModel) -> None:
+    model.sort(2, DESC)
+    model.set_filter("", {"theme": lambda v: v == "People"})
+    assert ids(model) == "bd"
+    model.set_rows([*ROWS, Item("f", "fig", None, 99, "green", "People")])
+    assert ids(model) == "fbd"
+
+
+def test_unknown_facet_is_refused(model: TableModel) -> None:
+    with pytest.raises(KeyError, match="colour"):
+        model.set_filter("", {"colour": lambda v: True})
+
+
+def test_persistent_indexes_follow_their_rows(model: TableModel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    held = QPersistentModelIndex(model.index(2, 1))  # row "c"
+    gone = QPersistentModelIndex(model.index(0, 0))  # row "a"
+    with qtbot.waitSignal(model.layoutChanged):
+        model.sort(2, ASC)
+    assert held.row() == 4 and held.column() == 1 and held.data(ID_ROLE) == "c"
+    model.set_filter("", {"theme": lambda v: v == "People"})
+    assert not gone.isValid() and not held.isValid()
+    assert model.view_row_of("d") == 1 and model.view_row_of("a") == -1
+
+
+def test_reload_is_a_model_reset(model: TableModel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(model.modelReset):
+        model.set_rows(ROWS[:2])
+    assert model.rowCount() == 2

@@ -1,0 +1,359 @@
+"""One fast table model for every register: plain rows, a column spec, sorting and filtering on precomputed keys.
+
+Nothing here calls Python once per comparison. Each column's sort key is factorised once per load
+(distinct values sorted once, each row given its value's rank as an integer), so a sort is one
+numpy ``argsort`` of integers; descending keeps ties in load order and blanks last either way.
+Filters work the same way: a facet (theme, owner, RAG, ...) is factorised into integer codes once,
+its predicate is asked once per *distinct* value, and the row mask is an array lookup. Free text
+is one substring test per row over lowercase haystacks built once per load. Keys are built the
+first time they are needed, so opening a register costs only the query.
+
+A sort or a filter emits ``layoutChanged`` with the persistent indexes (selection, current row)
+moved to their rows' new places; a new set of rows is a model reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from ui.palette import Palette, make_palette
+
+Index = QModelIndex | QPersistentModelIndex
+Row = Any
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the plain row behind a table row
+ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the row's id
+CHIP_ROLE = Qt.ItemDataRole.UserRole + 3  # a BRAG colour word ("red" ...) when the cell is a status chip
+_BLANK = np.iinfo(np.int64).max  # sorts after every rank, ascending or descending
+
+
+class SortKind(Enum):
+    TEXT = "text"  # case-insensitive
+    NUMBER = "number"
+    DATE = "date"
+    RANK = "rank"  # an explicit order (red < amber < green) from Column.rank
+
+
+def show(value: Any) -> str:
+    """The default cell text: blank for None, dates as 30 Sep 2024, enum words capitalised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else ""
+    if isinstance(value, date):
+        return f"{value:%d %b %Y}"
+    if isinstance(value, Enum):
+        label = getattr(value, "label", None)
+        return str(label) if label is not None else str(value.value)
+    if isinstance(value, (tuple, list)):
+        return ", ".join(show(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column reads, shows, sorts and colours a row's value."""
+
+    key: str
+    header: str
+    value: Callable[[Row], Any]
+    display: Callable[[Any], str] = show
+    sort: SortKind = SortKind.TEXT
+    rank: Mapping[Any, int] = field(default_factory=dict)  # for SortKind.RANK; unknown values sort last
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+    chip: Callable[[Any], str | None] | None = None  # value -> BRAG colour word, drawn as a chip
+    searchable: bool = True  # part of the free-text haystack
+    tooltip: str = ""  # the header's tooltip
+
+
+@dataclass(frozen=True)
+class Factorised:
+    """A column of values as integer codes into its distinct values (first-seen order)."""
+
+    codes: np.ndarray
+    uniques: list[Any]
+
+
+def factorise(values: Sequence[Hashable]) -> Factorised:
+    # dict.fromkeys and map run in C: no Python call per row
+    uniques = list(dict.fromkeys(values))
+    code_of = {v: i for i, v in enumerate(uniques)}
+    codes = np.fromiter(map(code_of.__getitem__, values), dtype=np.int64, count=len(values))
+    return Factorised(codes, uniques)
+
+
+class TableModel(QAbstractTableModel):
+    """A read-only table over plain rows; views sort it through :meth:`sort` and filter it with :meth:`set_filter`."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        facets: Mapping[str, Callable[[Row], Hashable]] | None = None,
+        row_id: Callable[[Row], str] = lambda r: r.id,
+        palette: Palette | None = None,
+        parent: Any = None,
+    ):
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self.facets = dict(facets or {})
+        self.row_id = row_id
+        self.palette = palette or make_palette()
+        self._rows: list[Row] = []
+        self._visible = np.arange(0, dtype=np.int64)  # view row -> index into _rows
+        self._order: np.ndarray | None = None  # the sorted permutation of all rows, None = load order
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._text = ""
+        self._facet_filters: dict[str, Callable[[Any], bool]] = {}
+        self._ids: frozenset[str] | None = None
+        self._clear_caches()
+
+    def _clear_caches(self) -> None:
+        self._ranks: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # column -> (rank, is_blank)
+        self._factors: dict[str, Factorised] = {}
+        self._haystacks: list[str] | None = None
+        self._positions: dict[str, int] | None = None
+
+    # ------------------------------------------------------------------------------------------ loading
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show a new set of rows, keeping the current sort and filter."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._clear_caches()
+        self._order = self._sorted(self._sort_column, self._sort_order)
+        self._visible = self._compute_visible()
+        self.endResetModel()
+
+    @property
+    def rows(self) -> list[Row]:
+        return self._rows
+
+    @property
+    def visible_count(self) -> int:
+        return len(self._visible)
+
+    def row_at(self, view_row: int) -> Row:
+        return self._rows[int(self._visible[view_row])]
+
+    def visible_rows(self) -> list[Row]:
+        rows = self._rows
+        return [rows[i] for i in self._visible.tolist()]
+
+    def view_row_of(self, item_id: str) -> int:
+        """Where the row with this id is shown, or -1 when it is filtered out or absent."""
+        at = self._id_positions().get(item_id)
+        if at is None:
+            return -1
+        hits = np.flatnonzero(self._visible == at)
+        return int(hits[0]) if len(hits) else -1
+
+    def _id_positions(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {self.row_id(r): i for i, r in enumerate(self._rows)}
+        return self._positions
+
+    # ------------------------------------------------------------------------------------------ Qt model
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        column = self.columns[index.column()]
+        row = self._rows[int(self._visible[index.row()])]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.display(column.value(row))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = column.display(column.value(row))
+            return text if len(text) > 40 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align | Qt.AlignmentFlag.AlignVCenter)
+        if role == CHIP_ROLE:
+            return column.chip(column.value(row)) if column.chip else None
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column.chip:
+            status = column.chip(column.value(row))
+            if status is None:
+                return None
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(self.palette.brag_fill(status)))
+            return QBrush(QColor(self.palette.brag_text(status)))
+        if role == ROW_ROLE:
+            return row
+        if role == ID_ROLE:
+            return self.row_id(row)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip or f"Sort by {column.header.lower()}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    # ------------------------------------------------------------------------------------------ sorting
+
+    @property
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    @property
+    def sort_order(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (-1: load order); persistent indexes follow their rows."""
+        if column >= len(self.columns):
+            return
+        self._sort_column, self._sort_order = column, order
+        self._relayout(lambda: setattr(self, "_order", self._sorted(column, order)))
+
+    def _sorted(self, column: int, order: Qt.SortOrder) -> np.ndarray | None:
+        if column < 0 or not self._rows:
+            return None
+        rank, blank = self._rank(column)
+        key = rank if order == Qt.SortOrder.AscendingOrder else -rank
+        key = np.where(blank, _BLANK, key)
+        return np.argsort(key, kind="stable")
+
+    def _rank(self, column: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's rank among the column's distinct sort keys, and whether the row is blank there."""
+        cached = self._ranks.get(column)
+        if cached is not None:
+            return cached
+        spec = self.columns[column]
+        keyfn = _key_function(spec)
+        # keys are made once per distinct value, not once per row
+        factors = factorise(list(map(spec.value, self._rows)))
+        keys = [keyfn(u) for u in factors.uniques]
+        by_key = sorted((i for i, k in enumerate(keys) if k is not None), key=keys.__getitem__)
+        ranks = [0] * len(keys)
+        rank, previous = -1, object()
+        for i in by_key:  # equal keys (Apple, apple) share a rank, so ties keep load order
+            if keys[i] != previous:
+                rank, previous = rank + 1, keys[i]
+            ranks[i] = rank
+        unique_rank = np.array(ranks, dtype=np.int64)
+        unique_blank = np.array([k is None for k in keys], dtype=bool)
+        result = unique_rank[factors.codes], unique_blank[factors.codes]
+        self._ranks[column] = result
+        return result
+
+    # ------------------------------------------------------------------------------------------ filtering
+
+    def set_filter(
+        self,
+        text: str = "",
+        facets: Mapping[str, Callable[[Any], bool]] | None = None,
+        ids: Collection[str] | None = None,
+    ) -> None:
+        """Show only rows containing ``text`` (any case), whose facets pass, and (if given) with these ids.
+
+        ``facets`` maps a facet name to a predicate on that facet's value, asked once per distinct value.
+        """
+        unknown = set(facets or {}) - set(self.facets)
+        if unknown:
+            raise KeyError(f"unknown facet(s): {', '.join(sorted(unknown))}")
+        self._text = text.strip().casefold()
+        self._facet_filters = dict(facets or {})
+        self._ids = frozenset(ids) if ids is not None else None
+        self._relayout(lambda: None)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self._text or self._facet_filters or self._ids is not None)
+
+    def _compute_visible(self) -> np.ndarray:
+        n = len(self._rows)
+        order = self._order if self._order is not None else np.arange(n, dtype=np.int64)
+        if not self.is_filtered:
+            return order
+        mask = np.ones(n, dtype=bool)
+        for name, accept in self._facet_filters.items():
+            factors = self._facet(name)
+            allowed = np.fromiter(
+                (bool(accept(u)) for u in factors.uniques), dtype=bool, count=len(factors.uniques)
+            )
+            mask &= allowed[factors.codes]
+        if self._ids is not None:
+            chosen = np.zeros(n, dtype=bool)
+            positions = self._id_positions()
+            chosen[[positions[i] for i in self._ids if i in positions]] = True
+            mask &= chosen
+        if self._text:
+            needle, hay = self._text, self._haystack()
+            candidates = (
+                np.flatnonzero(mask).tolist() if self._facet_filters or self._ids is not None else range(n)
+            )
+            hits = [i for i in candidates if needle in hay[i]]
+            mask = np.zeros(n, dtype=bool)
+            mask[hits] = True
+        return order[mask[order]]
+
+    def _facet(self, name: str) -> Factorised:
+        factors = self._factors.get(name)
+        if factors is None:
+            factors = self._factors[name] = factorise(list(map(self.facets[name], self._rows)))
+        return factors
+
+    def _haystack(self) -> list[str]:
+        if self._haystacks is None:
+            parts = [(c.value, c.display) for c in self.columns if c.searchable]
+            self._haystacks = [
+                "\x1f".join(display(value(r)) for value, display in parts).casefold() for r in self._rows
+            ]
+        return self._haystacks
+
+    # ------------------------------------------------------------------------------------------ layout
+
+    def _relayout(self, change: Callable[[], None]) -> None:
+        """Apply a sort or filter change as a layout change, moving persistent indexes with their rows."""
+        self.layoutAboutToBeChanged.emit()
+        old_visible = self._visible
+        persistent = self.persistentIndexList()
+        change()
+        self._visible = self._compute_visible()
+        if persistent:
+            where = np.full(len(self._rows), -1, dtype=np.int64)
+            where[self._visible] = np.arange(len(self._visible), dtype=np.int64)
+            moved = []
+            for index in persistent:
+                row = int(where[old_visible[index.row()]]) if 0 <= index.row() < len(old_visible) else -1
+                moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+            self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+
+def _key_function(column: Column) -> Callable[[Any], Any]:
+    """Value -> comparable sort key, None for a blank (blanks sort last both ways)."""
+    if column.sort is SortKind.TEXT:
+        return lambda v: None if v is None or v == "" else column.display(v).casefold()
+    if column.sort is SortKind.RANK:
+        ranks, last = column.rank, len(column.rank)
+        return lambda v: None if v is None else ranks.get(v, last)
+    return lambda v: v  # numbers and dates compare as themselves

@@ -1,0 +1,449 @@
+"""A register page: filter bar, the sortable table, and a side form to add, change or delete the selected item.
+
+The page reads every live item once (one query) and narrows and sorts in the model, so a filter
+or sort never goes back to the database. It reloads when a committed change touches its kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import Session
+
+from tracker import queries as q
+from tracker.services import Changes, ServiceError, ValidationError
+from ui.context import AppContext
+from ui.models.table import ID_ROLE, TableModel
+from ui.pages.register_form import ItemForm
+from ui.pages.register_specs import Lookups, RegisterSpec, predicate
+from ui.widgets.chip_delegate import ChipDelegate
+
+BACKGROUND_ROWS = 20_000
+ALIASES = {
+    "rag": "brag",
+    "theme": "theme_id",
+    "outcome": "outcome_id",
+    "lead": "lead_id",
+    "owner": "owner_id",
+}
+
+
+def ask_to_confirm(parent: QWidget, title: str, text: str) -> bool:
+    """The real confirmation dialog; tests replace ``RegisterPage.confirm``."""
+    answer = QMessageBox.question(
+        parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )  # fmt: skip
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class RegisterPage(QWidget):
+    """The shared page; subclasses give the spec, the read, and the create/update/delete services."""
+
+    loaded = Signal()  # the rows are in the table (at once for a small register, later for a large one)
+
+    spec: RegisterSpec
+    id_arg: str  # the services' id keyword, e.g. "milestone_id"
+    create: Callable[..., Changes]
+    update: Callable[..., Changes]
+    delete: Callable[..., Changes]
+    confirm: Callable[[QWidget, str, str], bool] = staticmethod(ask_to_confirm)
+    WIDE = frozenset({"title", "text"})  # columns allowed to take room
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.lookups = Lookups()
+        self._editing: Any | None = None  # the row in the form; None when adding
+        self._ids: tuple[str, ...] | None = None
+        self._sized = False
+        self._generation = 0
+        noun = self.spec.noun
+        self.setAccessibleName(f"{noun.capitalize()}s register")
+
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(f"Find {noun}s…")
+        self.find.setClearButtonEnabled(True)
+        self.find.setAccessibleName(f"Find {noun}s")
+        self.find.textChanged.connect(self._apply_filters)
+        self.combos: dict[str, QComboBox] = {}
+        for choice in self.spec.choices:
+            combo = QComboBox()
+            combo.setAccessibleName(f"Filter by {choice.label.lower()}")
+            combo.setToolTip(f"Show only {noun}s with this {choice.label.lower()}")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
+            combo.currentIndexChanged.connect(self._apply_filters)
+            self.combos[choice.key] = combo
+        self.clear_filters_button = QPushButton("Clear filters")
+        self.clear_filters_button.setAccessibleName("Clear filters")
+        self.clear_filters_button.clicked.connect(self.clear_filters)
+        self.ids_note = QLabel()
+        self.ids_note.setAccessibleName("Chosen items note")
+        self.ids_note.hide()
+        self.count = QLabel()
+        self.count.setAccessibleName(f"Number of {noun}s shown")
+
+        self.model = TableModel([], palette=ctx.palette, parent=self)
+        self.table = QTableView()
+        self.table.setAccessibleName(f"{noun.capitalize()}s")
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(ChipDelegate(ctx.palette, self.table))
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # plan order first
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionsMovable(True)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+
+        self.form = ItemForm(self.spec.fields, noun, ctx.palette.surfaces.danger)
+        self.form_title = QLabel()
+        self.form_title.setStyleSheet("font-weight: 600; font-size: 120%;")
+        self.new_button = QPushButton(f"&New {noun}")
+        self.save_button = QPushButton("&Save")
+        self.revert_button = QPushButton("Revert")
+        self.delete_button = QPushButton("&Delete…")
+        for button, name in ((self.new_button, f"New {noun}"), (self.save_button, f"Save {noun}"),
+                             (self.revert_button, "Revert changes"), (self.delete_button, f"Delete {noun}")):  # fmt: skip
+            button.setAccessibleName(name)
+        self.new_button.clicked.connect(self.new_item)
+        self.save_button.setToolTip("Save (Ctrl+Enter)")
+        self.delete_button.setToolTip("Delete, after asking (Delete key in the table)")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(lambda: self._show(self._editing))
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.read_only_note = QLabel("Read-only: this plan is open for viewing, so nothing can be changed.")
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.setVisible(ctx.read_only)
+
+        self._layout()
+        # Ctrl+F is the window's Edit > Find, which calls focus_find(): a page shortcut would make it ambiguous
+        save = QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self, self.save)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        remove = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        ctx.changed.connect(self._on_ctx_changed)
+        self.reload()
+        self._show(None)
+
+    # ------------------------------------------------------------------------------------------ layout
+
+    def _layout(self) -> None:
+        # two rows of filters: one long row would squeeze every combo to nothing in a normal window
+        bar = QGridLayout()
+        bar.setHorizontalSpacing(6)
+        combos = list(self.combos.values())
+        per_row = (len(combos) + 2) // 2
+        bar.addWidget(self.find, 0, 0)
+        for n, combo in enumerate(combos):
+            bar.addWidget(combo, n // per_row, 1 + n % per_row)
+        bar.addWidget(self.clear_filters_button, 1, 0, Qt.AlignmentFlag.AlignLeft)
+        bar.setColumnStretch(0, 2)
+        for column in range(1, per_row + 1):
+            bar.setColumnStretch(column, 1)
+        status = QHBoxLayout()
+        status.addWidget(self.count)
+        status.addWidget(self.ids_note)
+        status.addStretch(1)
+        status.addWidget(self.new_button)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addLayout(bar)
+        lv.addLayout(status)
+        lv.addWidget(self.table, 1)
+
+        panel = QWidget()
+        pv = QVBoxLayout(panel)
+        pv.addWidget(self.form_title)
+        pv.addWidget(self.read_only_note)
+        pv.addWidget(self.form)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        pv.addLayout(buttons)
+        pv.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(panel)
+        scroll.setAccessibleName(f"{self.spec.noun.capitalize()} details")
+        self.side = self._side_panel(scroll)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        em = self.fontMetrics().averageCharWidth()
+        self.side.setMinimumWidth(em * 44)
+        splitter.setSizes([em * 150, em * 56])
+        outer = QVBoxLayout(self)
+        outer.addWidget(splitter)
+
+    def _side_panel(self, form: QWidget) -> QWidget:
+        """What sits beside the table; the recommendations page adds its notes and links here."""
+        return form
+
+    # ------------------------------------------------------------------------------------------ loading
+
+    def read(self, session: Session) -> list[Any]:
+        raise NotImplementedError
+
+    def read_lookups(self, session: Session) -> Lookups:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Read the rows again, keeping filters, sort and the selected item.
+
+        A large register (over BACKGROUND_ROWS items) is read on a worker thread so the window stays
+        responsive; a small one is read at once, so the page is complete when it first paints.
+        """
+        keep = self.selected_id()
+        self._generation += 1
+        generation = self._generation
+        with self.ctx.read() as session:
+            large = q.live_count(session, self.spec.entity) > BACKGROUND_ROWS
+        if large and not self.ctx.runner.synchronous:
+            self.count.setText(f"Loading {self.spec.noun}s…")
+            self.ctx.runner.run(lambda _progress: (generation, keep, *self._read_all()),
+                                label=f"Reading the {self.spec.noun}s", on_result=self._on_rows_read,
+                                on_error=self._on_read_failed)  # fmt: skip
+            return
+        self._on_rows_read((generation, keep, *self._read_all()))
+
+    def _read_all(self) -> tuple[Lookups, list[Any]]:
+        """The register's rows and lists, in one read transaction (runs on a worker for a large register)."""
+        with self.ctx.read() as session:
+            return self.read_lookups(session), self.read(session)
+
+    def _on_rows_read(self, result: tuple[int, str | None, Lookups, list[Any]]) -> None:
+        generation, keep, lookups, rows = result
+        if generation != self._generation:
+            return  # a newer reload is on its way
+        self.lookups = lookups
+        self.model.columns = tuple(self.spec.columns(lookups))
+        self.model.facets = dict(self.spec.facets(lookups))
+        self._fill_combos()
+        self.form.set_lookups(lookups)
+        self.model.set_rows(rows)
+        self._apply_filters()
+        if not self._sized and rows:
+            self._size_columns()
+        if keep is not None:
+            self.select(keep)
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _on_read_failed(self, error: BaseException) -> None:
+        self.count.setText(f"Could not read the {self.spec.noun}s: {error}")
+
+    def _size_columns(self) -> None:
+        """Fit columns to their contents once (Qt samples the first rows), long text capped, the widest stretching."""
+        self._sized = True
+        self.table.horizontalHeader().setResizeContentsPrecision(40)  # sample the first rows, not 100,000
+        self.table.resizeColumnsToContents()
+        em = self.fontMetrics().averageCharWidth()
+        header = self.table.horizontalHeader()
+        for n, column in enumerate(self.model.columns):
+            cap = em * (48 if column.key in self.WIDE else 30 if column.chip else 22)
+            pad = em * (5 if column.chip else 2)  # a chip's rounded ends need room beyond its text
+            header.resizeSection(n, min(header.sectionSize(n) + pad, cap))
+
+    def _fill_combos(self) -> None:
+        for choice in self.spec.choices:
+            combo = self.combos[choice.key]
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(
+                f"Any {choice.label if choice.label.isupper() or choice.label[0].isdigit() else choice.label.lower()}",
+                None,
+            )
+            for text, value in choice.options(self.lookups):
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(combo.findData(keep), 0))
+            combo.blockSignals(False)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches(*self.spec.reload_on):
+            self.reload()
+
+    # ------------------------------------------------------------------------------------------ filtering
+
+    def _apply_filters(self) -> None:
+        today = date.today()
+        facets = {}
+        for choice in self.spec.choices:
+            chosen = self.combos[choice.key].currentData()
+            if chosen is not None:
+                facets[choice.key] = predicate(choice.match, chosen, today)
+        self.model.set_filter(self.find.text(), facets, self._ids)
+        shown, total = self.model.visible_count, len(self.model.rows)
+        noun = self.spec.noun
+        self.count.setText(f"{total:,} {noun}s" if shown == total else f"{shown:,} of {total:,} {noun}s")
+        self.ids_note.setVisible(self._ids is not None)
+        if self._ids is not None:
+            self.ids_note.setText(f"· only the {len(self._ids):,} chosen from the dashboard")
+
+    def clear_filters(self) -> None:
+        self._ids = None
+        for combo in self.combos.values():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.find.blockSignals(True)
+        self.find.clear()
+        self.find.blockSignals(False)
+        self._apply_filters()
+
+    def show_filters(self, filters: dict[str, Any]) -> None:
+        """Show the register narrowed as asked, e.g. {"ids": [...]} or {"theme_id": ..., "rag": "red"}."""
+        self.clear_filters()
+        for key, value in filters.items():
+            key = ALIASES.get(key, key)
+            if key == "ids":
+                self._ids = tuple(value) if value is not None else None
+            elif key == "text":
+                self.find.blockSignals(True)
+                self.find.setText(value or "")
+                self.find.blockSignals(False)
+            elif key in self.combos:
+                combo = self.combos[key]
+                combo.blockSignals(True)
+                combo.setCurrentIndex(max(combo.findData(getattr(value, "value", value)), 0))
+                combo.blockSignals(False)
+        self._apply_filters()
+
+    def focus_find(self) -> None:
+        self.find.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find.selectAll()
+
+    # ------------------------------------------------------------------------------------------ selection
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def select(self, item_id: str) -> bool:
+        row = self.model.view_row_of(item_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _on_table_current_changed(self, current: Any, _previous: Any) -> None:
+        self._show(self.model.row_at(current.row()) if current.isValid() else None)
+
+    def _show(self, row: Any | None) -> None:
+        self._editing = row
+        noun = self.spec.noun
+        self.form.load(
+            self.form_row(row) if row is not None else None, self.new_defaults() if row is None else None
+        )
+        self.form_title.setText(f"New {noun}" if row is None else f"Edit {noun}")
+        self.save_button.setText(f"&Add {noun}" if row is None else "&Save")
+        self._update_buttons()
+
+    def new_defaults(self) -> dict[str, Any]:
+        return {}
+
+    def form_row(self, row: Any) -> Any:
+        """The values the form shows for a row (a page may adjust what the register row derived)."""
+        return row
+
+    def _update_buttons(self) -> None:
+        editable = not self.ctx.read_only
+        self.form.set_editable(editable)
+        for button in (self.new_button, self.save_button, self.revert_button):
+            button.setEnabled(editable)
+        self.delete_button.setEnabled(editable and self._editing is not None)
+
+    # ------------------------------------------------------------------------------------------ writing
+
+    def new_item(self) -> None:
+        """An empty form for a new item (File > New item)."""
+        if self.ctx.read_only:
+            return
+        self.table.selectionModel().clearSelection()
+        self.table.setCurrentIndex(self.model.index(-1, -1))
+        self._show(None)
+        first = next(iter(self.form.editors.values()))
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save(self) -> bool:
+        """Add or change the item from the form; a refusal is shown beside its fields and nothing is written."""
+        if self.ctx.read_only:
+            return False
+        row = self._editing
+        try:
+            if row is None:
+                changes = self.ctx.apply(type(self).create, data=self.form.values())
+                new_id = changes.created[0] if changes.created else None
+            else:
+                values = self.form.changed_values()
+                if not values:
+                    self.form.show_message("Nothing has changed.")
+                    return False
+                self.ctx.apply(type(self).update, **{self.id_arg: row.id}, changes=values,
+                               expected_revision=row.revision)  # fmt: skip
+                new_id = row.id
+        except ValidationError as exc:
+            self.form.show_problems(exc.problems)
+            return False
+        except ServiceError as exc:
+            self.form.show_message(str(exc))
+            return False
+        if new_id and not self.select(new_id):
+            self.form.show_message("Saved. It is hidden by the filters; clear them to see it.")
+        return True
+
+    def delete_selected(self) -> bool:
+        """Delete the item in the form after asking; it can be restored from the audit log."""
+        row = self._editing
+        if row is None or self.ctx.read_only:
+            return False
+        what = self.spec.describe(row)
+        text = (f"Delete {what}?\n\nIt can be restored later from the audit log "
+                "(and Undo takes it back straight away).")  # fmt: skip
+        if not self.confirm(self, f"Delete {self.spec.noun}", text):
+            return False
+        try:
+            self.ctx.apply(type(self).delete, **{self.id_arg: row.id}, expected_revision=row.revision)
+        except ServiceError as exc:
+            self.form.show_message(str(exc))
+            return False
+        self._show(None)
+        return True
