@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, FromClause, Subquery, and_, exists, literal, null, select
+from sqlalchemy import ColumnElement, FromClause, and_, exists, literal, null, select, union_all
 from sqlmodel import Session
 
 from tracker.enums import Brag, Lifecycle, Movement
@@ -65,18 +65,6 @@ class ObjectiveStatus(NamedTuple):
         return self.brag.value if self.has_status else NO_UPDATE
 
 
-def carried_closed(period_start: date) -> Subquery:
-    """Per objective, its latest update before a period starting on ``period_start``, when that update
-    closed it and nothing was reported since (so also not in the period itself)."""
-    c, cp = t.status.alias("carried"), t.period.alias("carried_period")
-    return (
-        select(c.c.objective_id, c.c.lifecycle, cp.c.id.label("period_id"), cp.c.name.label("period_name"))
-        .join(cp, cp.c.id == c.c.period_id)
-        .where(*carry_conditions(c, cp, period_start))
-        .subquery()
-    )
-
-
 def carry_conditions(
     update: FromClause, update_period: FromClause, period_start: ColumnElement[Any] | date
 ) -> list[ColumnElement[bool]]:
@@ -103,27 +91,38 @@ def carry_conditions(
     ]
 
 
+def carried_statuses(session: Session, *starts: date) -> list[dict[str, tuple[str, str, str]]]:
+    """For periods starting on each date: objective id -> (closed lifecycle, period id, period name) of
+    the closing update it carries forward. One statement for all the dates."""
+    parts = []
+    for n, start in enumerate(starts):
+        c, cp = t.status.alias(f"carried_{n}"), t.period.alias(f"carried_period_{n}")
+        parts.append(
+            select(literal(n), c.c.objective_id, c.c.lifecycle, cp.c.id, cp.c.name, cp.c.start_date)
+            .join(cp, cp.c.id == c.c.period_id)
+            .where(*carry_conditions(c, cp, start))
+        )
+    out: list[dict[str, tuple[str, str, str]]] = [{} for _ in starts]
+    if not parts:
+        return out
+    rows = session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
+    # Two periods starting on the same day could both qualify: the later-named one wins, as in periods().
+    for n, oid, lifecycle, pid, name, _start in sorted(rows, key=lambda r: (r[5], r[4])):
+        out[n][oid] = (lifecycle, pid, name)
+    return out
+
+
 def objective_statuses(
     session: Session, period: PeriodRow, baseline: PeriodRow | None, filters: Filters = NO_FILTERS
 ) -> list[ObjectiveStatus]:
     """Live objectives (of live outcomes and themes) in plan order with their status for the period.
 
-    One statement: each objective's update for the period (and the baseline), or the closed status
-    it carries forward into them.
+    Two statements: each objective's update for the period (and the baseline), then the closed
+    statuses carried forward into them.
     """
     ob, oc, th, lead = t.objective, t.outcome, t.theme, t.person
     cur, prev = t.status.alias("cur"), t.status.alias("prev")
-    carry = carried_closed(period.start)
-    prev_cols: list[Any] = [null()] * 5
-    if baseline is not None:
-        carry_before = carried_closed(baseline.start).alias("carried_before")
-        prev_cols = [
-            prev.c.id,
-            prev.c.lifecycle,
-            prev.c.rag,
-            carry_before.c.lifecycle,
-            carry_before.c.period_id,
-        ]
+    prev_cols = [prev.c.id, prev.c.lifecycle, prev.c.rag] if baseline else [null(), null(), null()]
     stmt = (
         select(
             ob.c.id,
@@ -139,21 +138,17 @@ def objective_statuses(
             cur.c.rag,
             cur.c.rationale,
             cur.c.corrective_action,
-            carry.c.lifecycle,
-            carry.c.period_id,
-            carry.c.period_name,
             *prev_cols,
         )  # fmt: skip
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
         .outerjoin(lead, lead.c.id == ob.c.lead_id)
         .outerjoin(cur, and_(cur.c.objective_id == ob.c.id, cur.c.period_id == period.id, live(cur)))
-        .outerjoin(carry, carry.c.objective_id == ob.c.id)
     )
     if baseline is not None:
         stmt = stmt.outerjoin(
             prev, and_(prev.c.objective_id == ob.c.id, prev.c.period_id == baseline.id, live(prev))
-        ).outerjoin(carry_before, carry_before.c.objective_id == ob.c.id)
+        )
     where = [
         live(ob),
         live(oc),
@@ -164,20 +159,19 @@ def objective_statuses(
     stmt = stmt.where(all_of(where)).order_by(
         th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref
     )
+    rows = keep_ids(session.execute(stmt).all(), filters.ids)
+    found = carried_statuses(session, period.start, *([baseline.start] if baseline else []))
+    carried, carried_before = found[0], found[1] if baseline else {}
     out = []
-    seen: set[str] = set()  # two periods starting the same day could carry two rows
     for (oid, ref, title, theme_id, lead_id, lead_name, email, current, uid, lifecycle, rag, rationale,
-         action, carried, carried_id, carried_name, prev_id, prev_lifecycle, prev_rag, prev_carried,
-         prev_carried_id) in keep_ids(session.execute(stmt).all(), filters.ids):  # fmt: skip
-        if oid in seen:
-            continue
-        seen.add(oid)
-        if uid is not None or carried is None:
-            carried_id, carried_name = None, ""
-        else:
-            lifecycle, rag = carried, None
-        if prev_id is None and prev_carried_id is not None:
-            prev_id, prev_lifecycle, prev_rag = prev_carried_id, prev_carried, None
+         action, prev_id, prev_lifecycle, prev_rag) in rows:  # fmt: skip
+        carried_id, carried_name = None, ""
+        if uid is None and oid in carried:
+            lifecycle, carried_id, carried_name = carried[oid]
+            rag = None
+        if prev_id is None and oid in carried_before:
+            prev_lifecycle, prev_id, _ = carried_before[oid]
+            prev_rag = None
         shown = brag(lifecycle, rag)
         before = brag(prev_lifecycle, prev_rag) if prev_id is not None else None
         out.append(
@@ -185,7 +179,7 @@ def objective_statuses(
                 oid, ref, title, theme_id, lead_id, lead_name or "", email or "", current, uid, lifecycle,
                 rag, rationale or "", action or "", shown, brag_label(lifecycle, rag), before,
                 brag_label(prev_lifecycle, prev_rag), _moved(uid, carried_id, before, shown),
-                carried_id, carried_name or "",
+                carried_id, carried_name,
             )
         )  # fmt: skip
     return out

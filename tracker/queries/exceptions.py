@@ -141,8 +141,10 @@ def fold_exceptions(
         )  # fmt: skip
 
     for s in statuses:
+        if not s.has_update:
+            continue  # only a reported status can disagree (``derived`` may hold only these)
         d = derived[s.id]
-        if s.has_update and disagrees(s.brag, d.status):
+        if disagrees(s.brag, d.status):
             detail = f"Reported {s.label}; the evidence suggests {_word(d.status)}: {d.reason}"
             add(ExceptionKind.DISAGREEMENT, s, detail, s.id)
 

@@ -111,7 +111,8 @@ def dashboard_data(
     ]
     overdue.sort(key=lambda x: (x.due, x.kind, x.ref, x.id))
 
-    derived = derive_all(statuses, facts, above, as_of=as_of, settings=settings, period_name=this.name)
+    reported = (s for s in statuses if s.has_update)
+    derived = derive_all(reported, facts, above, as_of=as_of, settings=settings, period_name=this.name)
     late_ms = sorted(((m[0], m[1], m[2], m[7]) for m in late), key=lambda m: (m[3], m[0]))
     found = fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
     counts = (len(late), len(above), len(recs), len(late_recs))
