@@ -172,17 +172,31 @@ def objective_statuses(
         if prev_id is None and oid in carried_before:
             prev_lifecycle, prev_id, _ = carried_before[oid]
             prev_rag = None
-        shown = brag(lifecycle, rag)
-        before = brag(prev_lifecycle, prev_rag) if prev_id is not None else None
+        shown, label = _shown(lifecycle, rag)
+        before, before_label = _shown(prev_lifecycle, prev_rag)
+        if prev_id is None:
+            before = None
         out.append(
             ObjectiveStatus(
                 oid, ref, title, theme_id, lead_id, lead_name or "", email or "", current, uid, lifecycle,
-                rag, rationale or "", action or "", shown, brag_label(lifecycle, rag), before,
-                brag_label(prev_lifecycle, prev_rag), _moved(uid, carried_id, before, shown),
+                rag, rationale or "", action or "", shown, label, before,
+                before_label, _moved(uid, carried_id, before, shown),
                 carried_id, carried_name,
             )
         )  # fmt: skip
     return out
+
+
+_SHOWN: dict[tuple[str | None, str | None], tuple[Brag, str]] = {}
+
+
+def _shown(lifecycle: str | None, rag: str | None) -> tuple[Brag, str]:
+    """brag() and brag_label() of a pair, remembered: a plan has a dozen pairs and thousands of rows."""
+    key = (lifecycle, rag)
+    found = _SHOWN.get(key)
+    if found is None:
+        found = _SHOWN[key] = (brag(lifecycle, rag), brag_label(lifecycle, rag))
+    return found
 
 
 def _moved(

@@ -122,25 +122,21 @@ def trend_rows(
     def scoped(stmt):  # type: ignore[no-untyped-def]
         return stmt.join(oc, oc.c.id == ob.c.outcome_id).join(th, th.c.id == oc.c.theme_id).where(*scope)
 
+    # IN (the objectives in scope) rather than a join: SQLite then probes one list of ids instead of
+    # looking up each status update's objective row.
+    in_scope = scoped(select(ob.c.id))
     reported = (
-        scoped(
-            select(su.c.period_id, su.c.lifecycle, su.c.rag, func.count()).join(
-                ob, ob.c.id == su.c.objective_id
-            )
-        )
-        .where(live(su))
+        select(su.c.period_id, su.c.lifecycle, su.c.rag, func.count())
+        .where(live(su), su.c.objective_id.in_(in_scope))
         .group_by(su.c.period_id, su.c.lifecycle, su.c.rag)
     )
     c, cp = t.status.alias("carried"), t.period.alias("carried_period")
     carried = (
-        scoped(
-            select(p.c.id, c.c.lifecycle, null(), func.count())
-            .select_from(c)
-            .join(cp, cp.c.id == c.c.period_id)
-            .join(p, p.c.start_date > cp.c.start_date)
-            .join(ob, ob.c.id == c.c.objective_id)
-        )
-        .where(live(p), *carry_conditions(c, cp, p.c.start_date))
+        select(p.c.id, c.c.lifecycle, null(), func.count())
+        .select_from(c)
+        .join(cp, cp.c.id == c.c.period_id)
+        .join(p, p.c.start_date > cp.c.start_date)
+        .where(live(p), *carry_conditions(c, cp, p.c.start_date), c.c.objective_id.in_(in_scope))
         .group_by(p.c.id, c.c.lifecycle)
     )
     tallies: dict[str, list[int]] = defaultdict(lambda: [0] * len(STATUS_KEYS))
