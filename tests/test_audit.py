@@ -109,3 +109,16 @@ def test_two_units_of_work_in_one_transaction_share_one_chain(any_store, actor):
         assert verify_chain(session) == []
         seqs = session.execute(select(AuditEntry.seq).order_by(AuditEntry.seq)).scalars().all()
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_decode_gives_back_what_encode_wrote_on_its_short_cuts_and_off_them():
+    from datetime import date as _date
+
+    from tracker.audit import decode, encode
+
+    values = ["", "plain", 'a "quoted" word', "back\\slash", "line\nbreak", "tab\there", "café", "12", "0",
+              "-3", 0, 7, 10, 123456789, -5, 1.5, 1e20, True, False, [1, "a"], {"k": "v"}, "\u2028"]  # fmt: skip
+    for value in values:
+        assert decode(encode(value)) == value and type(decode(encode(value))) is type(value), value
+    assert decode(encode(_date(2024, 4, 1))) == "2024-04-01"
+    assert decode(None) is None

@@ -19,6 +19,8 @@ from tracker.services.base import NotFound, unit_of_work
 Q1_ALL = BragCounts(0, 2, 4, 0, 0, 2)
 Q2_ALL = BragCounts(1, 1, 2, 1, 2, 1)
 NOTHING = BragCounts(0, 0, 0, 0, 0, 8)
+# After Q2 nobody reported: PEO-01.01 (complete in Q2) and PEO-01.04 (cancelled) carry their status.
+CARRIED = BragCounts(0, 0, 0, 1, 1, 6)
 
 # ---------------------------------------------------------------------------------------------- by theme
 
@@ -62,7 +64,12 @@ def test_rag_by_theme_in_another_period_and_filtered(built):  # noqa: F811
         BragCounts(),
     ]
     assert refs(ids, q1[0].ids[q.NO_UPDATE]) == ["SER-02.01"]
-    assert [r.counts for r in q3] == [BragCounts(no_update=4), BragCounts(no_update=4), BragCounts()]
+    assert [r.counts for r in q3] == [
+        BragCounts(no_update=4),
+        BragCounts(blue=1, grey=1, no_update=2),
+        BragCounts(),
+    ]
+    assert refs(ids, q3[1].ids["blue"]) == ["PEO-01.01"] and refs(ids, q3[1].ids["grey"]) == ["PEO-01.04"]
     assert [(r.code, r.counts) for r in peo] == [("PEO", BragCounts(blue=1, grey=2, no_update=1))]
     assert [r.counts for r in lead_b] == [
         BragCounts(amber=1, green=1),
@@ -91,7 +98,7 @@ def test_trend_counts_every_live_period_earliest_first(built):  # noqa: F811
     assert [r.period_id for r in rows] == [ids.period[k] for k in ("Q1", "Q2", "Q3", "NQ1")]  # OLD is deleted
     assert [r.name for r in rows] == ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2025/26 Q1"]
     assert (rows[0].start, rows[0].end) == (date(2024, 4, 1), date(2024, 6, 30))
-    assert [r.counts for r in rows] == [Q1_ALL, Q2_ALL, NOTHING, NOTHING]
+    assert [r.counts for r in rows] == [Q1_ALL, Q2_ALL, CARRIED, CARRIED]
     assert all(r.counts.total == len(PLAN_ORDER) for r in rows)
 
 
@@ -110,7 +117,7 @@ def test_trend_for_a_theme_and_with_filters(built):  # noqa: F811
     assert [r.counts for r in gov] == [BragCounts()] * 4
     assert [r.counts for r in lead_a] == [
         BragCounts(amber=1, green=2), BragCounts(red=1, green=1, blue=1),
-        BragCounts(no_update=3), BragCounts(no_update=3),
+        BragCounts(blue=1, no_update=2), BragCounts(blue=1, no_update=2),
     ]  # fmt: skip
 
 
@@ -157,7 +164,10 @@ def test_movement_against_a_chosen_period_and_with_nothing_before(built):  # noq
     assert refs(ids, first.no_update) == ["SER-02.01", "PEO-01.02"]
     assert first.improved == first.deteriorated == first.unchanged == ()
     assert later.compare_to_id == ids.period["Q1"]
-    assert refs(ids, later.no_update) == PLAN_ORDER
+    # Against Q1 the carried statuses did move: Green to Complete, Green to Cancelled.
+    assert refs(ids, later.no_update) == [r for r in PLAN_ORDER if r not in ("PEO-01.01", "PEO-01.04")]
+    assert refs(ids, later.improved) == ["PEO-01.01"] and refs(ids, later.deteriorated) == ["PEO-01.04"]
+    assert later.new == later.unchanged == ()
     # Q1 against Q2: Red to Green improves, Green to Amber and Complete to Green deteriorate,
     # Cancelled to Green is new.
     assert refs(ids, back.improved) == ["SER-01.01"]
@@ -192,8 +202,8 @@ def test_headline_for_the_running_period_is_as_of_today(built):  # noqa: F811
         h = q.headline(s, ids.period["Q3"], today=TODAY)
         early = q.headline(s, ids.period["Q2"], today=date(2024, 9, 24))
     assert h.as_of == TODAY
-    assert h.by_status == NOTHING
-    assert (h.not_started, h.cancelled) == (0, 0)
+    assert h.by_status == CARRIED
+    assert (h.not_started, h.cancelled) == (0, 1)  # PEO-01.04 carries its cancellation
     assert (h.overdue_milestones, h.risks_above_appetite, h.open_recommendations, h.overdue_recommendations) == (
         2, 2, 3, 2,
     )  # fmt: skip
@@ -420,11 +430,14 @@ def test_the_aggregates_agree_with_each_other_on_the_sample_plan(any_store, acto
         bodies = q.recommendations_by_body_status(s, h.as_of)
         overdue = q.overdue_items(s, h.as_of)
         milestones = q.milestone_rows(s, Filters(state="overdue"), as_of=h.as_of)
+        carried = [x for x in q.dashboard_data(s, pid, today=today).statuses if x.is_carried]
     assert n > 50 and total.total == n and len(q.STATUS_KEYS) == len(total)
     assert total == h.by_status == trend_row.counts and h.n_objectives == n
     assert sum(moved.counts.values()) == n and len(moved.no_update) == total.no_update
     assert sum(r.n_objectives for r in returns) == n
-    assert sum(r.n_received for r in returns) == n - total.no_update == latest.n_updates
+    assert sum(r.n_received for r in returns) == latest.n_updates
+    assert sum(r.n_missing for r in returns) == total.no_update  # closed earlier: carried, not chased
+    assert len(carried) == n - total.no_update - latest.n_updates
     assert len(derived) == n
     kinds = [r.kind for r in found]
     assert kinds.count(q.ExceptionKind.RED) == total.red

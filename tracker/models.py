@@ -136,6 +136,10 @@ class StatusUpdate(Editable, table=True):
     __table_args__ = (
         UniqueConstraint("objective_id", "period_id", name="uq_status_update_objective_period"),
         Index("ix_status_update_period_objective", "period_id", "objective_id"),
+        # Cover the dashboard's reads without touching the wide rows: the trend's count of every
+        # period's statuses, the search for closing updates, and "reported since?" per objective.
+        Index("ix_status_update_lifecycle", "lifecycle", "period_id", "objective_id", "rag", "deleted"),
+        Index("ix_status_update_objective_live", "objective_id", "deleted", "period_id", "lifecycle"),
     )
 
     objective_id: str = Field(foreign_key="objective.id", max_length=36)

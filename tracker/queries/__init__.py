@@ -4,6 +4,7 @@ Each list is one SQL statement (portable between SQLite and PostgreSQL) read int
 cannot compute portably is derived in Python with :mod:`tracker.rules`. Nothing here writes.
 """
 
+from ._period import ObjectiveStatus
 from .common import (
     NO_UPDATE,
     STATUS_KEYS,
@@ -52,6 +53,7 @@ from .dashboard import (
 )
 from .filters import NO_FILTERS, Filters
 from .inspections import InspectionRow, inspections
+from .overview import DashboardData, dashboard_data
 from .registers import (
     AuditRow,
     LinkRow,
@@ -73,11 +75,11 @@ from .registers import (
 from .tree import TreeRow, plan_tree
 
 __all__ = [
-    "NO_FILTERS", "NO_UPDATE", "STATUS_KEYS", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts",
+    "NO_FILTERS", "NO_UPDATE", "STATUS_KEYS", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts", "DashboardData",
     "ExceptionKind", "ExceptionRow", "Filters", "Headline", "InspectionRow", "inspections", "live_count", "LinkRow", "MatrixCell", "MilestoneRow",
-    "MovementSummary", "NoteRow", "ObjectiveRow", "OutcomeRow", "OverdueItem", "PeriodRow", "PersonRow",
+    "MovementSummary", "NoteRow", "ObjectiveRow", "ObjectiveStatus", "OutcomeRow", "OverdueItem", "PeriodRow", "PersonRow",
     "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",
-    "ThemeStatusRow", "TreeRow", "TrendRow", "audit_rows", "boards", "current_plan", "derived_rags",
+    "ThemeStatusRow", "TreeRow", "TrendRow", "audit_rows", "boards", "current_plan", "dashboard_data", "derived_rags",
     "exceptions", "headline", "latest_period_with_updates", "milestone_rows", "movement_summary",
     "objective_rows", "outcomes", "overdue_items", "people", "period", "periods", "plan_tree",
     "previous_period", "progress_notes", "rag_by_theme", "recommendation_links", "recommendation_rows",

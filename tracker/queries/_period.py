@@ -1,18 +1,26 @@
-"""Every objective's status for a period and the period before: the one fetch the dashboard folds."""
+"""Every objective's status for a period and the period before: the one fetch the dashboard folds.
+
+An objective closed in an earlier period (its latest earlier update says complete or cancelled) and
+not reported since carries that closed status forward: it shows Blue or Grey-cancelled, expects no
+return, and has not moved.
+"""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from datetime import date
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, null, select
+from sqlalchemy import ColumnElement, FromClause, and_, exists, literal, null, select, union_all
 from sqlmodel import Session
 
-from tracker.enums import Brag, Movement
+from tracker.enums import Brag, Lifecycle, Movement
 from tracker.rules import brag, brag_label, movement
 
 from ._sql import all_of, keep_ids, live, t
 from .common import NO_UPDATE, PeriodRow
 from .filters import NO_FILTERS, Filters, id_conditions, scope_conditions
+
+CLOSED_LIFECYCLES = (Lifecycle.COMPLETE.value, Lifecycle.CANCELLED.value)
 
 
 class ObjectiveStatus(NamedTuple):
@@ -24,31 +32,94 @@ class ObjectiveStatus(NamedTuple):
     lead_name: str
     lead_email: str
     current_lifecycle: str  # the objective's fields now, not the period's
-    update_id: str | None
-    lifecycle: str | None  # the period's update (None: no update)
+    update_id: str | None  # the period's own update (None: not reported this period)
+    lifecycle: str | None  # the period's update's, or the carried closed one (None: no status)
     rag: str | None
     rationale: str
     corrective_action: str
-    brag: Brag  # Grey when there is no update
+    brag: Brag  # Grey when there is no status
     label: str
-    before: Brag | None  # the status in the period compared with (None: no update there)
+    before: Brag | None  # the status in the period compared with (None: no status there)
     before_label: str
-    movement: Movement | None  # None when there is no update this period
+    movement: Movement | None  # None when there is no status this period
+    carried_from_id: str | None = None  # the period whose closing update is carried forward
+    carried_from: str = ""  # that period's name, for "Complete since 2022/23 Q1"
 
     @property
     def has_update(self) -> bool:
+        """Reported for this period (a carried closed status is not a report)."""
         return self.update_id is not None
+
+    @property
+    def is_carried(self) -> bool:
+        return self.carried_from_id is not None
+
+    @property
+    def has_status(self) -> bool:
+        """Reported this period, or closed earlier and carried forward."""
+        return self.update_id is not None or self.carried_from_id is not None
 
     @property
     def key(self) -> str:
         """The tally key: the BRAG colour, or NO_UPDATE."""
-        return self.brag.value if self.has_update else NO_UPDATE
+        return self.brag.value if self.has_status else NO_UPDATE
+
+
+def carry_conditions(
+    update: FromClause, update_period: FromClause, period_start: ColumnElement[Any] | date
+) -> list[ColumnElement[bool]]:
+    """The update (in its period) is a closing one that a period starting on ``period_start`` carries:
+    earlier, complete or cancelled, and the objective's last live update up to that start."""
+    later, lp = t.status.alias("later"), t.period.alias("later_period")
+    reported_since = (
+        select(literal(1))
+        .select_from(later.join(lp, lp.c.id == later.c.period_id))
+        .where(
+            later.c.objective_id == update.c.objective_id,
+            live(later),
+            live(lp),
+            lp.c.start_date > update_period.c.start_date,
+            lp.c.start_date <= period_start,
+        )
+    )
+    return [
+        live(update),
+        live(update_period),
+        update.c.lifecycle.in_(CLOSED_LIFECYCLES),
+        update_period.c.start_date < period_start,
+        ~exists(reported_since),
+    ]
+
+
+def carried_statuses(session: Session, *starts: date) -> list[dict[str, tuple[str, str, str]]]:
+    """For periods starting on each date: objective id -> (closed lifecycle, period id, period name) of
+    the closing update it carries forward. One statement for all the dates."""
+    parts = []
+    for n, start in enumerate(starts):
+        c, cp = t.status.alias(f"carried_{n}"), t.period.alias(f"carried_period_{n}")
+        parts.append(
+            select(literal(n), c.c.objective_id, c.c.lifecycle, cp.c.id, cp.c.name, cp.c.start_date)
+            .join(cp, cp.c.id == c.c.period_id)
+            .where(*carry_conditions(c, cp, start))
+        )
+    out: list[dict[str, tuple[str, str, str]]] = [{} for _ in starts]
+    if not parts:
+        return out
+    rows = session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
+    # Two periods starting on the same day could both qualify: the later-named one wins, as in periods().
+    for n, oid, lifecycle, pid, name, _start in sorted(rows, key=lambda r: (r[5], r[4])):
+        out[n][oid] = (lifecycle, pid, name)
+    return out
 
 
 def objective_statuses(
     session: Session, period: PeriodRow, baseline: PeriodRow | None, filters: Filters = NO_FILTERS
 ) -> list[ObjectiveStatus]:
-    """Live objectives (of live outcomes and themes) in plan order with their update for the period."""
+    """Live objectives (of live outcomes and themes) in plan order with their status for the period.
+
+    Two statements: each objective's update for the period (and the baseline), then the closed
+    statuses carried forward into them.
+    """
     ob, oc, th, lead = t.objective, t.outcome, t.theme, t.person
     cur, prev = t.status.alias("cur"), t.status.alias("prev")
     prev_cols = [prev.c.id, prev.c.lifecycle, prev.c.rag] if baseline else [null(), null(), null()]
@@ -88,17 +159,52 @@ def objective_statuses(
     stmt = stmt.where(all_of(where)).order_by(
         th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref
     )
+    rows = keep_ids(session.execute(stmt).all(), filters.ids)
+    found = carried_statuses(session, period.start, *([baseline.start] if baseline else []))
+    carried, carried_before = found[0], found[1] if baseline else {}
     out = []
     for (oid, ref, title, theme_id, lead_id, lead_name, email, current, uid, lifecycle, rag, rationale,
-         action, prev_id, prev_lifecycle, prev_rag) in keep_ids(session.execute(stmt).all(), filters.ids):  # fmt: skip
-        shown = brag(lifecycle, rag)
-        before = brag(prev_lifecycle, prev_rag) if prev_id is not None else None
+         action, prev_id, prev_lifecycle, prev_rag) in rows:  # fmt: skip
+        carried_id, carried_name = None, ""
+        if uid is None and oid in carried:
+            lifecycle, carried_id, carried_name = carried[oid]
+            rag = None
+        if prev_id is None and oid in carried_before:
+            prev_lifecycle, prev_id, _ = carried_before[oid]
+            prev_rag = None
+        shown, label = _shown(lifecycle, rag)
+        before, before_label = _shown(prev_lifecycle, prev_rag)
+        if prev_id is None:
+            before = None
         out.append(
             ObjectiveStatus(
                 oid, ref, title, theme_id, lead_id, lead_name or "", email or "", current, uid, lifecycle,
-                rag, rationale or "", action or "", shown, brag_label(lifecycle, rag), before,
-                brag_label(prev_lifecycle, prev_rag),
-                movement(before, shown) if uid is not None else None,
+                rag, rationale or "", action or "", shown, label, before,
+                before_label, _moved(uid, carried_id, before, shown),
+                carried_id, carried_name,
             )
         )  # fmt: skip
     return out
+
+
+_SHOWN: dict[tuple[str | None, str | None], tuple[Brag, str]] = {}
+
+
+def _shown(lifecycle: str | None, rag: str | None) -> tuple[Brag, str]:
+    """brag() and brag_label() of a pair, remembered: a plan has a dozen pairs and thousands of rows."""
+    key = (lifecycle, rag)
+    found = _SHOWN.get(key)
+    if found is None:
+        found = _SHOWN[key] = (brag(lifecycle, rag), brag_label(lifecycle, rag))
+    return found
+
+
+def _moved(
+    update_id: str | None, carried_id: str | None, before: Brag | None, shown: Brag
+) -> Movement | None:
+    if update_id is not None:
+        return movement(before, shown)
+    if carried_id is None:
+        return None
+    # A carried status is never news: against the period before it is always the same status.
+    return movement(before, shown) if before is not None else Movement.UNCHANGED

@@ -7,22 +7,25 @@ Where a count has a drill-down, the ids behind it come with it, for ``Filters(id
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, null, select, union_all
 from sqlmodel import Session
 
 from tracker.enums import Lifecycle, Movement, RecommendationStatus, RiskBand, RiskStatus
 from tracker.rules import RuleSettings, as_of_date, brag, risk_band
 
-from ._period import ObjectiveStatus, objective_statuses
+from ._period import ObjectiveStatus, carry_conditions, objective_statuses
 from ._sql import all_of, live, milestone_overdue, t
 from .common import (
     NO_UPDATE,
     STATUS_KEYS,
     BragCounts,
+    PeriodRow,
+    ThemeRow,
     current_plan,
     find_period,
     period_before,
@@ -64,14 +67,18 @@ class ThemeStatusRow(NamedTuple):
 def rag_by_theme(session: Session, period_id: str, filters: Filters | None = None) -> list[ThemeStatusRow]:
     """Each theme's objectives by their status for the period, themes in plan order."""
     f = filters or NO_FILTERS
-    rows = periods(session, count_updates=False)
-    this = find_period(rows, period_id)
-    statuses = objective_statuses(session, this, None, f)
+    this = find_period(periods(session, count_updates=False), period_id)
+    return fold_by_theme(objective_statuses(session, this, None, f), themes(session), f)
+
+
+def fold_by_theme(
+    statuses: Iterable[ObjectiveStatus], theme_rows: Iterable[ThemeRow], f: Filters = NO_FILTERS
+) -> list[ThemeStatusRow]:
     by_theme: dict[str, dict[str, list[str]]] = defaultdict(lambda: {k: [] for k in STATUS_KEYS})
     for s in statuses:
         by_theme[s.theme_id][s.key].append(s.id)
     out = []
-    for theme in themes(session):
+    for theme in theme_rows:
         if f.theme_id is not None and theme.id != f.theme_id:
             continue
         cells = by_theme[theme.id]
@@ -96,35 +103,52 @@ class TrendRow(NamedTuple):
 def trend(session: Session, theme_id: str | None = None, filters: Filters | None = None) -> list[TrendRow]:
     """Objectives by status in every period, earliest first.
 
-    Counted over today's live objectives: one that did not exist yet in a period counts as no update.
+    Counted over today's live objectives: one that did not exist yet in a period counts as no update;
+    one closed earlier and not reported since counts as its closed status (see ``_period``).
     """
     f = filters or NO_FILTERS
     if theme_id is not None:
         f = replace(f, theme_id=theme_id)
-    ob, oc, th, su = t.objective, t.outcome, t.theme, t.status
+    return trend_rows(session, f, periods(session, count_updates=False))
+
+
+def trend_rows(
+    session: Session, f: Filters, period_rows: list[PeriodRow], total: int | None = None
+) -> list[TrendRow]:
+    """The trend over these periods; ``total`` is the number of objectives in scope if known."""
+    ob, oc, th, su, p = t.objective, t.outcome, t.theme, t.status, t.period
     scope = [live(ob), live(oc), live(th), *scope_conditions(f, ob, oc)]
 
     def scoped(stmt):  # type: ignore[no-untyped-def]
         return stmt.join(oc, oc.c.id == ob.c.outcome_id).join(th, th.c.id == oc.c.theme_id).where(*scope)
 
-    grouped = session.execute(
-        scoped(
-            select(su.c.period_id, su.c.lifecycle, su.c.rag, func.count()).join(
-                ob, ob.c.id == su.c.objective_id
-            )
-        )
-        .where(live(su))
+    # IN (the objectives in scope) rather than a join: SQLite then probes one list of ids instead of
+    # looking up each status update's objective row.
+    in_scope = scoped(select(ob.c.id))
+    reported = (
+        select(su.c.period_id, su.c.lifecycle, su.c.rag, func.count())
+        .where(live(su), su.c.objective_id.in_(in_scope))
         .group_by(su.c.period_id, su.c.lifecycle, su.c.rag)
-    ).all()
-    total = session.execute(scoped(select(func.count()).select_from(ob))).scalar_one()
+    )
+    c, cp = t.status.alias("carried"), t.period.alias("carried_period")
+    carried = (
+        select(p.c.id, c.c.lifecycle, null(), func.count())
+        .select_from(c)
+        .join(cp, cp.c.id == c.c.period_id)
+        .join(p, p.c.start_date > cp.c.start_date)
+        .where(live(p), *carry_conditions(c, cp, p.c.start_date), c.c.objective_id.in_(in_scope))
+        .group_by(p.c.id, c.c.lifecycle)
+    )
     tallies: dict[str, list[int]] = defaultdict(lambda: [0] * len(STATUS_KEYS))
-    for pid, lifecycle, rag, n in grouped:
+    for pid, lifecycle, rag, n in session.execute(union_all(reported, carried)).all():
         tallies[pid][STATUS_KEYS.index(brag(lifecycle, rag).value)] += n
+    if total is None:
+        total = session.execute(scoped(select(func.count()).select_from(ob))).scalar_one()
     out = []
-    for p in periods(session, count_updates=False):
-        counts = tallies[p.id]
+    for row in period_rows:
+        counts = tallies[row.id]
         counts[-1] = total - sum(counts)
-        out.append(TrendRow(p.id, p.name, p.start, p.end, BragCounts(*counts)))
+        out.append(TrendRow(row.id, row.name, row.start, row.end, BragCounts(*counts)))
     return out
 
 
@@ -153,8 +177,14 @@ def movement_summary(
     rows = periods(session, count_updates=False)
     this = find_period(rows, period_id)
     other = find_period(rows, compare_to) if compare_to is not None else period_before(rows, this)
+    return fold_movement(objective_statuses(session, this, other, filters or NO_FILTERS), this, other)
+
+
+def fold_movement(
+    statuses: Iterable[ObjectiveStatus], this: PeriodRow, other: PeriodRow | None
+) -> MovementSummary:
     groups: dict[str, list[str]] = {k: [] for k in (*Movement, NO_UPDATE)}
-    for s in objective_statuses(session, this, other, filters or NO_FILTERS):
+    for s in statuses:
         groups[s.movement.value if s.movement is not None else NO_UPDATE].append(s.id)
     return MovementSummary(
         this.id,
@@ -189,22 +219,20 @@ def headline(
     this = find_period(periods(session, count_updates=False), period_id)
     settings = rule_settings(session)
     as_of = as_of_date(this.end, today or date.today())
-    ob, oc, th, su = t.objective, t.outcome, t.theme, t.status
-    grouped = session.execute(
-        select(su.c.id.is_not(None), su.c.lifecycle, su.c.rag, func.count())
-        .select_from(ob)
-        .join(oc, oc.c.id == ob.c.outcome_id)
-        .join(th, th.c.id == oc.c.theme_id)
-        .outerjoin(su, and_(su.c.objective_id == ob.c.id, su.c.period_id == this.id, live(su)))
-        .where(live(ob), live(oc), live(th), *scope_conditions(f, ob, oc))
-        .group_by(su.c.id.is_not(None), su.c.lifecycle, su.c.rag)
-    ).all()
+    statuses = objective_statuses(session, this, None, f)
+    return fold_headline(this, as_of, statuses, _headline_counts(session, f, as_of, settings))
+
+
+def fold_headline(
+    this: PeriodRow, as_of: date, statuses: Iterable[ObjectiveStatus], counts: tuple[int, int, int, int]
+) -> Headline:
+    """The headline from the statuses and (overdue milestones, risks above appetite, open and overdue
+    recommendations)."""
     tally = [0] * len(STATUS_KEYS)
     by_lifecycle: dict[str | None, int] = defaultdict(int)
-    for has, lifecycle, rag, n in grouped:
-        tally[STATUS_KEYS.index(brag(lifecycle, rag).value) if has else -1] += n
-        by_lifecycle[lifecycle] += n
-    counts = _headline_counts(session, f, as_of, settings)
+    for s in statuses:
+        tally[STATUS_KEYS.index(s.key)] += 1
+        by_lifecycle[s.lifecycle] += 1
     return Headline(
         this.id, this.name, as_of, sum(tally), BragCounts(*tally),
         by_lifecycle[Lifecycle.NOT_STARTED.value], by_lifecycle[Lifecycle.CANCELLED.value], *counts,
@@ -267,22 +295,23 @@ class ReturnRow(NamedTuple):
         return len(self.missing_ids)
 
 
-_FINISHED = (Lifecycle.COMPLETE.value, Lifecycle.CANCELLED.value)
-
-
 def returns_status(session: Session, period_id: str, filters: Filters | None = None) -> list[ReturnRow]:
     """Per lead: objectives led, updates received for the period, and which are missing.
 
-    An objective whose current lifecycle is complete or cancelled expects no return; if one came
-    anyway it counts as expected and received.
+    An objective closed in an earlier period and not reported since (it carries its closed status
+    forward) expects no return; every other one does, and one that reported counts as received.
     """
     this = find_period(periods(session, count_updates=False), period_id)
+    return fold_returns(objective_statuses(session, this, None, filters or NO_FILTERS))
+
+
+def fold_returns(statuses: Iterable[ObjectiveStatus]) -> list[ReturnRow]:
     leads: dict[str | None, list[ObjectiveStatus]] = defaultdict(list)
-    for s in objective_statuses(session, this, None, filters or NO_FILTERS):
+    for s in statuses:
         leads[s.lead_id].append(s)
     out = []
     for lead_id, items in leads.items():
-        expected = [s for s in items if s.has_update or s.current_lifecycle not in _FINISHED]
+        expected = [s for s in items if not s.is_carried]
         missing = [s for s in expected if not s.has_update]
         out.append(
             ReturnRow(
@@ -342,6 +371,11 @@ def risk_matrix(session: Session, kind: str = "residual", filters: Filters | Non
         .where(r.c.status == RiskStatus.OPEN.value)
         .order_by(r.c.ref, r.c.id)
     ).all()
+    return fold_matrix(kind, rows, settings)
+
+
+def fold_matrix(kind: str, rows: Iterable[tuple[str, int, int]], settings: RuleSettings) -> RiskMatrix:
+    """The heat map from (id, likelihood, impact) rows in the order the cells list them."""
     ids: dict[tuple[int, int], list[str]] = defaultdict(list)
     for rid, likelihood, impact in rows:
         ids[(likelihood, impact)].append(rid)

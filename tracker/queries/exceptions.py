@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, literal, null, or_, select, union_all
+from sqlalchemy import ColumnElement, FromClause, Select, func, literal, null, or_, select, union_all
 from sqlmodel import Session
 
 from tracker.enums import Brag, Movement, RiskStatus
@@ -23,7 +24,7 @@ from tracker.rules import (
 
 from ._period import ObjectiveStatus, objective_statuses
 from ._sql import live, milestone_done, milestone_overdue, t
-from .common import find_period, period_before, periods, rule_settings
+from .common import PeriodRow, find_period, period_before, periods, rule_settings
 from .filters import NO_FILTERS, Filters, scope_conditions
 from .registers import OPEN_STATUSES, answered_by_objective
 
@@ -77,6 +78,32 @@ def exceptions(
     as_of = as_of or as_of_date(this.end, today or date.today())
     settings = rule_settings(session)
     statuses = objective_statuses(session, this, baseline, f)
+    overdue = [
+        (mid, title, oid, forecast)
+        for mid, title, oid, forecast in session.execute(_overdue_milestones(f, as_of)).all()
+    ]
+    above = [tuple(r) for r in session.execute(_risks_above(f, settings)).all()]
+    facts = milestone_facts(session, f, as_of, settings)
+    derived = derive_all(statuses, facts, above, as_of=as_of, settings=settings, period_name=this.name)
+    return fold_exceptions(this, baseline, statuses, overdue, above, derived, as_of=as_of, settings=settings)
+
+
+def fold_exceptions(
+    this: PeriodRow,
+    baseline: PeriodRow | None,
+    statuses: list[ObjectiveStatus],
+    overdue: Iterable[tuple[str, str, str, date]],
+    above: Iterable[tuple[str, str, str, str | None, int, int]],
+    derived: dict[str, DerivedRag],
+    *,
+    as_of: date,
+    settings: RuleSettings,
+) -> list[ExceptionRow]:
+    """The exception rows from what the dashboard already read.
+
+    ``overdue``: (id, title, objective id, forecast) by forecast; ``above``: open risks above
+    appetite as (id, ref, title, objective id, residual likelihood, impact), highest first.
+    """
     place = {s.id: i for i, s in enumerate(statuses)}
     by_id = {s.id: s for s in statuses}
     out: list[tuple[int, ExceptionRow]] = []
@@ -97,14 +124,14 @@ def exceptions(
             detail = f"{s.before_label} in {baseline.name}, {s.label} in {this.name}"
             add(ExceptionKind.DETERIORATED, s, detail, s.id)
 
-    for mid, title, oid, forecast in session.execute(_overdue_milestones(f, as_of)).all():
+    for mid, title, oid, forecast in overdue:
         days = (as_of - forecast).days
         add(
             ExceptionKind.OVERDUE_MILESTONE, by_id.get(oid),
             f"Milestone \u201c{title}\u201d was forecast for {forecast:%d %b %Y}: {_days(days)} overdue", mid,
         )  # fmt: skip
 
-    for rid, ref, title, oid, likelihood, impact in session.execute(_risks_above(f, settings)).all():
+    for rid, ref, title, oid, likelihood, impact in above:
         score = likelihood * impact
         band = risk_band(score, settings).label.lower()
         add(
@@ -113,10 +140,11 @@ def exceptions(
             f"above the appetite of {settings.risk_appetite}", rid,
         )  # fmt: skip
 
-    derived = _derive(session, statuses, f, as_of=as_of, settings=settings, period_name=this.name)
     for s in statuses:
+        if not s.has_update:
+            continue  # only a reported status can disagree (``derived`` may hold only these)
         d = derived[s.id]
-        if s.has_update and disagrees(s.brag, d.status):
+        if disagrees(s.brag, d.status):
             detail = f"Reported {s.label}; the evidence suggests {_word(d.status)}: {d.reason}"
             add(ExceptionKind.DISAGREEMENT, s, detail, s.id)
 
@@ -129,43 +157,64 @@ def derived_rags(
 ) -> dict[str, DerivedRag]:
     """Each live objective's suggested status for the period, from milestones, residual risks and its update.
 
-    Judged as of the period's end (today while it runs). The lifecycle is the period's update's, or
-    the objective's current one when it has no update.
+    Judged as of the period's end (today while it runs). The lifecycle is the period's update's (or the
+    closed one it carries forward), else the objective's current one.
     """
     f = filters or NO_FILTERS
     this = find_period(periods(session, count_updates=False), period_id)
     as_of = as_of_date(this.end, today or date.today())
+    settings = rule_settings(session)
     statuses = objective_statuses(session, this, None, f)
-    return _derive(session, statuses, f, as_of=as_of, settings=rule_settings(session), period_name=this.name)
+    facts = milestone_facts(session, f, as_of, settings)
+    above = session.execute(_risks_above(f, settings)).all()
+    return derive_all(statuses, facts, above, as_of=as_of, settings=settings, period_name=this.name)
 
 
-def _derive(
-    session: Session,
-    statuses: list[ObjectiveStatus],
-    f: Filters,
+def milestone_facts(
+    session: Session, f: Filters, as_of: date, settings: RuleSettings
+) -> dict[str, list[MilestoneFacts]]:
+    """Per objective, the milestones that can change its derived RAG: overdue or slipping as of the date."""
+    m, ob, oc = t.milestone, t.objective, t.outcome
+    facts: dict[str, list[MilestoneFacts]] = defaultdict(list)
+    stmt = (
+        select(m.c.objective_id, m.c.baseline_date, m.c.forecast_date, m.c.completed_date)
+        .join(ob, ob.c.id == m.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .where(live(m), live(ob), ~milestone_done(m, as_of), *scope_conditions(f, ob, oc))
+        .where(*could_count(m, as_of, settings))
+    )
+    for oid, baseline, forecast, completed in session.execute(stmt).all():
+        facts[oid].append(MilestoneFacts(baseline, forecast, completed))
+    return facts
+
+
+def could_count(milestone: FromClause, as_of: date, settings: RuleSettings) -> list[ColumnElement[bool]]:
+    """Milestones on track cannot change a derived RAG: only those overdue or with a later forecast can
+    be overdue or slipping (whatever the tolerance, as long as it is not negative)."""
+    c = milestone.c
+    if settings.slip_tolerance_days < 0:
+        return []
+    return [or_(c.forecast_date < as_of, c.forecast_date > c.baseline_date)]
+
+
+def derive_all(
+    statuses: Iterable[ObjectiveStatus],
+    facts: dict[str, list[MilestoneFacts]],
+    above: Iterable[Sequence[Any]],
     *,
     as_of: date,
     settings: RuleSettings,
     period_name: str,
 ) -> dict[str, DerivedRag]:
-    m, ob, oc = t.milestone, t.objective, t.outcome
-    facts: dict[str, list[MilestoneFacts]] = defaultdict(list)
-    # A milestone done by the as-of date cannot change the result, so it is not fetched.
-    milestones = (
-        select(m.c.objective_id, m.c.baseline_date, m.c.forecast_date, m.c.completed_date)
-        .join(ob, ob.c.id == m.c.objective_id)
-        .join(oc, oc.c.id == ob.c.outcome_id)
-        .where(live(m), live(ob), ~milestone_done(m, as_of), *scope_conditions(f, ob, oc))
-    )
-    for oid, baseline, forecast, completed in session.execute(milestones).all():
-        facts[oid].append(MilestoneFacts(baseline, forecast, completed))
+    """Each status's derived RAG, from its milestones' facts and the open risks above appetite
+    (rows as from ``_risks_above``: id, ref, title, objective id, likelihood, impact)."""
     scores: dict[str, list[int]] = defaultdict(list)
-    for _rid, _ref, _title, oid, likelihood, impact in session.execute(_risks_above(f, settings)).all():
+    for _rid, _ref, _title, oid, likelihood, impact in above:
         if oid is not None:
             scores[oid].append(likelihood * impact)
     return {
         s.id: derive_rag(
-            s.lifecycle if s.has_update else s.current_lifecycle,
+            s.lifecycle if s.has_status else s.current_lifecycle,
             facts.get(s.id, ()),
             scores.get(s.id, ()),
             has_update=s.has_update,

@@ -1,0 +1,202 @@
+"""Everything the dashboard, the board pack and the status workbook show for a period, in one read.
+
+:func:`dashboard_data` reads the objectives' statuses once, the open milestones that matter once and
+the open risks once, and folds them into every aggregate. The single-purpose functions in
+:mod:`.dashboard` and :mod:`.exceptions` give the same answers one at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from tracker.enums import RiskStatus
+from tracker.rules import MilestoneFacts, RuleSettings, as_of_date
+
+from ._period import ObjectiveStatus, objective_statuses
+from ._sql import live, milestone_done, t
+from .common import PeriodRow, find_period, period_before, periods, rule_settings, themes
+from .dashboard import (
+    BodyStatusRow,
+    Headline,
+    MovementSummary,
+    ReturnRow,
+    RiskMatrix,
+    ThemeStatusRow,
+    TrendRow,
+    fold_by_theme,
+    fold_headline,
+    fold_matrix,
+    fold_movement,
+    fold_returns,
+    recommendations_by_body_status,
+    trend_rows,
+)
+from .exceptions import ExceptionRow, OverdueItem, could_count, derive_all, fold_exceptions, risk_scope
+from .filters import NO_FILTERS, Filters, scope_conditions
+from .registers import OPEN_STATUSES, answered_by_objective
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    period: PeriodRow
+    baseline: PeriodRow | None  # what movement and "deteriorated" compare with
+    as_of: date  # milestones, recommendations and derived RAGs are judged as of this date
+    statuses: tuple[ObjectiveStatus, ...]  # every objective in scope, plan order (carried ones marked)
+    rag_by_theme: tuple[ThemeStatusRow, ...]
+    trend: tuple[TrendRow, ...]
+    movement: MovementSummary
+    headline: Headline
+    inherent: RiskMatrix
+    residual: RiskMatrix
+    recommendations: tuple[BodyStatusRow, ...]  # by body and status
+    overdue: tuple[OverdueItem, ...]
+    exceptions: tuple[ExceptionRow, ...]
+    returns: tuple[ReturnRow, ...]
+
+
+def dashboard_data(
+    session: Session,
+    period_id: str,
+    *,
+    baseline_id: str | None = None,
+    filters: Filters | None = None,
+    today: date | None = None,
+) -> DashboardData:
+    """Every dashboard aggregate for a period, compared with ``baseline_id`` (default: the period before).
+
+    Judged as of the period's end, or ``today`` while it runs.
+    """
+    f = filters or NO_FILTERS
+    rows = periods(session, count_updates=False)
+    this = find_period(rows, period_id)
+    baseline = find_period(rows, baseline_id) if baseline_id is not None else period_before(rows, this)
+    as_of = as_of_date(this.end, today or date.today())
+    settings = rule_settings(session)
+    statuses = objective_statuses(session, this, baseline, f)
+
+    milestones = _milestones(session, f, as_of, settings)
+    late = [m for m in milestones if m[7] < as_of]
+    facts: dict[str, list[MilestoneFacts]] = {}
+    for _mid, _title, oid, _ref, _owner_id, _owner, baseline_date, forecast, completed in milestones:
+        facts.setdefault(oid, []).append(MilestoneFacts(baseline_date, forecast, completed))
+    risks = _open_risks(session, f)
+    above = [
+        (rid, ref, title, oid, rl, ri)
+        for rid, ref, title, oid, *_, rl, ri, _review in risks
+        if rl * ri > settings.risk_appetite
+    ]
+    above.sort(key=lambda r: (-r[4] * r[5], r[1]))
+    recs = _open_recommendations(session, f)
+    late_recs = [r for r in recs if r[5] is not None and r[5] < as_of]
+
+    overdue = [
+        OverdueItem(
+            "milestone", mid, ref, title, owner_id, owner or "", forecast, (as_of - forecast).days, oid
+        )
+        for mid, title, oid, ref, owner_id, owner, _b, forecast, _c in late
+    ]
+    overdue += [
+        OverdueItem("recommendation", rid, ref, text, owner_id, owner or "", due, (as_of - due).days, None)
+        for rid, ref, text, owner_id, owner, due in late_recs
+    ]
+    overdue += [
+        OverdueItem("risk review", rid, ref, title, owner_id, owner or "", review, (as_of - review).days, oid)
+        for rid, ref, title, oid, owner_id, owner, *_, review in risks
+        if review is not None and review < as_of
+    ]
+    overdue.sort(key=lambda x: (x.due, x.kind, x.ref, x.id))
+
+    reported = (s for s in statuses if s.has_update)
+    derived = derive_all(reported, facts, above, as_of=as_of, settings=settings, period_name=this.name)
+    late_ms = sorted(((m[0], m[1], m[2], m[7]) for m in late), key=lambda m: (m[3], m[0]))
+    found = fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
+    counts = (len(late), len(above), len(recs), len(late_recs))
+    return DashboardData(
+        period=this,
+        baseline=baseline,
+        as_of=as_of,
+        statuses=tuple(statuses),
+        rag_by_theme=tuple(fold_by_theme(statuses, themes(session), f)),
+        trend=tuple(trend_rows(session, f, rows, total=len(statuses) if f.ids is None else None)),
+        movement=fold_movement(statuses, this, baseline),
+        headline=fold_headline(this, as_of, statuses, counts),
+        inherent=fold_matrix("inherent", ((r[0], r[6], r[7]) for r in risks), settings),
+        residual=fold_matrix("residual", ((r[0], r[8], r[9]) for r in risks), settings),
+        recommendations=tuple(recommendations_by_body_status(session, as_of, f)),
+        overdue=tuple(overdue),
+        exceptions=tuple(found),
+        returns=tuple(fold_returns(statuses)),
+    )
+
+
+def _milestones(session: Session, f: Filters, as_of: date, settings: RuleSettings) -> list[Any]:
+    """Unfinished milestones that are overdue or could be slipping, on live objectives in scope:
+    (id, title, objective id, objective ref, owner id, owner name, baseline, forecast, completed)."""
+    m, ob, oc, th, owner = t.milestone, t.objective, t.outcome, t.theme, t.person.alias("owner")
+    stmt = (
+        select(
+            m.c.id,
+            m.c.title,
+            m.c.objective_id,
+            ob.c.ref,
+            m.c.owner_id,
+            owner.c.name,
+            m.c.baseline_date,
+            m.c.forecast_date,
+            m.c.completed_date,
+        )  # fmt: skip
+        .join(ob, ob.c.id == m.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .outerjoin(owner, owner.c.id == m.c.owner_id)
+        .where(live(m), live(ob), live(oc), live(th), ~milestone_done(m, as_of), *scope_conditions(f, ob, oc))
+        .where(*could_count(m, as_of, settings))
+    )
+    return list(session.execute(stmt).all())
+
+
+def _open_risks(session: Session, f: Filters) -> list[Any]:
+    """Open risks in scope by ref: (id, ref, title, objective id, owner id, owner name, inherent
+    likelihood, impact, residual likelihood, impact, review date)."""
+    r, owner = t.risk, t.person.alias("risk_owner")
+    stmt = (
+        risk_scope(
+            select(
+                r.c.id,
+                r.c.ref,
+                r.c.title,
+                r.c.objective_id,
+                r.c.owner_id,
+                owner.c.name,
+                r.c.inherent_likelihood,
+                r.c.inherent_impact,
+                r.c.residual_likelihood,
+                r.c.residual_impact,
+                r.c.review_date,
+            ).select_from(r),  # fmt: skip
+            f,
+        )
+        .outerjoin(owner, owner.c.id == r.c.owner_id)
+        .where(r.c.status == RiskStatus.OPEN.value)
+        .order_by(r.c.ref, r.c.id)
+    )
+    return list(session.execute(stmt).all())
+
+
+def _open_recommendations(session: Session, f: Filters) -> list[Any]:
+    """Open recommendations answering an objective in scope: (id, ref, text, owner id, owner name, due)."""
+    rec, insp, owner = t.recommendation, t.inspection, t.person.alias("rec_owner")
+    objective_scope = scope_conditions(f, t.objective, t.outcome)
+    stmt = (
+        select(rec.c.id, rec.c.ref, rec.c.text, rec.c.owner_id, owner.c.name, rec.c.due_date)
+        .join(insp, insp.c.id == rec.c.inspection_id)
+        .outerjoin(owner, owner.c.id == rec.c.owner_id)
+        .where(live(rec), live(insp), rec.c.status.in_(OPEN_STATUSES))
+        .where(*([answered_by_objective(objective_scope)] if objective_scope else []))
+    )
+    return list(session.execute(stmt).all())
