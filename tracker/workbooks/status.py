@@ -157,12 +157,31 @@ def write_status_workbook(
         mark_workbook(wb, data.plan.protective_marking, data.plan.handling_caveat,
                       title=f"{data.plan.name} — {title}", author=generated_by)  # fmt: skip
         wb.properties.title = f"{data.plan.name} — {title}"
+        if overflow.worksheet is not None:  # made when first needed; it belongs at the end
+            wb.move_sheet(overflow.worksheet.title, len(wb.sheetnames) - 1 - wb.index(overflow.worksheet))
         progress(total, total, "Saving the workbook…")
         wb.save(temp)
         os.replace(temp, path)
+    except BaseException:
+        _discard(wb)
+        raise
     finally:
         temp.unlink(missing_ok=True)
     return path
+
+
+def _discard(wb: Any) -> None:
+    """Close a failed export's sheets and delete the temporary files openpyxl streams them to."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        try:
+            if not ws.closed:
+                ws.close()
+        except Exception:  # a sheet that failed half-way may not close; its file goes anyway
+            pass
+        Path(writer.out).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------- cover
@@ -235,6 +254,7 @@ _SUMMARY_HEADERS = ("Red", "Amber", "Green", "Complete (Blue)", "Not started (Gr
 
 def _summary(wb: Any, look: Look, data: StatusData) -> None:
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
 
     ws = wb.create_sheet("Summary")
     sheet = FreeSheet(ws, [36, 11, 9, 9, 11, 11, 10, 9, 3])
@@ -298,8 +318,9 @@ def _summary(wb: Any, look: Look, data: StatusData) -> None:
         chart.legend.position = "b"
         values = Reference(ws, min_col=2, max_col=1 + len(_SUMMARY_KEYS), min_row=first - 1, max_row=last)
         chart.add_data(values, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        themes = Reference(ws, min_col=1, min_row=first, max_row=last)
         for series, key in zip(chart.series, _SUMMARY_KEYS, strict=True):
+            series.cat = AxDataSource(strRef=StrRef(f=str(themes)))  # theme names are text, not numbers
             colour = _CHART_COLOURS.get(key, STATUS_COLOURS[key][0])
             series.graphicalProperties.solidFill = colour
             series.graphicalProperties.line.solidFill = "FFFFFF"
@@ -335,6 +356,7 @@ def _heat_map(wb: Any, look: Look, data: StatusData) -> None:
         heads += gap([styled_value(ws, "Likelihood ↓ Impact →", look.header),
                       *(styled_value(ws, i, look.header) for i in range(1, 6))])  # fmt: skip
     ws.append(titles)
+    ws.row_dimensions[5].height = 30
     ws.append(heads)
     for likelihood in range(5, 0, -1):
         ws.row_dimensions[6 + 5 - likelihood].height = 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from tracker.enums import Brag, Movement
 from tracker.queries import MilestoneRow, PeriodObjectiveRow, RecommendationRow, RiskRow
@@ -95,7 +95,7 @@ def risk_cells(r: RiskRow) -> list[Any]:
 # ---------------------------------------------------------------------------------------------- recommendations
 
 RECOMMENDATION_COLUMNS = [
-    Column("Body", 14), Column("Report", 26), Column("Kind", 15), Column("Ref", 8),
+    Column("Body", 14), Column("Report", 26), Column("Kind", 15), Column("Ref", 11),
     Column("Recommendation", 44), Column("Status", 17), Column("Owner", 18), Column("Due", 12, "date"),
     Column("Overdue", 9, "status"), Column("Latest progress note", 44), Column("Linked objectives", 18),
 ]  # fmt: skip
@@ -119,11 +119,6 @@ CHANGE_COLUMNS = [
     Column("Change", 22, "status"), Column("Ref", 11), Column("Item", 44), Column("Lead or owner", 18),
     Column("Was", 13), Column("Now", 13), Column("Detail", 60),
 ]  # fmt: skip
-
-
-class Change(NamedTuple):
-    order: int
-    cells: list[Any]
 
 
 def changes(
