@@ -49,7 +49,7 @@ def export_status_dialog(
             )
 
     task = ctx.runner.task(work, label=f"Exporting the status workbook for {chosen.name}…")
-    TaskProgressDialog(task, parent, title=TITLE)
+    task.progress_dialog = TaskProgressDialog(task, parent, title=TITLE)  # type: ignore[attr-defined]  # kept alive with the task
 
     def succeeded(result: Any) -> None:
         ctx.message.emit(f"Saved the status workbook for {chosen.name} to {result}")

@@ -156,7 +156,6 @@ def write_status_workbook(
         table("Changes", f"Changes {since} — {p.name}", CHANGE_COLUMNS, change_rows)
         mark_workbook(wb, data.plan.protective_marking, data.plan.handling_caveat,
                       title=f"{data.plan.name} — {title}", author=generated_by)  # fmt: skip
-        wb.properties.title = f"{data.plan.name} — {title}"
         if overflow.worksheet is not None:  # made when first needed; it belongs at the end
             wb.move_sheet(overflow.worksheet.title, len(wb.sheetnames) - 1 - wb.index(overflow.worksheet))
         progress(total, total, "Saving the workbook…")
