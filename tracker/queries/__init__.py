@@ -72,16 +72,17 @@ from .registers import (
     risk_rows,
     status_history,
 )
+from .report import PeriodObjectiveRow, period_objective_rows
 from .tree import TreeRow, plan_tree
 
 __all__ = [
     "NO_FILTERS", "NO_UPDATE", "STATUS_KEYS", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts", "DashboardData",
     "ExceptionKind", "ExceptionRow", "Filters", "Headline", "InspectionRow", "inspections", "live_count", "LinkRow", "MatrixCell", "MilestoneRow",
-    "MovementSummary", "NoteRow", "ObjectiveRow", "ObjectiveStatus", "OutcomeRow", "OverdueItem", "PeriodRow", "PersonRow",
+    "MovementSummary", "NoteRow", "ObjectiveRow", "ObjectiveStatus", "OutcomeRow", "OverdueItem", "PeriodObjectiveRow", "PeriodRow", "PersonRow",
     "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",
     "ThemeStatusRow", "TreeRow", "TrendRow", "audit_rows", "boards", "current_plan", "dashboard_data", "derived_rags",
     "exceptions", "headline", "latest_period_with_updates", "milestone_rows", "movement_summary",
-    "objective_rows", "outcomes", "overdue_items", "people", "period", "periods", "plan_tree",
+    "objective_rows", "outcomes", "overdue_items", "people", "period", "period_objective_rows", "periods", "plan_tree",
     "previous_period", "progress_notes", "rag_by_theme", "recommendation_links", "recommendation_rows",
     "recommendations_by_body_status", "returns_status", "risk_matrix", "risk_rows", "rule_settings",
     "same_period_last_year", "status_history", "themes", "trend",

@@ -1,0 +1,70 @@
+"""File > Export status workbook: the background export, its progress dialog, cancel and failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tracker.seed.sample import add_sample_progress
+from tracker.seed.template import emsou_template, seed_plan
+from ui.context import AppContext, Identity
+from ui.exports import export_status_dialog
+from ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def ctx(qapp, store, actor):  # type: ignore[no-untyped-def]
+    with store.write() as session:
+        seed_plan(session, actor=actor, template=emsou_template())
+        add_sample_progress(session, actor=actor)
+    return AppContext(store, Identity("Head of PMO", role="PMO"), runner=TaskRunner(synchronous=True))
+
+
+def test_export_writes_the_workbook_for_the_latest_period_and_says_so(
+    ctx: AppContext, tmp_path: Path, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    messages: list[str] = []
+    ctx.message.connect(messages.append)
+    task = export_status_dialog(ctx, None, path=str(tmp_path / "status"))
+    assert task is not None and task.done
+    out = tmp_path / "status.xlsx"  # the extension is added
+    wb = load_workbook(out)
+    assert (
+        wb.properties.creator == "Head of PMO" and wb["Objectives"]["A1"].value == "Objectives — 2023/24 Q4"
+    )
+    assert messages == [f"Saved the status workbook for 2023/24 Q4 to {out}"]
+
+
+def test_export_follows_the_period_on_show(ctx: AppContext, tmp_path: Path) -> None:
+    from tracker.queries import periods
+
+    with ctx.read() as session:
+        q3 = next(p for p in periods(session) if p.name == "2022/23 Q3")
+    ctx.set_period(q3.id)
+    export_status_dialog(ctx, None, path=str(tmp_path / "q3.xlsx"))
+    assert load_workbook(tmp_path / "q3.xlsx")["Objectives"]["A1"].value == "Objectives — 2022/23 Q3"
+
+
+def test_cancel_during_the_export_saves_nothing(ctx: AppContext, tmp_path: Path) -> None:
+    messages: list[str] = []
+    ctx.message.connect(messages.append)
+    seen: list[str] = []
+
+    def on_started(task) -> None:  # type: ignore[no-untyped-def]
+        def on_progress(done: int, total: int, text: str) -> None:
+            seen.append(text)
+            if "milestones" in text:
+                task.cancel()
+
+        task.progressed.connect(on_progress)
+
+    ctx.runner.task_started.connect(on_started)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    task = export_status_dialog(ctx, None, path=str(folder / "status.xlsx"))
+    assert task is not None and task.done
+    assert any("milestones" in t for t in seen) and "Saving the workbook…" not in seen
+    assert messages == ["Export cancelled: nothing was saved"]
+    assert list(folder.iterdir()) == []  # no workbook, no partial file

@@ -1,0 +1,455 @@
+"""The status workbook, reopened with openpyxl: sheets, formats, chart, print set-up, marking, hostile text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import load_workbook
+
+from tracker import queries as q
+from tracker.cli import EXIT_ERROR, main
+from tracker.db import Actor
+from tracker.models import (
+    Inspection,
+    Milestone,
+    Objective,
+    Outcome,
+    Person,
+    Plan,
+    ProgressNote,
+    Recommendation,
+    RecommendationObjective,
+    ReportingPeriod,
+    Risk,
+    StatusUpdate,
+    Theme,
+)
+from tracker.seed.sample import add_sample_progress
+from tracker.seed.template import emsou_template, seed_plan
+from tracker.services.base import unit_of_work
+from tracker.store import open_store
+from tracker.workbooks.cells import REPLACEMENT
+from tracker.workbooks.status import export_status_workbook
+from tracker.workbooks.status_registers import (
+    CHANGE_COLUMNS,
+    MILESTONE_COLUMNS,
+    OBJECTIVE_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    RISK_COLUMNS,
+)
+from tracker.workbooks.tables import STATUS_COLOURS
+
+ACTOR = Actor("Test PMO", "cli")
+SHEETS = ["Cover", "Summary", "Objectives", "Milestones", "Risks", "Heat map", "Recommendations", "Changes"]
+REGISTERS = {
+    "Objectives": OBJECTIVE_COLUMNS,
+    "Milestones": MILESTONE_COLUMNS,
+    "Risks": RISK_COLUMNS,
+    "Recommendations": RECOMMENDATION_COLUMNS,
+    "Changes": CHANGE_COLUMNS,
+}
+WORDS = {  # a status word and the fill it must carry (colour is never alone)
+    "Red": "red", "Amber": "amber", "Green": "green", "Complete": "blue", "Not started": "grey",
+    "Cancelled": "grey", "No RAG": "grey", "No update": "no update",
+}  # fmt: skip
+
+
+def fill_of(cell) -> str:  # type: ignore[no-untyped-def]
+    return (cell.fill.fgColor.rgb or "")[-6:].upper() if cell.fill.fill_type == "solid" else ""
+
+
+def column(ws, header: str) -> int:  # type: ignore[no-untyped-def]
+    headers = [c.value for c in ws[2]]
+    return headers.index(header) + 1
+
+
+def body(ws, header: str) -> list:  # type: ignore[no-untyped-def]
+    col = column(ws, header)
+    return [ws.cell(row=r, column=col) for r in range(3, ws.max_row + 1)]
+
+
+# ---------------------------------------------------------------------------------------------- the sample plan
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    folder = tmp_path_factory.mktemp("status")
+    store = open_store(folder / "plan.db")
+    with store.write() as session:
+        seed_plan(session, actor=ACTOR, template=emsou_template())
+        add_sample_progress(session, actor=ACTOR)
+    with store.read() as session:
+        period = next(p for p in q.periods(session) if p.name == "2022/23 Q4")
+        plan = q.current_plan(session)
+        movement = q.movement_summary(session, period.id)
+        open_risks = sum(1 for r in q.risk_rows(session) if r.status == "open")
+        n_objectives = len(q.objective_rows(session))
+        n_milestones = len(q.milestone_rows(session))
+        reports: list[tuple[int, int, str]] = []
+        path = export_status_workbook(
+            session, period.id, folder / "status.xlsx", generated_by="Head of PMO",
+            progress=lambda done, total, text: reports.append((done, total, text)),
+        )  # fmt: skip
+    store.close()
+    return SimpleNamespace(
+        path=path, wb=load_workbook(path), plan=plan, period=period, movement=movement, open_risks=open_risks,
+        n_objectives=n_objectives, n_milestones=n_milestones, reports=reports,
+    )  # fmt: skip
+
+
+def test_sheets_in_order_and_each_register_has_its_headers_and_rows(sample) -> None:  # type: ignore[no-untyped-def]
+    wb = sample.wb
+    assert wb.sheetnames == SHEETS
+    for name, columns in REGISTERS.items():
+        ws = wb[name]
+        assert [c.value for c in ws[2]] == [c.header for c in columns], name
+        assert ws["A1"].font.bold and ws["A1"].value
+    assert wb["Objectives"].max_row - 2 == sample.n_objectives
+    assert wb["Milestones"].max_row - 2 == sample.n_milestones
+    assert wb["Objectives"]["A1"].value == "Objectives — 2022/23 Q4"
+
+
+def test_every_status_is_a_word_and_its_fill(sample) -> None:  # type: ignore[no-untyped-def]
+    ws = sample.wb["Objectives"]
+    seen = set()
+    for header in ("RAG", "Previous RAG"):
+        for cell in body(ws, header):
+            assert cell.value in WORDS, (header, cell.coordinate, cell.value)
+            assert fill_of(cell) == STATUS_COLOURS[WORDS[cell.value]][0], cell.coordinate
+            seen.add(cell.value)
+    assert {"Red", "Amber", "Green", "Complete", "No update"} <= seen
+    for cell in body(ws, "Movement"):
+        if cell.value:
+            arrow, word = cell.value.split(" ", 1)
+            assert fill_of(cell) == STATUS_COLOURS[word.lower()][0] and arrow in "↑↓→★"
+    states = sample.wb["Milestones"]
+    for cell in body(states, "State"):
+        assert fill_of(cell) == STATUS_COLOURS[cell.value.lower()][0]
+    overdue = [c for c in body(states, "State") if c.value == "Overdue"]
+    assert overdue and all(fill_of(c) == "D4351C" and c.font.bold for c in overdue)
+    for cell in body(sample.wb["Risks"], "Residual band"):
+        assert fill_of(cell) == STATUS_COLOURS[cell.value.lower()][0]
+
+
+def test_dates_percentages_and_wrapped_text_are_formatted(sample) -> None:  # type: ignore[no-untyped-def]
+    ws = sample.wb["Milestones"]
+    baseline = body(ws, "Baseline")[0]
+    assert baseline.is_date and baseline.number_format == "dd mmm yyyy"
+    objectives = sample.wb["Objectives"]
+    progress = [c for c in body(objectives, "Progress") if c.value is not None]
+    assert progress and all(c.number_format == '0"%"' and isinstance(c.value, int) for c in progress)
+    title = body(objectives, "Objective")[0]
+    assert title.alignment.wrap_text and title.alignment.vertical == "top" and title.font.name == "Arial"
+    assert objectives.row_dimensions[3].height > 15  # sized for its wrapped lines
+    assert objectives.column_dimensions["D"].width == 36
+
+
+def test_summary_counts_and_a_native_stacked_bar_chart_over_them(sample) -> None:  # type: ignore[no-untyped-def]
+    ws = sample.wb["Summary"]
+    assert [ws.cell(3, c).value for c in range(1, 9)] == [
+        "Theme", "Red", "Amber", "Green", "Complete (Blue)", "Not started (Grey)", "No update", "Total"
+    ]  # fmt: skip
+    themes = [ws.cell(r, 1).value for r in range(4, 8)]
+    assert themes == ["Service", "People and culture", "Modernisation", "Governance"]
+    assert ws["A8"].value == "All themes" and ws["H8"].value == sample.n_objectives
+    assert sum(ws.cell(r, 8).value for r in range(4, 8)) == sample.n_objectives
+    (chart,) = ws._charts
+    assert (chart.tagname, chart.type, chart.grouping, chart.overlap) == ("barChart", "bar", "stacked", 100)
+    assert len(chart.series) == 6
+    for n, series in enumerate(chart.series):
+        col = "BCDEFG"[n]
+        assert series.tx.strRef.f == f"'Summary'!{col}3"
+        assert series.val.numRef.f == f"'Summary'!${col}$4:${col}$7"
+        assert series.cat.strRef.f == "'Summary'!$A$4:$A$7"
+    assert chart.series[0].graphicalProperties.solidFill.srgbClr == STATUS_COLOURS["red"][0]
+    words = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    counts = sample.movement.counts
+    assert words["↑ Improved"] == counts["improved"] and words["↓ Deteriorated"] == counts["deteriorated"]
+
+
+def test_registers_freeze_filter_and_print_their_header_rows(sample) -> None:  # type: ignore[no-untyped-def]
+    for name, columns in REGISTERS.items():
+        ws = sample.wb[name]
+        last = chr(ord("A") + len(columns) - 1)
+        assert ws.freeze_panes == "A3", name
+        assert ws.auto_filter.ref == f"A2:{last}{max(ws.max_row, 2)}", name
+        assert ws.print_title_rows == "$1:$2", name
+        assert ws.print_options.gridLines
+
+
+def test_every_sheet_prints_landscape_fitted_to_width_with_the_marking_and_page_numbers(sample) -> None:  # type: ignore[no-untyped-def]
+    for ws in sample.wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        for part in (ws.oddHeader, ws.oddFooter):
+            assert part.center.text == "&BOFFICIAL&B", ws.title
+        assert ws.oddFooter.right.text == "Page &P of &N"
+        assert ws.oddFooter.left.text == "&A"
+    props = sample.wb.properties
+    assert props.subject == "OFFICIAL" and props.keywords == "OFFICIAL"
+    assert props.creator == "Head of PMO" and "Status report 2022/23 Q4" in props.title
+    assert [(p.name, p.value) for p in sample.wb.custom_doc_props.props] == [
+        ("Protective marking", "OFFICIAL")
+    ]
+
+
+def test_cover_names_plan_period_author_marking_sample_and_rag_definitions(sample) -> None:  # type: ignore[no-untyped-def]
+    ws = sample.wb["Cover"]
+    cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert ws["A1"].value == sample.plan.name
+    assert cells["SAMPLE DATA"].startswith("Made-up progress") and fill_of(ws["A4"]) == "D4351C"
+    assert cells["Protective marking"] == "OFFICIAL"
+    assert cells["Reporting period"].startswith("2022/23 Q4 (01 January 2023 to 31 March 2023")
+    assert cells["Compared with"] == "2022/23 Q3" and cells["Generated by"] == "Head of PMO"
+    assert cells["Red"] == sample.plan.rag_red and cells["Green"] == sample.plan.rag_green
+    assert cells["Blue — complete"] == sample.plan.rag_blue
+
+
+def test_heat_map_counts_open_risks_coloured_by_band(sample) -> None:  # type: ignore[no-untyped-def]
+    ws = sample.wb["Heat map"]
+    assert ws["A4"].value.startswith("Residual (")
+    grid = [[ws.cell(row, col) for col in range(2, 7)] for row in range(6, 11)]  # likelihood 5..1
+    assert sum(c.value for row in grid for c in row) == sample.open_risks
+    assert fill_of(grid[0][4]) == STATUS_COLOURS["very high"][0]  # 5 x 5
+    assert fill_of(grid[4][0]) == STATUS_COLOURS["low"][0]  # 1 x 1
+    assert [ws.cell(r, 1).value for r in range(6, 11)] == [5, 4, 3, 2, 1]
+
+
+def test_changes_list_each_status_move(sample) -> None:  # type: ignore[no-untyped-def]
+    kinds = [c.value for c in body(sample.wb["Changes"], "Change")]
+    counts = sample.movement.counts
+    assert kinds.count("↑ Status improved") == counts["improved"]
+    assert kinds.count("↓ Status deteriorated") == counts["deteriorated"]
+    assert kinds.count("★ Status new") == counts["new"]
+
+
+def test_progress_is_reported_to_the_end(sample) -> None:  # type: ignore[no-untyped-def]
+    done, total, text = sample.reports[-1]
+    assert done == total > 0 and text == "Saving the workbook…"
+    assert any("milestones" in t for _, _, t in sample.reports)
+
+
+# ---------------------------------------------------------------------------------------------- hostile text
+
+LONG = "=1+1 " + "".join(f"Sentence {n} of a very long commentary. " for n in range(1, 1200))
+INJECTIONS = {
+    "rationale": '=HYPERLINK("http://evil.example","click")',
+    "corrective_action": "+cmd|' /C calc'!A0",
+    "next_steps": "-2+3",
+}
+HOSTILE_THEMES = ["Service/Delivery: [Phase 1]*?", "'History'", "A" * 40]
+
+
+@pytest.fixture
+def nasty(tmp_path: Path) -> SimpleNamespace:
+    store = open_store(tmp_path / "nasty.db")
+    with store.write() as session:
+        uow = unit_of_work(session, ACTOR)
+        plan = uow.create(
+            Plan, name="=Plan & co", organisation="@Org", start_date=date(2024, 4, 1), end_date=date(2025, 3, 31),
+            protective_marking="OFFICIAL-SENSITIVE", handling_caveat="PERSONAL & not for release",
+        )  # fmt: skip
+        themes = [
+            uow.create(Theme, plan_id=plan.id, code=f"T{n}", name=name, ordinal=n)
+            for n, name in enumerate(HOSTILE_THEMES, start=1)
+        ]
+        outcome = uow.create(
+            Outcome, theme_id=themes[0].id, code="T1-01", title="\tTabbed outcome", ordinal=1
+        )
+        lead = uow.create(Person, name="=Lead()")
+        obj = uow.create(
+            Objective, plan_id=plan.id, outcome_id=outcome.id, ref="T1-01.01", title="@SUM(A1:A9)",
+            lead_id=lead.id, lifecycle="in progress", rag="red",
+        )  # fmt: skip
+        q1 = uow.create(ReportingPeriod, plan_id=plan.id, name="2024/25 Q1", start_date=date(2024, 4, 1),
+                        end_date=date(2024, 6, 30))  # fmt: skip
+        q2 = uow.create(ReportingPeriod, plan_id=plan.id, name="2024/25 Q2", start_date=date(2024, 7, 1),
+                        end_date=date(2024, 9, 30))  # fmt: skip
+        uow.create(StatusUpdate, objective_id=obj.id, period_id=q1.id, lifecycle="in progress", rag="green")
+        uow.create(
+            StatusUpdate, objective_id=obj.id, period_id=q2.id, lifecycle="in progress", rag="red",
+            progress_pct=30, commentary=LONG + "\x07bell", reported_at=datetime(2024, 10, 1, 9, tzinfo=UTC),
+            author="\rCR author", **INJECTIONS,
+        )  # fmt: skip
+        uow.create(Milestone, objective_id=obj.id, title="\tTab milestone", baseline_date=date(2024, 8, 1),
+                   forecast_date=date(2024, 8, 15), notes="=cmd")  # fmt: skip
+        uow.create(Risk, plan_id=plan.id, ref="=R1", title="@risk", objective_id=obj.id, mitigations="-x",
+                   inherent_likelihood=5, inherent_impact=5, residual_likelihood=4, residual_impact=4,
+                   target_likelihood=1, target_impact=1)  # fmt: skip
+        insp = uow.create(Inspection, plan_id=plan.id, body="HMICFRS", title="=Report")
+        rec = uow.create(Recommendation, inspection_id=insp.id, kind="recommendation", ref="+R1",
+                         text="=2*3", status="being progressed", due_date=date(2024, 6, 30))  # fmt: skip
+        uow.create(ProgressNote, recommendation_id=rec.id, note_date=date(2024, 7, 1), text="=note")
+        uow.create(RecommendationObjective, recommendation_id=rec.id, objective_id=obj.id)
+        uow.changes("Built the nasty plan")
+    out = tmp_path / "nasty.xlsx"
+    with store.read() as session:
+        export_status_workbook(session, q2.id, out, generated_by="=Author", today=date(2024, 11, 1))
+    store.close()
+    return SimpleNamespace(path=out, wb=load_workbook(out))
+
+
+def test_text_that_looks_like_a_formula_stays_text(nasty) -> None:  # type: ignore[no-untyped-def]
+    ws = nasty.wb["Objectives"]
+    row = {c.value: ws.cell(3, c.column) for c in ws[2]}
+    for field, header in (("rationale", "Rationale"), ("corrective_action", "Corrective action"),
+                          ("next_steps", "Next steps")):  # fmt: skip
+        cell = row[header]
+        assert cell.value == INJECTIONS[field] and cell.data_type == "s" and cell.quotePrefix, header
+    for header in ("Objective", "Lead", "Reported by"):
+        assert row[header].data_type == "s" and row[header].quotePrefix, header
+    assert row["Outcome"].value == "T1-01 \tTabbed outcome"
+    checks = [
+        (nasty.wb["Milestones"], "Milestone", "\tTab milestone"), (nasty.wb["Milestones"], "Notes", "=cmd"),
+        (nasty.wb["Risks"], "Ref", "=R1"), (nasty.wb["Risks"], "Risk", "@risk"),
+        (nasty.wb["Risks"], "Mitigations", "-x"), (nasty.wb["Recommendations"], "Recommendation", "=2*3"),
+        (nasty.wb["Recommendations"], "Report", "=Report"), (nasty.wb["Recommendations"], "Ref", "+R1"),
+    ]  # fmt: skip
+    for ws, header, text in checks:
+        cell = body(ws, header)[0]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True), (ws.title, header)
+    cover = nasty.wb["Cover"]
+    assert cover["A1"].value == "=Plan & co" and cover["A1"].data_type == "s"
+    formulas = [
+        c.coordinate for ws in nasty.wb.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"
+    ]
+    assert formulas == []
+
+
+def test_long_commentary_continues_on_the_long_text_sheet_and_nothing_is_lost(nasty) -> None:  # type: ignore[no-untyped-def]
+    wb = nasty.wb
+    assert wb.sheetnames == [*SHEETS, "Long text"]
+    ws = wb["Objectives"]
+    cell = ws.cell(3, column(ws, "Commentary"))
+    head, note = cell.value.rsplit("\n", 1)
+    match = re.fullmatch(r"… continued in sheet 'Long text', rows (\d+)–(\d+)", note)
+    assert match and cell.data_type == "s" and cell.quotePrefix  # it starts with "=1+1"
+    first, last = map(int, match.groups())
+    extra = wb["Long text"]
+    assert {extra.cell(r, 1).value for r in range(first, last + 1)} == {"'Objectives'!O3"}
+    whole = head + "".join(extra.cell(r, 3).value for r in range(first, last + 1))
+    assert whole == LONG + REPLACEMENT + "bell"
+    # moved to the end after it was made: each sheet still prints its own header rows
+    assert extra.print_title_rows == "$1:$1" and wb["Changes"].print_title_rows == "$1:$2"
+    assert extra.oddHeader.center.text.startswith("&BOFFICIAL-SENSITIVE&B")
+
+
+def test_marking_with_a_caveat_and_an_ampersand_is_on_every_sheet(nasty) -> None:  # type: ignore[no-untyped-def]
+    for ws in nasty.wb.worksheets:
+        assert ws.oddHeader.center.text == "&BOFFICIAL-SENSITIVE&B – PERSONAL && not for release", ws.title
+        assert ws.oddFooter.right.text == "Page &P of &N"
+    props = nasty.wb.properties
+    assert props.subject == "OFFICIAL-SENSITIVE – PERSONAL & not for release"
+    assert props.creator == "=Author"
+
+
+def test_sheet_names_are_valid_and_hostile_theme_names_are_plain_text(nasty) -> None:  # type: ignore[no-untyped-def]
+    for title in nasty.wb.sheetnames:
+        assert len(title) <= 31 and not re.search(r"[\\/*?:\[\]]", title)
+    ws = nasty.wb["Summary"]
+    assert [ws.cell(r, 1).value for r in range(4, 7)] == HOSTILE_THEMES
+    assert ws._charts[0].series[0].cat.strRef.f == "'Summary'!$A$4:$A$6"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_it_and_prints_the_formula_as_text(nasty, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(nasty.path)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "nasty.pdf"
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert 'HYPERLINK("http://evil.example"' in text and "OFFICIAL-SENSITIVE" in text
+
+
+# ---------------------------------------------------------------------------------------------- failure, CLI
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_partial_file(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "plan.db")
+    with store.write() as session:
+        seed_plan(session, actor=ACTOR, template=emsou_template())
+        add_sample_progress(session, actor=ACTOR)
+    out = tmp_path / "status.xlsx"
+    out.write_bytes(b"the previous export")
+
+    def stop(done: int, total: int, text: str) -> None:
+        if "milestones" in text:
+            raise KeyboardInterrupt("stop")
+
+    with store.read() as session, pytest.raises(KeyboardInterrupt):
+        export_status_workbook(session, q.latest_period_with_updates(session).id, out, generated_by="x",
+                               progress=stop)  # fmt: skip
+    store.close()
+    assert out.read_bytes() == b"the previous export"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-status") / "plan.db"
+    assert main(["--db", str(path), "init", "--sample"]) == 0
+    return path
+
+
+def test_cli_export_status_writes_refuses_to_overwrite_then_forces(
+    sample_db: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "status.xlsx"
+    argv = [
+        "--db",
+        str(sample_db),
+        "--as",
+        "Head of PMO",
+        "export-status",
+        "--period",
+        "2022/23  q4",
+        "--out",
+        str(out),
+    ]
+    assert main(argv) == 0
+    assert capsys.readouterr().out == f"Wrote the status workbook for 2022/23 Q4 to {out}\n"
+    wb = load_workbook(out)
+    assert wb.sheetnames == SHEETS and wb.properties.creator == "Head of PMO"
+    assert wb["Objectives"]["A1"].value == "Objectives — 2022/23 Q4"
+    before = out.read_bytes()
+    assert main(argv) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert err == f"error: {out} already exists; choose a new file name, or add --force to replace it\n"
+    assert out.read_bytes() == before
+    assert main([*argv, "--force"]) == 0
+
+
+def test_cli_export_status_defaults_to_the_latest_period_and_explains_mistakes(
+    sample_db: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "latest.xlsx"
+    assert main(["--db", str(sample_db), "export-status", "--out", str(out)]) == 0
+    assert "Wrote the status workbook for 2023/24 Q4" in capsys.readouterr().out
+    assert main(["--db", str(sample_db), "export-status", "--out", str(tmp_path / "x.csv")]) == EXIT_ERROR
+    assert "should end in .xlsx" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "--db",
+                str(sample_db),
+                "export-status",
+                "--period",
+                "2030 Q9",
+                "--out",
+                str(tmp_path / "y.xlsx"),
+            ]
+        )
+        == EXIT_ERROR
+    )
+    assert "there is no reporting period called '2030 Q9'" in capsys.readouterr().err
+    assert not (tmp_path / "y.xlsx").exists()
