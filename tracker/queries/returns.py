@@ -25,11 +25,16 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _scope(column: ColumnElement[Any], lead_id: str | None, ids: Collection[str] | None) -> list[Any]:
+def _scope(
+    id_column: ColumnElement[Any],
+    responsible: ColumnElement[Any],
+    lead_id: str | None,
+    ids: Collection[str] | None,
+) -> list[Any]:
     """Rows for one person (None: everyone), or rows with the given ids (whoever owns them)."""
     if ids is not None:
-        return [column.in_(list(ids))] if len(ids) <= MAX_BOUND_IDS else []
-    return [] if lead_id is None else [column == lead_id]
+        return [id_column.in_(list(ids))] if len(ids) <= MAX_BOUND_IDS else []
+    return [] if lead_id is None else [responsible == lead_id]
 
 
 def _keep(rows: list[Any], ids: Collection[str] | None) -> list[Any]:
@@ -114,7 +119,7 @@ def return_objectives(
         .outerjoin(cur, (cur.c.objective_id == ob.c.id) & (cur.c.period_id == this.id) & live(cur))
         .outerjoin(prev, prev.c.id == prev_id)
         .outerjoin(pp, pp.c.id == prev.c.period_id)
-        .where(live(ob), live(oc), live(th), *_scope(ob.c.lead_id, lead_id, ids))
+        .where(live(ob), live(oc), live(th), *_scope(ob.c.id, ob.c.lead_id, lead_id, ids))
         .where(ob.c.plan_id == select(per.c.plan_id).where(per.c.id == this.id).scalar_subquery())
         .order_by(th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref)
     )
@@ -155,7 +160,7 @@ def return_milestones(
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
         .outerjoin(owner, owner.c.id == m.c.owner_id)
-        .where(live(m), live(ob), live(oc), live(th), *_scope(responsible, lead_id, ids))
+        .where(live(m), live(ob), live(oc), live(th), *_scope(m.c.id, responsible, lead_id, ids))
         .order_by(th.c.ordinal, oc.c.ordinal, ob.c.ordinal, ob.c.ref, m.c.ordinal, m.c.forecast_date, m.c.id)
     )
     return _keep([ReturnMilestone(*r) for r in session.execute(stmt).all()], ids)
@@ -181,7 +186,7 @@ def return_risks(
     """Live open risks (of live objectives, or of a theme) by reference, with who answers for each."""
     r, ob = t.risk, t.objective
     responsible = func.coalesce(r.c.owner_id, ob.c.lead_id)
-    where = [live(r), or_(r.c.objective_id.is_(None), live(ob)), *_scope(responsible, lead_id, ids)]
+    where = [live(r), or_(r.c.objective_id.is_(None), live(ob)), *_scope(r.c.id, responsible, lead_id, ids)]
     if ids is None:
         where.append(r.c.status == "open")
     stmt = (
@@ -236,7 +241,7 @@ def return_recommendations(
         .scalar_subquery()
     )
     shown = t.note.alias("shown")
-    where = [live(rec), live(insp), *_scope(rec.c.owner_id, lead_id, ids)]
+    where = [live(rec), live(insp), *_scope(rec.c.id, rec.c.owner_id, lead_id, ids)]
     if ids is None:
         where.append(rec.c.status.in_(OPEN_STATUSES))
     stmt = (
