@@ -434,3 +434,33 @@ def test_the_tracker_shows_each_lead_issued_received_applied_and_outstanding(sto
     assert rows["Head of Intelligence"].status == "applied" and not rows["Head of Intelligence"].outstanding
     assert rows["Programme Manager"].status == "received" and rows["Programme Manager"].n_objectives == 1
     assert rows["Programme Manager"].received_at is not None
+
+
+# ---------------------------------------------------------------------------------------------- command line
+
+
+def test_the_command_line_issues_previews_applies_and_tracks(store, plan, tmp_path, capsys, db_path):
+    from tracker.cli import main
+
+    store.close()
+    db = ["--db", str(db_path)]
+    assert main([*db, "issue-returns", "--period", "2024/25 q2", "--out", str(tmp_path / "out")]) == 0
+    assert "Issued 2 return(s) for 2024/25 Q2" in capsys.readouterr().out
+    path = next((tmp_path / "out").glob("*Head of Intelligence.xlsx"))
+    edit(path, "Milestones", plan.m1, Forecast_date="not a date")
+    assert main([*db, "import-return", str(path), "--apply"]) == 3
+    out = capsys.readouterr().out
+    assert "sheet 'Milestones', row 3, column 'Forecast date': found “not a date”" in out
+    assert "Nothing was applied" in out
+
+    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 9, 15))
+    assert main([*db, "import-return", str(path)]) == 0
+    assert "Milestones, row 3: milestone “Train staff” — Forecast date: 01 Sep 2024 -> 15 Sep 2024" in capsys.readouterr().out
+    assert main([*db, "returns", "--period", "2024/25 Q2"]) == 0
+    assert "received" in capsys.readouterr().out
+    assert main([*db, "import-return", str(path), "--apply"]) == 0
+    assert "Applied 1 row(s)" in capsys.readouterr().out
+    assert main([*db, "returns", "--period", "2024/25 Q2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(ln.startswith("Head of Intelligence") and " applied " in ln for ln in lines)
+    assert any(ln.startswith("Programme Manager") and ln.endswith("yes") for ln in lines)

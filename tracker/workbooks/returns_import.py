@@ -179,6 +179,8 @@ def preview_return(session: Session, path: str | os.PathLike[str], **limits: Any
     )
     names: dict[str | None, str] = {p.id: p.name for p in people(session)}
     changes, conflicts, not_owned = compare_rows(readers, current, notes_on_record, problems, names)
+    order = {spec.title: n for n, spec in enumerate(SHEETS)}
+    problems.sort(key=lambda p: (order.get(p.sheet, 99), p.row))
     return ReturnPreview(
         path=safe.path, file_name=name, file_sha256=hashlib.sha256(safe.data).hexdigest(),
         plan_id=plan.id, period_id=this.id, period_name=this.name, lead_id=lead.id, lead_name=lead.name,
