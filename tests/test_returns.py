@@ -11,7 +11,15 @@ import pytest
 
 from tests.builders import get, small_plan, snapshot
 from tracker.db import Actor
-from tracker.models import AuditEntry, Milestone, PeriodReturn, ProgressNote, Recommendation, Risk, StatusUpdate
+from tracker.models import (
+    AuditEntry,
+    Milestone,
+    PeriodReturn,
+    ProgressNote,
+    Recommendation,
+    Risk,
+    StatusUpdate,
+)
 from tracker.queries.returns import returns_tracker
 from tracker.services import (
     ConflictError,
@@ -42,7 +50,9 @@ def plan(store, actor):
         )  # fmt: skip
         update_objective(s, actor=actor, objective_id=ids.obj3, changes={"lead_id": ids.owner})
         m1 = create_milestone(
-            s, actor=actor, data={"objective_id": ids.obj1, "title": "Train staff", "baseline_date": date(2024, 9, 1)}
+            s,
+            actor=actor,
+            data={"objective_id": ids.obj1, "title": "Train staff", "baseline_date": date(2024, 9, 1)},
         ).created[-1]
         m2 = create_milestone(
             s, actor=actor,
@@ -93,7 +103,9 @@ def apply(store, p, resolutions=None):
 # ---------------------------------------------------------------------------------------------- issuing
 
 
-def test_issue_writes_a_workbook_per_lead_with_locked_context_drop_downs_and_a_hidden_manifest(store, plan, tmp_path):
+def test_issue_writes_a_workbook_per_lead_with_locked_context_drop_downs_and_a_hidden_manifest(
+    store, plan, tmp_path
+):
     files = issue(store, plan, tmp_path)
     assert set(files) == {plan.lead, plan.owner}
     wb = openpyxl.load_workbook(files[plan.lead])
@@ -108,7 +120,10 @@ def test_issue_writes_a_workbook_per_lead_with_locked_context_drop_downs_and_a_h
     assert row[headers.index("Last reported")].value == "Green (2024/25 Q1)"
     assert row[headers.index("Last commentary")].value == "Q1 words"
     assert row[headers.index("Ref")].protection.locked
-    assert not row[headers.index("RAG")].protection.locked and not row[headers.index("Commentary")].protection.locked
+    assert (
+        not row[headers.index("RAG")].protection.locked
+        and not row[headers.index("Commentary")].protection.locked
+    )
     assert ws.column_dimensions["L"].hidden and row[-1].value == plan.obj1
     kinds = {dv.type for dv in ws.data_validations.dataValidation}
     assert kinds == {"list", "whole"}
@@ -140,7 +155,12 @@ def test_a_filled_in_return_is_previewed_then_applied_with_the_file_named_in_the
     edit(path, "Objectives", plan.obj1, RAG="Amber", Rationale_for_the_RAG="Supplier late",
          Commentary="On the way", Next_steps="Chase", **{"% progress": 55})  # fmt: skip
     edit(path, "Milestones", plan.m1, Forecast_date="30/09/2024")
-    edit(path, "Risks", plan.r1, **{"Residual likelihood (1-5)": 4, "Mitigations": "Hedge funding, = not a formula"})
+    edit(
+        path,
+        "Risks",
+        plan.r1,
+        **{"Residual likelihood (1-5)": 4, "Mitigations": "Hedge funding, = not a formula"},
+    )
     edit(path, "Recommendations", plan.rec, New_progress_note="Tasking review done")
     before = snapshot(store)
     p = preview(store, path)
@@ -182,7 +202,9 @@ def test_a_filled_in_return_is_previewed_then_applied_with_the_file_named_in_the
     assert snapshot(store) == before
 
 
-def test_every_bad_cell_is_listed_with_its_sheet_row_column_value_and_what_was_expected(store, plan, tmp_path):
+def test_every_bad_cell_is_listed_with_its_sheet_row_column_value_and_what_was_expected(
+    store, plan, tmp_path
+):
     path = issue(store, plan, tmp_path)[plan.lead]
     edit(path, "Objectives", plan.obj1, RAG="Purple", Lifecycle="Sort of", **{"% progress": 140})
     edit(path, "Objectives", plan.obj2, RAG="Red", Lifecycle="In progress", **{"% progress": "abc"})
@@ -203,7 +225,9 @@ def test_every_bad_cell_is_listed_with_its_sheet_row_column_value_and_what_was_e
         ("Recommendations", 3, "Status"): ("“Done”", "one of Awaiting allocation, Being progressed, Proposed for closure, Closed, Superseded, Not accepted, or blank"),
         ("Recommendations", 3, "Evidence"): ("the formula “=SUM(A1:A2)”", "a typed value (formulas are never calculated on import)"),
     }  # fmt: skip
-    assert "sheet 'Objectives', row 3, column 'RAG': found “Purple”; expected one of Red" in str(p.problems[0])
+    assert "sheet 'Objectives', row 3, column 'RAG': found “Purple”; expected one of Red" in str(
+        p.problems[0]
+    )
     before = snapshot(store)
     with pytest.raises(ValidationError, match="problem"), store.write() as s:
         apply_return(s, PMO, p, {})
@@ -212,15 +236,23 @@ def test_every_bad_cell_is_listed_with_its_sheet_row_column_value_and_what_was_e
 
 def test_the_plan_rules_are_checked_on_each_row(store, plan, tmp_path):
     path = issue(store, plan, tmp_path)[plan.lead]
-    edit(path, "Objectives", plan.obj1, RAG="Red", Commentary="Stuck")  # a change from Green: rationale; Red: action
-    edit(path, "Objectives", plan.obj2, Lifecycle="In progress", Commentary="Begun")  # in progress needs a RAG
+    edit(
+        path, "Objectives", plan.obj1, RAG="Red", Commentary="Stuck"
+    )  # a change from Green: rationale; Red: action
+    edit(
+        path, "Objectives", plan.obj2, Lifecycle="In progress", Commentary="Begun"
+    )  # in progress needs a RAG
     edit(path, "Recommendations", plan.rec, Status="Proposed for closure")  # needs evidence
     p = preview(store, path)
     found = {(x.sheet, x.row, x.column): x.expected for x in p.problems}
     assert found == {
         ("Objectives", 3, "Rationale for the RAG"): "a change of RAG from Green to Red needs a rationale",
         ("Objectives", 3, "Corrective action (if Red)"): "a Red status needs a corrective action",
-        ("Objectives", 4, "RAG"): "a RAG (Red, Amber or Green) is required while the objective is in progress",
+        (
+            "Objectives",
+            4,
+            "RAG",
+        ): "a RAG (Red, Amber or Green) is required while the objective is in progress",
         ("Recommendations", 3, "Evidence"): "evidence is required to propose closure",
     }
 
@@ -252,7 +284,15 @@ def conflicted(store, plan, tmp_path):
             data={"lifecycle": "in progress", "rag": "green", "commentary": "PMO words", "next_steps": "PMO next"},
         )  # fmt: skip
     edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 11, 30))
-    edit(path, "Objectives", plan.obj1, RAG="Green", Commentary="Lead words", Next_steps="PMO next", **{"% progress": 30})
+    edit(
+        path,
+        "Objectives",
+        plan.obj1,
+        RAG="Green",
+        Commentary="Lead words",
+        Next_steps="PMO next",
+        **{"% progress": 30},
+    )
     return path
 
 
@@ -383,7 +423,9 @@ def test_return_data_rewritten_with_a_fresh_checksum_is_not_on_record(store, pla
     ws["C8"] = 99  # a forger raises a row's revision, then recomputes the checksum
     values = [[c.value for c in row] for row in ws.iter_rows()]
     rows = tuple(
-        ManifestRow(k, i, rev, tuple(issued_value(c, v) for c, v in zip(SHEET_BY_KIND[k].inputs, rest, strict=False)))
+        ManifestRow(
+            k, i, rev, tuple(issued_value(c, v) for c, v in zip(SHEET_BY_KIND[k].inputs, rest, strict=False))
+        )
         for k, i, rev, *rest in values[7:]
     )
     ws["B6"] = Manifest(values[1][1], values[2][1], values[3][1], values[4][1], rows).checksum()
@@ -455,7 +497,10 @@ def test_the_command_line_issues_previews_applies_and_tracks(store, plan, tmp_pa
 
     edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 9, 15))
     assert main([*db, "import-return", str(path)]) == 0
-    assert "Milestones, row 3: milestone “Train staff” — Forecast date: 01 Sep 2024 -> 15 Sep 2024" in capsys.readouterr().out
+    assert (
+        "Milestones, row 3: milestone “Train staff” — Forecast date: 01 Sep 2024 -> 15 Sep 2024"
+        in capsys.readouterr().out
+    )
     assert main([*db, "returns", "--period", "2024/25 Q2"]) == 0
     assert "received" in capsys.readouterr().out
     assert main([*db, "import-return", str(path), "--apply"]) == 0
