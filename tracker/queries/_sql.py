@@ -20,6 +20,7 @@ from tracker.models import (
     Milestone,
     Objective,
     Outcome,
+    PeriodReturn,
     Person,
     Plan,
     ProgressNote,
@@ -63,6 +64,7 @@ class t:  # noqa: N801 - a namespace read like a schema: t.objective.c.ref
     rec_milestone = _table(RecommendationMilestone)
     rec_risk = _table(RecommendationRisk)
     audit = _table(AuditEntry)
+    period_return = _table(PeriodReturn)
 
 
 def live(table: FromClause) -> ColumnElement[bool]:

@@ -41,6 +41,11 @@ from tracker.services.recommendations import (
     update_progress_note,
     update_recommendation,
 )
+from tracker.services.returns import (
+    record_return_applied,
+    record_return_issued,
+    record_return_received,
+)
 from tracker.services.risks import create_risk, delete_risk, restore_risk, update_risk
 from tracker.services.status import record_status_update, restore_status_update
 from tracker.services.undo import restore_deleted, revert_transaction
@@ -71,6 +76,9 @@ __all__ = [
     "link_recommendation",
     "open_period",
     "record_status_update",
+    "record_return_applied",
+    "record_return_issued",
+    "record_return_received",
     "reopen_period",
     "restore_deleted",
     "restore_inspection",

@@ -550,3 +550,39 @@ def add_list_validation(
     dv.add(cells)
     ws.data_validations.append(dv)  # write-only sheets have no add_data_validation
     return dv
+
+
+def add_whole_number_validation(
+    ws: Any, cells: str, low: int, high: int, *, allow_blank: bool = True, error: str = ""
+) -> DataValidation:
+    """Give ``cells`` a rule accepting whole numbers from ``low`` to ``high``; both modes."""
+    dv = DataValidation(
+        type="whole",
+        operator="between",
+        formula1=str(low),
+        formula2=str(high),
+        allow_blank=allow_blank,
+        showErrorMessage=True,
+        errorTitle="Not a whole number in range",
+        error=clean_text(error or f"Type a whole number from {low} to {high}.")[:255],
+    )
+    dv.add(cells)
+    ws.data_validations.append(dv)
+    return dv
+
+
+def add_date_validation(ws: Any, cells: str, *, allow_blank: bool = True, error: str = "") -> DataValidation:
+    """Give ``cells`` a rule accepting dates from 1 Jan 2000 to 31 Dec 2099; both modes."""
+    dv = DataValidation(
+        type="date",
+        operator="between",
+        formula1="36526",  # 1 Jan 2000 as an Excel serial date
+        formula2="73050",  # 31 Dec 2099
+        allow_blank=allow_blank,
+        showErrorMessage=True,
+        errorTitle="Not a date",
+        error=clean_text(error or "Type a date such as 31/03/2025.")[:255],
+    )
+    dv.add(cells)
+    ws.data_validations.append(dv)
+    return dv

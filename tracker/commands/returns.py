@@ -1,0 +1,145 @@
+"""issue-returns, import-return and returns: period returns from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tracker.cli import CliError, actor, arguments, command, open_for
+from tracker.commands.plan import period_named
+from tracker.textout import table
+
+EXIT_PROBLEMS = 3
+
+
+def _issue_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", required=True, help="the reporting period, e.g. '2023/24 Q4'")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write the workbooks into")
+
+
+@command("issue-returns", "write a period return workbook for each lead, to fill in without the app")
+@arguments(_issue_args)
+def issue(args: argparse.Namespace) -> int:
+    from tracker.workbooks.returns_issue import issue_returns
+
+    with open_for(args) as store, store.write() as session:
+        period = period_named(session, args.period)
+        issued = issue_returns(session, actor(args), period.id, Path(args.out))
+    for r in issued:
+        print(f"{r.lead_name}: {r.rows} item(s) -> {r.path}")
+    print(f"Issued {len(issued)} return(s) for {period.name}")
+    return 0
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="the returned workbook (.xlsx)")
+    p.add_argument("--apply", action="store_true", help="apply the return (all or nothing)")
+    settle = p.add_mutually_exclusive_group()
+    settle.add_argument(
+        "--take-theirs", action="store_true", help="settle every conflict with the return's value"
+    )
+    settle.add_argument(
+        "--keep-ours", action="store_true", help="settle every conflict with the plan's value"
+    )
+
+
+@command("import-return", "preview a returned workbook (problems, conflicts, changes); --apply to apply it")
+@arguments(_import_args)
+def import_return(args: argparse.Namespace) -> int:
+    from tracker.services import record_return_received
+    from tracker.workbooks.returns_apply import KEEP_OURS, TAKE_THEIRS, apply_return, settle_all
+    from tracker.workbooks.returns_import import preview_return
+
+    who = actor(args)
+    with open_for(args) as store:
+        with store.read() as session:
+            preview = preview_return(session, Path(args.file))
+        print("\n".join(preview_lines(preview)))
+        if preview.problems:
+            print(
+                f"\n{len(preview.problems)} problem(s): fix them in the workbook and import it again. Nothing was applied."
+            )
+            return EXIT_PROBLEMS
+        choice = TAKE_THEIRS if args.take_theirs else KEEP_OURS if args.keep_ours else None
+        if not args.apply:
+            with store.write() as session:
+                record_return_received(
+                    session, actor=who, period_id=preview.period_id, lead_id=preview.lead_id
+                )
+            print("\nPreview only: nothing was changed. Run again with --apply to apply it.")
+            return 0
+        if preview.conflicts and choice is None:
+            raise CliError(
+                f"{len(preview.conflicts)} conflict(s) to settle: add --take-theirs or --keep-ours. Nothing was applied."
+            )
+        with store.write() as session:
+            changes = apply_return(session, who, preview, settle_all(preview, choice) if choice else {})
+    print(f"\n{changes.summary if changes else 'Nothing to change: the plan already holds this return.'}")
+    return 0
+
+
+def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
+    """The preview as text: what file, then problems, conflicts, rows not applied and changes."""
+    out = [
+        f"{p.file_name}: the {p.period_name} return from {p.lead_name} ({p.rows_read} row(s) read)",
+        *p.notes,
+    ]
+    if p.problems:
+        out += ["", "Problems:"]
+        out += [f"  {x}" for x in p.problems]
+    if p.conflicts:
+        out += ["", "Conflicts (changed in the plan since the return was issued):"]
+        rows = [
+            [c.sheet, c.row, c.item, c.column, _v(c.issued), _v(c.ours), _v(c.theirs)] for c in p.conflicts
+        ]
+        out.append(
+            _indent(
+                table(["Sheet", "Row", "Item", "Column", "Issued", "Ours (plan)", "Theirs (return)"], rows)
+            )
+        )
+    if p.not_owned:
+        out += ["", "Not applied (not this lead's):"]
+        out += [f"  {n.sheet}, row {n.row}: {n.item} — {n.reason}" for n in p.not_owned]
+    out += ["", f"Changes ({p.n_changes}):" if p.changes else "Changes: none"]
+    for c in p.changes:
+        for f in c.fields:
+            extra = " (follows)" if f.implied else ""
+            out.append(
+                f"  {c.sheet}, row {c.row}: {c.item} — {f.column}: {_v(f.ours)} -> {_v(f.theirs)}{extra}"
+            )
+    return out
+
+
+def _v(value: object) -> str:
+    from tracker.workbooks.returns_layout import describe
+
+    return describe(value)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _returns_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", required=True, help="the reporting period, e.g. '2023/24 Q4'")
+
+
+@command("returns", "the returns tracker for a period: per lead, issued, received, applied, outstanding")
+@arguments(_returns_args)
+def returns(args: argparse.Namespace) -> int:
+    from tracker.queries.returns import returns_tracker
+
+    with open_for(args, readonly=True, create=False) as store, store.read() as session:
+        period = period_named(session, args.period)
+        rows = returns_tracker(session, period.id)
+
+    def when(d) -> str:  # type: ignore[no-untyped-def]
+        return f"{d:%d %b %Y %H:%M}" if d else ""
+
+    body = [[r.lead_name, r.n_objectives, r.status, when(r.issued_at), when(r.received_at), when(r.applied_at),
+             "yes" if r.outstanding else ""] for r in rows]  # fmt: skip
+    print(f"Returns for {period.name}")
+    print(table(["Lead", "Objectives", "Status", "Issued", "Received", "Applied", "Outstanding"], body))
+    waiting = sum(r.outstanding for r in rows)
+    print(f"\n{waiting} outstanding of {sum(r.status != 'not issued' for r in rows)} issued")
+    return 0

@@ -1,0 +1,85 @@
+"""Period returns: recording that one was issued to a lead, received back, and applied.
+
+A lead has one return per period (issuing again replaces the checksum, so the audit log keeps
+every issue's checksum). Status moves issued -> received -> applied; issuing again after a
+return was applied starts it over at issued.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from tracker.db import Actor
+from tracker.models import PeriodReturn, Person, ReportingPeriod
+from tracker.services.base import Changes, Problem, ValidationError, unit_of_work
+
+ISSUED, RECEIVED, APPLIED = "issued", "received", "applied"
+
+
+def _find(session: Session, period_id: str, lead_id: str) -> PeriodReturn | None:
+    return session.exec(
+        select(PeriodReturn).where(PeriodReturn.period_id == period_id, PeriodReturn.lead_id == lead_id)
+    ).first()
+
+
+def record_return_issued(
+    session: Session, *, actor: Actor, period_id: str, lead_id: str, file_name: str, checksum: str
+) -> Changes:
+    """Note that a return workbook was issued to the lead for the period (made, or made again)."""
+    uow = unit_of_work(session, actor)
+    period = uow.get(ReportingPeriod, period_id, what="reporting period")
+    lead = uow.get(Person, lead_id, what="person")
+    if len(checksum) != 64:
+        raise ValidationError(Problem("checksum", "checksum: expected 64 hexadecimal characters"))
+    values = {
+        "status": ISSUED, "file_name": file_name[:300], "checksum": checksum, "issued_at": uow.at,
+        "issued_by": actor.name, "received_at": None, "applied_at": None, "applied_by": "",
+        "rows_applied": 0, "deleted": False,
+    }  # fmt: skip
+    row = _find(session, period.id, lead.id)
+    if row is None:
+        uow.create(PeriodReturn, period_id=period.id, lead_id=lead.id, **values)
+    else:
+        uow.update(row, values)
+    return uow.changes(f"Issued the {period.name} return to {lead.name}")
+
+
+def record_return_received(session: Session, *, actor: Actor, period_id: str, lead_id: str) -> Changes:
+    """Note that the lead's return came back (no change once it is received or applied)."""
+    uow = unit_of_work(session, actor)
+    row = _issued(session, period_id, lead_id)
+    if row.status != ISSUED:
+        return uow.changes("")
+    uow.update(row, {"status": RECEIVED, "received_at": uow.at})
+    return uow.changes(f"Received the return from {_name(session, lead_id)}")
+
+
+def record_return_applied(
+    session: Session, *, actor: Actor, period_id: str, lead_id: str, rows_applied: int
+) -> Changes:
+    """Note that the lead's return was applied; applying it again with no rows changes nothing."""
+    uow = unit_of_work(session, actor)
+    row = _issued(session, period_id, lead_id)
+    if row.status == APPLIED and rows_applied == 0:
+        return uow.changes("")
+    values = {
+        "status": APPLIED,
+        "applied_at": uow.at,
+        "applied_by": actor.name,
+        "rows_applied": row.rows_applied + rows_applied if row.status == APPLIED else rows_applied,
+        "received_at": row.received_at or uow.at,
+    }
+    uow.update(row, values)
+    return uow.changes(f"Applied the return from {_name(session, lead_id)}")
+
+
+def _issued(session: Session, period_id: str, lead_id: str) -> PeriodReturn:
+    row = _find(session, period_id, lead_id)
+    if row is None or row.deleted:
+        raise ValidationError(Problem("lead_id", "no return was issued to this lead for this period"))
+    return row
+
+
+def _name(session: Session, lead_id: str) -> str:
+    person = session.get(Person, lead_id)
+    return person.name if person is not None else "the lead"

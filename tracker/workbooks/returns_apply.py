@@ -1,0 +1,183 @@
+"""Applying a previewed return: all or nothing, in the caller's transaction, through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session
+
+from tracker.db import Actor
+from tracker.enums import Source
+from tracker.queries.returns import (
+    issued_return,
+    return_milestones,
+    return_objectives,
+    return_recommendations,
+    return_risks,
+)
+from tracker.services import (
+    Changes,
+    ConflictError,
+    Problem,
+    ValidationError,
+    add_progress_note,
+    record_status_update,
+    update_milestone,
+    update_recommendation,
+    update_risk,
+)
+from tracker.services.returns import record_return_applied
+from tracker.services.status import _implied
+from tracker.workbooks.returns_import import ReturnPreview, RowChange
+from tracker.workbooks.returns_layout import MILESTONE, OBJECTIVE, RECOMMENDATION, RISK, SHEET_BY_KIND
+
+KEEP_OURS, TAKE_THEIRS = "ours", "theirs"
+Resolutions = Mapping[tuple[str, str, str], str]
+
+
+def settle_all(preview: ReturnPreview, choice: str) -> dict[tuple[str, str, str], str]:
+    """The same choice (KEEP_OURS or TAKE_THEIRS) for every conflict."""
+    return {c.key: choice for c in preview.conflicts}
+
+
+def apply_return(
+    session: Session, actor: Actor, preview: ReturnPreview, resolutions: Resolutions | None = None
+) -> Changes:
+    """Write the previewed changes and settled conflicts; refuse (changing nothing) if anything is open.
+
+    Every change is audited with the return file named in the actor's detail. A row changed in
+    the plan since the preview raises ConflictError: preview again.
+    """
+    resolutions = dict(resolutions or {})
+    if preview.problems:
+        raise ValidationError(
+            Problem(
+                "file",
+                f"{preview.file_name} has {len(preview.problems)} problem(s) to fix first; nothing was applied",
+            )
+        )
+    bad = {v for v in resolutions.values()} - {KEEP_OURS, TAKE_THEIRS}
+    if bad:
+        raise ValueError(f"a conflict is settled with {KEEP_OURS!r} or {TAKE_THEIRS!r}, not {sorted(bad)}")
+    open_conflicts = [c for c in preview.conflicts if c.key not in resolutions]
+    if open_conflicts:
+        raise ValidationError(
+            Problem(
+                "conflicts",
+                f"{len(open_conflicts)} conflict(s) are not settled (keep ours or take theirs); nothing was applied",
+            )
+        )
+    who = Actor(
+        actor.name,
+        Source.RETURN.value,
+        f"return file {preview.file_name} (sha256 {preview.file_sha256[:12]})"[:500],
+    )
+    _refuse_if_moved(session, preview)
+    taken: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in preview.conflicts:
+        if resolutions[c.key] == TAKE_THEIRS:
+            taken.setdefault((c.kind, c.item_id), {})[c.field] = c.theirs
+    rows = {(r.kind, r.item_id): r for r in preview.changes}
+    changes = Changes()
+    applied = 0
+    for key in list(rows) + [k for k in taken if k not in rows]:
+        row = rows.get(key)
+        fields = {f.field: f.theirs for f in row.fields if not f.implied} if row else {}
+        fields.update(taken.get(key, {}))
+        if not fields:
+            continue
+        if row is None:  # only a conflict: its RowChange always exists, see compare_rows
+            continue
+        changes = changes.merge(_write(session, who, preview, row, fields))
+        applied += 1
+    changes = changes.merge(
+        record_return_applied(
+            session, actor=who, period_id=preview.period_id, lead_id=preview.lead_id, rows_applied=applied
+        )
+    )
+    return Changes(
+        changes.txn,
+        changes.kinds,
+        changes.ids,
+        f"Applied {applied} row(s) from {preview.file_name}",
+        changes.created,
+    )
+
+
+def _write(
+    session: Session, who: Actor, preview: ReturnPreview, row: RowChange, fields: dict[str, Any]
+) -> Changes:
+    if row.kind == OBJECTIVE:
+        data = dict(fields, author=preview.lead_name)
+        if row.our_revision == 0:  # no update this period yet: write the whole record
+            base = {c.field: row.base[c.field] for c in SHEET_BY_KIND[OBJECTIVE].inputs}
+            data = {**base, **_implied(data, current=base)}
+            return record_status_update(
+                session, actor=who, objective_id=row.item_id, period_id=preview.period_id, data=data
+            )
+        return record_status_update(
+            session, actor=who, objective_id=row.item_id, period_id=preview.period_id, data=data,
+            expected_revision=row.our_revision,
+        )  # fmt: skip
+    if row.kind == MILESTONE:
+        return update_milestone(
+            session, actor=who, milestone_id=row.item_id, changes=fields, expected_revision=row.our_revision
+        )
+    if row.kind == RISK:
+        return update_risk(
+            session, actor=who, risk_id=row.item_id, changes=fields, expected_revision=row.our_revision
+        )
+    note = fields.pop("note", None)
+    out = Changes()
+    if fields:
+        out = update_recommendation(
+            session,
+            actor=who,
+            recommendation_id=row.item_id,
+            changes=fields,
+            expected_revision=row.our_revision,
+        )
+    if note:
+        out = out.merge(
+            add_progress_note(
+                session,
+                actor=who,
+                recommendation_id=row.item_id,
+                data={"text": note, "author": preview.lead_name},
+            )
+        )
+    return out
+
+
+_REVISIONS = {
+    MILESTONE: return_milestones,
+    RISK: return_risks,
+    RECOMMENDATION: return_recommendations,
+}
+
+
+def _refuse_if_moved(session: Session, preview: ReturnPreview) -> None:
+    """ConflictError when the return was issued again, or a row changed, since the preview."""
+    issued = issued_return(session, preview.period_id, preview.lead_id)
+    if issued is None or preview.checksum not in issued.past_checksums | {issued.checksum}:
+        raise ConflictError(
+            f"The return for {preview.lead_name} changed since the preview; preview {preview.file_name} again."
+        )
+    by_kind: dict[str, dict[str, int]] = {}
+    for r in preview.changes:
+        by_kind.setdefault(r.kind, {})[r.item_id] = r.our_revision
+    for kind, wanted in by_kind.items():
+        if kind == OBJECTIVE:
+            now = {
+                r.id: r.update_revision
+                for r in return_objectives(session, preview.period_id, ids=list(wanted))
+            }
+        else:
+            now = {r.id: r.revision for r in _REVISIONS[kind](session, ids=list(wanted))}
+        moved = [i for i, rev in wanted.items() if now.get(i) != rev]
+        if moved:
+            raise ConflictError(
+                f"{len(moved)} item(s) in {preview.file_name} changed in the plan since the preview; "
+                "preview the return again and settle any new conflicts. Nothing was applied."
+            )

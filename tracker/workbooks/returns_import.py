@@ -1,0 +1,281 @@
+"""Importing a period return: a preview that writes nothing, then an all-or-nothing apply.
+
+:func:`preview_return` checks the file (:func:`~tracker.workbooks.safety.inspect_upload`), makes sure it
+is a return this tracker issued for this plan (manifest present, checksum matching one on record),
+reads every input cell, and compares three values per field: what was issued, what the lead
+returned ("theirs") and what the plan holds now ("ours"). A field the lead changed is a change;
+one that both the lead and someone else changed, differently, is a conflict for the PMO to settle.
+Rows for items the lead does not answer for are listed and never applied.
+
+:func:`apply_return` (in :mod:`tracker.workbooks.returns_apply`) writes the changes through the
+services in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from tracker.db import StoreError
+from tracker.queries import current_plan, people, periods
+from tracker.queries.returns import issued_return, note_texts
+from tracker.workbooks.returns_diff import RowReader, compare_rows, current_items
+from tracker.workbooks.returns_layout import (
+    FIRST_ROW,
+    FORMAT,
+    HEADER_ROW,
+    MANIFEST_SHEET,
+    SHEET_BY_KIND,
+    SHEETS,
+    Manifest,
+    ManifestRow,
+    SheetSpec,
+    describe,
+    issued_value,
+)
+from tracker.workbooks.safety import inspect_upload, open_untrusted
+
+
+class NotAReturn(StoreError):
+    """The file is a workbook, but not a return of this plan that this tracker issued."""
+
+
+@dataclass(frozen=True)
+class ReturnProblem:
+    sheet: str
+    row: int
+    column: str
+    found: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row else "")
+        where += f", column '{self.column}'" if self.column else ""
+        return f"{where}: found {self.found}; expected {self.expected}"
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    kind: str
+    item_id: str
+    sheet: str
+    row: int
+    item: str  # the item in words, e.g. "SER-01.02" or "milestone “Train staff”"
+    field: str
+    column: str
+    issued: Any
+    ours: Any
+    theirs: Any
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.item_id, self.field)
+
+
+@dataclass(frozen=True)
+class NotOwned:
+    sheet: str
+    row: int
+    item: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    column: str
+    ours: Any
+    theirs: Any
+    implied: bool = False  # follows from another change (e.g. complete sets progress to 100)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    kind: str
+    item_id: str
+    sheet: str
+    row: int
+    item: str
+    fields: tuple[FieldChange, ...]  # what will change, conflicts not included
+    our_revision: int  # the item's revision when previewed (a status update: 0 when none exists)
+    base: dict[str, Any] = field(default_factory=dict)  # ours, for a record written whole
+
+
+@dataclass(frozen=True)
+class ReturnPreview:
+    path: Path
+    file_name: str
+    file_sha256: str
+    plan_id: str
+    period_id: str
+    period_name: str
+    lead_id: str
+    lead_name: str
+    issued_at: str
+    checksum: str
+    rows_read: int
+    problems: tuple[ReturnProblem, ...]
+    conflicts: tuple[FieldConflict, ...]
+    not_owned: tuple[NotOwned, ...]
+    changes: tuple[RowChange, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def n_changes(self) -> int:
+        return sum(len(c.fields) for c in self.changes)
+
+    @property
+    def can_apply(self) -> bool:
+        """No problems (conflicts still need settling: see apply_return)."""
+        return not self.problems
+
+
+# ---------------------------------------------------------------------------------------------- preview
+
+
+def preview_return(session: Session, path: str | os.PathLike[str], **limits: Any) -> ReturnPreview:
+    """Check and read a returned workbook and say what applying it would do; writes nothing."""
+    safe = inspect_upload(path, **limits)
+    name = safe.name
+    with open_untrusted(safe) as wb:
+        manifest = _read_manifest(name, wb)
+        plan = current_plan(session)
+        if manifest.plan_id != plan.id:
+            raise NotAReturn(
+                f"{name} is a return for another plan, not for {plan.name!r}; it cannot be imported here"
+            )
+        this = next((p for p in periods(session) if p.id == manifest.period_id), None)
+        if this is None:
+            raise NotAReturn(f"{name} is for a reporting period this plan no longer has")
+        lead = next((p for p in people(session) if p.id == manifest.lead_id), None)
+        issued = issued_return(session, this.id, manifest.lead_id)
+        checksum = manifest.checksum()
+        if lead is None or issued is None or checksum not in issued.past_checksums | {issued.checksum}:
+            raise NotAReturn(
+                f"{name} was not issued from this plan: there is no record of issuing it "
+                "(its hidden return data does not match any return issued for this period)"
+            )
+        if this.status != "open":
+            raise NotAReturn(f"{name} is for {this.name}, which is closed: reopen the period to import it")
+        notes = []
+        if checksum != issued.checksum:
+            notes.append(f"This is an earlier issue of {lead.name}'s return; it was issued again since.")
+        if issued.status == "applied" and issued.applied_at is not None:
+            notes.append(
+                f"A return from {lead.name} was applied on {issued.applied_at:%d %b %Y %H:%M} by "
+                f"{issued.applied_by}; only what still differs from the plan is shown."
+            )
+        problems: list[ReturnProblem] = []
+        readers = _read_sheets(name, wb, manifest, problems)
+    current = current_items(session, this.id, manifest.lead_id, readers)
+    notes_on_record = note_texts(
+        session, [r.item_id for r in readers.get("recommendation", RowReader()).rows]
+    )
+    names: dict[str | None, str] = {p.id: p.name for p in people(session)}
+    changes, conflicts, not_owned = compare_rows(readers, current, notes_on_record, problems, names)
+    order = {spec.title: n for n, spec in enumerate(SHEETS)}
+    problems.sort(key=lambda p: (order.get(p.sheet, 99), p.row))
+    return ReturnPreview(
+        path=safe.path, file_name=name, file_sha256=hashlib.sha256(safe.data).hexdigest(),
+        plan_id=plan.id, period_id=this.id, period_name=this.name, lead_id=lead.id, lead_name=lead.name,
+        issued_at=manifest.issued_at, checksum=checksum,
+        rows_read=sum(len(r.rows) for r in readers.values()),
+        problems=tuple(problems), conflicts=tuple(conflicts), not_owned=tuple(not_owned),
+        changes=tuple(changes), notes=tuple(notes),
+    )  # fmt: skip
+
+
+def _read_manifest(name: str, wb: Any) -> Manifest:
+    if MANIFEST_SHEET not in wb.sheetnames:
+        raise NotAReturn(
+            f"{name} is not a period return from this tracker: it has no '{MANIFEST_SHEET}' sheet "
+            "(returns are made with 'issue-returns'; was it copied into a new workbook?)"
+        )
+    ws = wb[MANIFEST_SHEET]
+    head: dict[str, Any] = {}
+    rows: list[ManifestRow] = []
+    widths = {s.kind: len(s.inputs) for s in SHEETS}
+    damaged = NotAReturn(f"{name}: its hidden return data is damaged or was edited, so it cannot be trusted")
+    for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if n <= 6:
+            if not values or len(values) < 2:
+                raise damaged
+            head[str(values[0])] = values[1]
+            continue
+        if n == 7:
+            continue
+        kind, item_id, revision = (list(values) + [None] * 3)[:3]
+        if kind not in widths or not isinstance(item_id, str) or not isinstance(revision, int):
+            raise damaged
+        raw = (list(values[3:]) + [None] * widths[kind])[: widths[kind]]
+        try:
+            issued = tuple(issued_value(c, v) for c, v in zip(SHEET_BY_KIND[kind].inputs, raw, strict=True))
+        except (TypeError, ValueError):
+            raise damaged from None
+        rows.append(ManifestRow(kind, item_id, revision, issued))
+    if head.get("format") != FORMAT:
+        raise NotAReturn(f"{name} is not a period return this version of the tracker can read")
+    if not all(isinstance(head.get(k), str) for k in ("plan", "period", "lead", "issued_at", "checksum")):
+        raise damaged
+    manifest = Manifest(head["plan"], head["period"], head["lead"], head["issued_at"], tuple(rows))
+    if manifest.checksum() != head["checksum"]:
+        raise NotAReturn(
+            f"{name}: its hidden return data was changed after it was issued (the checksum does not "
+            "match), so it cannot be trusted; ask the PMO for a fresh return"
+        )
+    return manifest
+
+
+def _read_sheets(
+    name: str, wb: Any, manifest: Manifest, problems: list[ReturnProblem]
+) -> dict[str, RowReader]:
+    issued: dict[str, dict[str, ManifestRow]] = {s.kind: {} for s in SHEETS}
+    for r in manifest.rows:
+        issued[r.kind][r.id] = r
+    out = {}
+    for spec in SHEETS:
+        if spec.title not in wb.sheetnames:
+            if issued[spec.kind]:
+                problems.append(
+                    ReturnProblem(spec.title, 0, "", "no such sheet", f"the '{spec.title}' sheet as issued")
+                )
+            continue
+        reader = RowReader(spec, issued[spec.kind])
+        ws = wb[spec.title]
+        if not _headers_match(spec, ws, problems):
+            continue
+        for n, cells in enumerate(
+            ws.iter_rows(min_row=FIRST_ROW, max_row=ws.max_row, max_col=len(spec.columns)), start=FIRST_ROW
+        ):
+            reader.read(n, cells, problems)
+        out[spec.kind] = reader
+    return out
+
+
+def _headers_match(spec: SheetSpec, ws: Any, problems: list[ReturnProblem]) -> bool:
+    found = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
+    expected = [c.header for c in spec.columns]
+    found = [(str(v).strip() if v is not None else "") for v in list(found)[: len(expected)]]
+    if found == expected:
+        return True
+    problems.append(
+        ReturnProblem(
+            spec.title,
+            HEADER_ROW,
+            "",
+            describe(" | ".join(found)),
+            "the column headings as issued (columns cannot be added, moved or renamed): "
+            + " | ".join(expected),
+        )  # fmt: skip
+    )
+    return False
+
+
+def problems_text(problems: Iterable[ReturnProblem]) -> list[str]:
+    return [str(p) for p in problems]

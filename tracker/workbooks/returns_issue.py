@@ -1,0 +1,214 @@
+"""Issuing period returns: one workbook per lead, filled in with Excel or LibreOffice, no app needed.
+
+Each workbook has an instructions sheet, a sheet per kind of item the lead answers for (context
+columns locked, the columns to fill in yellow with drop-downs from a hidden lists sheet), and a
+very hidden manifest (see :mod:`tracker.workbooks.returns_layout`). Each issue is recorded as a
+:class:`~tracker.models.PeriodReturn` through :func:`tracker.services.record_return_issued`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from tracker.db import Actor
+from tracker.queries import current_plan, people, period
+from tracker.queries.returns import (
+    return_milestones,
+    return_objectives,
+    return_recommendations,
+    return_risks,
+)
+from tracker.rules import brag_label, risk_score
+from tracker.services.base import ValidationError
+from tracker.services.returns import record_return_issued
+from tracker.workbooks.returns_layout import (
+    FIRST_ROW,
+    HEADER_ROW,
+    INSTRUCTIONS_SHEET,
+    LISTS,
+    LISTS_SHEET,
+    MANIFEST_SHEET,
+    MILESTONE,
+    OBJECTIVE,
+    RECOMMENDATION,
+    RISK,
+    SHEETS,
+    Manifest,
+    ManifestRow,
+    SheetSpec,
+    manifest_values,
+    shown,
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class IssuedReturn:
+    lead_id: str
+    lead_name: str
+    path: Path
+    checksum: str
+    rows: int  # items in the return
+
+
+# ---------------------------------------------------------------------------------------------- items
+
+
+def _objective_values(r: Any) -> dict[str, Any]:
+    if r.update_id is not None:
+        inputs = {
+            "rag": r.u_rag, "lifecycle": r.u_lifecycle, "progress_pct": r.u_progress_pct,
+            "rationale": r.u_rationale or "", "corrective_action": r.u_corrective_action or "",
+            "commentary": r.u_commentary or "", "next_steps": r.u_next_steps or "",
+        }  # fmt: skip
+    else:  # nothing reported yet: start from where the objective stands, the RAG left for the lead
+        inputs = {
+            "rag": None, "lifecycle": r.lifecycle, "progress_pct": r.progress_pct, "rationale": "",
+            "corrective_action": "", "commentary": "", "next_steps": "",
+        }  # fmt: skip
+    prev = (
+        f"{brag_label(r.prev_lifecycle, r.prev_rag)} ({r.prev_period})" if r.prev_period else "Not reported"
+    )
+    return {
+        "ref": r.ref,
+        "title": r.title,
+        "prev": prev,
+        "prev_commentary": r.prev_commentary or "",
+        **inputs,
+    }
+
+
+def _milestone_values(r: Any) -> dict[str, Any]:
+    return r._asdict()
+
+
+def _risk_values(r: Any) -> dict[str, Any]:
+    return {**r._asdict(), "inherent": risk_score(r.inherent_likelihood, r.inherent_impact)}
+
+
+def _recommendation_values(r: Any) -> dict[str, Any]:
+    note = f"{r.latest_note_date:%d %b %Y}: {r.latest_note}" if r.latest_note_date else ""
+    return {**r._asdict(), "latest_note": note, "note": ""}
+
+
+def lead_items(
+    session: Session, period_id: str, lead_id: str | None = None
+) -> dict[str, dict[str, list[Any]]]:
+    """Lead id -> kind -> (values, revision) for each item; one statement per kind."""
+    out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for r in return_objectives(session, period_id, lead_id=lead_id):
+        if r.responsible:
+            out[r.responsible][OBJECTIVE].append((r.id, _objective_values(r), r.update_revision))
+    for kind, rows, make in (
+        (MILESTONE, return_milestones(session, lead_id=lead_id), _milestone_values),
+        (RISK, return_risks(session, lead_id=lead_id), _risk_values),
+        (RECOMMENDATION, return_recommendations(session, lead_id=lead_id), _recommendation_values),
+    ):
+        for r in rows:
+            if r.responsible:
+                out[r.responsible][kind].append((r.id, make(r), r.revision))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- issuing
+
+
+def issue_returns(
+    session: Session,
+    actor: Actor,
+    period_id: str,
+    out_dir: str | Path,
+    progress: Progress | None = None,
+    *,
+    lead_ids: Iterable[str] | None = None,
+) -> list[IssuedReturn]:
+    """Write a return workbook for each lead with objectives (or the leads named) and record each issue."""
+    this = period(session, period_id)
+    if this.status != "open":
+        raise ValidationError(f"{this.name} is closed: returns can only be issued for an open period.")
+    plan = current_plan(session)
+    names = {p.id: p for p in people(session)}
+    items = lead_items(session, period_id)
+    wanted = [lid for lid in items if items[lid][OBJECTIVE]] if lead_ids is None else list(lead_ids)
+    wanted.sort(key=lambda lid: (names[lid].name.casefold() if lid in names else "", lid))
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    issued_at = datetime.now(UTC).replace(microsecond=0)
+    out = []
+    for n, lead_id in enumerate(wanted, start=1):
+        lead = names.get(lead_id)
+        if lead is None:
+            raise ValidationError(f"There is no person with id {lead_id!r} to issue a return to.")
+        if progress is not None:
+            progress(n - 1, len(wanted), f"Writing the return for {lead.name}")
+        manifest = Manifest(
+            plan.id, this.id, lead_id, issued_at.isoformat(),
+            tuple(
+                ManifestRow(spec.kind, item_id, revision, manifest_values(spec.kind, values))
+                for spec in SHEETS
+                for item_id, values, revision in items[lead_id][spec.kind]
+            ),
+        )  # fmt: skip
+        path = folder / return_file_name(this.name, lead.name)
+        write_return(path, plan, this, lead, items[lead_id], manifest, actor.name)
+        checksum = manifest.checksum()
+        record_return_issued(
+            session, actor=actor, period_id=this.id, lead_id=lead_id, file_name=path.name, checksum=checksum
+        )
+        out.append(IssuedReturn(lead_id, lead.name, path, checksum, len(manifest.rows)))
+    if progress is not None:
+        progress(len(wanted), len(wanted), "Returns written")
+    return out
+
+
+def return_file_name(period_name: str, lead_name: str) -> str:
+    """'Return 2024-25 Q1 - Head of Intelligence.xlsx': safe on Windows, macOS and Linux."""
+    raw = f"Return {period_name} - {lead_name}"
+    return re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", "-", raw).strip(" .")[:150] + ".xlsx"
+
+
+def write_return(
+    path: Path,
+    plan: Any,
+    this: Any,
+    lead: Any,
+    items: dict[str, list[Any]],
+    manifest: Manifest,
+    author: str,
+) -> None:
+    """Write one lead's return workbook (write-only mode: returns can be long)."""
+    from openpyxl import Workbook
+
+    from tracker.workbooks.cells import hidden_lists_sheet, mark_workbook
+    from tracker.workbooks.returns_sheets import (
+        write_data_sheet,
+        write_instructions,
+        write_manifest,
+    )
+
+    wb = Workbook(write_only=True)
+    title = f"{plan.name}: {this.name} return for {lead.name}"
+    write_instructions(wb, plan, this, lead, {k: len(v) for k, v in items.items()})
+    refs = hidden_lists_sheet(wb, {name: list(values) for name, values in LISTS.items()}, title=LISTS_SHEET)
+    for spec in SHEETS:
+        rows = [(item_id, _shown(spec, values)) for item_id, values, _ in items.get(spec.kind, [])]
+        write_data_sheet(wb, spec, rows, refs)
+    write_manifest(wb, manifest, MANIFEST_SHEET)
+    mark_workbook(wb, plan.protective_marking, plan.handling_caveat, title=title, author=author)
+    wb.save(path)
+
+
+def _shown(spec: SheetSpec, values: dict[str, Any]) -> list[Any]:
+    return [shown(c, values.get(c.field)) for c in spec.columns[:-1]]
+
+
+__all__ = ["FIRST_ROW", "HEADER_ROW", "INSTRUCTIONS_SHEET", "IssuedReturn", "issue_returns", "lead_items"]
