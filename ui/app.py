@@ -12,7 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject
+from PySide6.QtCore import QByteArray, QEventLoop, QObject
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import tracker
@@ -159,6 +160,8 @@ class Launcher(QObject):
         self.settings.add_recent(opened.location)
         if old is not None:
             window.setGeometry(old.geometry())
+        else:
+            place_window(window, self.settings.window_geometry())
         window.show()
         if old is not None:
             old.close()
@@ -182,12 +185,27 @@ class Launcher(QObject):
             self._show(self.opened, chosen, readonly=self.opened.store.readonly)
 
     def _on_window_closed(self, window: MainWindow, store: Any) -> None:
+        if self.window is window:
+            self.settings.remember_window_geometry(window.saveGeometry())
         window.deleteLater()
         if self.window is window:
             self.window = None
         current = self.opened.store if self.opened else None
         if store is not current or self.window is None:
             store.close()
+
+
+def place_window(window: QWidget, saved: QByteArray | None) -> None:
+    """Restore the last session's geometry, or fill most of the screen the first time."""
+    if saved is not None and window.restoreGeometry(saved):
+        return
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    width, height = min(area.width(), max(int(area.width() * 0.85), 1024)), int(area.height() * 0.85)
+    window.resize(width, height)
+    window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from ui.context import Identity
 
@@ -76,6 +76,15 @@ class AppSettings:
         i = chosen.identity
         data = {"name": i.name, "person_id": i.person_id, "role": i.role, "read_only": chosen.read_only}
         self.q.setValue(f"identity/{_key(location)}", json.dumps(data))
+
+    # ------------------------------------------------------------------------------------------ window
+
+    def window_geometry(self) -> QByteArray | None:
+        value = self.q.value("window/geometry")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def remember_window_geometry(self, geometry: QByteArray) -> None:
+        self.q.setValue("window/geometry", geometry)
 
     def sync(self) -> None:
         self.q.sync()

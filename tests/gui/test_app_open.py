@@ -133,3 +133,31 @@ def test_first_run_makes_the_sample_plan_at_the_default_place(qapp, settings, tm
     assert launcher.window is None
     # the store was closed with the window: the file can be opened for editing again
     open_store(default).close()
+
+
+def test_the_window_fits_the_screen_first_and_comes_back_where_it_was_left(
+    qapp, settings, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    default = tmp_path / "data" / "plan.db"
+    monkeypatch.setenv("TRACKER_DB", str(default))
+    settings.remember_identity(str(default), Remembered(Identity("PMO", None, "PMO")))
+    launcher = Launcher(settings, Appearance(settings))
+    assert launcher.open(None)
+    window = launcher.window
+    area = window.screen().availableGeometry()
+    first = window.geometry()
+    assert first.width() == max(
+        min(area.width(), max(int(area.width() * 0.85), 1024)), window.minimumSizeHint().width()
+    )
+    window.resize(900, 640)
+    window.move(area.x() + 20, area.y() + 30)
+    left_at = window.geometry()
+    window.close()
+    assert settings.window_geometry() is not None
+
+    again = Launcher(settings, Appearance(settings))
+    assert again.open(None)
+    try:
+        assert again.window.geometry().size() == left_at.size()
+    finally:
+        again.window.close()

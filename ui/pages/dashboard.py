@@ -101,6 +101,8 @@ class DashboardPage(QWidget):
     def _combo(self, name: str) -> QComboBox:
         box = QComboBox(self)
         box.setAccessibleName(name)
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(12)  # long names elide rather than widen the window
         box.currentIndexChanged.connect(self._on_choice_changed)
         return box
 

@@ -43,7 +43,8 @@ def _combo(name: str, everything: str) -> QComboBox:
     combo.setAccessibleName(name)
     combo.setToolTip(name)
     combo.addItem(everything, "")  # not None: see ui.brag_delegate.model_data
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)  # long names elide rather than widen the window
     return combo
 
 
