@@ -233,6 +233,8 @@ def _section(p: QPainter, body: QRectF, section: Section, data: DashboardData, p
     if section.table is not None:
         headers, rows = section.table
         fit = max(3, int(rest.height() // 19) - 1) if section.below else 40
+        if not section.below and section.draw is not None:  # narrow: status letters, as in the legend
+            headers = [SHORT_HEADERS.get(h, h) for h in headers]
         doc = _table_document(headers, rows, width=rest.width(), size=7.5 if section.draw else 10, fit=fit)
         p.save()
         p.translate(rest.topLeft())
@@ -242,14 +244,18 @@ def _section(p: QPainter, body: QRectF, section: Section, data: DashboardData, p
 
 def _table_html(headers: list[str], rows: list[list[object]]) -> str:
     head = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
-        for row in rows
-    )
+    body = "".join("<tr>" + "".join(_cell(i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
     return (
         "<table border='1' cellspacing='0' cellpadding='3' width='100%' style='border-collapse: collapse;'>"
         f"<thead><tr style='background:#f3f2f1'>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
+
+
+def _cell(column: int, value: object) -> str:
+    """A table cell, numbers right-aligned."""
+    if isinstance(value, int | float):
+        return f"<td align='right'>{value}</td>"
+    return f"<td>{html.escape('' if value is None else str(value))}</td>"
 
 
 def _table_document(
@@ -264,6 +270,9 @@ def _table_document(
     doc.setTextWidth(width)
     return doc
 
+
+SHORT_HEADERS = {"Red": "R", "Amber": "A", "Green": "G", "Blue (complete)": "B", "Grey (not started)": "Gy",
+                 "No update": "NU"}  # fmt: skip
 
 MAX_EXCEPTIONS = 400  # beyond this a printed list stops helping; the app has them all
 
