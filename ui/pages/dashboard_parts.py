@@ -149,6 +149,18 @@ class Headline(QWidget):
             s.danger if h.overdue_recommendations else s.text,
             s.border,
         )
+        self._even_heights()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._even_heights()
+
+    def _even_heights(self) -> None:
+        """Every tile as tall as the one with most lines, so the row reads as one band."""
+        tallest = max(t.heightForWidth(t.width()) for t in self.tiles.values())
+        for tile in self.tiles.values():
+            if tile.minimumHeight() != tallest:
+                tile.setMinimumHeight(tallest)
 
     def _on_tile_clicked(self, key: str) -> None:
         target = self.tiles[key].target
