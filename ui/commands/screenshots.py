@@ -111,6 +111,8 @@ def stage(page: Any, key: str) -> None:
         objective = _telling_objective(page.ctx)
         if objective is not None:
             page.select_objective(objective)
+    elif key == "periods":  # the latest period chosen, so Close or Reopen is on offer
+        page.table.selectRow(page.table.model().rowCount() - 1)
     elif hasattr(page, "select") and hasattr(page, "model"):  # a register: its side form filled in
         rows = page.model.visible_rows()
         pick = next((r for r in rows if getattr(r, "state", None) == "overdue"), rows[0] if rows else None)
