@@ -53,7 +53,12 @@ class PlanPage(QWidget):
         self.ctx = ctx
         self.setAccessibleName("Plan")
 
-        self.search = QLineEdit(placeholderText="Find objectives by code, title or lead (Ctrl+F)")
+        self.search = QLineEdit(placeholderText="Find by code, title or lead")
+        self.search.setToolTip("Find objectives by code, title or lead (Ctrl+F)")
+        hint = self.search.fontMetrics()
+        self.search.setMinimumWidth(
+            hint.horizontalAdvance(self.search.placeholderText()) + hint.averageCharWidth() * 6
+        )
         self.search.setAccessibleName("Find objectives")
         self.search.setClearButtonEnabled(True)
         self.theme = _combo("Theme", "All themes")
