@@ -279,7 +279,8 @@ class RegisterPage(QWidget):
         em = self.fontMetrics().averageCharWidth()
         header = self.table.horizontalHeader()
         for n, column in enumerate(self.model.columns):
-            cap = em * (36 if column.key in self.WIDE else 30 if column.chip else 18)  # the form needs room too
+            # capped so the state and dates still show beside the side form
+            cap = em * (36 if column.key in self.WIDE else 30 if column.chip else 18)
             pad = em * (5 if column.chip else 2)  # a chip's rounded ends need room beyond its text
             header.resizeSection(n, min(header.sectionSize(n) + pad, cap))
 
