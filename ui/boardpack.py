@@ -345,8 +345,12 @@ def _exceptions_page(
 # ---------------------------------------------------------------------------------------------- from the app
 
 
-def export_board_pack(ctx: Any, parent: Any = None) -> Any:
-    """File > Export board pack: ask for a file, then write it off the UI thread with a progress dialog."""
+def export_board_pack(ctx: Any, parent: Any = None, *, path: str | None = None) -> Any:
+    """File > Export board pack (and the dashboard's button): ask for a file, write it in the background.
+
+    ``path`` skips the file dialog. Returns the running task, or None when there is nothing to report
+    on or the person cancelled the file dialog.
+    """
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from tracker.queries import latest_period_with_updates
@@ -362,17 +366,19 @@ def export_board_pack(ctx: Any, parent: Any = None) -> Any:
             parent, "Board pack", "There is no reporting period with updates to report on yet."
         )
         return None
-    name, _ = QFileDialog.getSaveFileName(
-        parent, "Export board pack", "board-pack.pdf", "PDF document (*.pdf)"
-    )
-    if not name:
-        return None
-    path = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
+    name = path
+    if name is None:
+        name, _ = QFileDialog.getSaveFileName(
+            parent, "Export board pack", "board-pack.pdf", "PDF document (*.pdf)"
+        )
+        if not name:
+            return None
+    target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
     store = ctx.store
-    task = ctx.runner.task(lambda progress: write_board_pack(store, period_id, path, progress.report),
+    task = ctx.runner.task(lambda progress: write_board_pack(store, period_id, target, progress.report),
                            label="Exporting the board pack")  # fmt: skip
-    TaskProgressDialog(task, parent, title="Board pack")
-    task.succeeded.connect(lambda pages: ctx.message.emit(f"Board pack saved: {path.name}, {pages} pages"))
+    task.progress_dialog = TaskProgressDialog(task, parent, title="Board pack")  # kept alive with the task
+    task.succeeded.connect(lambda pages: ctx.message.emit(f"Board pack saved: {target.name}, {pages} pages"))
     task.failed.connect(
         lambda exc: QMessageBox.warning(parent, "Board pack", f"The board pack was not written: {exc}")
     )

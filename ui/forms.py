@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from tracker.services import ServiceError, ValidationError
+
+
+def shrinkable(combo: QComboBox, min_chars: int = 10, *, tooltip: bool = True) -> QComboBox:
+    """Let ``combo`` shrink with its panel, eliding a long choice, with the whole choice as its tooltip.
+
+    Qt sizes a combo to its longest item by default, so one long objective title or name would make
+    a whole form or filter bar wider than the window. Call :func:`fit_popup` after filling it.
+    ``tooltip=False`` keeps the combo's own tooltip (a filter's name, say).
+    """
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(min_chars)
+    if tooltip:
+        combo.currentTextChanged.connect(combo.setToolTip)
+    return combo
+
+
+def fit_popup(combo: QComboBox) -> None:
+    """Let the drop-down list be as wide as its longest item (up to 70 characters), wider than the combo."""
+    metrics = combo.fontMetrics()
+    texts = (combo.itemText(i) for i in range(min(combo.count(), 500)))  # enough to judge, cheap at scale
+    widest = max((metrics.horizontalAdvance(t) for t in texts), default=0) + metrics.averageCharWidth() * 4
+    view = combo.view()
+    view.setMinimumWidth(
+        min(widest + view.verticalScrollBar().sizeHint().width(), metrics.averageCharWidth() * 70)
+    )
 
 
 class FieldErrors:

@@ -133,6 +133,12 @@ class MainWindow(QMainWindow):
         self.save_copy_action = self._action(
             "Save a &copy…", self._on_save_copy, std.Save, "Save a copy (backup)"
         )
+        self.export_status_action = self._action(
+            "&Export status workbook…", self._on_export_status, name="Export the status workbook (Excel)"
+        )
+        self.export_pack_action = self._action(
+            "Export board &pack (PDF)…", self._on_export_board_pack, name="Export the board pack (PDF)"
+        )
         self.identity_action = self._action("Change &who you are…", self.change_identity)
         self.close_action = self._action("&Close", self.close, std.Close)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
@@ -171,6 +177,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addMenu(self.recent_menu)
         file.addAction(self.save_copy_action)
+        file.addSeparator()
+        file.addAction(self.export_status_action)
+        file.addAction(self.export_pack_action)
         file.addSeparator()
         file.addAction(self.identity_action)
         file.addSeparator()
@@ -327,6 +336,8 @@ class MainWindow(QMainWindow):
             self.period_combo.addItem("No reporting periods yet", None)
         self.period_combo.setCurrentIndex(max(self.period_combo.findData(chosen), 0))
         self.period_combo.blockSignals(False)
+        for action in (self.export_status_action, self.export_pack_action):
+            action.setEnabled(bool(rows))  # both report on a period
         self.ctx.set_period(chosen)
 
     def _on_period_combo_changed(self, _index: int) -> None:
@@ -448,6 +459,16 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.save_copy(Path(path))
+
+    def _on_export_status(self) -> None:
+        from ui.exports import export_status_dialog
+
+        export_status_dialog(self.ctx, self)
+
+    def _on_export_board_pack(self) -> None:
+        from ui.boardpack import export_board_pack
+
+        export_board_pack(self.ctx, self)
 
     def save_copy(self, dest: Path) -> None:
         """Back up the open plan to ``dest`` off the UI thread, with a progress dialog and Cancel."""

@@ -191,3 +191,27 @@ def test_dashboard_page_defaults_to_the_latest_period_and_meeting_mode_steps(ctx
     assert meeting.index == 1
     QTest.keyClick(meeting, Qt.Key.Key_End)
     assert meeting.sections[meeting.index].startswith("Exceptions")
+
+
+@pytest.mark.parametrize("width", [1270, 1750])  # the page's room in 1440 and 1920 px windows
+def test_every_headline_tile_shows_its_whole_caption(ctx, qtbot, width) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(width, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    QApplication.processEvents()
+    assert page.minimumSizeHint().width() <= width
+    for key, tile in page.headline.tiles.items():
+        caption = tile.caption
+        metrics = caption.fontMetrics()
+        assert caption.text(), key
+        assert all(metrics.horizontalAdvance(w) <= caption.width() for w in caption.text().split()), key
+        assert caption.height() >= caption.heightForWidth(caption.width()), (
+            f"{key}: {caption.text()!r} is cut"
+        )
+        assert caption.geometry().bottom() <= tile.rect().bottom(), key

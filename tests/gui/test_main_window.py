@@ -128,3 +128,53 @@ def test_every_control_has_an_accessible_name(window):  # type: ignore[no-untype
     for spec in PAGES:
         window.show_page(spec.key)
     assert _unnamed(window) == []
+
+
+def test_file_menu_exports_sit_together_after_save_a_copy(window):  # type: ignore[no-untyped-def]
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    at = texts.index("Save a &copy…")
+    exports = [window.export_status_action, window.export_pack_action]
+    block = [a for a in file_menu.actions()[at + 1 :] if not a.isSeparator()][:2]
+    assert block == exports
+    assert [a.text() for a in exports] == ["&Export status workbook…", "Export board &pack (PDF)…"]
+    assert all(a.isEnabled() for a in exports)  # the test plan has periods
+
+
+def test_export_status_from_the_menu_writes_the_workbook(window, plan_ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+
+    def fake_save_name(_parent, title, *_args):  # type: ignore[no-untyped-def]
+        asked.append(title)
+        return str(tmp_path / "status"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save_name))
+    window.export_status_action.trigger()
+    assert asked == ["Export status workbook"]
+    assert load_workbook(tmp_path / "status.xlsx")["Objectives"]["A1"].value == "Objectives — 2024/25 Q2"
+
+
+def test_export_board_pack_from_the_menu_writes_the_pdf(window, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a: (str(tmp_path / "pack"), ""))
+    )
+    window.export_pack_action.trigger()
+    assert (tmp_path / "pack.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_exports_are_disabled_while_the_plan_has_no_period(qapp, store, actor, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.seed.template import emsou_template, seed_plan
+    from ui.context import AppContext, Identity
+    from ui.tasks import TaskRunner
+
+    with store.write() as session:
+        seed_plan(session, actor=actor, template=emsou_template())
+    ctx = AppContext(store, Identity("PMO", None, "PMO"), runner=TaskRunner(synchronous=True))
+    w = MainWindow(ctx, location="p.db", settings=app_settings)
+    qtbot.addWidget(w)
+    assert not w.export_status_action.isEnabled() and not w.export_pack_action.isEnabled()

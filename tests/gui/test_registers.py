@@ -347,3 +347,40 @@ def test_a_large_register_is_read_off_the_ui_thread(qtbot, store, ctx: AppContex
     qtbot.waitUntil(lambda: page.model.rowCount() == 4)
     assert page.count.text() == "4 milestones"
     threaded.runner.wait()
+
+
+LONG_TITLE = ("Develop and agree " + "a regional approach that goes on and on " * 6).strip()
+
+
+@pytest.mark.parametrize("width", [1440, 1920])
+@pytest.mark.parametrize("key", ["milestones", "risks", "recommendations"])
+def test_the_side_form_fits_its_panel_without_a_horizontal_scroll_bar(
+    qtbot, ctx: AppContext, key, width
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.services import update_objective
+    from ui.main_window import MainWindow
+
+    # a long objective title in the form's combo used to widen the form past its panel (and the window)
+    ctx.apply(update_objective, objective_id=ctx.ids.obj1, changes={"title": LONG_TITLE})  # type: ignore[attr-defined]
+    window = MainWindow(ctx, location="plan.db")
+    qtbot.addWidget(window)
+    window.resize(width, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page(key)
+    page.select(page.model.row_at(0).id)
+    QApplication.processEvents()
+    assert window.width() == width  # no page asks for more room than the window has
+    bar = page.form_scroll.horizontalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible()
+    viewport = page.form_scroll.viewport()
+    for name, editor in page.form.editors.items():
+        right = editor.mapTo(viewport, editor.rect().topRight()).x()
+        assert right < viewport.width(), f"{name} reaches past the panel"
+    objective = page.form.editors.get("objective_id")
+    if objective is not None:
+        objective.setCurrentIndex(objective.findData(ctx.ids.obj1))  # type: ignore[attr-defined]
+        assert objective.toolTip().endswith(LONG_TITLE)  # the elided choice in full on hover
+        assert objective.view().minimumWidth() > objective.width()  # and a drop-down wide enough to read

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -60,6 +61,7 @@ class Chart(QWidget):
     """Base of the dashboard charts; subclasses implement :meth:`draw` and :meth:`table_data`."""
 
     title = "Chart"
+    legend_cell = (2, 3)  # row and column in the PlotItem's layout: right of the data (2, 1)
     region_clicked = Signal(object)  # Region, after navigation was asked for
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, scale: float = 1.0):
@@ -110,9 +112,17 @@ class Chart(QWidget):
             axis.setPen(pg.mkPen(pal.border))
             axis.setTextPen(pg.mkPen(pal.text))
             axis.setStyle(tickFont=self.font_of(0.9))
-        self.legend = item.addLegend(
-            offset=(-10, 10), labelTextColor=pal.text, brush=pg.mkBrush(pal.surface), pen=pg.mkPen(pal.border)
+        # the legend sits in the plot's own layout, beside (or under) the data, never over it: as an
+        # overlay it covered bars and heat-map cells whenever the chart was narrower than planned
+        self.legend = pg.LegendItem(
+            labelTextColor=pal.text, brush=pg.mkBrush(pal.surface), pen=pg.mkPen(pal.border)
         )
+        item.layout.addItem(self.legend, *self.legend_cell)
+        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.legend.setSizePolicy(
+            QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed
+        )  # not stretched to the row
+        item.legend = self.legend  # named items added to the plot get an entry
         self.table = QTableWidget(self)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName(f"{self.title}: the numbers")
@@ -184,6 +194,7 @@ class Chart(QWidget):
         self.regions = []
         self.labels = []
         self.draw(self.data)
+        self.legend.updateGeometry()  # its size follows its entries; the plot's layout makes room
         headers, rows = self.table_data(self.data)
         self._fill_table(headers, rows)
 

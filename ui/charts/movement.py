@@ -61,7 +61,7 @@ class MovementChart(Chart):
         self.set_ticks("left", [(i, f"{m.arrow} {m.label}") for i, m in enumerate(ORDER)])
         self.plot.getPlotItem().getViewBox().invertY(True)
         self.plot.setLabel("bottom", f"Objectives, {data.period.name} against {compared_with(data)}")
-        self.plot.setXRange(0, most * 1.35, padding=0)
+        self.plot.setXRange(0, most * 1.1, padding=0)
         self.plot.setYRange(-0.6, len(ORDER) - 0.4, padding=0)
 
     def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:

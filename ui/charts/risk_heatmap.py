@@ -81,7 +81,7 @@ class RiskHeatMap(Chart):
         self.set_ticks("left", [(i, str(i)) for i in range(1, 6)])
         self.plot.setLabel("bottom", "Impact")
         self.plot.setLabel("left", "Likelihood")
-        self.plot.setXRange(0.5, 7.6, padding=0)  # room on the right for the legend
+        self.plot.setXRange(0.5, 5.5, padding=0)
         self.plot.setYRange(0.5, 5.5, padding=0)
 
     def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:

@@ -44,8 +44,13 @@ def stacked_bars(
     target: Callable[[Any, str], tuple[str, dict[str, Any]]],
     width: float = 0.7,
     min_label: float = 0,
+    count_only: float = 0,
 ) -> None:
-    """One bar per category, one segment per key, each segment labelled with its letter and count."""
+    """One bar per category, one segment per key, each segment labelled with its letter and count.
+
+    A segment under ``count_only`` is labelled with its count alone (its letter would not fit);
+    one under ``min_label`` is not labelled (its tooltip and the chart's table still give it).
+    """
     pal = chart.ctx.palette
     base = [0.0] * len(categories)
     for key in keys:
@@ -77,5 +82,6 @@ def stacked_bars(
             chart.add_region(region)
             cx, cy = region.centre
             if n >= min_label:
-                chart.add_label(f"{letter(key)} {n}", cx, cy, colour=ink, bold=True, size=0.85)
+                text = f"{letter(key)} {n}" if n >= count_only else str(n)
+                chart.add_label(text, cx, cy, colour=ink, bold=True, size=0.85)
             base[i] = hi

@@ -18,12 +18,13 @@ class ThemeRagChart(Chart):
             fill=lambda k: status_fill(self.ctx.palette, k), legend=legend_name, letter=LETTERS.get,
             tip=lambda r, k, n: _tip(data, r, k, n),
             target=lambda r, k: ("plan", {"ids": list(r.ids[k])}),
+            count_only=0.12 * max((r.counts.total for r in rows), default=1),
         )  # fmt: skip
         self.set_ticks("left", [(i, f"{r.code} {r.name}") for i, r in enumerate(rows)])
         self.plot.getPlotItem().getViewBox().invertY(True)
         self.plot.setLabel("bottom", f"Objectives, {data.period.name}")
         most = max((r.counts.total for r in rows), default=1)
-        self.plot.setXRange(0, most * 1.5, padding=0)
+        self.plot.setXRange(0, most * 1.08, padding=0)
         self.plot.setYRange(-0.6, len(rows) - 0.4, padding=0)
 
     def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:

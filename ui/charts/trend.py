@@ -17,6 +17,7 @@ class TrendChart(Chart):
     """A click on a period's bar shows that period on the dashboard (periods are not register rows)."""
 
     title = "RAG trend across periods"
+    legend_cell = (4, 1)  # under the period names: the bars need the width
     scope_changed = Signal(object)  # theme id, or None for the whole plan
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -53,13 +54,13 @@ class TrendChart(Chart):
             target=lambda r, k: ("", {"period_id": r.period_id}),
             min_label=0.08 * max((r.counts.total for r in rows), default=1),
         )  # fmt: skip
-        step = max(1, len(rows) // 12)
+        step = max(1, -(-len(rows) // 8))  # at most eight names: more ran into each other under narrow bars
         self.set_ticks("bottom", [(i, short_name(r.name)) for i, r in enumerate(rows) if i % step == 0])
         self.plot.setLabel("left", "Objectives")
         self.plot.setLabel("bottom", f"Reporting periods (the dashboard shows {data.period.name})")
         most = max((r.counts.total for r in rows), default=1)
-        self.legend.setColumnCount(3)  # across the top, above the bars
-        self.plot.setYRange(0, most * 1.3, padding=0)
+        self.legend.setColumnCount(3)  # across, under the axis: a dozen periods need the width
+        self.plot.setYRange(0, most * 1.05, padding=0)
         self.plot.setXRange(-0.6, len(rows) - 0.4, padding=0)
 
     def _on_region_clicked(self, region) -> None:  # type: ignore[no-untyped-def]

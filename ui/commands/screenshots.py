@@ -6,6 +6,7 @@ import argparse
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tracker.cli import CliError, arguments, command
 
@@ -49,6 +50,7 @@ def take(out: Path, *, width: int = 1500, height: int = 950, dark: bool = False,
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from tracker.queries import latest_period_with_updates
     from tracker.store import open_store
     from ui.app import application
     from ui.appearance import Appearance
@@ -80,10 +82,14 @@ def take(out: Path, *, width: int = 1500, height: int = 950, dark: bool = False,
             window = MainWindow(ctx, location=str(location), settings=settings, appearance=appearance)
             window.resize(width, height)
             window.show()
+            with ctx.read() as session:
+                latest = latest_period_with_updates(session)
+            if latest is not None:
+                window.period_combo.setCurrentIndex(max(window.period_combo.findData(latest.id), 0))
             for key in keys:
                 if only and key not in only:
                     continue
-                window.show_page(key)
+                stage(window.show_page(key), key)
                 for _ in range(3):  # layouts settle over a few passes (charts fit their ranges)
                     QApplication.processEvents()
                 path = out / f"{key}.png"
@@ -97,3 +103,32 @@ def take(out: Path, *, width: int = 1500, height: int = 950, dark: bool = False,
             store.close()
         del app
     return written
+
+
+def stage(page: Any, key: str) -> None:
+    """Put a page in the state worth a picture: an objective or a row chosen, so its detail shows."""
+    if key == "plan":
+        objective = _telling_objective(page.ctx)
+        if objective is not None:
+            page.select_objective(objective)
+    elif key == "periods":  # the latest period chosen, so Close or Reopen is on offer
+        page.table.selectRow(page.table.model().rowCount() - 1)
+    elif hasattr(page, "select") and hasattr(page, "model"):  # a register: its side form filled in
+        rows = page.model.visible_rows()
+        pick = next((r for r in rows if getattr(r, "state", None) == "overdue"), rows[0] if rows else None)
+        if pick is not None:
+            page.select(pick.id)
+
+
+def _telling_objective(ctx: Any) -> str | None:
+    """A Red objective with milestones (else an Amber one, else any): the detail with most to show."""
+    from tracker.queries import milestone_rows, objective_rows
+
+    with ctx.read() as session:
+        objectives = objective_rows(session)
+        with_milestones = {m.objective_id for m in milestone_rows(session)}
+    for colour in ("red", "amber"):
+        for o in objectives:
+            if o.brag == colour and o.id in with_milestones:
+                return o.id
+    return objectives[0].id if objectives else None

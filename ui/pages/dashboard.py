@@ -20,6 +20,7 @@ from tracker.services import Changes
 from ui.charts import CHARTS, Chart, TrendChart
 from ui.context import AppContext
 from ui.dashboard_data import LAST_YEAR, PREVIOUS, DashboardData, load_dashboard
+from ui.forms import fit_popup, shrinkable
 from ui.pages.dashboard_parts import ExceptionsTable, Headline
 
 
@@ -47,13 +48,13 @@ class DashboardPage(QWidget):
         export.setToolTip("Export the board pack (PDF) for this period")
         export.clicked.connect(self._on_export_clicked)
         bar = QHBoxLayout()
-        for label, box in (("Period", self.period), ("Compare with", self.compare), ("Theme", self.theme),
-                           ("Lead", self.lead), ("Board", self.board)):  # fmt: skip
+        for label, box, stretch in (("&Period", self.period, 1), ("&Compare with", self.compare, 1),
+                                    ("&Theme", self.theme, 2), ("Le&ad", self.lead, 2),
+                                    ("&Board", self.board, 2)):  # fmt: skip
             caption = QLabel(label, self)
             caption.setBuddy(box)
             bar.addWidget(caption)
-            bar.addWidget(box)
-        bar.addStretch(1)
+            bar.addWidget(box, stretch)
         bar.addWidget(meeting)
         bar.addWidget(export)
 
@@ -99,10 +100,8 @@ class DashboardPage(QWidget):
     # ------------------------------------------------------------------------------------------ choices
 
     def _combo(self, name: str) -> QComboBox:
-        box = QComboBox(self)
+        box = shrinkable(QComboBox(self), 9)
         box.setAccessibleName(name)
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(12)  # long names elide rather than widen the window
         box.currentIndexChanged.connect(self._on_choice_changed)
         return box
 
@@ -123,6 +122,7 @@ class DashboardPage(QWidget):
             for text, value in items:
                 box.addItem(text, value)
             box.setCurrentIndex(max(0, box.findData(current)))
+            fit_popup(box)
         wanted = self.ctx.period_id or (latest.id if latest else None)
         if wanted is not None and self.period.findData(wanted) >= 0:
             self.period.setCurrentIndex(self.period.findData(wanted))

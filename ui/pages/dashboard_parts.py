@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -47,12 +48,46 @@ class Tile(QPushButton):
         layout = QVBoxLayout(self)
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
-        self.setMinimumSize(int(120 * scale), int(84 * scale))
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # a narrower tile wraps its words onto more lines and grows taller
+        self.setSizePolicy(policy)
         self.target: tuple[str, dict[str, Any]] | None = None
+
+    # QPushButton sizes itself from its own (empty) text and ignores the labels in its layout, which
+    # clipped a long caption; these size the tile from the words it shows, in its own fonts.
+
+    def _width_for(self, text_width: int) -> int:
+        margins = self.layout().contentsMargins()
+        return text_width + margins.left() + margins.right() + 2  # the 1 px border each side
+
+    def minimumSizeHint(self) -> QSize:
+        words = self.caption.text().split() or [""]
+        caption = self.caption.fontMetrics()
+        widest = max(
+            self.number.fontMetrics().horizontalAdvance(self.number.text()),
+            *(caption.horizontalAdvance(w) for w in words),
+            caption.averageCharWidth() * 10,
+        )
+        width = self._width_for(widest)
+        return QSize(width, self.heightForWidth(width))
+
+    def sizeHint(self) -> QSize:
+        caption = self.caption.fontMetrics()
+        text = min(caption.horizontalAdvance(self.caption.text()), caption.averageCharWidth() * 22)
+        width = max(self._width_for(text), self.minimumSizeHint().width())
+        return QSize(width, self.heightForWidth(width))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.layout().totalHeightForWidth(width)
 
     def show_value(self, n: int, caption: str, fill: str, ink: str, border: str) -> None:
         self.number.setText(str(n))
         self.caption.setText(caption)
+        self.updateGeometry()
         self.setAccessibleName(f"{caption}: {n}")
         self.setToolTip(f"{caption}: {n}" + ("\nClick to open them" if self.target else ""))
         self.setStyleSheet(
@@ -114,6 +149,18 @@ class Headline(QWidget):
             s.danger if h.overdue_recommendations else s.text,
             s.border,
         )
+        self._even_heights()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._even_heights()
+
+    def _even_heights(self) -> None:
+        """Every tile as tall as the one with most lines, so the row reads as one band."""
+        tallest = max(t.heightForWidth(t.width()) for t in self.tiles.values())
+        for tile in self.tiles.values():
+            if tile.minimumHeight() != tallest:
+                tile.setMinimumHeight(tallest)
 
     def _on_tile_clicked(self, key: str) -> None:
         target = self.tiles[key].target

@@ -25,6 +25,7 @@ from tracker.enums import Brag, FourP, Lifecycle
 from tracker.services import Changes
 from ui.brag_delegate import BragDelegate
 from ui.context import AppContext
+from ui.forms import fit_popup, shrinkable
 from ui.models.plan_tree import COLUMNS, LEAD, NAME, STATUS, PlanTreeModel, TreeFilter
 from ui.pages.objective import ObjectiveDetail
 from ui.pages.objective_form import chip_icon
@@ -43,9 +44,7 @@ def _combo(name: str, everything: str) -> QComboBox:
     combo.setAccessibleName(name)
     combo.setToolTip(name)
     combo.addItem(everything, "")  # not None: see ui.brag_delegate.model_data
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(12)  # long names elide rather than widen the window
-    return combo
+    return shrinkable(combo, 12, tooltip=False)
 
 
 class PlanPage(QWidget):
@@ -54,7 +53,12 @@ class PlanPage(QWidget):
         self.ctx = ctx
         self.setAccessibleName("Plan")
 
-        self.search = QLineEdit(placeholderText="Find objectives by code, title or lead (Ctrl+F)")
+        self.search = QLineEdit(placeholderText="Find by code, title or lead")
+        self.search.setToolTip("Find objectives by code, title or lead (Ctrl+F)")
+        hint = self.search.fontMetrics()
+        self.search.setMinimumWidth(
+            hint.horizontalAdvance(self.search.placeholderText()) + hint.averageCharWidth() * 6
+        )
         self.search.setAccessibleName("Find objectives")
         self.search.setClearButtonEnabled(True)
         self.theme = _combo("Theme", "All themes")
@@ -87,16 +91,9 @@ class PlanPage(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
-        for widget in (
-            self.theme,
-            self.lead,
-            self.status,
-            self.lifecycle,
-            self.four_p,
-            self.mine,
-            self.clear,
-        ):
-            bar.addWidget(widget)
+        for widget, stretch in ((self.theme, 1), (self.lead, 1), (self.status, 0), (self.lifecycle, 0),
+                                (self.four_p, 0), (self.mine, 0), (self.clear, 0)):  # fmt: skip
+            bar.addWidget(widget, stretch)
         bar.addWidget(self.count)
 
         self.model = PlanTreeModel(self)
@@ -180,6 +177,7 @@ class PlanPage(QWidget):
                 combo.addItem(text, value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
+            fit_popup(combo)
 
     # ------------------------------------------------------------------------------------------ filters
 

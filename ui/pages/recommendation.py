@@ -26,6 +26,7 @@ from tracker import queries as q
 from tracker import services as svc
 from tracker.services import Changes, ServiceError, ValidationError
 from ui.context import AppContext
+from ui.forms import fit_popup, shrinkable
 from ui.models.table import Column, SortKind, TableModel
 from ui.pages.register_form import ItemForm
 from ui.pages.register_specs import FormField
@@ -106,7 +107,7 @@ class RecommendationDetail:
         for text, value in LINK_KINDS:
             self.link_kind.addItem(text, value)
         self.link_kind.currentIndexChanged.connect(self._fill_targets)
-        self.link_target = QComboBox()
+        self.link_target = shrinkable(QComboBox())
         self.link_target.setAccessibleName("Item to link")
         self.link_target.setEditable(True)
         self.link_target.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -185,6 +186,7 @@ class RecommendationDetail:
                 choices = [(f"{m.objective_ref} — {m.title}", m.id) for m in rows[:MAX_CHOICES]]
         for text, value in choices:
             self.link_target.addItem(text, value)
+        fit_popup(self.link_target)
         if self.link_target.lineEdit() is not None:
             self.link_target.lineEdit().setCursorPosition(0)
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.services import Problem
+from ui.forms import fit_popup, shrinkable
 from ui.pages.register_specs import FormField, Lookups
 
 _UK_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -82,7 +83,7 @@ class ItemForm(QWidget):
 
     def _editor(self, f: FormField) -> QWidget:
         if f.kind == "combo":
-            return QComboBox()
+            return shrinkable(QComboBox())
         if f.kind == "spin":
             spin = QSpinBox()
             spin.setRange(1, 5)
@@ -90,6 +91,8 @@ class ItemForm(QWidget):
         if f.kind == "text":
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)
+            text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             text.setMinimumHeight(text.fontMetrics().lineSpacing() * 3)
             text.setMaximumHeight(text.fontMetrics().lineSpacing() * 6)
             return text
@@ -118,6 +121,8 @@ class ItemForm(QWidget):
             at = combo.findData(keep)
             combo.setCurrentIndex(max(at, 0))
             combo.blockSignals(False)
+            combo.setToolTip(combo.currentText())
+            fit_popup(combo)
 
     # ------------------------------------------------------------------------------------------ values
 

@@ -33,6 +33,7 @@ from sqlmodel import Session
 from tracker import queries as q
 from tracker.services import Changes, ServiceError, ValidationError
 from ui.context import AppContext
+from ui.forms import shrinkable
 from ui.models.table import ID_ROLE, TableModel
 from ui.pages.register_form import ItemForm
 from ui.pages.register_specs import Lookups, RegisterSpec, predicate
@@ -91,8 +92,7 @@ class RegisterPage(QWidget):
             combo = QComboBox()
             combo.setAccessibleName(f"Filter by {choice.label.lower()}")
             combo.setToolTip(f"Show only {noun}s with this {choice.label.lower()}")
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
+            shrinkable(combo, 9)
             combo.currentIndexChanged.connect(self._apply_filters)
             self.combos[choice.key] = combo
         self.clear_filters_button = QPushButton("Clear filters")
@@ -159,7 +159,7 @@ class RegisterPage(QWidget):
         bar = QGridLayout()
         bar.setHorizontalSpacing(6)
         combos = list(self.combos.values())
-        per_row = (len(combos) + 2) // 2
+        per_row = (len(combos) + 1) // 2
         bar.addWidget(self.find, 0, 0)
         for n, combo in enumerate(combos):
             bar.addWidget(combo, n // per_row, 1 + n % per_row)
@@ -193,6 +193,8 @@ class RegisterPage(QWidget):
         pv.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_scroll = scroll
         scroll.setWidget(panel)
         scroll.setAccessibleName(f"{self.spec.noun.capitalize()} details")
         self.side = self._side_panel(scroll)
@@ -200,12 +202,15 @@ class RegisterPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        # sizes in the same 5:2 ratio as the stretch factors, so every resize keeps the form about
+        # two sevenths of the page: room for a label and its field side by side at 1440 px
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         em = self.fontMetrics().averageCharWidth()
         self.side.setMinimumWidth(em * 44)
-        splitter.setSizes([em * 150, em * 56])
+        splitter.setSizes([em * 125, em * 50])
+        self.splitter = splitter
         outer = QVBoxLayout(self)
         outer.addWidget(splitter)
 
@@ -274,7 +279,8 @@ class RegisterPage(QWidget):
         em = self.fontMetrics().averageCharWidth()
         header = self.table.horizontalHeader()
         for n, column in enumerate(self.model.columns):
-            cap = em * (48 if column.key in self.WIDE else 30 if column.chip else 22)
+            # capped so the state and dates still show beside the side form
+            cap = em * (36 if column.key in self.WIDE else 30 if column.chip else 18)
             pad = em * (5 if column.chip else 2)  # a chip's rounded ends need room beyond its text
             header.resizeSection(n, min(header.sectionSize(n) + pad, cap))
 
