@@ -39,12 +39,12 @@ def chosen(combo: QComboBox) -> Any:
     return combo.currentData() or None
 
 
-def _combo(name: str, everything: str) -> QComboBox:
+def _combo(name: str, everything: str, chars: int = 12) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     combo.setToolTip(name)
     combo.addItem(everything, "")  # not None: see ui.brag_delegate.model_data
-    return shrinkable(combo, 12, tooltip=False)
+    return shrinkable(combo, chars, tooltip=False)
 
 
 class PlanPage(QWidget):
@@ -55,25 +55,22 @@ class PlanPage(QWidget):
 
         self.search = QLineEdit(placeholderText="Find by code, title or lead")
         self.search.setToolTip("Find objectives by code, title or lead (Ctrl+F)")
-        hint = self.search.fontMetrics()
-        self.search.setMinimumWidth(
-            hint.horizontalAdvance(self.search.placeholderText()) + hint.averageCharWidth() * 6
-        )
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 18)
         self.search.setAccessibleName("Find objectives")
         self.search.setClearButtonEnabled(True)
         self.theme = _combo("Theme", "All themes")
         self.lead = _combo("Lead", "All leads")
-        self.status = _combo("Status", "Any status")
+        self.status = _combo("Status", "Any status", 8)
         for value, label in STATUS_CHOICES:
             icon = chip_icon(ctx.palette.brag_fill(value)) if value != q.NO_UPDATE else None
             if icon is None:
                 self.status.addItem(label, value)
             else:
                 self.status.addItem(icon, label, value)
-        self.lifecycle = _combo("Lifecycle", "Any lifecycle")
+        self.lifecycle = _combo("Lifecycle", "Any lifecycle", 8)
         for life in Lifecycle:
             self.lifecycle.addItem(life.label, life.value)
-        self.four_p = _combo("4P", "Any 4P")
+        self.four_p = _combo("4P", "Any 4P", 6)
         for tag in FourP:
             self.four_p.addItem(str(tag.value), tag.value)
         self.mine = QCheckBox("Only &mine")
