@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -87,11 +88,22 @@ def _fit_columns(view: QTableView, chars: int = _MAX_COLUMN_CHARS) -> None:
             header.resizeSection(n, widest)
 
 
+def _stretch(view: QTableView, *columns: int) -> None:
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    for n in columns:
+        header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
+
+
 def _fit_height(view: QTableView, rows: int, most: int = 8) -> None:
-    """Tall enough for the rows (up to ``most``), so short lists take little room."""
+    """Just tall enough for a short list; a long one starts at ``most`` rows and grows with the dialog."""
     shown = max(1, min(rows, most))
     height = view.horizontalHeader().sizeHint().height() + view.verticalHeader().defaultSectionSize() * shown
-    view.setMinimumHeight(height + 2 * view.frameWidth() + view.horizontalScrollBar().sizeHint().height())
+    height += 2 * view.frameWidth() + view.horizontalScrollBar().sizeHint().height()
+    if rows <= most:
+        view.setFixedHeight(height)
+    else:
+        view.setMinimumHeight(height)
 
 
 class ReturnPreviewDialog(QDialog):
@@ -151,6 +163,11 @@ class ReturnPreviewDialog(QDialog):
         self.conflicts_view.setItemDelegateForColumn(CHOICE_COLUMN, ChoiceDelegate(self.conflicts_view))
         for n in range(self.conflicts.rowCount()):
             self.conflicts_view.openPersistentEditor(self.conflicts.index(n, CHOICE_COLUMN))
+        combo = self.conflicts_view.indexWidget(self.conflicts.index(0, CHOICE_COLUMN))
+        if combo is not None:  # rows tall enough for the drop-downs, the choice column wide enough
+            self.conflicts_view.verticalHeader().setDefaultSectionSize(combo.sizeHint().height() + 4)
+            self.conflicts_view.setColumnWidth(CHOICE_COLUMN, combo.sizeHint().width() + 8)
+            _fit_height(self.conflicts_view, self.conflicts.rowCount())
         self.changes_view = self._section(
             sections,
             body,
@@ -162,6 +179,9 @@ class ReturnPreviewDialog(QDialog):
             sections, body, f"Not applied: not this lead's ({len(p.not_owned)})", self.not_owned_model,
             "Rows reported but not applied",
         )  # fmt: skip
+        _stretch(self.conflicts_view, 2)  # the item's name takes the room left
+        _stretch(self.changes_view, 4, 5)  # ours and theirs share it
+        _stretch(self.not_owned_view, 2, 3)
         self.nothing = QLabel("Nothing to change: the plan already holds everything in this return.", body)
         self.nothing.setVisible(not (p.problems or p.conflicts or p.changes or p.not_owned))
         sections.addWidget(self.nothing)
@@ -186,7 +206,17 @@ class ReturnPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self.conflicts.dataChanged.connect(self._on_conflicts_data_changed)
         self._update_state()
-        self.resize(self.fontMetrics().averageCharWidth() * 150, self.fontMetrics().height() * 40)
+        self._size_to_screen(body.sizeHint().height() + heading.sizeHint().height() * 3
+                             + self.buttons.sizeHint().height() * 2)  # fmt: skip
+
+    def _size_to_screen(self, wanted_height: int) -> None:
+        metrics = self.fontMetrics()
+        width = metrics.averageCharWidth() * 190
+        height = max(metrics.height() * 20, min(wanted_height, metrics.height() * 48))
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width, height = min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10)
+        self.resize(width, height)
 
     def _section(self, into: QVBoxLayout, parent: QWidget, title: str, model: Any, name: str) -> QTableView:
         box = QGroupBox(title, parent)
@@ -223,8 +253,12 @@ class ReturnPreviewDialog(QDialog):
         self.banner.setText(text)
         self.banner.setAccessibleName(text)
         self.banner.setProperty("kind", kind)
-        colour = {"error": "#9b1c1c", "warning": "#7a4b00", "info": ""}[kind]
-        self.banner.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: bold; }}" if colour else "")
+        danger = self.ctx.palette.surfaces.danger  # the palette's, so it reads on dark surfaces too
+        self.banner.setStyleSheet({
+            "error": f"QLabel {{ color: {danger}; font-weight: bold; }}",
+            "warning": "QLabel { font-weight: bold; }",
+            "info": "",
+        }[kind])  # fmt: skip
         self.apply_button.setEnabled(self.can_apply() and not self.ctx.read_only)
 
     def _on_conflicts_data_changed(self, *_: object) -> None:

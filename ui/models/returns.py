@@ -45,6 +45,11 @@ class ReturnsTrackerModel(RowsModel[ReturnTrackerRow]):
     )
 
 
+def _whole(value: Any) -> str:
+    """A tooltip's value: long text in full (the cell shows it shortened)."""
+    return value if isinstance(value, str) and value else describe(value)
+
+
 class ChangeLine(NamedTuple):
     """One field a return would change: a row of the changes table."""
 
@@ -82,8 +87,8 @@ class ChangesModel(RowsModel[ChangeLine]):
         Column("Row", lambda c: str(c.row), right=True),
         Column("Item", lambda c: c.item),
         Column("Field", lambda c: c.column + (" (follows)" if c.implied else "")),
-        Column("Ours (plan)", lambda c: describe(c.ours)),
-        Column("Theirs (return)", lambda c: describe(c.theirs)),
+        Column("Ours (plan)", lambda c: describe(c.ours), lambda c: _whole(c.ours)),
+        Column("Theirs (return)", lambda c: describe(c.theirs), lambda c: _whole(c.theirs)),
     )
 
 
@@ -147,6 +152,10 @@ class ConflictsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() == CHOICE_COLUMN:
                 return "Keep ours: the plan's value stays. Take theirs: the return's value is applied."
+            c = self.rows[index.row()]
+            values = {4: c.issued, 5: c.ours, 6: c.theirs}
+            if index.column() in values:
+                return _whole(values[index.column()])
             return self._text(index.row(), index.column())
         if role == Qt.ItemDataRole.EditRole and index.column() == CHOICE_COLUMN:
             return self.choices[index.row()]
