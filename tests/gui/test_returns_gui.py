@@ -317,3 +317,57 @@ def test_controls_have_accessible_names(ctx, page, tmp_path, monkeypatch):  # ty
     unnamed = [w for w in focusable if not accessible_name(w)]
     assert unnamed == []
     assert "Settle the conflict on" in accessible_name(dialog.findChildren(QComboBox)[0])
+
+
+def test_cancel_while_issuing_records_nothing(ctx, tmp_path):  # type: ignore[no-untyped-def]
+    messages: list[str] = []
+    ctx.message.connect(messages.append)
+
+    def on_started(task) -> None:  # type: ignore[no-untyped-def]
+        task.progressed.connect(lambda done, total, text: task.cancel() if done == 3 else None)
+
+    ctx.runner.task_started.connect(on_started)
+    before = snapshot(ctx.store)
+    task = issue_returns_dialog(ctx, None, path=str(tmp_path / "out"))
+    assert task is not None and task.done
+    assert snapshot(ctx.store) == before and not ctx.can_undo()
+    assert messages and messages[-1].startswith("Issuing returns cancelled: none was recorded as issued")
+
+
+def test_rows_no_longer_the_leads_are_listed_and_not_applied(ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from tracker.models import Objective
+    from tracker.queries import people
+    from tracker.services import update_objective
+
+    out = issue_all(ctx, tmp_path, monkeypatch)
+    path = out / return_file_name(PERIOD, LEAD)
+    objective = edit(path, "Objectives", has_rag, Commentary="Not mine to say any more")
+    with ctx.read() as session:
+        other = next(p.id for p in people(session) if p.name == "Head of Finance")
+    ctx.apply(update_objective, objective_id=objective, changes={"lead_id": other})
+    dialog = preview_of(ctx, path)
+    assert dialog.not_owned_model.rowCount() == 1 and dialog.not_owned_view.parentWidget().isVisibleTo(dialog)
+    assert dialog.changes_model.rowCount() == 0 and dialog.nothing.isHidden()
+    record_message_boxes(monkeypatch)
+    before = snapshot(ctx.store)
+    dialog.apply()
+    after = snapshot(ctx.store)
+    assert after["status_update"] == before["status_update"]  # the reassigned objective is untouched
+    with ctx.read() as session:
+        assert session.get(Objective, objective).lead_id == other
+
+
+def test_a_plan_change_after_the_preview_refuses_the_apply_and_writes_nothing(ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    out = issue_all(ctx, tmp_path, monkeypatch)
+    path = out / return_file_name(PERIOD, LEAD)
+    milestone = edit(
+        path, "Milestones", lambda v: v.get("Forecast date"), **{"Forecast date": date(2030, 5, 31)}
+    )
+    dialog = preview_of(ctx, path)
+    assert dialog.changes_model.rowCount() == 1 and dialog.apply_button.isEnabled()
+    ctx.apply(update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
+    before = snapshot(ctx.store)
+    shown = record_message_boxes(monkeypatch)
+    assert dialog.apply() is None
+    assert "changed in the plan since the preview" in shown.texts and snapshot(ctx.store) == before
+    assert dialog.changes is None and dialog.result() != dialog.DialogCode.Accepted
