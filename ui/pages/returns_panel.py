@@ -119,4 +119,4 @@ class ReturnsPanel(QGroupBox):
 def _fallback(rows: list[PeriodRow]) -> PeriodRow | None:
     """The latest open period, else the latest: where returns are usually being chased."""
     open_rows = [p for p in rows if p.status == PeriodStatus.OPEN]
-    return (open_rows or rows or [None])[-1]
+    return (open_rows or rows)[-1] if rows else None
