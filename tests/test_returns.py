@@ -476,6 +476,7 @@ def test_the_tracker_shows_each_lead_issued_received_applied_and_outstanding(sto
     assert rows["Head of Intelligence"].status == "applied" and not rows["Head of Intelligence"].outstanding
     assert rows["Programme Manager"].status == "received" and rows["Programme Manager"].n_objectives == 1
     assert rows["Programme Manager"].received_at is not None
+    assert rows["Head of Intelligence"].applied_by == PMO.name and rows["Programme Manager"].applied_by == ""
 
 
 # ---------------------------------------------------------------------------------------------- command line

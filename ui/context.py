@@ -21,7 +21,7 @@ from tracker.db import Actor
 from tracker.services import Changes, ServiceError, revert_transaction
 from tracker.store import Store
 from ui.palette import Palette, make_palette
-from ui.tasks import TaskRunner
+from ui.tasks import Progress, Task, TaskRunner
 
 UNDO_LIMIT = 100
 
@@ -110,13 +110,35 @@ class AppContext(QObject):
             raise ReadOnly("This plan is open read-only: nothing can be changed.")
         with self.store.write() as session:
             changes = service(session, actor=self.actor, **kwargs)
+        self._committed(changes)
+        return changes
+
+    def apply_task(self, service: Callable[..., Changes], /, *, label: str = "", **kwargs: Any) -> Task:
+        """Like :meth:`apply` for long writes: run on the runner's serial write lane, not yet started.
+
+        The service is also given ``progress`` (``Progress.report``: raise to cancel, which rolls
+        the transaction back). When it succeeds the undo step and the broadcast happen on the main
+        thread before the task's other ``succeeded`` slots run. Connect to the task, then ``start()`` it.
+        """
+        if self.read_only:
+            raise ReadOnly("This plan is open read-only: nothing can be changed.")
+        store, actor = self.store, self.actor
+
+        def work(progress: Progress) -> Changes:
+            with store.write() as session:
+                return service(session, actor=actor, progress=progress.report, **kwargs)
+
+        task = self.runner.task(work, label=label, write=True)
+        task.succeeded.connect(self._committed)
+        return task
+
+    def _committed(self, changes: Changes) -> None:
         if changes.txn:
             self._undo.append(_Step(changes.txn, changes.summary))
             del self._undo[:-UNDO_LIMIT]
             self._redo.clear()
             self.undo_state_changed.emit()
         self._broadcast(changes)
-        return changes
 
     def can_undo(self) -> bool:
         return bool(self._undo) and not self.read_only

@@ -33,6 +33,7 @@ from ui.icons import icon
 from ui.identity import IdentityDialog
 from ui.pages import PAGES, PageSpec
 from ui.pages._common import tell
+from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
 
@@ -139,6 +140,17 @@ class MainWindow(QMainWindow):
         self.export_pack_action = self._action(
             "Export board &pack (PDF)…", self._on_export_board_pack, name="Export the board pack (PDF)"
         )
+        # Period returns: issue workbooks to the leads, import one back through its preview.
+        self.issue_returns_action = self._action(
+            "Issue period re&turns…",
+            lambda: issue_returns_dialog(self.ctx, self),
+            name="Issue period returns",
+        )
+        self.import_return_action = self._action(
+            "&Import a return…", lambda: import_return_dialog(self.ctx, self), name="Import a return"
+        )
+        for action in (self.issue_returns_action, self.import_return_action):
+            action.setEnabled(not self.ctx.read_only)
         self.identity_action = self._action("Change &who you are…", self.change_identity)
         self.close_action = self._action("&Close", self.close, std.Close)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
@@ -180,6 +192,9 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction(self.export_status_action)
         file.addAction(self.export_pack_action)
+        file.addSeparator()
+        file.addAction(self.issue_returns_action)
+        file.addAction(self.import_return_action)
         file.addSeparator()
         file.addAction(self.identity_action)
         file.addSeparator()

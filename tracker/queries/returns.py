@@ -283,6 +283,7 @@ class ReturnTrackerRow(NamedTuple):
     received_at: datetime | None
     applied_at: datetime | None
     rows_applied: int
+    applied_by: str  # who applied it ("" until applied)
 
     @property
     def outstanding(self) -> bool:
@@ -313,6 +314,7 @@ def returns_tracker(session: Session, period_id: str) -> list[ReturnTrackerRow]:
             mine.c.received_at,
             mine.c.applied_at,
             func.coalesce(mine.c.rows_applied, 0),
+            func.coalesce(mine.c.applied_by, ""),
         )  # fmt: skip
         .outerjoin(led, led.c.lead_id == person.c.id)
         .outerjoin(mine, mine.c.lead_id == person.c.id)

@@ -30,6 +30,7 @@ from ui.forms import FieldErrors
 from ui.models.periods import PeriodsModel
 from ui.models.rows import ROW_ROLE
 from ui.pages._common import confirm, page_layout, table_view
+from ui.pages.returns_panel import ReturnsPanel
 
 
 def _qdate(d: date) -> QDate:
@@ -123,7 +124,9 @@ class PeriodsPage(QWidget):
         layout.addWidget(self._build_form())
         # Panels added later (the returns status, say) go below the form, in the order added.
         self._panels = QVBoxLayout()
-        layout.addLayout(self._panels)
+        layout.addLayout(self._panels, 1)
+        self.returns_panel = ReturnsPanel(ctx, self)
+        self.add_panel(self.returns_panel)
 
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         ctx.changed.connect(self._on_ctx_changed)
@@ -272,6 +275,8 @@ class PeriodsPage(QWidget):
 
     def _on_selection_changed(self, *_: object) -> None:
         self._update_buttons()
+        row = self.selected()
+        self.returns_panel.set_period(row.id if row is not None else None)
 
     def _on_close_clicked(self) -> None:
         self.close_selected()

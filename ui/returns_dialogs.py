@@ -1,0 +1,195 @@
+"""Period returns from the window: issue them into a folder, and import one back through a preview.
+
+Both start from the returns panel on the Periods page and from the File menu. Writing workbooks
+and reading a returned one run off the UI thread with progress and cancel; every database write
+goes through the context (:meth:`AppContext.apply_task` for the issue, :meth:`AppContext.apply`
+for the receipt and the apply), so it is audited, undoable and broadcast like any other change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from tracker.db import StoreError
+from tracker.enums import PeriodStatus
+from tracker.queries import PeriodRow, periods
+from tracker.services import Changes, ServiceError
+from ui.context import AppContext
+from ui.pages._common import confirm, tell
+from ui.tasks import Progress, Task, TaskProgressDialog
+
+ISSUE_TITLE = "Issue period returns"
+IMPORT_TITLE = "Import a return"
+_LISTED = 12  # file names listed in a message before "and N more"
+
+
+def reason(exc: BaseException) -> str:
+    """What went wrong, in a sentence: our errors carry one; a file error names the file."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+# ---------------------------------------------------------------------------------------------- issuing
+
+
+def _period_to_issue(ctx: AppContext, period_id: str | None) -> PeriodRow | None:
+    with ctx.read() as session:
+        rows = periods(session)
+    wanted = period_id or ctx.period_id
+    chosen = next((p for p in rows if p.id == wanted), None)
+    if chosen is None:
+        open_rows = [p for p in rows if p.status == PeriodStatus.OPEN]
+        chosen = open_rows[-1] if open_rows else None
+    return chosen
+
+
+def issue_returns_dialog(
+    ctx: AppContext, parent: QWidget | None = None, *, period_id: str | None = None, path: str | None = None
+) -> Task | None:
+    """Ask for a folder, then write a return workbook per lead for the period and record each issue.
+
+    ``period_id`` defaults to the period the window shows; ``path`` skips the folder dialog (tests).
+    Returns the running task, or None when nothing was started.
+    """
+    from tracker.queries.returns import returns_tracker
+    from tracker.workbooks.returns_issue import return_file_name
+
+    if ctx.read_only:
+        tell(parent, ISSUE_TITLE, "This plan is open read-only: returns cannot be issued.")
+        return None
+    chosen = _period_to_issue(ctx, period_id)
+    if chosen is None:
+        tell(parent, ISSUE_TITLE, "The plan has no open reporting period to issue returns for.")
+        return None
+    if chosen.status != PeriodStatus.OPEN:
+        tell(parent, ISSUE_TITLE, f"{chosen.name} is closed: returns can only be issued for an open period.")
+        return None
+    with ctx.read() as session:
+        leads = [r.lead_name for r in returns_tracker(session, chosen.id) if r.n_objectives]
+    if path is None:
+        path = QFileDialog.getExistingDirectory(
+            parent, f"{ISSUE_TITLE}: choose the folder for the {chosen.name} returns", str(Path.home())
+        )
+        if not path:
+            return None
+    folder = Path(path)
+    existing = [n for n in (return_file_name(chosen.name, lead) for lead in leads) if (folder / n).exists()]
+    if existing and not confirm(
+        parent,
+        ISSUE_TITLE,
+        f"{len(existing)} return(s) for {chosen.name} are already in {folder} and would be replaced, "
+        "including any a lead has filled in and sent back. Replace them?",
+        "Replace",
+    ):
+        return None
+
+    issued: list[Any] = []
+
+    def issue(session: Any, *, actor: Any, progress: Any, period_id: str, out_dir: Path) -> Changes:
+        from tracker.services import unit_of_work
+        from tracker.workbooks.returns_issue import issue_returns
+
+        issued[:] = issue_returns(session, actor, period_id, out_dir, progress)
+        # issue_returns records each issue through the services in this transaction's unit of work
+        return unit_of_work(session, actor).changes(f"Issued {len(issued)} return(s) for {chosen.name}")
+
+    task = ctx.apply_task(
+        issue, label=f"Issuing the {chosen.name} returns…", period_id=chosen.id, out_dir=folder
+    )
+    task.progress_dialog = TaskProgressDialog(task, parent, title=ISSUE_TITLE)  # type: ignore[attr-defined]  # kept alive with the task
+
+    def succeeded(_changes: Changes) -> None:
+        if not issued:
+            tell(
+                parent,
+                ISSUE_TITLE,
+                f"No lead has objectives to report on in {chosen.name}: nothing was issued.",
+            )
+            return
+        names = [r.path.name for r in issued]
+        listed = "\n".join(names[:_LISTED]) + (
+            f"\n… and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
+        )
+        tell(parent, ISSUE_TITLE,
+             f"Issued {len(issued)} return(s) for {chosen.name} into {folder}:\n\n{listed}\n\n"
+             "Send each lead their workbook; import it back with File > Import a return.",
+             warning=False)  # fmt: skip
+
+    def failed(exc: BaseException) -> None:
+        tell(parent, ISSUE_TITLE, f"No returns were issued: {reason(exc)}\n\nNothing was recorded.")
+
+    def cancelled() -> None:
+        ctx.message.emit(
+            "Issuing returns cancelled: none was recorded as issued (any workbook already written "
+            "cannot be imported; issue again before sending them)"
+        )
+
+    task.succeeded.connect(succeeded)
+    task.failed.connect(failed)
+    task.cancelled.connect(cancelled)
+    return task.start()
+
+
+# ---------------------------------------------------------------------------------------------- importing
+
+
+def import_return_dialog(
+    ctx: AppContext, parent: QWidget | None = None, *, path: str | None = None
+) -> Task | None:
+    """Ask for a returned workbook, read and check it off the UI thread, then show the preview.
+
+    The preview dialog is opened (not run modally) and kept on the task as ``preview_dialog``.
+    A file that is not a return of this plan, or not safe to read, is refused with its reason.
+    """
+    if ctx.read_only:
+        tell(parent, IMPORT_TITLE, "This plan is open read-only: returns cannot be imported.")
+        return None
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(
+            parent, IMPORT_TITLE, str(Path.home()), "Excel workbook (*.xlsx);;All files (*)"
+        )
+        if not path:
+            return None
+    source = Path(path)
+    store = ctx.store
+
+    def read(progress: Progress) -> Any:
+        from tracker.workbooks.returns_import import preview_return
+
+        progress.report(0, 0, f"Checking and reading {source.name}…")
+        with store.read() as session:
+            preview = preview_return(session, source)
+        progress.check()
+        return preview
+
+    task = ctx.runner.task(read, label=f"Reading {source.name}…")
+    task.progress_dialog = TaskProgressDialog(task, parent, title=IMPORT_TITLE)  # type: ignore[attr-defined]  # kept alive with the task
+
+    def succeeded(preview: Any) -> None:
+        from tracker.services import record_return_received
+        from ui.returns_preview import ReturnPreviewDialog
+
+        if not preview.problems:  # it came back in a state that can be applied: note the receipt
+            try:
+                ctx.apply(record_return_received, period_id=preview.period_id, lead_id=preview.lead_id)
+            except ServiceError as exc:
+                ctx.message.emit(f"The receipt of the return was not recorded: {exc}")
+        dialog = ReturnPreviewDialog(ctx, preview, parent)
+        task.preview_dialog = dialog  # type: ignore[attr-defined]
+        dialog.open()
+
+    def failed(exc: BaseException) -> None:
+        known = isinstance(exc, (StoreError, OSError))
+        text = reason(exc) if known else f"{source.name} could not be read: {reason(exc)}"
+        tell(parent, IMPORT_TITLE, f"{text}\n\nNothing was imported.")
+
+    task.succeeded.connect(succeeded)
+    task.failed.connect(failed)
+    task.cancelled.connect(
+        lambda: ctx.message.emit(f"Import of {source.name} cancelled: nothing was changed")
+    )
+    return task.start()
