@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, 
 
 from tests.gui.helpers import accessible_name, record_message_boxes
 from tracker.services import ServiceError, create_person
+from ui.context import AppContext, Identity
 from ui.main_window import MainWindow
 from ui.pages import PAGES
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture
@@ -178,3 +180,21 @@ def test_exports_are_disabled_while_the_plan_has_no_period(qapp, store, actor, a
     w = MainWindow(ctx, location="p.db", settings=app_settings)
     qtbot.addWidget(w)
     assert not w.export_status_action.isEnabled() and not w.export_pack_action.isEnabled()
+
+
+def test_every_page_of_the_sample_plan_fits_a_1280_pixel_laptop_screen(
+    qapp, store, actor, app_settings, qtbot
+):  # type: ignore[no-untyped-def]
+    from tracker.seed.sample import add_sample_progress
+    from tracker.seed.template import emsou_template, seed_plan
+
+    with store.write() as session:  # the real plan: long role titles and objective texts
+        seed_plan(session, actor=actor, template=emsou_template())
+        add_sample_progress(session, actor=actor)
+    ctx = AppContext(store, Identity("PMO", None, "PMO"), runner=TaskRunner(synchronous=True))
+    w = MainWindow(ctx, location="/plans/sample.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.show()
+    for key in w.page_keys():
+        w.show_page(key)
+        assert w.minimumSizeHint().width() <= 1280, f"the {key} page needs a wider screen"

@@ -55,8 +55,6 @@ class DashboardPage(QWidget):
             caption.setBuddy(box)
             bar.addWidget(caption)
             bar.addWidget(box, stretch)
-        bar.addWidget(meeting)
-        bar.addWidget(export)
 
         self.title = QLabel(self)
         font = self.title.font()
@@ -77,7 +75,11 @@ class DashboardPage(QWidget):
 
         body = QWidget(self)
         grid = QGridLayout(body)
-        grid.addWidget(self.title, 0, 0, 1, 2)
+        top = QHBoxLayout()  # the actions sit by the title, leaving the filter bar narrow enough for a laptop
+        top.addWidget(self.title, 1)
+        top.addWidget(meeting)
+        top.addWidget(export)
+        grid.addLayout(top, 0, 0, 1, 2)
         grid.addWidget(self.headline, 1, 0, 1, 2)
         for i, chart in enumerate(self.charts):
             grid.addWidget(chart, 2 + i // 2, i % 2)
