@@ -61,6 +61,7 @@ class Chart(QWidget):
     """Base of the dashboard charts; subclasses implement :meth:`draw` and :meth:`table_data`."""
 
     title = "Chart"
+    UNDER = (4, 0, 1, 2)  # the PlotItem layout's row under the bottom axis, across the left axis too
     legend_cell = (2, 3)  # row and column in the PlotItem's layout: right of the data (2, 1)
     region_clicked = Signal(object)  # Region, after navigation was asked for
 
@@ -90,9 +91,9 @@ class Chart(QWidget):
         copy.clicked.connect(self.copy_to_clipboard)
         save = self._tool("Save…", "Save the chart as PNG or SVG")
         save.clicked.connect(self._on_save_clicked)
+        self.heading.setWordWrap(True)  # long titles wrap rather than widening the dashboard
         top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
+        top.addWidget(self.heading, 1)
         top.addLayout(self.controls)
         for b in (self.table_button, copy, save):
             top.addWidget(b)
@@ -283,6 +284,20 @@ class Chart(QWidget):
             exporter.parameters()["width"] = width
         exporter.parameters()["background"] = QColor(self.ctx.palette.surfaces.surface)
         return exporter.export(toBytes=True)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self.fit_legend()
+
+    def fit_legend(self) -> None:
+        """A legend under the data gets as many columns as fit, so it never pushes the data out of view."""
+        if self.legend_cell != self.UNDER:
+            return
+        entry = self.fontMetrics().horizontalAdvance("Gy · Grey (not started)") + 50
+        room = self.width() - 30
+        columns = max(1, min(3, int(room) // max(entry, 1)))
+        if self.legend.columnCount != columns:
+            self.legend.setColumnCount(columns)
 
     def copy_to_clipboard(self) -> None:
         mime = QMimeData()

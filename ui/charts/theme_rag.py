@@ -10,6 +10,7 @@ from ui.dashboard_data import DashboardData
 
 class ThemeRagChart(Chart):
     title = "RAG by theme"
+    legend_cell = Chart.UNDER  # beside the bars it left them too little of a laptop's width
 
     def draw(self, data: DashboardData) -> None:
         rows = data.by_theme
@@ -24,6 +25,7 @@ class ThemeRagChart(Chart):
         self.plot.getPlotItem().getViewBox().invertY(True)
         self.plot.setLabel("bottom", f"Objectives, {data.period.name}")
         most = max((r.counts.total for r in rows), default=1)
+        self.fit_legend()
         self.plot.setXRange(0, most * 1.08, padding=0)
         self.plot.setYRange(-0.6, len(rows) - 0.4, padding=0)
 

@@ -17,7 +17,7 @@ class TrendChart(Chart):
     """A click on a period's bar shows that period on the dashboard (periods are not register rows)."""
 
     title = "RAG trend across periods"
-    legend_cell = (4, 1)  # under the period names: the bars need the width
+    legend_cell = Chart.UNDER  # under the period names: the bars need the width
     scope_changed = Signal(object)  # theme id, or None for the whole plan
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ class TrendChart(Chart):
         self.plot.setLabel("left", "Objectives")
         self.plot.setLabel("bottom", f"Reporting periods (the dashboard shows {data.period.name})")
         most = max((r.counts.total for r in rows), default=1)
-        self.legend.setColumnCount(3)  # across, under the axis: a dozen periods need the width
+        self.fit_legend()
         self.plot.setYRange(0, most * 1.05, padding=0)
         self.plot.setXRange(-0.6, len(rows) - 0.4, padding=0)
 

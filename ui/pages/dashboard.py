@@ -57,6 +57,7 @@ class DashboardPage(QWidget):
             bar.addWidget(box, stretch)
 
         self.title = QLabel(self)
+        self.title.setWordWrap(True)  # a long plan name wraps rather than widening the page
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
