@@ -8,14 +8,14 @@ the open risks once, and folds them into every aggregate. The single-purpose fun
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tracker.enums import RiskStatus
-from tracker.rules import MilestoneFacts, RuleSettings, as_of_date
+from tracker.enums import MilestoneState, RiskStatus
+from tracker.rules import MilestoneFacts, RuleSettings, as_of_date, milestone_state
 
 from ._period import ObjectiveStatus, objective_statuses
 from ._sql import live, milestone_done, t
@@ -40,6 +40,25 @@ from .exceptions import ExceptionRow, OverdueItem, could_count, derive_all, fold
 from .filters import NO_FILTERS, Filters, scope_conditions
 from .registers import OPEN_STATUSES, answered_by_objective
 
+HORIZON_DAYS = 90  # the milestone timeline looks this far ahead of the as-of date
+
+
+class UpcomingMilestone(NamedTuple):
+    id: str
+    objective_id: str
+    objective_ref: str
+    title: str
+    owner_id: str | None
+    owner_name: str
+    forecast_date: date
+    state: MilestoneState  # on track or slipping: unfinished and not yet overdue
+
+
+class RiskLabel(NamedTuple):
+    id: str
+    ref: str
+    title: str
+
 
 @dataclass(frozen=True)
 class DashboardData:
@@ -57,6 +76,8 @@ class DashboardData:
     overdue: tuple[OverdueItem, ...]
     exceptions: tuple[ExceptionRow, ...]
     returns: tuple[ReturnRow, ...]
+    upcoming: tuple[UpcomingMilestone, ...]  # unfinished, forecast within the horizon, by date
+    open_risks: tuple[RiskLabel, ...]  # open risks in scope by ref (the matrices' cells hold their ids)
 
 
 def dashboard_data(
@@ -66,10 +87,11 @@ def dashboard_data(
     baseline_id: str | None = None,
     filters: Filters | None = None,
     today: date | None = None,
+    horizon_days: int = HORIZON_DAYS,
 ) -> DashboardData:
     """Every dashboard aggregate for a period, compared with ``baseline_id`` (default: the period before).
 
-    Judged as of the period's end, or ``today`` while it runs.
+    Judged as of the period's end, or ``today`` while it runs; ``upcoming`` looks ``horizon_days`` ahead.
     """
     f = filters or NO_FILTERS
     rows = periods(session, count_updates=False)
@@ -131,7 +153,50 @@ def dashboard_data(
         overdue=tuple(overdue),
         exceptions=tuple(found),
         returns=tuple(fold_returns(statuses)),
+        upcoming=tuple(upcoming_milestones(session, as_of, f, horizon_days=horizon_days, settings=settings)),
+        open_risks=tuple(RiskLabel(r[0], r[1], r[2]) for r in risks),
     )
+
+
+def upcoming_milestones(
+    session: Session,
+    as_of: date,
+    filters: Filters | None = None,
+    *,
+    horizon_days: int = HORIZON_DAYS,
+    settings: RuleSettings | None = None,
+) -> list[UpcomingMilestone]:
+    """Unfinished milestones on live objectives in scope forecast from ``as_of`` to ``horizon_days``
+    after it, by forecast date: what the timeline shows beside the overdue ones."""
+    f = filters or NO_FILTERS
+    settings = settings or rule_settings(session)
+    m, ob, oc, th, owner = t.milestone, t.objective, t.outcome, t.theme, t.person.alias("owner")
+    stmt = (
+        select(
+            m.c.id,
+            ob.c.id,
+            ob.c.ref,
+            m.c.title,
+            m.c.owner_id,
+            owner.c.name,
+            m.c.baseline_date,
+            m.c.forecast_date,
+        )  # fmt: skip
+        .join(ob, ob.c.id == m.c.objective_id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .outerjoin(owner, owner.c.id == m.c.owner_id)
+        .where(live(m), live(ob), live(oc), live(th), *scope_conditions(f, ob, oc))
+        .where(m.c.completed_date.is_(None), m.c.forecast_date >= as_of)
+        .where(m.c.forecast_date <= as_of + timedelta(days=horizon_days))
+        .order_by(m.c.forecast_date, ob.c.ref, m.c.id)
+    )
+    tolerance = settings.slip_tolerance_days
+    return [
+        UpcomingMilestone(mid, oid, ref, title, owner_id, owner_name or "", forecast,
+                          milestone_state(baseline, forecast, None, as_of=as_of, tolerance_days=tolerance))
+        for mid, oid, ref, title, owner_id, owner_name, baseline, forecast in session.execute(stmt).all()
+    ]  # fmt: skip
 
 
 def _milestones(session: Session, f: Filters, as_of: date, settings: RuleSettings) -> list[Any]:
