@@ -59,7 +59,6 @@ from .overview import (
     RiskLabel,
     UpcomingMilestone,
     dashboard_data,
-    upcoming_milestones,
 )
 from .registers import (
     AuditRow,
@@ -83,7 +82,7 @@ from .report import PeriodObjectiveRow, period_objective_rows
 from .tree import TreeRow, plan_tree
 
 __all__ = [
-    "HORIZON_DAYS", "NO_FILTERS", "NO_UPDATE", "RiskLabel", "STATUS_KEYS", "UpcomingMilestone", "upcoming_milestones", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts", "DashboardData",
+    "HORIZON_DAYS", "NO_FILTERS", "NO_UPDATE", "RiskLabel", "STATUS_KEYS", "UpcomingMilestone", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts", "DashboardData",
     "ExceptionKind", "ExceptionRow", "Filters", "Headline", "InspectionRow", "inspections", "live_count", "LinkRow", "MatrixCell", "MilestoneRow",
     "MovementSummary", "NoteRow", "ObjectiveRow", "ObjectiveStatus", "OutcomeRow", "OverdueItem", "PeriodObjectiveRow", "PeriodRow", "PersonRow",
     "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",

@@ -6,7 +6,9 @@ mypy sees column types. Everything here renders the same on SQLite and PostgreSQ
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import gc
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, cast
 
@@ -141,3 +143,19 @@ class Days(dict[Any, "date | None"]):
         day = date.fromisoformat(value) if isinstance(value, str) else value
         self[value] = day
         return day
+
+
+@contextmanager
+def bulk_rows() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a list of many thousands of tuples is built.
+
+    Plain tuples of str, int and date make no cycles, but each thousand allocations sets off a
+    collection that walks every object alive: a third of a 100,000-row read at scale.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
