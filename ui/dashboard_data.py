@@ -21,25 +21,21 @@ from tracker.queries import (
     Filters,
     Headline,
     MovementSummary,
+    ObjectiveStatus,
     OverdueItem,
     PeriodRow,
     PlanInfo,
+    RiskLabel,
     RiskMatrix,
     ThemeStatusRow,
     TrendRow,
     UpcomingMilestone,
 )
 
-__all__ = ["HORIZON_DAYS", "LAST_YEAR", "PREVIOUS", "DashboardData", "ObjectiveLabel", "load_dashboard"]
+__all__ = ["HORIZON_DAYS", "LAST_YEAR", "PREVIOUS", "DashboardData", "load_dashboard"]
 
 PREVIOUS = "previous"
 LAST_YEAR = "last year"
-
-
-@dataclass(frozen=True)
-class ObjectiveLabel:
-    ref: str
-    title: str
 
 
 @dataclass(frozen=True)
@@ -103,14 +99,14 @@ class DashboardData:
         return self.core.exceptions
 
     @cached_property
-    def objectives(self) -> dict[str, ObjectiveLabel]:
-        """Objective id -> ref and title, for every objective in scope."""
-        return {s.id: ObjectiveLabel(s.ref, s.title) for s in self.core.statuses}
+    def objectives(self) -> dict[str, ObjectiveStatus]:
+        """Objective id -> its status row (``ref``, ``title``, ...), for every objective in scope."""
+        return {s.id: s for s in self.core.statuses}
 
     @cached_property
-    def risk_refs(self) -> dict[str, str]:
-        """Open risk id -> "ref title"."""
-        return {r.id: f"{r.ref} {r.title}" for r in self.core.open_risks}
+    def risks(self) -> dict[str, RiskLabel]:
+        """Open risk id -> its ref and title."""
+        return {r.id: r for r in self.core.open_risks}
 
     @cached_property
     def overdue_milestones(self) -> list[OverdueItem]:
@@ -119,6 +115,10 @@ class DashboardData:
     def objective_text(self, oid: str) -> str:
         o = self.objectives.get(oid)
         return f"{o.ref} {o.title}" if o else oid
+
+    def risk_text(self, rid: str) -> str:
+        r = self.risks.get(rid)
+        return f"{r.ref} {r.title}" if r else rid
 
 
 def load_dashboard(
