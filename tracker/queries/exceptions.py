@@ -109,36 +109,39 @@ def fold_exceptions(
         s.id: (s.id, s.ref, s.title, s.lead_name, s.brag, s.label, s.rationale, s.corrective_action)
         for s in statuses
     }
-    place = {oid: i for i, oid in enumerate(heads)}
-    nowhere = len(place)
-    no_head = (None, "", "", "", None, "", "", "")
-    row = ExceptionRow
+    placed = {oid: (i, head) for i, (oid, head) in enumerate(heads.items())}
+    nowhere = (len(placed), (None, "", "", "", None, "", "", ""))
+    make = tuple.__new__  # ExceptionRow's own __new__ is a Python call per row
 
     red = [
-        row(ExceptionKind.RED, *heads[s.id], f"Reported Red for {this.name}", s.id)
+        ExceptionRow(ExceptionKind.RED, *heads[s.id], f"Reported Red for {this.name}", s.id)
         for s in statuses
         if s.has_update and s.brag is Brag.RED
     ]
     worse = [
-        row(ExceptionKind.DETERIORATED, *heads[s.id], f"{s.before_label} in {baseline.name}, {s.label} in {this.name}", s.id)
+        ExceptionRow(ExceptionKind.DETERIORATED, *heads[s.id], f"{s.before_label} in {baseline.name}, {s.label} in {this.name}", s.id)
         for s in statuses
         if s.movement is Movement.DETERIORATED and baseline is not None
     ]  # fmt: skip
 
+    kind = ExceptionKind.OVERDUE_MILESTONE
     written: dict[date, str] = {}
     late: list[tuple[int, ExceptionRow]] = []
     for mid, title, oid, forecast in overdue:
         when = written.get(forecast)
         if when is None:
             when = written[forecast] = f"{forecast:%d %b %Y}: {_days((as_of - forecast).days)} overdue"
-        detail = f"Milestone \u201c{title}\u201d was forecast for {when}"
+        at, head = placed.get(oid, nowhere)
         late.append(
             (
-                place.get(oid, nowhere),
-                row(ExceptionKind.OVERDUE_MILESTONE, *heads.get(oid, no_head), detail, mid),
+                at,
+                make(
+                    ExceptionRow, (kind, *head, f"Milestone \u201c{title}\u201d was forecast for {when}", mid)
+                ),
             )
         )
 
+    kind = ExceptionKind.RISK_ABOVE_APPETITE
     risky: list[tuple[int, ExceptionRow]] = []
     for rid, ref, title, oid, likelihood, impact in above:
         score = likelihood * impact
@@ -147,13 +150,8 @@ def fold_exceptions(
             f"Risk {ref} \u201c{title}\u201d: residual score {score} ({band}), "
             f"above the appetite of {settings.risk_appetite}"
         )
-        head = heads.get(oid, no_head) if oid else no_head
-        risky.append(
-            (
-                place.get(oid, nowhere) if oid else nowhere,
-                row(ExceptionKind.RISK_ABOVE_APPETITE, *head, detail, rid),
-            )
-        )
+        at, head = placed.get(oid, nowhere) if oid else nowhere
+        risky.append((at, make(ExceptionRow, (kind, *head, detail, rid))))
 
     disagree = []
     for s in statuses:
@@ -162,7 +160,7 @@ def fold_exceptions(
         d = derived[s.id]
         if disagrees(s.brag, d.status):
             detail = f"Reported {s.label}; the evidence suggests {_word(d.status)}: {d.reason}"
-            disagree.append(row(ExceptionKind.DISAGREEMENT, *heads[s.id], detail, s.id))
+            disagree.append(ExceptionRow(ExceptionKind.DISAGREEMENT, *heads[s.id], detail, s.id))
 
     first = itemgetter(0)
     late.sort(key=first)
