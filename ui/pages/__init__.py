@@ -31,9 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("plan", "Plan", "plan", "ui.pages.plan:PlanPage"),
     PageSpec("milestones", "Milestones", "milestones", "ui.pages.registers:MilestonesPage"),
     PageSpec("risks", "Risks", "risks", "ui.pages.registers:RisksPage"),
-    PageSpec(
-        "recommendations", "Recommendations", "recommendations", "ui.pages.registers:RecommendationsPage"
-    ),
+    PageSpec("recommendations", "Recommendations", "recommendations", "ui.pages.registers:RecommendationsPage"),
     PageSpec("people", "People", "people", "ui.pages.people:PeoplePage"),
     PageSpec("periods", "Periods and returns", "periods", "ui.pages.periods:PeriodsPage"),
     PageSpec("audit", "Audit log", "audit", "ui.pages.audit:AuditPage"),
