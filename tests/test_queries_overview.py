@@ -6,7 +6,8 @@ The plan is tests/query_builders.py: PEO-01.01 was reported complete and PEO-01.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 
@@ -151,6 +152,8 @@ def test_dashboard_data_gives_the_same_answers_as_the_single_queries(built, peri
         assert list(d.overdue) == q.overdue_items(s, d.as_of, f)
         assert list(d.exceptions) == q.exceptions(s, pid, filters=f, today=TODAY)
         assert list(d.returns) == q.returns_status(s, pid, f)
+        assert d.upcoming == _upcoming(s, d, f)
+        assert sorted(r.id for r in d.open_risks) == sorted(r.id for r in q.risk_rows(s, _open(f)))
 
 
 def test_dashboard_data_against_a_chosen_baseline(built):  # noqa: F811
@@ -183,5 +186,22 @@ def test_dashboard_data_on_the_sample_plan_agrees_with_the_single_queries(any_st
         assert list(d.overdue) == q.overdue_items(s, d.as_of)
         assert list(d.returns) == q.returns_status(s, pid)
         assert d.residual == q.risk_matrix(s)
+        assert d.upcoming == _upcoming(s, d, None) and len(d.upcoming) > 0
     # The latest period is mostly finished work: carried, not "no update".
     assert sum(x.is_carried for x in d.statuses) > d.headline.by_status.no_update
+
+
+def _upcoming(s, d, f):  # type: ignore[no-untyped-def]
+    """The timeline's upcoming milestones from the register: unfinished, forecast within the horizon."""
+    window = replace(f or Filters(), due_from=d.as_of, due_to=d.as_of + timedelta(days=q.HORIZON_DAYS))
+    rows = [m for m in q.milestone_rows(s, window, as_of=d.as_of) if m.completed_date is None]
+    rows.sort(key=lambda m: (m.forecast_date, m.objective_ref, m.id))
+    return tuple(
+        q.UpcomingMilestone(m.id, m.objective_id, m.objective_ref, m.title, m.owner_id, m.owner_name,
+                            m.forecast_date, m.state)
+        for m in rows
+    )  # fmt: skip
+
+
+def _open(f):  # type: ignore[no-untyped-def]
+    return replace(f or Filters(), status="open")

@@ -16,7 +16,6 @@ from tracker.models import (
     Milestone,
     PeriodReturn,
     ProgressNote,
-    Recommendation,
     Risk,
     StatusUpdate,
 )

@@ -49,7 +49,9 @@ class Brag(StrEnum):
     @property
     def label(self) -> str:
         """A heading for a count of this status: the colour with what it means."""
-        return {"blue": "Blue (complete)", "grey": "Grey (not started)"}.get(self.value, self.value.capitalize())
+        return {"blue": "Blue (complete)", "grey": "Grey (not started)"}.get(
+            self.value, self.value.capitalize()
+        )
 
 
 class Movement(StrEnum):

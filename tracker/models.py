@@ -139,7 +139,9 @@ class StatusUpdate(Editable, table=True):
         # Cover the dashboard's reads without touching the wide rows: the trend's count of every
         # period's statuses, the search for closing updates, and "reported since?" per objective.
         Index("ix_status_update_lifecycle", "lifecycle", "period_id", "objective_id", "rag", "deleted"),
-        Index("ix_status_update_objective_live", "objective_id", "deleted", "period_id", "lifecycle"),
+        Index(
+            "ix_status_update_objective_status", "objective_id", "deleted", "period_id", "lifecycle", "rag"
+        ),
     )
 
     objective_id: str = Field(foreign_key="objective.id", max_length=36)

@@ -218,7 +218,7 @@ def heat_map(p: QPainter, rect: QRectF, data: DashboardData, pal: Palette) -> No
 
 
 def timeline_chart(p: QPainter, rect: QRectF, data: DashboardData, pal: Palette) -> None:
-    pts = points(data)[:16]
+    pts = points(data, 16)
     start = min([x.due for x in pts] + [data.as_of])
     end = data.as_of + timedelta(HORIZON_DAYS)
     span = max((end - start).days, 1)

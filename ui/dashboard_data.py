@@ -1,90 +1,124 @@
-"""Everything the dashboard and the board pack show for a period, read in one session.
+"""The dashboard's view of :func:`tracker.queries.dashboard_data`: the plan, the comparison chosen, labels.
 
-No Qt here: the loader runs on a worker thread (the board pack) or the UI thread (a refresh), and
-the benchmark times it alone. Every number comes from :mod:`tracker.queries`; the charts only draw.
+No Qt here, and no SQL: every number comes from ``dashboard_data`` (one read); this adapter only picks
+the baseline the "compare with" box asks for and names things for the charts. It runs on a worker
+thread (the board pack) or the UI thread (a refresh).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 
 from sqlmodel import Session
 
-from tracker.enums import MilestoneState
+from tracker import queries as q
 from tracker.queries import (
+    HORIZON_DAYS,
     BodyStatusRow,
     ExceptionRow,
     Filters,
     Headline,
-    MilestoneRow,
     MovementSummary,
+    ObjectiveStatus,
     OverdueItem,
     PeriodRow,
     PlanInfo,
+    RiskLabel,
     RiskMatrix,
     ThemeStatusRow,
     TrendRow,
-    current_plan,
-    exceptions,
-    headline,
-    milestone_rows,
-    movement_summary,
-    objective_rows,
-    overdue_items,
-    periods,
-    previous_period,
-    rag_by_theme,
-    recommendations_by_body_status,
-    risk_matrix,
-    risk_rows,
-    same_period_last_year,
-    trend,
+    UpcomingMilestone,
 )
-from tracker.rules import as_of_date
 
-HORIZON_DAYS = 90  # the milestone timeline looks this far ahead of the as-of date
+__all__ = ["HORIZON_DAYS", "LAST_YEAR", "PREVIOUS", "DashboardData", "load_dashboard"]
+
 PREVIOUS = "previous"
 LAST_YEAR = "last year"
 
 
 @dataclass(frozen=True)
-class ObjectiveLabel:
-    ref: str
-    title: str
-
-
-@dataclass(frozen=True)
 class DashboardData:
-    """The dashboard's numbers for one period under one set of filters."""
+    """The dashboard's numbers for one period under one set of filters (``core`` holds them all)."""
 
     plan: PlanInfo
-    period: PeriodRow
-    compare_to: PeriodRow | None
-    compare_mode: str
-    as_of: date
+    core: q.DashboardData
+    compare_mode: str  # PREVIOUS, or LAST_YEAR when a period a year earlier exists
     filters: Filters
-    headline: Headline
-    by_theme: list[ThemeStatusRow]
-    trend: list[TrendRow]
+    trend: tuple[TrendRow, ...]  # the core's, or the trend chart's own theme's
     trend_theme_id: str | None
-    movement: MovementSummary
-    residual: RiskMatrix
-    inherent: RiskMatrix
-    overdue: list[OverdueItem]  # milestones, recommendations and risk reviews past due
-    upcoming: list[MilestoneRow]  # unfinished milestones due within the horizon
-    recommendations: list[BodyStatusRow]
-    exceptions: list[ExceptionRow]
-    objectives: dict[str, ObjectiveLabel] = field(default_factory=dict)  # id -> ref and title
-    risk_refs: dict[str, str] = field(default_factory=dict)  # open risk id -> "ref title"
+
+    @property
+    def period(self) -> PeriodRow:
+        return self.core.period
+
+    @property
+    def as_of(self) -> date:
+        return self.core.as_of
+
+    @property
+    def compare_to(self) -> PeriodRow | None:
+        return self.core.baseline
+
+    @property
+    def headline(self) -> Headline:
+        return self.core.headline
+
+    @property
+    def by_theme(self) -> tuple[ThemeStatusRow, ...]:
+        return self.core.rag_by_theme
+
+    @property
+    def movement(self) -> MovementSummary:
+        return self.core.movement
+
+    @property
+    def residual(self) -> RiskMatrix:
+        return self.core.residual
+
+    @property
+    def inherent(self) -> RiskMatrix:
+        return self.core.inherent
+
+    @property
+    def overdue(self) -> tuple[OverdueItem, ...]:
+        """Milestones, recommendations and risk reviews past due."""
+        return self.core.overdue
+
+    @property
+    def upcoming(self) -> tuple[UpcomingMilestone, ...]:
+        return self.core.upcoming
+
+    @property
+    def recommendations(self) -> tuple[BodyStatusRow, ...]:
+        return self.core.recommendations
+
+    @property
+    def exceptions(self) -> tuple[ExceptionRow, ...]:
+        return self.core.exceptions
+
+    @cached_property
+    def objectives(self) -> dict[str, ObjectiveStatus]:
+        """Objective id -> its status row (``ref``, ``title``, ...), for every objective in scope."""
+        return {s.id: s for s in self.core.statuses}
+
+    @cached_property
+    def risks(self) -> dict[str, RiskLabel]:
+        """Open risk id -> its ref and title."""
+        return {r.id: r for r in self.core.open_risks}
+
+    @cached_property
+    def overdue_milestones(self) -> list[OverdueItem]:
+        return [i for i in self.core.overdue if i.kind == "milestone"]
 
     def objective_text(self, oid: str) -> str:
         o = self.objectives.get(oid)
         return f"{o.ref} {o.title}" if o else oid
 
-    @property
-    def overdue_milestones(self) -> list[OverdueItem]:
-        return [i for i in self.overdue if i.kind == "milestone"]
+    def risk_text(self, rid: str) -> str:
+        r = self.risks.get(rid)
+        return f"{r.ref} {r.title}" if r else rid
 
 
 def load_dashboard(
@@ -98,50 +132,19 @@ def load_dashboard(
 ) -> DashboardData:
     """Read every aggregate the dashboard shows (call inside one read session)."""
     f = filters or Filters()
-    today = today or date.today()
-    plan = current_plan(session)
-    rows = periods(session)
-    this = next(p for p in rows if p.id == period_id)
-    other = same_period_last_year(session, period_id) if compare == LAST_YEAR else None
-    if other is None:  # no period a year earlier: say so, and compare with the one before
+    baseline = q.same_period_last_year(session, period_id) if compare == LAST_YEAR else None
+    if baseline is None:  # no period a year earlier: say so, and compare with the one before
         compare = PREVIOUS
-        other = previous_period(session, period_id)
-    as_of = as_of_date(this.end, today)
-    upcoming = [
-        m
-        for m in milestone_rows(
-            session,
-            Filters(**_scope(f), due_from=as_of, due_to=as_of + timedelta(HORIZON_DAYS)),
-            as_of=as_of,
-            settings=plan.rule_settings,
-        )  # fmt: skip
-        if m.state is not MilestoneState.COMPLETE and m.completed_date is None
-    ]
-    labels = {o.id: ObjectiveLabel(o.ref, o.title) for o in objective_rows(session, Filters(**_scope(f)))}
-    risks = {r.id: f"{r.ref} {r.title}" for r in risk_rows(session, Filters(**_scope(f), status="open"))}
-    return DashboardData(
-        plan=plan,
-        period=this,
-        compare_to=other,
-        compare_mode=compare,
-        as_of=as_of,
-        filters=f,
-        headline=headline(session, period_id, f, today=today),
-        by_theme=rag_by_theme(session, period_id, f),
-        trend=trend(session, trend_theme_id, f),
-        trend_theme_id=trend_theme_id,
-        movement=movement_summary(session, period_id, other.id if other else None, f),
-        residual=risk_matrix(session, "residual", f),
-        inherent=risk_matrix(session, "inherent", f),
-        overdue=overdue_items(session, as_of, f),
-        upcoming=upcoming,
-        recommendations=recommendations_by_body_status(session, as_of, f),
-        exceptions=exceptions(session, period_id, as_of, f, today=today),
-        objectives=labels,
-        risk_refs=risks,
+    core = q.dashboard_data(
+        session, period_id, baseline_id=baseline.id if baseline else None, filters=f, today=today
     )
-
-
-def _scope(f: Filters) -> dict[str, str | None]:
-    """The dashboard's scope filters, to narrow a register query the same way."""
-    return {"theme_id": f.theme_id, "lead_id": f.lead_id, "board_id": f.board_id}
+    # The trend chart can narrow to a theme of its own; only then is the trend read again.
+    trend = core.trend if trend_theme_id is None else tuple(q.trend(session, trend_theme_id, f))
+    return DashboardData(
+        plan=q.current_plan(session),
+        core=core,
+        compare_mode=compare,
+        filters=f,
+        trend=trend,
+        trend_theme_id=trend_theme_id,
+    )

@@ -72,8 +72,13 @@ def chart(cls, ctx, data, qtbot):  # type: ignore[no-untyped-def]
 
 
 def table(w) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    t = w.table
-    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+    """What the chart's Table button shows."""
+    w.table_button.setChecked(True)
+    assert w.stack.currentWidget() is w.table
+    m = w.table.model()
+    cells = [[m.data(m.index(r, c)) for c in range(m.columnCount())] for r in range(m.rowCount())]
+    w.table_button.setChecked(False)
+    return cells
 
 
 def test_each_chart_shows_the_core_aggregates(ctx, data, qtbot) -> None:  # type: ignore[no-untyped-def]

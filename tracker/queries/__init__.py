@@ -53,7 +53,13 @@ from .dashboard import (
 )
 from .filters import NO_FILTERS, Filters
 from .inspections import InspectionRow, inspections
-from .overview import DashboardData, dashboard_data
+from .overview import (
+    HORIZON_DAYS,
+    DashboardData,
+    RiskLabel,
+    UpcomingMilestone,
+    dashboard_data,
+)
 from .registers import (
     AuditRow,
     LinkRow,
@@ -76,7 +82,7 @@ from .report import PeriodObjectiveRow, period_objective_rows
 from .tree import TreeRow, plan_tree
 
 __all__ = [
-    "NO_FILTERS", "NO_UPDATE", "STATUS_KEYS", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts", "DashboardData",
+    "HORIZON_DAYS", "NO_FILTERS", "NO_UPDATE", "RiskLabel", "STATUS_KEYS", "UpcomingMilestone", "AuditRow", "BoardRow", "BodyStatusRow", "BragCounts", "DashboardData",
     "ExceptionKind", "ExceptionRow", "Filters", "Headline", "InspectionRow", "inspections", "live_count", "LinkRow", "MatrixCell", "MilestoneRow",
     "MovementSummary", "NoteRow", "ObjectiveRow", "ObjectiveStatus", "OutcomeRow", "OverdueItem", "PeriodObjectiveRow", "PeriodRow", "PersonRow",
     "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",

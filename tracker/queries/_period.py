@@ -16,7 +16,7 @@ from sqlmodel import Session
 from tracker.enums import Brag, Lifecycle, Movement
 from tracker.rules import brag, brag_label, movement
 
-from ._sql import all_of, keep_ids, live, t
+from ._sql import all_of, driver_rows, keep_ids, live, t
 from .common import NO_UPDATE, PeriodRow
 from .filters import NO_FILTERS, Filters, id_conditions, scope_conditions
 
@@ -159,7 +159,7 @@ def objective_statuses(
     stmt = stmt.where(all_of(where)).order_by(
         th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref
     )
-    rows = keep_ids(session.execute(stmt).all(), filters.ids)
+    rows = keep_ids(driver_rows(session, stmt), filters.ids)
     found = carried_statuses(session, period.start, *([baseline.start] if baseline else []))
     carried, carried_before = found[0], found[1] if baseline else {}
     out = []

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, FromClause, Select, func, literal, null, or_, select, union_all
@@ -39,9 +40,6 @@ class ExceptionKind(StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
-
-
-_KIND_ORDER = {k: i for i, k in enumerate(ExceptionKind)}
 
 
 class ExceptionRow(NamedTuple):
@@ -104,52 +102,70 @@ def fold_exceptions(
     ``overdue``: (id, title, objective id, forecast) by forecast; ``above``: open risks above
     appetite as (id, ref, title, objective id, residual likelihood, impact), highest first.
     """
-    place = {s.id: i for i, s in enumerate(statuses)}
-    by_id = {s.id: s for s in statuses}
-    out: list[tuple[int, ExceptionRow]] = []
+    # Tens of thousands of rows at scale: each objective's columns are made once, each date written
+    # once, and every kind is collected in plan order already (a stable sort by place keeps the
+    # overdue milestones by date and the risks by score within an objective).
+    heads = {
+        s.id: (s.id, s.ref, s.title, s.lead_name, s.brag, s.label, s.rationale, s.corrective_action)
+        for s in statuses
+    }
+    placed = {oid: (i, head) for i, (oid, head) in enumerate(heads.items())}
+    nowhere = (len(placed), (None, "", "", "", None, "", "", ""))
+    make = tuple.__new__  # ExceptionRow's own __new__ is a Python call per row
 
-    def add(kind: ExceptionKind, s: ObjectiveStatus | None, detail: str, item_id: str) -> None:
-        row = ExceptionRow(
-            kind, s.id if s else None, s.ref if s else "", s.title if s else "", s.lead_name if s else "",
-            s.brag if s else None, s.label if s else "", s.rationale if s else "",
-            s.corrective_action if s else "", detail, item_id,
-        )  # fmt: skip
-        out.append((place.get(s.id, len(place)) if s else len(place), row))
+    red = [
+        ExceptionRow(ExceptionKind.RED, *heads[s.id], f"Reported Red for {this.name}", s.id)
+        for s in statuses
+        if s.has_update and s.brag is Brag.RED
+    ]
+    worse = [
+        ExceptionRow(ExceptionKind.DETERIORATED, *heads[s.id], f"{s.before_label} in {baseline.name}, {s.label} in {this.name}", s.id)
+        for s in statuses
+        if s.movement is Movement.DETERIORATED and baseline is not None
+    ]  # fmt: skip
 
-    for s in statuses:
-        if s.has_update and s.brag is Brag.RED:
-            add(ExceptionKind.RED, s, f"Reported Red for {this.name}", s.id)
-    for s in statuses:
-        if s.movement is Movement.DETERIORATED and baseline is not None:
-            detail = f"{s.before_label} in {baseline.name}, {s.label} in {this.name}"
-            add(ExceptionKind.DETERIORATED, s, detail, s.id)
-
+    kind = ExceptionKind.OVERDUE_MILESTONE
+    written: dict[date, str] = {}
+    late: list[tuple[int, ExceptionRow]] = []
     for mid, title, oid, forecast in overdue:
-        days = (as_of - forecast).days
-        add(
-            ExceptionKind.OVERDUE_MILESTONE, by_id.get(oid),
-            f"Milestone \u201c{title}\u201d was forecast for {forecast:%d %b %Y}: {_days(days)} overdue", mid,
-        )  # fmt: skip
+        when = written.get(forecast)
+        if when is None:
+            when = written[forecast] = f"{forecast:%d %b %Y}: {_days((as_of - forecast).days)} overdue"
+        at, head = placed.get(oid, nowhere)
+        late.append(
+            (
+                at,
+                make(
+                    ExceptionRow, (kind, *head, f"Milestone \u201c{title}\u201d was forecast for {when}", mid)
+                ),
+            )
+        )
 
+    kind = ExceptionKind.RISK_ABOVE_APPETITE
+    risky: list[tuple[int, ExceptionRow]] = []
     for rid, ref, title, oid, likelihood, impact in above:
         score = likelihood * impact
         band = risk_band(score, settings).label.lower()
-        add(
-            ExceptionKind.RISK_ABOVE_APPETITE, by_id.get(oid) if oid else None,
+        detail = (
             f"Risk {ref} \u201c{title}\u201d: residual score {score} ({band}), "
-            f"above the appetite of {settings.risk_appetite}", rid,
-        )  # fmt: skip
+            f"above the appetite of {settings.risk_appetite}"
+        )
+        at, head = placed.get(oid, nowhere) if oid else nowhere
+        risky.append((at, make(ExceptionRow, (kind, *head, detail, rid))))
 
+    disagree = []
     for s in statuses:
         if not s.has_update:
             continue  # only a reported status can disagree (``derived`` may hold only these)
         d = derived[s.id]
         if disagrees(s.brag, d.status):
             detail = f"Reported {s.label}; the evidence suggests {_word(d.status)}: {d.reason}"
-            add(ExceptionKind.DISAGREEMENT, s, detail, s.id)
+            disagree.append(ExceptionRow(ExceptionKind.DISAGREEMENT, *heads[s.id], detail, s.id))
 
-    out.sort(key=lambda x: (_KIND_ORDER[x[1].kind], x[0]))
-    return [row for _, row in out]
+    first = itemgetter(0)
+    late.sort(key=first)
+    risky.sort(key=first)
+    return [*red, *worse, *(r for _, r in late), *(r for _, r in risky), *disagree]  # fmt: skip
 
 
 def derived_rags(

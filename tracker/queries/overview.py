@@ -7,18 +7,20 @@ the open risks once, and folds them into every aggregate. The single-purpose fun
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from operator import attrgetter
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 from sqlmodel import Session
 
-from tracker.enums import RiskStatus
-from tracker.rules import MilestoneFacts, RuleSettings, as_of_date
+from tracker.enums import MilestoneState, RiskStatus
+from tracker.rules import MilestoneFacts, RuleSettings, as_of_date, milestone_state
 
 from ._period import ObjectiveStatus, objective_statuses
-from ._sql import live, milestone_done, t
+from ._sql import Days, bulk_rows, driver_rows, live, milestone_done, t
 from .common import PeriodRow, find_period, period_before, periods, rule_settings, themes
 from .dashboard import (
     BodyStatusRow,
@@ -40,6 +42,25 @@ from .exceptions import ExceptionRow, OverdueItem, could_count, derive_all, fold
 from .filters import NO_FILTERS, Filters, scope_conditions
 from .registers import OPEN_STATUSES, answered_by_objective
 
+HORIZON_DAYS = 90  # the milestone timeline looks this far ahead of the as-of date
+
+
+class UpcomingMilestone(NamedTuple):
+    id: str
+    objective_id: str
+    objective_ref: str
+    title: str
+    owner_id: str | None
+    owner_name: str
+    forecast_date: date
+    state: MilestoneState  # on track or slipping: unfinished and not yet overdue
+
+
+class RiskLabel(NamedTuple):
+    id: str
+    ref: str
+    title: str
+
 
 @dataclass(frozen=True)
 class DashboardData:
@@ -57,6 +78,8 @@ class DashboardData:
     overdue: tuple[OverdueItem, ...]
     exceptions: tuple[ExceptionRow, ...]
     returns: tuple[ReturnRow, ...]
+    upcoming: tuple[UpcomingMilestone, ...]  # unfinished, forecast within the horizon, by date
+    open_risks: tuple[RiskLabel, ...]  # open risks in scope by ref (the matrices' cells hold their ids)
 
 
 def dashboard_data(
@@ -66,12 +89,24 @@ def dashboard_data(
     baseline_id: str | None = None,
     filters: Filters | None = None,
     today: date | None = None,
+    horizon_days: int = HORIZON_DAYS,
 ) -> DashboardData:
     """Every dashboard aggregate for a period, compared with ``baseline_id`` (default: the period before).
 
-    Judged as of the period's end, or ``today`` while it runs.
+    Judged as of the period's end, or ``today`` while it runs; ``upcoming`` looks ``horizon_days`` ahead.
     """
-    f = filters or NO_FILTERS
+    with bulk_rows():  # tens of thousands of rows at scale
+        return _fold(session, period_id, baseline_id, filters or NO_FILTERS, today, horizon_days)
+
+
+def _fold(
+    session: Session,
+    period_id: str,
+    baseline_id: str | None,
+    f: Filters,
+    today: date | None,
+    horizon_days: int,
+) -> DashboardData:
     rows = periods(session, count_updates=False)
     this = find_period(rows, period_id)
     baseline = find_period(rows, baseline_id) if baseline_id is not None else period_before(rows, this)
@@ -79,12 +114,32 @@ def dashboard_data(
     settings = rule_settings(session)
     statuses = objective_statuses(session, this, baseline, f)
 
-    milestones = _milestones(session, f, as_of, settings)
-    late = [m for m in milestones if m[7] < as_of]
-    facts: dict[str, list[MilestoneFacts]] = {}
-    for _mid, _title, oid, _ref, _owner_id, _owner, baseline_date, forecast, completed in milestones:
-        facts.setdefault(oid, []).append(MilestoneFacts(baseline_date, forecast, completed))
-    risks = _open_risks(session, f)
+    # The objectives in scope are known from the statuses: milestones and the timeline need no joins.
+    refs = {x.id: x.ref for x in statuses} if f.ids is None else _objective_refs(session, f)
+    horizon = as_of + timedelta(days=horizon_days)
+    days = Days()
+    late: list[tuple[date, str, str, str, str | None, str]] = []  # forecast first: sorts by date, then id
+    upcoming: list[UpcomingMilestone] = []
+    facts: dict[str, list[MilestoneFacts]] = defaultdict(list)
+    tolerance = settings.slip_tolerance_days
+    for mid, title, oid, owner_id, owner, b, fc, c in driver_rows(
+        session, _milestones(as_of, horizon, settings)
+    ):
+        ref = refs.get(oid)
+        if ref is None:
+            continue
+        b, fc, c = days[b], days[fc], days[c]
+        facts[oid].append(MilestoneFacts(b, fc, c))  # those on track too: they cannot change a derived RAG
+        if fc < as_of:
+            late.append((fc, mid, title, oid, owner_id, owner or ""))
+        elif c is None and fc <= horizon:
+            state = milestone_state(b, fc, c, as_of=as_of, tolerance_days=tolerance)
+            upcoming.append(UpcomingMilestone(mid, oid, ref, title, owner_id, owner or "", fc, state))
+    late.sort()
+    upcoming.sort(key=attrgetter("forecast_date", "objective_ref", "id"))
+    risks = [
+        (*r[:10], days[r[10]]) for r in driver_rows(session, _open_risks(f))
+    ]  # fmt: skip
     above = [
         (rid, ref, title, oid, rl, ri)
         for rid, ref, title, oid, *_, rl, ri, _review in risks
@@ -95,10 +150,8 @@ def dashboard_data(
     late_recs = [r for r in recs if r[5] is not None and r[5] < as_of]
 
     overdue = [
-        OverdueItem(
-            "milestone", mid, ref, title, owner_id, owner or "", forecast, (as_of - forecast).days, oid
-        )
-        for mid, title, oid, ref, owner_id, owner, _b, forecast, _c in late
+        OverdueItem("milestone", mid, refs[oid], title, owner_id, owner, fc, (as_of - fc).days, oid)
+        for fc, mid, title, oid, owner_id, owner in late
     ]
     overdue += [
         OverdueItem("recommendation", rid, ref, text, owner_id, owner or "", due, (as_of - due).days, None)
@@ -109,11 +162,11 @@ def dashboard_data(
         for rid, ref, title, oid, owner_id, owner, *_, review in risks
         if review is not None and review < as_of
     ]
-    overdue.sort(key=lambda x: (x.due, x.kind, x.ref, x.id))
+    overdue.sort(key=attrgetter("due", "kind", "ref", "id"))
 
     reported = (s for s in statuses if s.has_update)
     derived = derive_all(reported, facts, above, as_of=as_of, settings=settings, period_name=this.name)
-    late_ms = sorted(((m[0], m[1], m[2], m[7]) for m in late), key=lambda m: (m[3], m[0]))
+    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _o, _n in late]
     found = fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
     counts = (len(late), len(above), len(recs), len(late_recs))
     return DashboardData(
@@ -131,40 +184,50 @@ def dashboard_data(
         overdue=tuple(overdue),
         exceptions=tuple(found),
         returns=tuple(fold_returns(statuses)),
+        upcoming=tuple(upcoming),
+        open_risks=tuple(RiskLabel(r[0], r[1], r[2]) for r in risks),
     )
 
 
-def _milestones(session: Session, f: Filters, as_of: date, settings: RuleSettings) -> list[Any]:
-    """Unfinished milestones that are overdue or could be slipping, on live objectives in scope:
-    (id, title, objective id, objective ref, owner id, owner name, baseline, forecast, completed)."""
-    m, ob, oc, th, owner = t.milestone, t.objective, t.outcome, t.theme, t.person.alias("owner")
-    stmt = (
+def _milestones(as_of: date, horizon: date, settings: RuleSettings) -> Select[Any]:
+    """Live milestones unfinished as of the date that are overdue, could be slipping or are due by
+    ``horizon``: (id, title, objective id, owner id, owner name, baseline, forecast, completed)."""
+    m, owner = t.milestone, t.person.alias("owner")
+    due_soon = and_(m.c.completed_date.is_(None), m.c.forecast_date >= as_of, m.c.forecast_date <= horizon)
+    could = could_count(m, as_of, settings)
+    return (
         select(
             m.c.id,
             m.c.title,
             m.c.objective_id,
-            ob.c.ref,
             m.c.owner_id,
             owner.c.name,
             m.c.baseline_date,
             m.c.forecast_date,
             m.c.completed_date,
         )  # fmt: skip
-        .join(ob, ob.c.id == m.c.objective_id)
+        .outerjoin(owner, owner.c.id == m.c.owner_id)
+        .where(live(m), ~milestone_done(m, as_of), *([or_(*could, due_soon)] if could else []))
+    )
+
+
+def _objective_refs(session: Session, f: Filters) -> dict[str, str]:
+    """Live objectives (of live outcomes and themes) in the filters' scope, ignoring an id list: id -> ref."""
+    ob, oc, th = t.objective, t.outcome, t.theme
+    stmt = (
+        select(ob.c.id, ob.c.ref)
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
-        .outerjoin(owner, owner.c.id == m.c.owner_id)
-        .where(live(m), live(ob), live(oc), live(th), ~milestone_done(m, as_of), *scope_conditions(f, ob, oc))
-        .where(*could_count(m, as_of, settings))
+        .where(live(ob), live(oc), live(th), *scope_conditions(f, ob, oc))
     )
-    return list(session.execute(stmt).all())
+    return dict(driver_rows(session, stmt))
 
 
-def _open_risks(session: Session, f: Filters) -> list[Any]:
+def _open_risks(f: Filters) -> Select[Any]:
     """Open risks in scope by ref: (id, ref, title, objective id, owner id, owner name, inherent
     likelihood, impact, residual likelihood, impact, review date)."""
     r, owner = t.risk, t.person.alias("risk_owner")
-    stmt = (
+    return (
         risk_scope(
             select(
                 r.c.id,
@@ -185,7 +248,6 @@ def _open_risks(session: Session, f: Filters) -> list[Any]:
         .where(r.c.status == RiskStatus.OPEN.value)
         .order_by(r.c.ref, r.c.id)
     )
-    return list(session.execute(stmt).all())
 
 
 def _open_recommendations(session: Session, f: Filters) -> list[Any]:

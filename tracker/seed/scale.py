@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from tracker.audit import chain_rows, encode
@@ -176,7 +176,9 @@ def scale_rows(
     count = max(0, audit_entries - created)
     pools = {"objective": [r["id"] for r in objective_rows], "milestone": [r["id"] for r in milestone_rows],
              "risk": [r["id"] for r in risk_rows], "status_update": [r["id"] for r in updates]}  # fmt: skip
-    history = _history(random.Random(f"{seed}:history"), count, pools, [p["name"] for p in people], spans[0].start, as_at)
+    history = _history(
+        random.Random(f"{seed}:history"), count, pools, [p["name"] for p in people], spans[0].start, as_at
+    )
     return ScaleRows(tables, history, count)
 
 

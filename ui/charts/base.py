@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSizePolicy,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QToolButton,
     QToolTip,
     QVBoxLayout,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dashboard_data import DashboardData
+from ui.models.rows import Column, RowsModel
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,12 @@ class Chart(QWidget):
             QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed
         )  # not stretched to the row
         item.legend = self.legend  # named items added to the plot get an entry
-        self.table = QTableWidget(self)
+        self.table = QTableView(self)
+        self.table_model: RowsModel[Sequence[object]] = RowsModel(self.table)
+        self.table.setModel(self.table_model)
+        self._table_stale = False
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setAccessibleName(f"{self.title}: the numbers")
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.plot)
@@ -196,21 +201,25 @@ class Chart(QWidget):
         self.labels = []
         self.draw(self.data)
         self.legend.updateGeometry()  # its size follows its entries; the plot's layout makes room
-        headers, rows = self.table_data(self.data)
-        self._fill_table(headers, rows)
+        self._table_stale = True
+        if self.stack.currentWidget() is self.table:
+            self.fill_table()
 
-    def _fill_table(self, headers: list[str], rows: list[list[object]]) -> None:
-        self.table.clear()
-        self.table.setColumnCount(len(headers))
-        self.table.setRowCount(len(rows))
-        self.table.setHorizontalHeaderLabels(headers)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                cell = QTableWidgetItem("" if value is None else str(value))
-                if isinstance(value, int):
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(r, c, cell)
-        self.table.resizeColumnsToContents()
+    def fill_table(self) -> RowsModel[Sequence[object]]:
+        """The table's model, filled from the data now if a change came since it was last filled."""
+        if self._table_stale and self.data is not None:
+            self._table_stale = False
+            headers, rows = self.table_data(self.data)
+            first = rows[0] if rows else []
+            columns = [
+                Column(title, lambda r, c=c: "" if r[c] is None else str(r[c]),
+                       right=c < len(first) and isinstance(first[c], int))
+                for c, title in enumerate(headers)
+            ]  # fmt: skip
+            self.table_model.columns = columns
+            self.table_model.set_rows(rows)
+            self.table.resizeColumnsToContents()
+        return self.table_model
 
     def table_text(self) -> str:
         """The table as tab-separated text (what Copy puts beside the picture)."""
@@ -274,6 +283,8 @@ class Chart(QWidget):
         return b
 
     def _on_table_button_toggled(self, on: bool) -> None:
+        if on:
+            self.fill_table()
         self.stack.setCurrentWidget(self.table if on else self.plot)
 
     def image(self, width: int = 0) -> Any:

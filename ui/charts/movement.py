@@ -46,9 +46,8 @@ class MovementChart(Chart):
                     x0=[0], y=[i], width=[n], height=0.7, brush=colour, pen=pg.mkPen(pal.surface), name=name
                 )
             )
-            items = [data.objective_text(x) for x in ids]
             more = f"\n… and {n - 12} more" if n > 12 else ""
-            tip = f"{name}: {n}\n" + "\n".join(items[:12]) + more
+            tip = f"{name}: {n}\n" + "\n".join(map(data.objective_text, ids[:12])) + more
             self.add_region(
                 Region(
                     0, i - 0.35, max(n, most * 0.02), i + 0.35, tip, "plan" if n else "", {"ids": list(ids)}

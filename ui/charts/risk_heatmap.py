@@ -62,8 +62,8 @@ class RiskHeatMap(Chart):
             )  # fmt: skip
         for c in mx.cells:
             ink = readable_on(band_fill(pal, c.band))
-            names = [data.risk_refs.get(i, i) for i in c.ids]
-            more = f"\n… and {len(names) - 12} more" if len(names) > 12 else ""
+            names = [data.risk_text(i) for i in c.ids[:12]]
+            more = f"\n… and {c.n - 12} more" if c.n > 12 else ""
             tip = (
                 f"Likelihood {c.likelihood} × impact {c.impact} = {c.score} ({c.band.label}"
                 f"{', above appetite' if c.above_appetite else ''}): {c.n} open risk{'s' if c.n != 1 else ''}\n"

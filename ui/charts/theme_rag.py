@@ -34,9 +34,9 @@ class ThemeRagChart(Chart):
 
 
 def _tip(data: DashboardData, row: ThemeStatusRow, key: str, n: int) -> str:
-    items = [data.objective_text(i) for i in row.ids[key]]
-    more = f"\n… and {len(items) - 12} more" if len(items) > 12 else ""
-    return f"{row.name}: {n} {status_name(key)}\n" + "\n".join(items[:12]) + more
+    ids = row.ids[key]
+    more = f"\n… and {len(ids) - 12} more" if len(ids) > 12 else ""
+    return f"{row.name}: {n} {status_name(key)}\n" + "\n".join(map(data.objective_text, ids[:12])) + more
 
 
 def table(data: DashboardData) -> tuple[list[str], list[list[object]]]:

@@ -23,15 +23,12 @@ class Point(NamedTuple):
     state: MilestoneState
 
 
-def points(data: DashboardData) -> list[Point]:
-    """Overdue first (most overdue at the top), then upcoming by date."""
-    out = [
-        Point(m.id, m.ref, m.title, m.owner_name, m.due, MilestoneState.OVERDUE)
-        for m in data.overdue_milestones
-    ]
-    out += [
-        Point(m.id, m.objective_ref, m.title, m.owner_name, m.forecast_date, m.state) for m in data.upcoming
-    ]
+def points(data: DashboardData, limit: int | None = None) -> list[Point]:
+    """Overdue first (most overdue at the top), then upcoming by date; the first ``limit`` of them."""
+    overdue = data.overdue_milestones[:limit]
+    out = [Point(m.id, m.ref, m.title, m.owner_name, m.due, MilestoneState.OVERDUE) for m in overdue]
+    upcoming = data.upcoming if limit is None else data.upcoming[: max(0, limit - len(out))]
+    out += [Point(m.id, m.objective_ref, m.title, m.owner_name, m.forecast_date, m.state) for m in upcoming]
     return out
 
 
@@ -63,7 +60,7 @@ class TimelineChart(Chart):
         self.plot.setAxisItems({"bottom": axis})
 
     def draw(self, data: DashboardData) -> None:
-        pts = points(data)[:MAX_ROWS]
+        pts = points(data, MAX_ROWS)
         pal = self.ctx.palette.surfaces
         day = 86_400.0
         for state in (MilestoneState.OVERDUE, MilestoneState.SLIPPING, MilestoneState.ON_TRACK):

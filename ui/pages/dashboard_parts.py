@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -13,16 +13,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from tracker.queries import NO_UPDATE, ExceptionKind, ExceptionRow
+from ui.brag_delegate import BragDelegate
 from ui.charts.status import LETTERS
 from ui.context import AppContext
 from ui.dashboard_data import DashboardData
+from ui.models.rows import Column, RowsModel
 from ui.palette import readable_on
 
 
@@ -168,21 +169,26 @@ class Headline(QWidget):
             self.ctx.navigate(target[0], **target[1])
 
 
-EXCEPTION_HEADERS = ["Why", "Objective", "Lead", "Status", "What", "Lead's rationale", "Corrective action"]
+def _status_text(row: ExceptionRow) -> str:
+    return f"{LETTERS[row.status.value]} · {row.status_label}" if row.status else ""
+
+
+EXCEPTION_COLUMNS = (
+    Column("Why", lambda r: r.kind.label),
+    Column("Objective", lambda r: f"{r.objective_ref} {r.objective_title}".strip()),
+    Column("Lead", lambda r: r.lead_name),
+    Column("Status", _status_text, brag=lambda r: r.status.value if r.status else None),
+    Column("What", lambda r: r.detail),
+    Column("Lead's rationale", lambda r: r.rationale),
+    Column("Corrective action", lambda r: r.corrective_action),
+)
 
 
 def exception_cells(row: ExceptionRow) -> list[str]:
-    status = f"{LETTERS[row.status.value]} · {row.status_label}" if row.status else ""
-    objective = f"{row.objective_ref} {row.objective_title}".strip()
-    return [
-        row.kind.label,
-        objective,
-        row.lead_name,
-        status,
-        row.detail,
-        row.rationale,
-        row.corrective_action,
-    ]
+    return [column.text(row) for column in EXCEPTION_COLUMNS]
+
+
+EXCEPTION_HEADERS = [column.title for column in EXCEPTION_COLUMNS]
 
 
 def exception_target(row: ExceptionRow) -> tuple[str, dict[str, Any]]:
@@ -193,43 +199,45 @@ def exception_target(row: ExceptionRow) -> tuple[str, dict[str, Any]]:
     return "plan", {"ids": [row.item_id]}
 
 
-class ExceptionsTable(QTableWidget):
-    """What needs SLT attention; a double-click (or Enter) opens the item's register."""
+class ExceptionsTable(QTableView):
+    """What needs SLT attention; a double-click (or Enter) opens the item's register.
+
+    A model over the rows (cells made when painted) with one row height: at scale there are tens of
+    thousands of exceptions, and an item per cell or rows sized to their contents took seconds.
+    """
 
     opened = Signal(str, object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.rows: list[ExceptionRow] = []
+        self.model_ = RowsModel[ExceptionRow](self, columns=EXCEPTION_COLUMNS)
+        self.setModel(self.model_)
         self.setAccessibleName("Exceptions: what needs attention")
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setWordWrap(True)
-        self.setColumnCount(len(EXCEPTION_HEADERS))
-        self.setHorizontalHeaderLabels(EXCEPTION_HEADERS)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.horizontalHeader().setStretchLastSection(True)
-        self.verticalHeader().setVisible(False)
+        self.setWordWrap(False)
+        self.setItemDelegateForColumn(3, BragDelegate(ctx.palette, self))
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for c, w in enumerate([140, 340, 130, 150, 420, 280]):
+            self.setColumnWidth(c, w)
+        rows = self.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.activated.connect(self._on_activated)
 
-    def set_rows(self, rows: list[ExceptionRow]) -> None:
-        self.rows = rows
-        pal = self.ctx.palette
-        self.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate(exception_cells(row)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if c == 3 and row.status is not None:
-                    fill = pal.brag_fill(row.status)
-                    item.setBackground(QColor(fill))
-                    item.setForeground(QColor(readable_on(fill)))
-                self.setItem(r, c, item)
-        widths = [140, 340, 130, 110, 320, 280]
-        for c, w in enumerate(widths):
-            self.setColumnWidth(c, w)
-        self.resizeRowsToContents()
+    @property
+    def rows(self) -> list[ExceptionRow]:
+        return self.model_.rows
+
+    def set_rows(self, rows: Sequence[ExceptionRow]) -> None:
+        self.model_.set_rows(rows)
+
+    def rowCount(self) -> int:  # noqa: N802 - the QTableWidget name the page's callers use
+        return self.model_.rowCount()
 
     def _on_activated(self, index: Any) -> None:
         row = self.rows[index.row()]
