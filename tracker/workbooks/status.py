@@ -262,7 +262,8 @@ def _summary(wb: Any, look: Look, data: StatusData) -> None:
     p = data.period
     put(styled_value(ws, f"Summary — {p.name}", look.title), height=30)
     put(styled_value(ws, "Objectives by theme and status", look.section), height=20)
-    put(*(styled_value(ws, h, look.header) for h in ("Theme", *_SUMMARY_HEADERS, "Total")), height=30)
+    put(styled_value(ws, "Theme", look.header),
+        *(styled_value(ws, h, look.header_centre) for h in (*_SUMMARY_HEADERS, "Total")), height=30)  # fmt: skip
     first = 4
     for r in data.by_theme:
         put(styled_value(ws, r.name, look.label), *(styled_value(ws, n, look.count) for n in r.counts),
@@ -276,7 +277,7 @@ def _summary(wb: Any, look: Look, data: StatusData) -> None:
     counts = data.movement.counts
     since = f"since {data.previous}" if data.previous else "(no earlier period)"
     put(styled_value(ws, f"Movement {since}", look.section), height=20)
-    put(styled_value(ws, "Movement", look.header), styled_value(ws, "Objectives", look.header))
+    put(styled_value(ws, "Movement", look.header_centre), styled_value(ws, "Objectives", look.header_centre))
     for m in (Movement.IMPROVED, Movement.DETERIORATED, Movement.UNCHANGED, Movement.NEW):
         put(
             styled_value(ws, f"{m.arrow} {m.label}", look.status[m.value]),
@@ -353,7 +354,7 @@ def _heat_map(wb: Any, look: Look, data: StatusData) -> None:
             [styled_value(ws, f"{m.kind.capitalize()} ({m.total} risks)", look.section), *[None] * 5]
         )
         heads += gap([styled_value(ws, "Likelihood ↓ Impact →", look.header),
-                      *(styled_value(ws, i, look.header) for i in range(1, 6))])  # fmt: skip
+                      *(styled_value(ws, i, look.header_centre) for i in range(1, 6))])  # fmt: skip
     ws.append(titles)
     ws.row_dimensions[5].height = 30
     ws.append(heads)
@@ -361,7 +362,7 @@ def _heat_map(wb: Any, look: Look, data: StatusData) -> None:
         ws.row_dimensions[6 + 5 - likelihood].height = 30
         row: list[Any] = []
         for m in data.matrices:
-            row += gap([styled_value(ws, likelihood, look.header),
+            row += gap([styled_value(ws, likelihood, look.header_centre),
                         *(styled_value(ws, m.cell(likelihood, i).n, look.cell[m.cell(likelihood, i).band.value])
                           for i in range(1, 6))])  # fmt: skip
         ws.append(row)
