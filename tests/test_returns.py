@@ -16,7 +16,6 @@ from tracker.models import (
     Milestone,
     PeriodReturn,
     ProgressNote,
-    Recommendation,
     Risk,
     StatusUpdate,
 )
@@ -232,6 +231,46 @@ def test_every_bad_cell_is_listed_with_its_sheet_row_column_value_and_what_was_e
     with pytest.raises(ValidationError, match="problem"), store.write() as s:
         apply_return(s, PMO, p, {})
     assert snapshot(store) == before
+
+
+def test_a_text_cell_holding_a_date_or_too_much_text_is_a_problem(store, plan, tmp_path):
+    from tracker.workbooks.returns_layout import TEXT_MAX
+
+    path = issue(store, plan, tmp_path)[plan.lead]
+    edit(path, "Objectives", plan.obj1, Commentary=date(2024, 9, 1), Next_steps="x" * (TEXT_MAX + 1))
+    edit(path, "Risks", plan.r1, Mitigations=12.0)  # a number typed as text is fine: "12"
+    p = preview(store, path)
+    found = {(x.sheet, x.row, x.column): x.expected for x in p.problems}
+    assert found == {
+        ("Objectives", 3, "Commentary"): "text of at most 30,000 characters",
+        ("Objectives", 3, "Next steps"): "text of at most 30,000 characters",
+    }
+    assert [(c.kind, f.theirs) for c in p.changes for f in c.fields] == [("risk", "12")]
+
+
+def test_rows_removed_from_the_plan_or_never_in_it_are_reported_and_not_applied(store, plan, tmp_path):
+    from tracker.services import delete_milestone
+
+    path = issue(store, plan, tmp_path)[plan.lead]
+    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 12, 1))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Milestones"]
+    made_up = [c.value for c in ws[3]]
+    made_up[-1] = "00000000-0000-0000-0000-000000000000"
+    ws.append(made_up)
+    wb.save(path)
+    with store.write() as s:
+        delete_milestone(s, actor=PMO, milestone_id=plan.m1)
+    p = preview(store, path)
+    assert sorted(n.reason for n in p.not_owned) == [
+        "not in this return and not in the plan, so it was not applied",
+        "removed from the plan since the return was issued, so it was not applied",
+    ]
+    assert p.changes == () and p.problems == ()
+    before = snapshot(store)
+    apply(store, p)  # records the return as received; the plan's items are untouched
+    after = snapshot(store)
+    assert after["milestone"] == before["milestone"] and after["status_update"] == before["status_update"]
 
 
 def test_the_plan_rules_are_checked_on_each_row(store, plan, tmp_path):
