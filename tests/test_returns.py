@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -133,6 +134,43 @@ def test_issue_writes_a_workbook_per_lead_with_locked_context_drop_downs_and_a_h
     with store.read() as s:
         rows = {r.lead_id: r for r in s.exec(__import__("sqlmodel").select(PeriodReturn)).all()}
     assert rows[plan.lead].status == "issued" and len(rows[plan.lead].checksum) == 64
+
+
+def test_each_input_column_has_its_validation_and_each_sheet_prints_marked(store, plan, tmp_path):
+    wb = openpyxl.load_workbook(issue(store, plan, tmp_path)[plan.lead])
+    lists = wb["Lists"]
+    found = {}
+    for title in ("Objectives", "Milestones", "Risks", "Recommendations"):
+        ws = wb[title]
+        headers = [c.value for c in ws[2]]
+        for dv in ws.data_validations.dataValidation:
+            (ref,) = str(dv.sqref).split()
+            header = headers[openpyxl.utils.column_index_from_string(re.match(r"[A-Z]+", ref)[0]) - 1]
+            assert ref.split(":")[0].endswith("3") and dv.showErrorMessage and dv.error, (title, header)
+            if dv.type == "list":
+                sheet, cells = dv.formula1.split("!")
+                assert sheet == "'Lists'"
+                first, last = (int(x) for x in re.findall(r"\d+", cells))
+                column = re.match(r"\$([A-Z]+)", cells)[1]
+                shown = [lists[f"{column}{r}"].value for r in range(first, last + 1)]
+                found[title, header] = ("list", tuple(shown))
+            else:
+                found[title, header] = (dv.type, dv.formula1, dv.formula2, dv.allow_blank)
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, title
+        assert ws.print_title_rows and ws.freeze_panes, title
+        assert "OFFICIAL" in ws.oddHeader.center.text and ws.oddFooter.right.text == "Page &P of &N", title
+    assert found == {
+        ("Objectives", "RAG"): ("list", ("Red", "Amber", "Green")),
+        ("Objectives", "Lifecycle"): ("list", ("Not started", "In progress", "On hold", "Complete", "Cancelled")),
+        ("Objectives", "% progress"): ("whole", "0", "100", True),
+        ("Milestones", "Forecast date"): ("date", "36526", "73050", True),
+        ("Milestones", "Completed date"): ("date", "36526", "73050", True),
+        ("Risks", "Residual likelihood (1-5)"): ("whole", "1", "5", False),
+        ("Risks", "Residual impact (1-5)"): ("whole", "1", "5", False),
+        ("Recommendations", "Status"): ("list", ("Awaiting allocation", "Being progressed", "Proposed for closure",
+                                                  "Closed", "Superseded", "Not accepted")),
+    }  # fmt: skip
+    assert wb.properties.subject.startswith("OFFICIAL")
 
 
 def test_issuing_for_a_closed_period_is_refused(store, plan, tmp_path):

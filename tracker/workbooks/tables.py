@@ -23,6 +23,7 @@ from .cells import (
     cell_style,
     column_widths,
     print_setup,
+    set_row_height,
     styled_value,
     valid_sheet_title,
     wrapped_height,
@@ -211,7 +212,7 @@ class TableSheet:
             if key:
                 styles[i] = self.look.status[key]
         if height > ROW_POINTS:
-            self.ws.row_dimensions[self.row].height = height
+            set_row_height(self.ws, self.row, height)
         self._rows.append(values, styles)
         if self._on_row is not None:
             self._on_row()
