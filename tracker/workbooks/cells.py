@@ -55,6 +55,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32_767  # Excel's limit, in UTF-16 code units
+_SURELY_FITS = MAX_CELL_TEXT // 2  # a UTF-16 length is at most twice the length
 MAX_HEADER_FOOTER = 255  # Excel's limit for each header or footer, codes included
 MAX_SHEET_TITLE = 31
 TITLE_IN_HEADER = 50
@@ -184,28 +185,29 @@ class RowWriter:
     def append(self, values: Sequence[Any], styles: Mapping[int, StyleArray] | None = None) -> None:
         """One row; ``styles`` overrides the column style for some 0-based column numbers."""
         row: list[Any] = []
+        add, cells, column_styles, style_id = row.append, self._cells, self.styles, self._style_id
         for i, value in enumerate(values):
             if value is None:
-                row.append(None)
+                add(None)
                 continue
-            kind = _FAST_TYPES.get(type(value))
-            if kind is None:  # text is cleaned; aware times, enums... are converted
-                value = _plain(value)
-                kind = _DATA_TYPES.get(type(value))
-            style = styles[i] if styles and i in styles else self.styles[i]
+            kind = type(value)
+            if kind is str and len(value) <= _SURELY_FITS:  # most cells: what _plain does, inline
+                value = _UNWRITABLE.sub(REPLACEMENT, value)
+                kind = "s"
+            else:
+                kind = _FAST_TYPES.get(kind)
+                if kind is None:  # long text is measured; aware times, enums... are converted
+                    value = _plain(value)
+                    kind = _DATA_TYPES.get(type(value))
+            style = styles[i] if styles and i in styles else column_styles[i]
             if kind is None:  # a rare type (time, Decimal...): openpyxl's own conversion
-                row.append(styled_value(self.ws, value, style))
+                add(styled_value(self.ws, value, style))
                 continue
-            if kind == "s" and looks_like_formula(value):
+            if kind == "s" and value.startswith(FORMULA_PREFIXES):
                 style = self._quote(style)
-            cell = self._cells[i]
-            cell._value, cell.data_type, cell._style, cell.style_id = (
-                value,
-                kind,
-                style,
-                self._style_id(style),
-            )
-            row.append(cell)
+            cell = cells[i]
+            cell._value, cell.data_type, cell._style, cell.style_id = value, kind, style, style_id(style)
+            add(cell)
         self.ws.append(row)
 
     def _style_id(self, style: StyleArray) -> int:
