@@ -179,6 +179,7 @@ class RowWriter:
         self._cells = [_ReadyCell(ws) for _ in self.styles]
         self._quoted: dict[int, StyleArray] = {}
         self._ids: dict[int, tuple[StyleArray, int]] = {}
+        self._column_ids = [self._style_id(style) for style in self.styles]
         # The sheet's writer turns each appended row into cells with this method; ours are ready.
         ws._values_to_row = _ready_cells(ws)
 
@@ -186,6 +187,7 @@ class RowWriter:
         """One row; ``styles`` overrides the column style for some 0-based column numbers."""
         row: list[Any] = []
         add, cells, column_styles, style_id = row.append, self._cells, self.styles, self._style_id
+        column_ids = self._column_ids
         for i, value in enumerate(values):
             if value is None:
                 add(None)
@@ -199,14 +201,19 @@ class RowWriter:
                 if kind is None:  # long text is measured; aware times, enums... are converted
                     value = _plain(value)
                     kind = _DATA_TYPES.get(type(value))
-            style = styles[i] if styles and i in styles else column_styles[i]
+            if styles and i in styles:
+                style = styles[i]
+                sid = style_id(style)
+            else:
+                style, sid = column_styles[i], column_ids[i]
             if kind is None:  # a rare type (time, Decimal...): openpyxl's own conversion
                 add(styled_value(self.ws, value, style))
                 continue
             if kind == "s" and value.startswith(FORMULA_PREFIXES):
                 style = self._quote(style)
+                sid = style_id(style)
             cell = cells[i]
-            cell._value, cell.data_type, cell._style, cell.style_id = value, kind, style, style_id(style)
+            cell._value, cell.data_type, cell._style, cell.style_id = value, kind, style, sid
             add(cell)
         self.ws.append(row)
 
