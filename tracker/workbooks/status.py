@@ -256,8 +256,9 @@ def _summary(wb: Any, look: Look, data: StatusData) -> None:
     from openpyxl.chart.data_source import AxDataSource, StrRef
 
     ws = wb.create_sheet("Summary")
-    sheet = FreeSheet(ws, [36, 11, 9, 9, 11, 11, 10, 9, 3])
+    sheet = FreeSheet(ws, [36, 11, 9, 9, 11, 11, 10, 9])
     print_setup(ws, header_rows=1, autofilter=False)
+    ws.page_setup.fitToHeight = 1  # tables and chart on one page, the chart under the tables
     put = sheet.put
     p = data.period
     put(styled_value(ws, f"Summary — {p.name}", look.title), height=30)
@@ -324,8 +325,9 @@ def _summary(wb: Any, look: Look, data: StatusData) -> None:
             colour = _CHART_COLOURS.get(key, STATUS_COLOURS[key][0])
             series.graphicalProperties.solidFill = colour
             series.graphicalProperties.line.solidFill = "FFFFFF"
-        chart.width, chart.height = 17, 9.5
-        ws.add_chart(chart, "J3")
+        # Under the tables and as wide as them: beside them, it made the printed page a third smaller.
+        chart.width, chart.height = 19.5, 9.5
+        ws.add_chart(chart, f"A{sheet.row + 2}")
 
 
 # ---------------------------------------------------------------------------------------------- heat map
