@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -135,6 +136,43 @@ def test_issue_writes_a_workbook_per_lead_with_locked_context_drop_downs_and_a_h
     assert rows[plan.lead].status == "issued" and len(rows[plan.lead].checksum) == 64
 
 
+def test_each_input_column_has_its_validation_and_each_sheet_prints_marked(store, plan, tmp_path):
+    wb = openpyxl.load_workbook(issue(store, plan, tmp_path)[plan.lead])
+    lists = wb["Lists"]
+    found = {}
+    for title in ("Objectives", "Milestones", "Risks", "Recommendations"):
+        ws = wb[title]
+        headers = [c.value for c in ws[2]]
+        for dv in ws.data_validations.dataValidation:
+            (ref,) = str(dv.sqref).split()
+            header = headers[openpyxl.utils.column_index_from_string(re.match(r"[A-Z]+", ref)[0]) - 1]
+            assert ref.split(":")[0].endswith("3") and dv.showErrorMessage and dv.error, (title, header)
+            if dv.type == "list":
+                sheet, cells = dv.formula1.split("!")
+                assert sheet == "'Lists'"
+                first, last = (int(x) for x in re.findall(r"\d+", cells))
+                column = re.match(r"\$([A-Z]+)", cells)[1]
+                shown = [lists[f"{column}{r}"].value for r in range(first, last + 1)]
+                found[title, header] = ("list", tuple(shown))
+            else:
+                found[title, header] = (dv.type, dv.formula1, dv.formula2, dv.allow_blank)
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, title
+        assert ws.print_title_rows and ws.freeze_panes, title
+        assert "OFFICIAL" in ws.oddHeader.center.text and ws.oddFooter.right.text == "Page &P of &N", title
+    assert found == {
+        ("Objectives", "RAG"): ("list", ("Red", "Amber", "Green")),
+        ("Objectives", "Lifecycle"): ("list", ("Not started", "In progress", "On hold", "Complete", "Cancelled")),
+        ("Objectives", "% progress"): ("whole", "0", "100", True),
+        ("Milestones", "Forecast date"): ("date", "36526", "73050", True),
+        ("Milestones", "Completed date"): ("date", "36526", "73050", True),
+        ("Risks", "Residual likelihood (1-5)"): ("whole", "1", "5", False),
+        ("Risks", "Residual impact (1-5)"): ("whole", "1", "5", False),
+        ("Recommendations", "Status"): ("list", ("Awaiting allocation", "Being progressed", "Proposed for closure",
+                                                  "Closed", "Superseded", "Not accepted")),
+    }  # fmt: skip
+    assert wb.properties.subject.startswith("OFFICIAL")
+
+
 def test_issuing_for_a_closed_period_is_refused(store, plan, tmp_path):
     from tracker.services import close_period
 
@@ -231,6 +269,46 @@ def test_every_bad_cell_is_listed_with_its_sheet_row_column_value_and_what_was_e
     with pytest.raises(ValidationError, match="problem"), store.write() as s:
         apply_return(s, PMO, p, {})
     assert snapshot(store) == before
+
+
+def test_a_text_cell_holding_a_date_or_too_much_text_is_a_problem(store, plan, tmp_path):
+    from tracker.workbooks.returns_layout import TEXT_MAX
+
+    path = issue(store, plan, tmp_path)[plan.lead]
+    edit(path, "Objectives", plan.obj1, Commentary=date(2024, 9, 1), Next_steps="x" * (TEXT_MAX + 1))
+    edit(path, "Risks", plan.r1, Mitigations=12.0)  # a number typed as text is fine: "12"
+    p = preview(store, path)
+    found = {(x.sheet, x.row, x.column): x.expected for x in p.problems}
+    assert found == {
+        ("Objectives", 3, "Commentary"): "text of at most 30,000 characters",
+        ("Objectives", 3, "Next steps"): "text of at most 30,000 characters",
+    }
+    assert [(c.kind, f.theirs) for c in p.changes for f in c.fields] == [("risk", "12")]
+
+
+def test_rows_removed_from_the_plan_or_never_in_it_are_reported_and_not_applied(store, plan, tmp_path):
+    from tracker.services import delete_milestone
+
+    path = issue(store, plan, tmp_path)[plan.lead]
+    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 12, 1))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Milestones"]
+    made_up = [c.value for c in ws[3]]
+    made_up[-1] = "00000000-0000-0000-0000-000000000000"
+    ws.append(made_up)
+    wb.save(path)
+    with store.write() as s:
+        delete_milestone(s, actor=PMO, milestone_id=plan.m1)
+    p = preview(store, path)
+    assert sorted(n.reason for n in p.not_owned) == [
+        "not in this return and not in the plan, so it was not applied",
+        "removed from the plan since the return was issued, so it was not applied",
+    ]
+    assert p.changes == () and p.problems == ()
+    before = snapshot(store)
+    apply(store, p)  # records the return as received; the plan's items are untouched
+    after = snapshot(store)
+    assert after["milestone"] == before["milestone"] and after["status_update"] == before["status_update"]
 
 
 def test_the_plan_rules_are_checked_on_each_row(store, plan, tmp_path):

@@ -150,6 +150,93 @@ def test_dates_percentages_and_wrapped_text_are_formatted(sample) -> None:  # ty
     assert objectives.column_dimensions["D"].width == 36
 
 
+def test_headers_sit_over_their_columns_and_dates_and_statuses_are_centred(sample) -> None:  # type: ignore[no-untyped-def]
+    wb = sample.wb
+    milestones = wb["Milestones"]
+    heads = {c.value: c.alignment.horizontal for c in milestones[2]}
+    assert (heads["Milestone"], heads["Baseline"], heads["State"], heads["Days overdue"]) == (
+        None, "center", "center", "right"
+    )  # fmt: skip
+    assert all(c.alignment.horizontal == "center" for c in body(milestones, "Baseline"))
+    overdue = body(wb["Recommendations"], "Overdue")
+    assert {c.value for c in overdue} <= {"Yes", "No"} and all(
+        c.alignment.horizontal == "center" for c in overdue
+    )
+    updated = [c for c in body(wb["Objectives"], "Last updated") if c.value is not None]
+    assert updated and all(c.is_date and c.number_format == "dd mmm yyyy hh:mm" for c in updated)
+    summary = wb["Summary"]
+    assert [summary.cell(3, col).alignment.horizontal for col in (1, 2, 8)] == [None, "center", "center"]
+    heat = wb["Heat map"]
+    axes = [heat.cell(5, col) for col in range(2, 7)] + [heat.cell(row, 1) for row in range(6, 11)]
+    assert all(c.alignment.horizontal == "center" and c.font.bold for c in axes)
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(sample) -> None:  # type: ignore[no-untyped-def]
+    ws = sample.wb["Objectives"]
+    commentary = column(ws, "Commentary")
+    heights = {}
+    for row in range(3, ws.max_row + 1):
+        text = ws.cell(row, commentary).value or ""
+        heights[len(text)] = ws.row_dimensions[row].height or 15
+    longest, shortest = max(heights), min(heights)
+    assert heights[longest] >= 12.75 * (
+        longest // 53 + 1
+    )  # a 48-wide column holds about 53 characters a line
+    assert heights[longest] > heights[shortest]
+    assert max(heights.values()) <= 409  # Excel's limit
+
+
+def test_the_file_is_a_clean_package_with_a_native_chart_and_no_formulas(sample) -> None:  # type: ignore[no-untyped-def]
+    import posixpath
+    import zipfile
+
+    from lxml import etree
+
+    ns = {
+        "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+        "r": "http://schemas.openxmlformats.org/package/2006/relationships",
+        "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+        "s": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    }
+    with zipfile.ZipFile(sample.path) as z:
+        assert z.testzip() is None
+        names = z.namelist()
+        assert len(names) == len(set(names))
+        xml = {n: etree.fromstring(z.read(n)) for n in names if n.endswith((".xml", ".rels"))}
+    types = xml["[Content_Types].xml"]
+    defaults = {e.get("Extension") for e in types.iterfind("ct:Default", ns)}
+    overrides = {e.get("PartName").lstrip("/") for e in types.iterfind("ct:Override", ns)}
+    for name in names:  # a part without a content type is what makes Excel offer a repair
+        assert name == "[Content_Types].xml" or name in overrides or name.rsplit(".", 1)[-1] in defaults, name
+    for name in overrides:
+        assert name in names, name
+
+    def targets(part: str) -> list[str]:
+        folder, base = posixpath.split(part)
+        rels = xml.get(posixpath.join(folder, "_rels", base + ".rels"))
+        found = [] if rels is None else [e.get("Target") for e in rels.iterfind("r:Relationship", ns)]
+        return [
+            posixpath.normpath(posixpath.join(folder, t)) if not t.startswith("/") else t[1:] for t in found
+        ]
+
+    workbook = xml["xl/workbook.xml"]
+    sheets = [e.get("name") for e in workbook.iterfind("s:sheets/s:sheet", ns)]
+    assert sheets == SHEETS
+    parts = [t for t in targets("xl/workbook.xml") if "worksheets/" in t]
+    summary = parts[SHEETS.index("Summary")]
+    (drawing,) = [t for t in targets(summary) if "drawings/" in t]
+    (chart,) = [t for t in targets(drawing) if "charts/" in t]
+    bar = xml[chart].find(".//c:barChart", ns)
+    assert bar.find("c:barDir", ns).get("val") == "bar" and bar.find("c:grouping", ns).get("val") == "stacked"
+    assert len(bar.findall("c:ser", ns)) == 6
+    for part in parts:
+        assert xml[part].find(".//s:f", ns) is None, part  # no formulas anywhere
+        if part != summary:
+            assert not [t for t in targets(part) if "drawings/" in t], part
+    custom = etree.tostring(xml["docProps/custom.xml"], encoding="unicode")
+    assert 'name="Protective marking"' in custom and "OFFICIAL" in custom
+
+
 def test_summary_counts_and_a_native_stacked_bar_chart_over_them(sample) -> None:  # type: ignore[no-untyped-def]
     ws = sample.wb["Summary"]
     assert [ws.cell(3, c).value for c in range(1, 9)] == [
@@ -187,10 +274,15 @@ def test_every_sheet_prints_landscape_fitted_to_width_with_the_marking_and_page_
     for ws in sample.wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        one_page = ws.title in ("Cover", "Summary")
+        assert ws.page_setup.fitToHeight == (1 if one_page else 0), ws.title  # else as many pages down
+        assert not ws.HeaderFooter.differentFirst and not ws.HeaderFooter.differentOddEven, ws.title
         for part in (ws.oddHeader, ws.oddFooter):
             assert part.center.text == "&BOFFICIAL&B", ws.title
-        assert ws.oddFooter.right.text == "Page &P of &N"
+            assert part.right.text == "Page &P of &N", ws.title
         assert ws.oddFooter.left.text == "&A"
+        assert ws.oddHeader.left.text.startswith(sample.plan.name[:20])
+    assert sample.wb["Summary"].print_title_rows == "$1:$1" and sample.wb["Heat map"].freeze_panes == "A2"
     props = sample.wb.properties
     assert props.subject == "OFFICIAL" and props.keywords == "OFFICIAL"
     assert props.creator == "Head of PMO" and "Status report 2022/23 Q4" in props.title

@@ -241,7 +241,7 @@ def test_header_and_footer_carry_the_marking_and_page_numbers(write_only, tmp_pa
     assert not hf.differentFirst and not hf.differentOddEven, "odd pages must be every page"
     assert back.oddHeader.center.text == "&BOFFICIAL-SENSITIVE&B – R&&D only"
     assert back.oddFooter.center.text == back.oddHeader.center.text
-    assert back.oddFooter.right.text == "Page &P of &N"
+    assert back.oddFooter.right.text == back.oddHeader.right.text == "Page &P of &N"
     assert back.oddHeader.left.text == "Plan && status"
 
 

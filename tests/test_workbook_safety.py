@@ -225,6 +225,38 @@ def _xlsm_renamed(d: Path) -> Path:
     )
 
 
+def _xlsb_renamed(d: Path) -> Path:
+    """An .xlsb package as Excel writes one (binary parts, main type by the .bin default), named .xlsx."""
+    p = d / "returns_lead.xlsx"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/>'
+            "</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.bin"/></Relationships>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.bin.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.bin"/></Relationships>',
+        )
+        z.writestr("xl/workbook.bin", bytes([0x83, 0x01, 0x00, 0x80, 0x01, 0x00]) + bytes(58))
+        z.writestr("xl/worksheets/sheet1.bin", bytes([0x81, 0x01, 0x00]) + bytes(61))
+    return p
+
+
 def _vba_in_plain_xlsx(d: Path) -> Path:
     return rezip(
         good_workbook(d / "good.xlsx"), d / "returns_lead.xlsx", add={"xl/vbaProject.bin": b"\0" * 64}
@@ -350,6 +382,7 @@ CORPUS = {
         {},
         "contains macros (it is an .xlsm workbook); save it as an Excel Workbook (.xlsx)",
     ),
+    ".xlsb renamed .xlsx": (_xlsb_renamed, {}, "is an Excel binary workbook (.xlsb), which can hold macros"),
     "vbaProject.bin in an .xlsx": (_vba_in_plain_xlsx, {}, "contains macros (a VBA project)"),
     "template": (
         _main_type("application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"),

@@ -50,14 +50,15 @@ def main(argv: list[str] | None = None) -> int:
                 start = time.perf_counter()
                 read_status_data(session, period.id)
                 reading = time.perf_counter() - start
-                start = time.perf_counter()
-                export_status_workbook(session, period.id, folder / "ours.xlsx", generated_by="Benchmark")
-                ours = time.perf_counter() - start
+                ours = _ours(session, period.id, folder / "ours.xlsx")
+                sheets = _cells(folder / "ours.xlsx")
+                n_cells = sum(1 for rows in sheets.values() for row in rows for v in row if v is not None)
+                raw = _raw(folder / "raw0.xlsx", sheets)
+                for n in range(1, args.repeat):  # alternate, so a busy spell slows both alike
+                    ours = min(ours, _ours(session, period.id, folder / "ours.xlsx"))
+                    raw = min(raw, _raw(folder / f"raw{n}.xlsx", sheets))
         finally:
             store.close()
-        sheets = _cells(folder / "ours.xlsx")
-        n_cells = sum(1 for rows in sheets.values() for row in rows for v in row if v is not None)
-        raw = min(_raw(folder / f"raw{n}.xlsx", sheets) for n in range(args.repeat))
     ratio = ours / raw
     verdict = "ok" if ratio <= TARGET else "OVER TARGET"
     print(f"{n_cells:,} cells in {len(sheets)} sheets; reading the period takes {reading:.1f} s of ours")
@@ -72,9 +73,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--milestones", type=int, default=100_000)
     p.add_argument("--risks", type=int, default=20_000)
     p.add_argument("--periods", type=int, default=8)
-    p.add_argument("--repeat", type=int, default=1, help="raw runs; the fastest counts")
+    p.add_argument(
+        "--repeat", type=int, default=3, help="runs of each, alternating; the fastest of each counts"
+    )
     p.add_argument("--dir", default=None, help="where to put the temporary files")
     return p
+
+
+def _ours(session: Any, period_id: str, path: Path) -> float:
+    start = time.perf_counter()
+    export_status_workbook(session, period_id, path, generated_by="Benchmark")
+    return time.perf_counter() - start
 
 
 def _cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:

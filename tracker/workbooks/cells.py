@@ -55,6 +55,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32_767  # Excel's limit, in UTF-16 code units
+_SURELY_FITS = MAX_CELL_TEXT // 2  # a UTF-16 length is at most twice the length
 MAX_HEADER_FOOTER = 255  # Excel's limit for each header or footer, codes included
 MAX_SHEET_TITLE = 31
 TITLE_IN_HEADER = 50
@@ -175,30 +176,53 @@ class RowWriter:
             raise TypeError("RowWriter writes write-only sheets; use safe_row for a normal sheet")
         self.ws = ws
         self.styles = list(styles)
-        self._cells = [WriteOnlyCell(ws) for _ in self.styles]
+        self._cells = [_ReadyCell(ws) for _ in self.styles]
         self._quoted: dict[int, StyleArray] = {}
+        self._ids: dict[int, tuple[StyleArray, int]] = {}
+        self._column_ids = [self._style_id(style) for style in self.styles]
         # The sheet's writer turns each appended row into cells with this method; ours are ready.
         ws._values_to_row = _ready_cells(ws)
 
     def append(self, values: Sequence[Any], styles: Mapping[int, StyleArray] | None = None) -> None:
         """One row; ``styles`` overrides the column style for some 0-based column numbers."""
         row: list[Any] = []
+        add, cells, column_styles, style_id = row.append, self._cells, self.styles, self._style_id
+        column_ids = self._column_ids
         for i, value in enumerate(values):
-            value = _plain(value)
             if value is None:
-                row.append(None)
+                add(None)
                 continue
-            style = styles[i] if styles and i in styles else self.styles[i]
-            kind = _DATA_TYPES.get(type(value))
+            kind = type(value)
+            if kind is str and len(value) <= _SURELY_FITS:  # most cells: what _plain does, inline
+                value = _UNWRITABLE.sub(REPLACEMENT, value)
+                kind = "s"
+            else:
+                kind = _FAST_TYPES.get(kind)
+                if kind is None:  # long text is measured; aware times, enums... are converted
+                    value = _plain(value)
+                    kind = _DATA_TYPES.get(type(value))
+            if styles and i in styles:
+                style = styles[i]
+                sid = style_id(style)
+            else:
+                style, sid = column_styles[i], column_ids[i]
             if kind is None:  # a rare type (time, Decimal...): openpyxl's own conversion
-                row.append(styled_value(self.ws, value, style))
+                add(styled_value(self.ws, value, style))
                 continue
-            if kind == "s" and looks_like_formula(value):
+            if kind == "s" and value.startswith(FORMULA_PREFIXES):
                 style = self._quote(style)
-            cell = self._cells[i]
-            cell._value, cell.data_type, cell._style = value, kind, style
-            row.append(cell)
+                sid = style_id(style)
+            cell = cells[i]
+            cell._value, cell.data_type, cell._style, cell.style_id = value, kind, style, sid
+            add(cell)
         self.ws.append(row)
+
+    def _style_id(self, style: StyleArray) -> int:
+        # openpyxl looks a cell's style up in the workbook's table by hashing it, for every cell.
+        found = self._ids.get(id(style))
+        if found is None or found[0] is not style:
+            found = self._ids[id(style)] = (style, self.ws.parent._cell_styles.add(style))
+        return found[1]
 
     def _quote(self, style: StyleArray) -> StyleArray:
         key = id(style)
@@ -209,7 +233,27 @@ class RowWriter:
         return self._quoted[key]
 
 
+def set_row_height(ws: Any, row: int, height: float) -> None:
+    """Give a write-only sheet's next row a height (points) before appending it, cheaply.
+
+    The sheet's writer only reads the row's attributes from ``row_dimensions``; a plain mapping
+    costs far less than openpyxl's RowDimension object, which matters at 100,000 rows.
+    """
+    if not isinstance(ws, WriteOnlyWorksheet):
+        ws.row_dimensions[row].height = height
+        return
+    dict.__setitem__(ws.row_dimensions, row, {"ht": f"{height:g}", "customHeight": "1"})
+
+
 _DATA_TYPES = {str: "s", int: "n", float: "n", bool: "b", date: "d", datetime: "d"}
+_FAST_TYPES = {int: "n", float: "n", bool: "b", date: "d"}  # written as they are (None: an empty cell)
+
+
+class _ReadyCell(Cell):
+    """A reused write-only cell whose style id is worked out once per style, not once per cell."""
+
+    style_id = 0  # shadows Cell's look-up; each instance sets its own
+    has_style = True
 
 
 def _ready_cells(ws: Any) -> Callable[[Sequence[Any], int], Iterator[Any]]:
@@ -441,7 +485,7 @@ def _hf(text: str) -> str:
 
 
 def marking_header_footer(ws: Any, marking: str, caveat: str, title: str) -> None:
-    """Bold marking and caveat centred in header and footer; title left, "Page x of y" right.
+    """Bold marking and caveat centred in header and footer, "Page x of y" right in both; title left.
 
     Uses the odd-page header and footer with different first/even pages switched off, so they
     print on every page. One line each: openpyxl escapes a line break as "_x000a_", which
@@ -460,7 +504,7 @@ def marking_header_footer(ws: Any, marking: str, caveat: str, title: str) -> Non
     hf.oddHeader.center.text = stamp
     hf.oddFooter.center.text = stamp
     hf.oddFooter.left.text = "&A"  # the sheet's name
-    hf.oddFooter.right.text = "Page &P of &N"
+    hf.oddHeader.right.text = hf.oddFooter.right.text = "Page &P of &N"
     if max(len(str(hf.oddHeader)), len(str(hf.oddFooter))) > MAX_HEADER_FOOTER:
         raise ValueError(
             f"the protective marking and caveat are too long for a sheet header "

@@ -79,7 +79,7 @@ def apply_return(
         if resolutions[c.key] == TAKE_THEIRS:
             taken.setdefault((c.kind, c.item_id), {})[c.field] = c.theirs
     rows = {(r.kind, r.item_id): r for r in preview.changes}
-    changes = Changes()
+    written: list[Changes] = []  # merged once at the end: merging row by row is quadratic
     applied = 0
     for key in list(rows) + [k for k in taken if k not in rows]:
         row = rows.get(key)
@@ -89,19 +89,19 @@ def apply_return(
             continue
         if row is None:  # only a conflict: its RowChange always exists, see compare_rows
             continue
-        changes = changes.merge(_write(session, who, preview, row, fields))
+        written.append(_write(session, who, preview, row, fields))
         applied += 1
-    changes = changes.merge(
+    written.append(
         record_return_applied(
             session, actor=who, period_id=preview.period_id, lead_id=preview.lead_id, rows_applied=applied
         )
     )
     return Changes(
-        changes.txn,
-        changes.kinds,
-        changes.ids,
+        next((c.txn for c in written if c.txn), None),
+        frozenset().union(*(c.kinds for c in written)),
+        frozenset().union(*(c.ids for c in written)),
         f"Applied {applied} row(s) from {preview.file_name}",
-        changes.created,
+        tuple(x for c in written for x in c.created),
     )
 
 

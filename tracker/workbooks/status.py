@@ -256,13 +256,15 @@ def _summary(wb: Any, look: Look, data: StatusData) -> None:
     from openpyxl.chart.data_source import AxDataSource, StrRef
 
     ws = wb.create_sheet("Summary")
-    sheet = FreeSheet(ws, [36, 11, 9, 9, 11, 11, 10, 9, 3])
+    sheet = FreeSheet(ws, [36, 11, 9, 9, 11, 11, 10, 9])
     print_setup(ws, header_rows=1, autofilter=False)
+    ws.page_setup.fitToHeight = 1  # tables and chart on one page, the chart under the tables
     put = sheet.put
     p = data.period
     put(styled_value(ws, f"Summary — {p.name}", look.title), height=30)
     put(styled_value(ws, "Objectives by theme and status", look.section), height=20)
-    put(*(styled_value(ws, h, look.header) for h in ("Theme", *_SUMMARY_HEADERS, "Total")), height=30)
+    put(styled_value(ws, "Theme", look.header),
+        *(styled_value(ws, h, look.header_centre) for h in (*_SUMMARY_HEADERS, "Total")), height=30)  # fmt: skip
     first = 4
     for r in data.by_theme:
         put(styled_value(ws, r.name, look.label), *(styled_value(ws, n, look.count) for n in r.counts),
@@ -276,7 +278,7 @@ def _summary(wb: Any, look: Look, data: StatusData) -> None:
     counts = data.movement.counts
     since = f"since {data.previous}" if data.previous else "(no earlier period)"
     put(styled_value(ws, f"Movement {since}", look.section), height=20)
-    put(styled_value(ws, "Movement", look.header), styled_value(ws, "Objectives", look.header))
+    put(styled_value(ws, "Movement", look.header_centre), styled_value(ws, "Objectives", look.header_centre))
     for m in (Movement.IMPROVED, Movement.DETERIORATED, Movement.UNCHANGED, Movement.NEW):
         put(
             styled_value(ws, f"{m.arrow} {m.label}", look.status[m.value]),
@@ -323,8 +325,9 @@ def _summary(wb: Any, look: Look, data: StatusData) -> None:
             colour = _CHART_COLOURS.get(key, STATUS_COLOURS[key][0])
             series.graphicalProperties.solidFill = colour
             series.graphicalProperties.line.solidFill = "FFFFFF"
-        chart.width, chart.height = 17, 9.5
-        ws.add_chart(chart, "J3")
+        # Under the tables and as wide as them: beside them, it made the printed page a third smaller.
+        chart.width, chart.height = 19.5, 9.5
+        ws.add_chart(chart, f"A{sheet.row + 2}")
 
 
 # ---------------------------------------------------------------------------------------------- heat map
@@ -353,7 +356,7 @@ def _heat_map(wb: Any, look: Look, data: StatusData) -> None:
             [styled_value(ws, f"{m.kind.capitalize()} ({m.total} risks)", look.section), *[None] * 5]
         )
         heads += gap([styled_value(ws, "Likelihood ↓ Impact →", look.header),
-                      *(styled_value(ws, i, look.header) for i in range(1, 6))])  # fmt: skip
+                      *(styled_value(ws, i, look.header_centre) for i in range(1, 6))])  # fmt: skip
     ws.append(titles)
     ws.row_dimensions[5].height = 30
     ws.append(heads)
@@ -361,7 +364,7 @@ def _heat_map(wb: Any, look: Look, data: StatusData) -> None:
         ws.row_dimensions[6 + 5 - likelihood].height = 30
         row: list[Any] = []
         for m in data.matrices:
-            row += gap([styled_value(ws, likelihood, look.header),
+            row += gap([styled_value(ws, likelihood, look.header_centre),
                         *(styled_value(ws, m.cell(likelihood, i).n, look.cell[m.cell(likelihood, i).band.value])
                           for i in range(1, 6))])  # fmt: skip
         ws.append(row)

@@ -23,6 +23,7 @@ from .cells import (
     cell_style,
     column_widths,
     print_setup,
+    set_row_height,
     styled_value,
     valid_sheet_title,
     wrapped_height,
@@ -104,6 +105,13 @@ class Look:
             font=font(bold=True, color=WHITE), fill=_solid(NAVY), border=box,
             alignment=Alignment(vertical="center", wrap_text=True),
         )  # fmt: skip
+        # A header sits over its column the way the column's values do (numbers right, statuses centred).
+        self.header_centre, self.header_right = (
+            style(font=font(bold=True, color=WHITE), fill=_solid(NAVY), border=box,
+                  alignment=Alignment(vertical="center", horizontal=side, wrap_text=True))
+            for side in ("center", "right")
+        )  # fmt: skip
+        self.centre = style(alignment=Alignment(vertical="top", horizontal="center", wrap_text=True))
         self.text = style()
         self.label = style(font=font(bold=True), fill=_solid(SHADE), border=box)
         self.boxed = style(border=box)
@@ -113,8 +121,13 @@ class Look:
         self.total = style(
             font=font(bold=True), border=box, alignment=Alignment(vertical="top", horizontal="center")
         )
-        self.date = style(number_format="dd mmm yyyy")
-        self.datetime = style(number_format="dd mmm yyyy hh:mm")
+        # Dates centred: right-aligned, they run into the next column's left-aligned text.
+        self.date = style(
+            number_format="dd mmm yyyy", alignment=Alignment(vertical="top", horizontal="center")
+        )
+        self.datetime = style(
+            number_format="dd mmm yyyy hh:mm", alignment=Alignment(vertical="top", horizontal="center")
+        )
         self.pct = style(number_format='0"%"', alignment=Alignment(vertical="top", horizontal="right"))
         self.warning = style(font=font(bold=True, size=13, color=WHITE), fill=_solid("D4351C"))
         self.status = {
@@ -168,11 +181,14 @@ class TableSheet:
         ws.row_dimensions[1].height = 27
         ws.append([styled_value(ws, heading, look.title)])
         ws.row_dimensions[2].height = 28
-        ws.append([styled_value(ws, c.header, look.header) for c in self.columns])
+        heads = {"date": look.header_centre, "datetime": look.header_centre, "status": look.header_centre,
+                 "int": look.header_right, "pct": look.header_right}  # fmt: skip
+        ws.append([styled_value(ws, c.header, heads.get(c.kind, look.header)) for c in self.columns])
         self.row = 2
         self._letters = [get_column_letter(i) for i in range(1, len(self.columns) + 1)]
         self._status = [i for i, c in enumerate(self.columns) if c.kind == "status"]
-        kinds = {"date": look.date, "datetime": look.datetime, "pct": look.pct, "int": look.number}
+        kinds = {"date": look.date, "datetime": look.datetime, "pct": look.pct, "int": look.number,
+                 "status": look.centre}  # fmt: skip
         self._rows = RowWriter(ws, [kinds.get(c.kind, look.text) for c in self.columns])
         ws.print_options.gridLines = True  # printed rules between cells, at no cost per cell
 
@@ -196,7 +212,7 @@ class TableSheet:
             if key:
                 styles[i] = self.look.status[key]
         if height > ROW_POINTS:
-            self.ws.row_dimensions[self.row].height = height
+            set_row_height(self.ws, self.row, height)
         self._rows.append(values, styles)
         if self._on_row is not None:
             self._on_row()
