@@ -111,3 +111,23 @@ def test_tree_for_an_unknown_period_is_not_found(built):  # noqa: F811
     store, _ = built
     with store.read() as s, pytest.raises(NotFound):
         q.plan_tree(s, period_id="missing")
+
+
+def test_a_closed_objective_carries_its_status_in_the_tree_as_on_the_dashboard(store, actor):  # type: ignore[no-untyped-def]
+    from tracker.seed.sample import add_sample_progress
+    from tracker.seed.template import emsou_template, seed_plan
+
+    with store.write() as s:
+        seed_plan(s, actor=actor, template=emsou_template())
+        add_sample_progress(s, actor=actor)
+    with store.read() as s:
+        for period in q.periods(s):
+            tree = q.plan_tree(s, period_id=period.id)
+            themes = {r.id: r.counts for r in tree if r.kind == "theme"}
+            assert themes == {row.theme_id: row.counts for row in q.rag_by_theme(s, period.id)}, period.name
+        latest = q.latest_period_with_updates(s)
+        carried = [r for r in q.plan_tree(s, period_id=latest.id) if r.carried_from]
+    assert carried, "the sample plan has objectives completed in earlier periods"
+    for r in carried:
+        assert not r.has_update and r.has_status and r.brag in (Brag.BLUE, Brag.GREY)
+        assert r.brag_label.endswith(f"(since {r.carried_from})") and r.movement == UNCH

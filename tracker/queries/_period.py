@@ -180,7 +180,7 @@ def objective_statuses(
             ObjectiveStatus(
                 oid, ref, title, theme_id, lead_id, lead_name or "", email or "", current, uid, lifecycle,
                 rag, rationale or "", action or "", shown, label, before,
-                before_label, _moved(uid, carried_id, before, shown),
+                before_label, status_movement(uid, carried_id, before, shown),
                 carried_id, carried_name,
             )
         )  # fmt: skip
@@ -199,7 +199,7 @@ def _shown(lifecycle: str | None, rag: str | None) -> tuple[Brag, str]:
     return found
 
 
-def _moved(
+def status_movement(
     update_id: str | None, carried_id: str | None, before: Brag | None, shown: Brag
 ) -> Movement | None:
     if update_id is not None:

@@ -9,8 +9,9 @@ from sqlalchemy import and_, null, select
 from sqlmodel import Session
 
 from tracker.enums import Brag, Movement
-from tracker.rules import brag, brag_label, movement
+from tracker.rules import brag, brag_label
 
+from ._period import carried_statuses, status_movement
 from ._sql import live, t
 from .common import find_period, period_before, periods
 
@@ -26,7 +27,7 @@ class PeriodObjectiveRow(NamedTuple):
     lead_name: str
     four_p: str
     has_update: bool
-    lifecycle: str | None  # the period's update (None: no update)
+    lifecycle: str | None  # the period's update, or the closed one carried forward (None: no status)
     brag: Brag
     label: str
     progress_pct: int | None
@@ -38,7 +39,13 @@ class PeriodObjectiveRow(NamedTuple):
     reported_at: datetime | None
     before: Brag | None  # the status in the period before (None: no update there, or no period)
     before_label: str
-    movement: Movement | None  # None when there is no update this period
+    movement: Movement | None  # None when there is no status this period
+    carried_from: str = ""  # closed in this earlier period and not reported since: the status carries
+
+    @property
+    def has_status(self) -> bool:
+        """Reported this period, or closed earlier and carried forward."""
+        return self.has_update or bool(self.carried_from)
 
 
 def period_objective_rows(session: Session, period_id: str) -> tuple[str | None, list[PeriodObjectiveRow]]:
@@ -84,20 +91,29 @@ def period_objective_rows(session: Session, period_id: str) -> tuple[str | None,
     stmt = stmt.where(live(ob), live(oc), live(th)).order_by(
         th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref
     )
+    # Closed earlier and not reported since: the closed status carries forward, as on the dashboard.
+    found = carried_statuses(session, this.start, *([prev_period.start] if prev_period else []))
+    carried, carried_before = found[0], found[1] if prev_period else {}
     out = []
     for (oid, ref, title, tcode, tname, occode, octitle, lead_name, four_p, uid, lifecycle, rag, pct,
          rationale, action, commentary, steps, author, at, prev_id, prev_lifecycle, prev_rag,
          ) in session.execute(stmt).all():  # fmt: skip
+        carried_id, carried_name, label = None, "", "No update"
+        if uid is None and oid in carried:
+            (lifecycle, carried_id, carried_name), rag = carried[oid], None
+            label = brag_label(lifecycle, rag)
+        if prev_id is None and oid in carried_before:
+            (prev_lifecycle, prev_id, _), prev_rag = carried_before[oid], None
         has = uid is not None
         shown = brag(lifecycle, rag)
         before = brag(prev_lifecycle, prev_rag) if prev_id is not None else None
         out.append(
             PeriodObjectiveRow(
                 oid, ref, title, tcode, tname, occode, octitle, lead_name or "", four_p or "", has,
-                lifecycle, shown, brag_label(lifecycle, rag) if has else "No update", pct, rationale or "",
+                lifecycle, shown, brag_label(lifecycle, rag) if has else label, pct, rationale or "",
                 action or "", commentary or "", steps or "", author or "", at, before,
                 brag_label(prev_lifecycle, prev_rag) if prev_id is not None else "",
-                movement(before, shown) if has else None,
+                status_movement(uid, carried_id, before, shown), carried_name,
             )
         )  # fmt: skip
     return (prev_period.name if prev_period else None), out

@@ -10,8 +10,9 @@ from sqlalchemy import and_, func, literal, null, select
 from sqlmodel import Session
 
 from tracker.enums import Brag, Movement
-from tracker.rules import brag, brag_label, movement
+from tracker.rules import brag, brag_label
 
+from ._period import carried_statuses, status_movement
 from ._sql import live, t
 from .common import NO_UPDATE, BragCounts, PeriodRow, find_period, period_before, periods
 
@@ -36,6 +37,12 @@ class TreeRow(NamedTuple):
     counts: BragCounts | None = None  # theme and outcome rows: their objectives by status
     theme_id: str | None = None  # the theme a row sits in (a theme row: its own id)
     four_p: str = ""  # objective rows: "Pursue,Protect" (canonical order)
+    carried_from: str = ""  # closed in this earlier period and not reported since: the status carries
+
+    @property
+    def has_status(self) -> bool:
+        """Reported this period, or closed earlier and carried forward."""
+        return self.has_update or bool(self.carried_from)
 
 
 def plan_tree(session: Session, *, period_id: str | None = None) -> list[TreeRow]:
@@ -56,7 +63,11 @@ def plan_tree(session: Session, *, period_id: str | None = None) -> list[TreeRow
         baseline = period_before(all_periods, with_updates[-1]) if with_updates else None
 
     rows = session.execute(_statement(this, baseline)).all()
-    return _fold(rows)
+    if this is None:
+        return _fold(rows, {}, {})
+    # Closed earlier and not reported since: the closed status carries forward, as on the dashboard.
+    found = carried_statuses(session, this.start, *([baseline.start] if baseline else []))
+    return _fold(rows, found[0], found[1] if baseline else {})
 
 
 def _statement(this: PeriodRow | None, baseline: PeriodRow | None) -> Any:
@@ -112,7 +123,10 @@ def _statement(this: PeriodRow | None, baseline: PeriodRow | None) -> Any:
     )
 
 
-def _fold(rows: Sequence[Any]) -> list[TreeRow]:
+Carried = dict[str, tuple[str, str, str]]
+
+
+def _fold(rows: Sequence[Any], carried: Carried, carried_before: Carried) -> list[TreeRow]:
     out: list[TreeRow] = []
     keys: dict[int, list[str]] = {}  # index of a theme/outcome row -> its objectives' status keys
     theme_at = outcome_at = -1
@@ -136,10 +150,18 @@ def _fold(rows: Sequence[Any]) -> list[TreeRow]:
             )
         if obj_id is None:
             continue
+        carried_id, carried_name = None, ""
+        if update_id is None and obj_id in carried:
+            (lifecycle, carried_id, carried_name), rag, progress = carried[obj_id], None, None
+        if prev_id is None and obj_id in carried_before:
+            (prev_lifecycle, prev_id, _), prev_rag = carried_before[obj_id], None
         has_update = update_id is not None
         shown = brag(lifecycle, rag)
         before = brag(prev_lifecycle, prev_rag) if prev_id is not None else None
-        key = shown.value if has_update else NO_UPDATE
+        key = shown.value if has_update or carried_id else NO_UPDATE
+        label = brag_label(lifecycle, rag)  # "No update" when there is none
+        if carried_id is not None:
+            label = f"{label} (since {carried_name})"
         keys[theme_at].append(key)
         keys[outcome_at].append(key)
         out.append(
@@ -150,13 +172,14 @@ def _fold(rows: Sequence[Any]) -> list[TreeRow]:
                 lifecycle=lifecycle,
                 rag=rag,
                 brag=shown,
-                brag_label=brag_label(lifecycle, rag),  # "No update" when there is none
+                brag_label=label,
                 progress_pct=progress,
-                movement=movement(before, shown) if has_update else None,
+                movement=status_movement(update_id, carried_id, before, shown),
                 last_update=_day(last_at),
                 has_update=has_update,
                 theme_id=theme_id,
                 four_p=four_p or "",
+                carried_from=carried_name,
             )
         )  # fmt: skip
     for index, objective_keys in keys.items():

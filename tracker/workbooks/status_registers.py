@@ -36,7 +36,7 @@ OBJECTIVE_COLUMNS = [
 
 
 def objective_cells(r: PeriodObjectiveRow, derived: DerivedRag | None, has_previous: bool) -> list[Any]:
-    rag = (r.label, r.brag.value if r.has_update else NO_UPDATE)
+    rag = (r.label, r.brag.value if r.has_status else NO_UPDATE)
     if r.before is not None:
         before: tuple[str, str | None] = (r.before_label, r.before.value)
     else:

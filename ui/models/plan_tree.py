@@ -61,7 +61,7 @@ class _Node(NamedTuple):
 
 
 def status_key(row: TreeRow) -> str:
-    return row.brag.value if row.has_update and row.brag is not None else NO_UPDATE
+    return row.brag.value if row.has_status and row.brag is not None else NO_UPDATE
 
 
 class PlanTreeModel(QAbstractItemModel):
