@@ -241,3 +241,9 @@ def test_any_store_copies_into_a_new_sqlite_file(any_store, actor, tmp_path):
         assert verify_chain(session) == []
     with pytest.raises(StoreError, match="already exists"):
         copy_to_sqlite(any_store.engine, dest)
+
+
+def test_the_schema_head_the_app_checks_first_is_alembics_head():
+    from tracker.migrate import SCHEMA_HEAD, head_revision
+
+    assert SCHEMA_HEAD == head_revision(), "a migration was added: set SCHEMA_HEAD to its revision"
