@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -351,6 +351,10 @@ def test_audit_rows_filtered_and_paged(built):  # noqa: F811
         page1 = q.audit_rows(s, limit=3)
         page2 = q.audit_rows(s, limit=3, before_seq=page1[-1].seq)
         total = s.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+        stored = dict(s.execute(select(AuditEntry.seq, AuditEntry.at)).tuples().all())
+    # times come back as the ORM reads them: aware, in UTC
+    assert {r.seq: r.at for r in everyone} == stored
+    assert all(r.at.utcoffset() == timedelta(0) for r in everyone)
     assert len(risks) == 6  # five created, one deleted
     assert [(r.field, r.old, r.new) for r in r5][0] == ("deleted", False, True)
     assert r5[1].field == "created" and r5[1].new["title"] == "Removed risk"

@@ -12,7 +12,7 @@ from tracker.audit import decode
 from tracker.enums import Brag, Movement
 from tracker.rules import brag, brag_label, movement
 
-from ._sql import live, t, text_match
+from ._sql import driver_rows, live, t, text_match
 
 AUDIT_LIMIT = 1_000
 
@@ -185,10 +185,22 @@ def audit_rows(
         .order_by(a.seq.desc())
         .limit(limit)
     )
+    times = _UtcTimes()  # one transaction's entries share a time: each distinct value is read once
     return [
-        AuditRow(seq, at, txn, who, source, detail, ent, eid, field, decode(old), decode(new))
-        for seq, at, txn, who, source, detail, ent, eid, field, old, new in session.execute(stmt).all()
+        AuditRow(seq, times[at], txn, who, source, detail, ent, eid, field, decode(old), decode(new))
+        for seq, at, txn, who, source, detail, ent, eid, field, old, new in driver_rows(session, stmt)
     ]
+
+
+class _UtcTimes(dict[Any, datetime]):
+    """A driver's timestamp (ISO text on SQLite, a datetime on PostgreSQL) -> an aware UTC datetime,
+    as the column's own type would give it (a time stored without an offset is UTC)."""
+
+    def __missing__(self, value: Any) -> datetime:
+        at = datetime.fromisoformat(value) if isinstance(value, str) else value
+        at = at.replace(tzinfo=UTC) if at.utcoffset() is None else at.astimezone(UTC)
+        self[value] = at
+        return at
 
 
 def _utc(since: date | datetime) -> datetime:
