@@ -138,6 +138,9 @@ def test_each_chart_renders_with_its_labels(cls, ctx, data, qtbot) -> None:  # t
         assert any(t.startswith("R ") for t in texts) and "R · Red" in legend
     if cls is RiskHeatMap:
         assert {"L · Low", "VH · Very high"} <= set(legend)
+    # named categories carry no tick marks: a mark beside a first segment's "1" read as "-1"
+    named = [a for a in ("left", "bottom") if w.plot.getPlotItem().getAxis(a)._tickLevels is not None]
+    assert named and all(w.plot.getPlotItem().getAxis(a).style["tickLength"] == 0 for a in named)
 
 
 def test_a_click_on_a_bar_opens_the_register_with_its_items(ctx, data, qtbot) -> None:  # type: ignore[no-untyped-def]

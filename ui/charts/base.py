@@ -182,6 +182,9 @@ class Chart(QWidget):
     def set_ticks(self, axis: str, ticks: Sequence[tuple[float, str]]) -> None:
         item = self.plot.getPlotItem().getAxis(axis)
         item.setTicks([list(ticks)])
+        # named categories need no tick marks: on a bar chart the mark ran into the first segment,
+        # beside its count, where "1" read as "-1"
+        item.setStyle(tickLength=0)
         if axis == "left":  # pyqtgraph hides tick text wider than the axis: make room for the longest
             metrics = QFontMetrics(self.font_of(0.9))
             item.setWidth(max([metrics.horizontalAdvance(text) for _, text in ticks] + [20]) + 16)
