@@ -8,8 +8,10 @@ dialog saying what happened and what to do; the app then exits non-zero with no 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEventLoop, QObject
@@ -208,8 +210,33 @@ def place_window(window: QWidget, saved: QByteArray | None) -> None:
     window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
 
 
+XCB_CURSOR = "libxcb-cursor.so.0"  # Qt 6.5+'s X11 plugin needs it; minimal Linux systems often lack it
+
+
+def missing_x11_library(env: Mapping[str, str], platform: str = sys.platform,
+                        load: Callable[[str], object] = ctypes.CDLL) -> str | None:  # fmt: skip
+    """Why Qt's X11 plugin cannot load here, in words, or None. Qt itself would abort with a terse
+    message; this says what to install."""
+    chosen = env.get("QT_QPA_PLATFORM", "")
+    if not platform.startswith("linux") or chosen not in ("", "xcb") or not env.get("DISPLAY"):
+        return None
+    if not chosen and env.get("WAYLAND_DISPLAY"):
+        return None  # Qt may choose Wayland
+    try:
+        load(XCB_CURSOR)
+    except OSError:
+        return (f"The window cannot open: Qt needs {XCB_CURSOR}, which this system lacks. On Debian or "
+                "Ubuntu: sudo apt-get install libxcb-cursor0 (the README lists the other X libraries Qt "
+                "uses).")  # fmt: skip
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = missing_x11_library(os.environ)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_OPEN_FAILED
     app = application()
     app.setQuitOnLastWindowClosed(False)  # dialogs before the window must not end the app
     settings = AppSettings()
@@ -224,4 +251,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-__all__ = ["Identity", "Launcher", "main", "parse_args", "run_with_progress", "show_failure"]
+__all__ = [
+    "Identity",
+    "Launcher",
+    "main",
+    "missing_x11_library",
+    "parse_args",
+    "run_with_progress",
+    "show_failure",
+]

@@ -161,3 +161,31 @@ def test_the_window_fits_the_screen_first_and_comes_back_where_it_was_left(
         assert again.window.geometry().size() == left_at.size()
     finally:
         again.window.close()
+
+
+def _no_library(name: str) -> object:
+    raise OSError(f"{name}: cannot open shared object file")
+
+
+def test_a_missing_x11_library_is_named_before_qt_would_abort():
+    x11 = {"DISPLAY": ":0"}
+    problem = ui.app.missing_x11_library(x11, "linux", _no_library)
+    assert problem and "libxcb-cursor0" in problem and "apt-get install" in problem
+    assert ui.app.missing_x11_library(x11, "linux", lambda name: object()) is None  # present
+    assert ui.app.missing_x11_library({"DISPLAY": ":0", "QT_QPA_PLATFORM": "xcb"}, "linux", _no_library)
+    # nothing to say where Qt does not use X11
+    for env, platform in (
+        ({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, "linux"),
+        ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "linux"),
+        ({}, "linux"),
+        (x11, "win32"),
+        (x11, "darwin"),
+    ):
+        assert ui.app.missing_x11_library(env, platform, _no_library) is None
+
+
+def test_the_app_stops_with_the_message_and_opens_nothing(monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(ui.app, "missing_x11_library", lambda env: "Qt needs libxcb-cursor.so.0")
+    monkeypatch.setattr(ui.app, "Launcher", None)  # reaching it would fail the test
+    assert ui.app.main(["--db", "unused.db"]) == ui.app.EXIT_OPEN_FAILED
+    assert "libxcb-cursor.so.0" in capsys.readouterr().err
