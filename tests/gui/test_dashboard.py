@@ -223,3 +223,27 @@ def test_every_headline_tile_shows_its_whole_caption(ctx, qtbot, width) -> None:
             f"{key}: {caption.text()!r} is cut"
         )
         assert caption.geometry().bottom() <= tile.rect().bottom(), key
+
+
+@pytest.fixture
+def held(ctx):  # type: ignore[no-untyped-def]
+    """Widgets that outlive the test body, so that qtmodeltester's clean-up finds their models alive."""
+    kept: list[object] = []
+    yield kept
+    kept.clear()
+
+
+def test_every_dashboard_model_passes_the_model_tester(ctx, held, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    from ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage(ctx)
+    page.show_filters({"period_id": page.period.itemData(page.period.findText(PERIOD))})
+    charts = [cls(ctx) for cls in CHARTS]
+    held += [page, *charts]
+    models = [page.exceptions.model()]
+    for w in charts:
+        w.set_data(page.data)
+        models.append(w.fill_table())
+    assert all(m.rowCount() > 0 for m in models)
+    for model in models:
+        qtmodeltester.check(model, force_py=True)
