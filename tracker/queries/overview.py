@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, or_, select
@@ -21,7 +21,7 @@ from tracker.rules import MilestoneFacts, RuleSettings, as_of_date, milestone_st
 
 from ._period import ObjectiveStatus, objective_statuses
 from ._sql import Days, bulk_rows, driver_rows, live, milestone_done, t
-from .common import PeriodRow, find_period, period_before, periods, rule_settings, themes
+from .common import PeriodRow, find_period, period_before, periods, person_names, rule_settings, themes
 from .dashboard import (
     BodyStatusRow,
     Headline,
@@ -116,33 +116,33 @@ def _fold(
 
     # The objectives in scope are known from the statuses: milestones and the timeline need no joins.
     refs = {x.id: x.ref for x in statuses} if f.ids is None else _objective_refs(session, f)
+    names = person_names(session)  # owners' names: a few hundred people, not a join per row
     horizon = as_of + timedelta(days=horizon_days)
     days = Days()
-    late: list[tuple[date, str, str, str, str | None, str]] = []  # forecast first: sorts by date, then id
+    late: list[tuple[date, str, str, str, str | None]] = []  # forecast first: sorts by date, then id
     upcoming: list[UpcomingMilestone] = []
     facts: dict[str, list[MilestoneFacts]] = defaultdict(list)
     tolerance = settings.slip_tolerance_days
-    for mid, title, oid, owner_id, owner, b, fc, c in driver_rows(
-        session, _milestones(as_of, horizon, settings)
-    ):
+    for mid, title, oid, owner_id, b, fc, c in driver_rows(session, _milestones(as_of, horizon, settings)):
         ref = refs.get(oid)
         if ref is None:
             continue
         b, fc, c = days[b], days[fc], days[c]
-        facts[oid].append(MilestoneFacts(b, fc, c))  # those on track too: they cannot change a derived RAG
         if fc < as_of:
-            late.append((fc, mid, title, oid, owner_id, owner or ""))
+            late.append((fc, mid, title, oid, owner_id))
         elif c is None and fc <= horizon:
             state = milestone_state(b, fc, c, as_of=as_of, tolerance_days=tolerance)
-            upcoming.append(UpcomingMilestone(mid, oid, ref, title, owner_id, owner or "", fc, state))
+            owner = names.get(owner_id, "")
+            upcoming.append(UpcomingMilestone(mid, oid, ref, title, owner_id, owner, fc, state))
+        if fc < as_of or fc > b or tolerance < 0:  # the rest are on track: see could_count
+            facts[oid].append(MilestoneFacts(b, fc, c))
     late.sort()
     upcoming.sort(key=attrgetter("forecast_date", "objective_ref", "id"))
-    risks = [
-        (*r[:10], days[r[10]]) for r in driver_rows(session, _open_risks(f))
-    ]  # fmt: skip
+    # (id, ref, title, objective id, owner id, inherent likelihood, impact, residual likelihood, impact, review)
+    risks = driver_rows(session, _open_risks(f))
     above = [
         (rid, ref, title, oid, rl, ri)
-        for rid, ref, title, oid, *_, rl, ri, _review in risks
+        for rid, ref, title, oid, _owner, _il, _ii, rl, ri, _review in risks
         if rl * ri > settings.risk_appetite
     ]
     above.sort(key=lambda r: (-r[4] * r[5], r[1]))
@@ -150,23 +150,24 @@ def _fold(
     late_recs = [r for r in recs if r[5] is not None and r[5] < as_of]
 
     overdue = [
-        OverdueItem("milestone", mid, refs[oid], title, owner_id, owner, fc, (as_of - fc).days, oid)
-        for fc, mid, title, oid, owner_id, owner in late
-    ]
+        OverdueItem("milestone", mid, refs[oid], title, owner_id, names.get(owner_id, ""), fc, (as_of - fc).days, oid)
+        for fc, mid, title, oid, owner_id in late
+    ]  # fmt: skip
     overdue += [
         OverdueItem("recommendation", rid, ref, text, owner_id, owner or "", due, (as_of - due).days, None)
         for rid, ref, text, owner_id, owner, due in late_recs
     ]
-    overdue += [
-        OverdueItem("risk review", rid, ref, title, owner_id, owner or "", review, (as_of - review).days, oid)
-        for rid, ref, title, oid, owner_id, owner, *_, review in risks
-        if review is not None and review < as_of
-    ]
-    overdue.sort(key=attrgetter("due", "kind", "ref", "id"))
+    for rid, ref, title, oid, owner_id, *_, review in risks:
+        if review is not None and (review := days[review]) < as_of:
+            overdue.append(
+                OverdueItem("risk review", rid, ref, title, owner_id, names.get(owner_id, ""), review,
+                            (as_of - review).days, oid)
+            )  # fmt: skip
+    overdue.sort(key=itemgetter(6, 0, 2, 1))  # due, kind, ref, id
 
     reported = (s for s in statuses if s.has_update)
     derived = derive_all(reported, facts, above, as_of=as_of, settings=settings, period_name=this.name)
-    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _o, _n in late]
+    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _o in late]
     found = fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
     counts = (len(late), len(above), len(recs), len(late_recs))
     return DashboardData(
@@ -178,8 +179,8 @@ def _fold(
         trend=tuple(trend_rows(session, f, rows, total=len(statuses) if f.ids is None else None)),
         movement=fold_movement(statuses, this, baseline),
         headline=fold_headline(this, as_of, statuses, counts),
-        inherent=fold_matrix("inherent", ((r[0], r[6], r[7]) for r in risks), settings),
-        residual=fold_matrix("residual", ((r[0], r[8], r[9]) for r in risks), settings),
+        inherent=fold_matrix("inherent", ((r[0], r[5], r[6]) for r in risks), settings),
+        residual=fold_matrix("residual", ((r[0], r[7], r[8]) for r in risks), settings),
         recommendations=tuple(recommendations_by_body_status(session, as_of, f)),
         overdue=tuple(overdue),
         exceptions=tuple(found),
@@ -191,24 +192,19 @@ def _fold(
 
 def _milestones(as_of: date, horizon: date, settings: RuleSettings) -> Select[Any]:
     """Live milestones unfinished as of the date that are overdue, could be slipping or are due by
-    ``horizon``: (id, title, objective id, owner id, owner name, baseline, forecast, completed)."""
-    m, owner = t.milestone, t.person.alias("owner")
+    ``horizon``: (id, title, objective id, owner id, baseline, forecast, completed)."""
+    m = t.milestone
     due_soon = and_(m.c.completed_date.is_(None), m.c.forecast_date >= as_of, m.c.forecast_date <= horizon)
     could = could_count(m, as_of, settings)
-    return (
-        select(
-            m.c.id,
-            m.c.title,
-            m.c.objective_id,
-            m.c.owner_id,
-            owner.c.name,
-            m.c.baseline_date,
-            m.c.forecast_date,
-            m.c.completed_date,
-        )  # fmt: skip
-        .outerjoin(owner, owner.c.id == m.c.owner_id)
-        .where(live(m), ~milestone_done(m, as_of), *([or_(*could, due_soon)] if could else []))
-    )
+    return select(
+        m.c.id,
+        m.c.title,
+        m.c.objective_id,
+        m.c.owner_id,
+        m.c.baseline_date,
+        m.c.forecast_date,
+        m.c.completed_date,
+    ).where(live(m), ~milestone_done(m, as_of), *([or_(*could, due_soon)] if could else []))  # fmt: skip
 
 
 def _objective_refs(session: Session, f: Filters) -> dict[str, str]:
@@ -224,9 +220,9 @@ def _objective_refs(session: Session, f: Filters) -> dict[str, str]:
 
 
 def _open_risks(f: Filters) -> Select[Any]:
-    """Open risks in scope by ref: (id, ref, title, objective id, owner id, owner name, inherent
-    likelihood, impact, residual likelihood, impact, review date)."""
-    r, owner = t.risk, t.person.alias("risk_owner")
+    """Open risks in scope by ref: (id, ref, title, objective id, owner id, inherent likelihood, impact,
+    residual likelihood, impact, review date)."""
+    r = t.risk
     return (
         risk_scope(
             select(
@@ -235,7 +231,6 @@ def _open_risks(f: Filters) -> Select[Any]:
                 r.c.title,
                 r.c.objective_id,
                 r.c.owner_id,
-                owner.c.name,
                 r.c.inherent_likelihood,
                 r.c.inherent_impact,
                 r.c.residual_likelihood,
@@ -244,7 +239,6 @@ def _open_risks(f: Filters) -> Select[Any]:
             ).select_from(r),  # fmt: skip
             f,
         )
-        .outerjoin(owner, owner.c.id == r.c.owner_id)
         .where(r.c.status == RiskStatus.OPEN.value)
         .order_by(r.c.ref, r.c.id)
     )
