@@ -192,16 +192,16 @@ def derive_rag(
         return DerivedRag(Brag.GREY, (Lifecycle(lifecycle).value,))
 
     late = overdue = slipping = 0
-    for m in milestones:
-        state = milestone_state(
-            m.baseline, m.forecast, m.completed, as_of=as_of, tolerance_days=settings.slip_tolerance_days
-        )
-        if state is MilestoneState.OVERDUE:
-            if days_overdue(m.forecast, m.completed, as_of=as_of) > settings.slip_tolerance_days:
+    tolerance = settings.slip_tolerance_days
+    for m in milestones:  # milestone_state and days_overdue written out: tens of thousands at scale
+        if m.completed is not None and m.completed <= as_of:
+            continue  # complete
+        if m.forecast < as_of:  # overdue, by more than the tolerance or within it
+            if (as_of - m.forecast).days > tolerance:
                 late += 1
             else:
                 overdue += 1
-        elif state is MilestoneState.SLIPPING:
+        elif (m.forecast - m.baseline).days > tolerance:
             slipping += 1
     above = [s for s in residual_scores if above_appetite(s, settings)]
     severe = [s for s in above if risk_band(s, settings) is RiskBand.VERY_HIGH]

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, or_, select
 from sqlmodel import Session
 
-from tracker.enums import MilestoneState, RiskStatus
+from tracker.enums import Brag, MilestoneState, RiskStatus
 from tracker.rules import MilestoneFacts, RuleSettings, as_of_date, milestone_state
 
 from ._period import ObjectiveStatus, objective_statuses
@@ -42,6 +42,7 @@ from .exceptions import ExceptionRow, OverdueItem, could_count, derive_all, fold
 from .filters import NO_FILTERS, Filters, scope_conditions
 from .registers import OPEN_STATUSES, answered_by_objective
 
+LIVE_BRAGS = (Brag.RED, Brag.AMBER, Brag.GREEN)  # only these can disagree with a derived RAG
 HORIZON_DAYS = 90  # the milestone timeline looks this far ahead of the as-of date
 
 
@@ -165,8 +166,8 @@ def _fold(
             )  # fmt: skip
     overdue.sort(key=itemgetter(6, 0, 2, 1))  # due, kind, ref, id
 
-    reported = (s for s in statuses if s.has_update)
-    derived = derive_all(reported, facts, above, as_of=as_of, settings=settings, period_name=this.name)
+    could_disagree = (s for s in statuses if s.has_update and s.brag in LIVE_BRAGS)
+    derived = derive_all(could_disagree, facts, above, as_of=as_of, settings=settings, period_name=this.name)
     late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _o in late]
     found = fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
     counts = (len(late), len(above), len(recs), len(late_recs))
