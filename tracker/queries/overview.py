@@ -8,8 +8,10 @@ the open risks once, and folds them into every aggregate. The single-purpose fun
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property, partial
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
@@ -42,7 +44,7 @@ from .exceptions import ExceptionRow, OverdueItem, could_count, derive_all, fold
 from .filters import NO_FILTERS, Filters, scope_conditions
 from .registers import OPEN_STATUSES, answered_by_objective
 
-LIVE_BRAGS = (Brag.RED, Brag.AMBER, Brag.GREEN)  # only these can disagree with a derived RAG
+LIVE_BRAGS = (Brag.RED, Brag.AMBER, Brag.GREEN)  # only reported statuses can disagree with a derived RAG
 HORIZON_DAYS = 90  # the milestone timeline looks this far ahead of the as-of date
 
 
@@ -76,11 +78,25 @@ class DashboardData:
     inherent: RiskMatrix
     residual: RiskMatrix
     recommendations: tuple[BodyStatusRow, ...]  # by body and status
-    overdue: tuple[OverdueItem, ...]
-    exceptions: tuple[ExceptionRow, ...]
     returns: tuple[ReturnRow, ...]
     upcoming: tuple[UpcomingMilestone, ...]  # unfinished, forecast within the horizon, by date
     open_risks: tuple[RiskLabel, ...]  # open risks in scope by ref (the matrices' cells hold their ids)
+    # The two long lists (tens of thousands of rows at scale) are built from what was read when first
+    # asked for: a caller that shows only the charts and the headline never pays for them.
+    build_overdue: Callable[[], list[OverdueItem]] = field(repr=False, compare=False)
+    build_exceptions: Callable[[], list[ExceptionRow]] = field(repr=False, compare=False)
+
+    @cached_property
+    def overdue(self) -> tuple[OverdueItem, ...]:
+        """Milestones, recommendations and risk reviews past due, most overdue first."""
+        with bulk_rows():
+            return tuple(self.build_overdue())
+
+    @cached_property
+    def exceptions(self) -> tuple[ExceptionRow, ...]:
+        """What needs SLT attention: by kind, then plan order (see :func:`.exceptions.fold_exceptions`)."""
+        with bulk_rows():
+            return tuple(self.build_exceptions())
 
 
 def dashboard_data(
@@ -150,6 +166,55 @@ def _fold(
     recs = _open_recommendations(session, f)
     late_recs = [r for r in recs if r[5] is not None and r[5] < as_of]
 
+    counts = (len(late), len(above), len(recs), len(late_recs))
+    return DashboardData(
+        period=this,
+        baseline=baseline,
+        as_of=as_of,
+        statuses=tuple(statuses),
+        rag_by_theme=tuple(fold_by_theme(statuses, themes(session), f)),
+        trend=tuple(trend_rows(session, f, rows, total=len(statuses) if f.ids is None else None)),
+        movement=fold_movement(statuses, this, baseline),
+        headline=fold_headline(this, as_of, statuses, counts),
+        inherent=fold_matrix("inherent", ((r[0], r[5], r[6]) for r in risks), settings),
+        residual=fold_matrix("residual", ((r[0], r[7], r[8]) for r in risks), settings),
+        recommendations=tuple(recommendations_by_body_status(session, as_of, f)),
+        returns=tuple(fold_returns(statuses)),
+        upcoming=tuple(upcoming),
+        open_risks=tuple(RiskLabel(r[0], r[1], r[2]) for r in risks),
+        build_overdue=partial(_overdue, as_of, late, late_recs, risks, refs, names),
+        build_exceptions=partial(_exceptions, this, baseline, statuses, late, above, facts, as_of, settings),
+    )
+
+
+def _exceptions(
+    this: PeriodRow,
+    baseline: PeriodRow | None,
+    statuses: list[ObjectiveStatus],
+    late: list[tuple[date, str, str, str, str | None]],
+    above: list[tuple[str, str, str, str | None, int, int]],
+    facts: dict[str, list[MilestoneFacts]],
+    as_of: date,
+    settings: RuleSettings,
+) -> list[ExceptionRow]:
+    """The exceptions from what was read, with the derived RAGs of the statuses that can disagree."""
+    could_disagree = (s for s in statuses if s.has_update and s.brag in LIVE_BRAGS)
+    derived = derive_all(could_disagree, facts, above, as_of=as_of, settings=settings, period_name=this.name)
+    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _owner in late]
+    return fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
+
+
+def _overdue(
+    as_of: date,
+    late: list[tuple[date, str, str, str, str | None]],
+    late_recs: list[Any],
+    risks: list[tuple[Any, ...]],
+    refs: dict[str, str],
+    names: dict[str, str],
+) -> list[OverdueItem]:
+    """The overdue list from the late milestones (forecast, id, title, objective id, owner id), the
+    late recommendations and the open risks (as ``_open_risks`` reads them), most overdue first."""
+    days = Days()
     overdue = [
         OverdueItem("milestone", mid, refs[oid], title, owner_id, names.get(owner_id, ""), fc, (as_of - fc).days, oid)
         for fc, mid, title, oid, owner_id in late
@@ -165,30 +230,7 @@ def _fold(
                             (as_of - review).days, oid)
             )  # fmt: skip
     overdue.sort(key=itemgetter(6, 0, 2, 1))  # due, kind, ref, id
-
-    could_disagree = (s for s in statuses if s.has_update and s.brag in LIVE_BRAGS)
-    derived = derive_all(could_disagree, facts, above, as_of=as_of, settings=settings, period_name=this.name)
-    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _o in late]
-    found = fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
-    counts = (len(late), len(above), len(recs), len(late_recs))
-    return DashboardData(
-        period=this,
-        baseline=baseline,
-        as_of=as_of,
-        statuses=tuple(statuses),
-        rag_by_theme=tuple(fold_by_theme(statuses, themes(session), f)),
-        trend=tuple(trend_rows(session, f, rows, total=len(statuses) if f.ids is None else None)),
-        movement=fold_movement(statuses, this, baseline),
-        headline=fold_headline(this, as_of, statuses, counts),
-        inherent=fold_matrix("inherent", ((r[0], r[5], r[6]) for r in risks), settings),
-        residual=fold_matrix("residual", ((r[0], r[7], r[8]) for r in risks), settings),
-        recommendations=tuple(recommendations_by_body_status(session, as_of, f)),
-        overdue=tuple(overdue),
-        exceptions=tuple(found),
-        returns=tuple(fold_returns(statuses)),
-        upcoming=tuple(upcoming),
-        open_risks=tuple(RiskLabel(r[0], r[1], r[2]) for r in risks),
-    )
+    return overdue
 
 
 def _milestones(as_of: date, horizon: date, settings: RuleSettings) -> Select[Any]:
