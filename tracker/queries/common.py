@@ -188,11 +188,12 @@ def people(session: Session, active_only: bool = False) -> list[PersonRow]:
     return [PersonRow(*r) for r in session.execute(stmt.order_by(c.name, c.id)).all()]
 
 
-def person_names(session: Session) -> dict[str, str]:
-    """Every person's name by id, tombstoned ones too (as an outer join would show them): one small
-    read instead of joining person into a statement of many thousands of rows."""
+def person_contacts(session: Session) -> dict[str, tuple[str, str]]:
+    """Every person's (name, email) by id, tombstoned ones too (as an outer join would show them): one
+    small read instead of joining person into a statement of many thousands of rows."""
     c = t.person.c
-    return {pid: name or "" for pid, name in session.execute(select(c.id, c.name)).all()}
+    rows = session.execute(select(c.id, c.name, c.email)).all()
+    return {pid: (name or "", email or "") for pid, name, email in rows}
 
 
 class BoardRow(NamedTuple):

@@ -209,7 +209,7 @@ def could_count(milestone: FromClause, as_of: date, settings: RuleSettings) -> l
 
 def derive_all(
     statuses: Iterable[ObjectiveStatus],
-    facts: dict[str, list[MilestoneFacts]],
+    facts: dict[str, list[MilestoneFacts]] | dict[str, list[tuple[date, date, date | None]]],
     above: Iterable[Sequence[Any]],
     *,
     as_of: date,

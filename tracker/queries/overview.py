@@ -19,11 +19,11 @@ from sqlalchemy import Select, and_, or_, select
 from sqlmodel import Session
 
 from tracker.enums import Brag, MilestoneState, RiskStatus
-from tracker.rules import MilestoneFacts, RuleSettings, as_of_date, milestone_state
+from tracker.rules import RuleSettings, as_of_date, milestone_state
 
 from ._period import ObjectiveStatus, objective_statuses
 from ._sql import Days, bulk_rows, driver_rows, live, milestone_done, t
-from .common import PeriodRow, find_period, period_before, periods, person_names, rule_settings, themes
+from .common import PeriodRow, find_period, period_before, periods, person_contacts, rule_settings, themes
 from .dashboard import (
     BodyStatusRow,
     Headline,
@@ -133,12 +133,12 @@ def _fold(
 
     # The objectives in scope are known from the statuses: milestones and the timeline need no joins.
     refs = {x.id: x.ref for x in statuses} if f.ids is None else _objective_refs(session, f)
-    names = person_names(session)  # owners' names: a few hundred people, not a join per row
+    names = {pid: name for pid, (name, _email) in person_contacts(session).items()}  # not a join per row
     horizon = as_of + timedelta(days=horizon_days)
     days = Days()
-    late: list[tuple[date, str, str, str, str | None]] = []  # forecast first: sorts by date, then id
+    late: list[tuple[date, str, str, str, str | None]] = []  # forecast, id, title, objective id, owner id
     upcoming: list[UpcomingMilestone] = []
-    facts: dict[str, list[MilestoneFacts]] = defaultdict(list)
+    facts: dict[str, list[tuple[date, date, date | None]]] = defaultdict(list)  # as MilestoneFacts
     tolerance = settings.slip_tolerance_days
     for mid, title, oid, owner_id, b, fc, c in driver_rows(session, _milestones(as_of, horizon, settings)):
         ref = refs.get(oid)
@@ -152,8 +152,7 @@ def _fold(
             owner = names.get(owner_id, "")
             upcoming.append(UpcomingMilestone(mid, oid, ref, title, owner_id, owner, fc, state))
         if fc < as_of or fc > b or tolerance < 0:  # the rest are on track: see could_count
-            facts[oid].append(MilestoneFacts(b, fc, c))
-    late.sort()
+            facts[oid].append((b, fc, c))
     upcoming.sort(key=attrgetter("forecast_date", "objective_ref", "id"))
     # (id, ref, title, objective id, owner id, inherent likelihood, impact, residual likelihood, impact, review)
     risks = driver_rows(session, _open_risks(f))
@@ -193,14 +192,14 @@ def _exceptions(
     statuses: list[ObjectiveStatus],
     late: list[tuple[date, str, str, str, str | None]],
     above: list[tuple[str, str, str, str | None, int, int]],
-    facts: dict[str, list[MilestoneFacts]],
+    facts: dict[str, list[tuple[date, date, date | None]]],
     as_of: date,
     settings: RuleSettings,
 ) -> list[ExceptionRow]:
     """The exceptions from what was read, with the derived RAGs of the statuses that can disagree."""
     could_disagree = (s for s in statuses if s.has_update and s.brag in LIVE_BRAGS)
     derived = derive_all(could_disagree, facts, above, as_of=as_of, settings=settings, period_name=this.name)
-    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _owner in late]
+    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _owner in sorted(late)]  # by date, then id
     return fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
 
 
