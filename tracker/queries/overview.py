@@ -46,6 +46,9 @@ from .registers import OPEN_STATUSES, answered_by_objective
 
 LIVE_BRAGS = (Brag.RED, Brag.AMBER, Brag.GREEN)  # only reported statuses can disagree with a derived RAG
 HORIZON_DAYS = 90  # the milestone timeline looks this far ahead of the as-of date
+# A milestone as _milestones reads it, values as the driver gives them (dates are ISO text on SQLite):
+# (id, title, objective id, owner id, baseline, forecast, completed)
+MilestoneRow = tuple[Any, ...]
 
 
 class UpcomingMilestone(NamedTuple):
@@ -136,23 +139,26 @@ def _fold(
     names = {pid: name for pid, (name, _email) in person_contacts(session).items()}  # not a join per row
     horizon = as_of + timedelta(days=horizon_days)
     days = Days()
-    late: list[tuple[date, str, str, str, str | None]] = []  # forecast, id, title, objective id, owner id
+    # Rows as the driver gives them (see _milestones): overdue ones and those that could change a
+    # derived RAG are kept as they are, their dates read when the lists that need them are built.
+    late: list[MilestoneRow] = []
+    facts: dict[str, list[MilestoneRow]] = defaultdict(list)
     upcoming: list[UpcomingMilestone] = []
-    facts: dict[str, list[tuple[date, date, date | None]]] = defaultdict(list)  # as MilestoneFacts
     tolerance = settings.slip_tolerance_days
-    for mid, title, oid, owner_id, b, fc, c in driver_rows(session, _milestones(as_of, horizon, settings)):
+    for row in driver_rows(session, _milestones(as_of, horizon, settings)):
+        mid, title, oid, owner_id, b, fc, c = row
         ref = refs.get(oid)
         if ref is None:
             continue
-        b, fc, c = days[b], days[fc], days[c]
-        if fc < as_of:
-            late.append((fc, mid, title, oid, owner_id))
-        elif c is None and fc <= horizon:
-            state = milestone_state(b, fc, c, as_of=as_of, tolerance_days=tolerance)
+        forecast = days[fc]
+        if forecast < as_of:
+            late.append(row)
+        elif c is None and forecast <= horizon:
+            state = milestone_state(days[b], forecast, None, as_of=as_of, tolerance_days=tolerance)
             owner = names.get(owner_id, "")
-            upcoming.append(UpcomingMilestone(mid, oid, ref, title, owner_id, owner, fc, state))
-        if fc < as_of or fc > b or tolerance < 0:  # the rest are on track: see could_count
-            facts[oid].append((b, fc, c))
+            upcoming.append(UpcomingMilestone(mid, oid, ref, title, owner_id, owner, forecast, state))
+        if forecast < as_of or forecast > days[b] or tolerance < 0:  # the rest are on track: see could_count
+            facts[oid].append(row)
     upcoming.sort(key=attrgetter("forecast_date", "objective_ref", "id"))
     # (id, ref, title, objective id, owner id, inherent likelihood, impact, residual likelihood, impact, review)
     risks = driver_rows(session, _open_risks(f))
@@ -181,8 +187,10 @@ def _fold(
         returns=tuple(fold_returns(statuses)),
         upcoming=tuple(upcoming),
         open_risks=tuple(RiskLabel(r[0], r[1], r[2]) for r in risks),
-        build_overdue=partial(_overdue, as_of, late, late_recs, risks, refs, names),
-        build_exceptions=partial(_exceptions, this, baseline, statuses, late, above, facts, as_of, settings),
+        build_overdue=partial(_overdue, as_of, days, late, late_recs, risks, refs, names),
+        build_exceptions=partial(
+            _exceptions, this, baseline, statuses, days, late, above, facts, as_of, settings
+        ),
     )
 
 
@@ -190,34 +198,40 @@ def _exceptions(
     this: PeriodRow,
     baseline: PeriodRow | None,
     statuses: list[ObjectiveStatus],
-    late: list[tuple[date, str, str, str, str | None]],
+    days: Days,
+    late: list[MilestoneRow],
     above: list[tuple[str, str, str, str | None, int, int]],
-    facts: dict[str, list[tuple[date, date, date | None]]],
+    facts: dict[str, list[MilestoneRow]],
     as_of: date,
     settings: RuleSettings,
 ) -> list[ExceptionRow]:
     """The exceptions from what was read, with the derived RAGs of the statuses that can disagree."""
+    dated = {oid: [(days[b], days[fc], days[c]) for *_, b, fc, c in rows] for oid, rows in facts.items()}
     could_disagree = (s for s in statuses if s.has_update and s.brag in LIVE_BRAGS)
-    derived = derive_all(could_disagree, facts, above, as_of=as_of, settings=settings, period_name=this.name)
-    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _owner in sorted(late)]  # by date, then id
+    derived = derive_all(could_disagree, dated, above, as_of=as_of, settings=settings, period_name=this.name)
+    by_date = sorted((days[fc], mid, title, oid) for mid, title, oid, _owner, _b, fc, _c in late)
+    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid in by_date]
     return fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
 
 
 def _overdue(
     as_of: date,
-    late: list[tuple[date, str, str, str, str | None]],
+    days: Days,
+    late: list[MilestoneRow],
     late_recs: list[Any],
     risks: list[tuple[Any, ...]],
     refs: dict[str, str],
     names: dict[str, str],
 ) -> list[OverdueItem]:
-    """The overdue list from the late milestones (forecast, id, title, objective id, owner id), the
-    late recommendations and the open risks (as ``_open_risks`` reads them), most overdue first."""
-    days = Days()
-    overdue = [
-        OverdueItem("milestone", mid, refs[oid], title, owner_id, names.get(owner_id, ""), fc, (as_of - fc).days, oid)
-        for fc, mid, title, oid, owner_id in late
-    ]  # fmt: skip
+    """The overdue list from the late milestones, the late recommendations and the open risks (as
+    ``_milestones``, ``_open_recommendations`` and ``_open_risks`` read them), most overdue first."""
+    overdue = []
+    for mid, title, oid, owner_id, _b, fc, _c in late:
+        due = days[fc]
+        owner = names.get(owner_id, "")
+        overdue.append(
+            OverdueItem("milestone", mid, refs[oid], title, owner_id, owner, due, (as_of - due).days, oid)
+        )
     overdue += [
         OverdueItem("recommendation", rid, ref, text, owner_id, owner or "", due, (as_of - due).days, None)
         for rid, ref, text, owner_id, owner, due in late_recs
