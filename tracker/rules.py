@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from tracker.enums import Brag, Lifecycle, MilestoneState, Movement, Rag, RiskBand
 
@@ -153,8 +154,7 @@ def needs_corrective_action(new_rag: str | None) -> bool:
 # ------------------------------------------------------------------------------------------ derived RAG
 
 
-@dataclass(frozen=True)
-class MilestoneFacts:
+class MilestoneFacts(NamedTuple):  # a tuple: tens of thousands are made for one dashboard at scale
     baseline: date
     forecast: date
     completed: date | None = None
@@ -172,7 +172,7 @@ class DerivedRag:
 
 def derive_rag(
     lifecycle: str | None,
-    milestones: Iterable[MilestoneFacts],
+    milestones: Iterable[tuple[date, date, date | None]],  # MilestoneFacts, or plain tuples of the same
     residual_scores: Iterable[int],
     *,
     has_update: bool,
@@ -192,16 +192,16 @@ def derive_rag(
         return DerivedRag(Brag.GREY, (Lifecycle(lifecycle).value,))
 
     late = overdue = slipping = 0
-    for m in milestones:
-        state = milestone_state(
-            m.baseline, m.forecast, m.completed, as_of=as_of, tolerance_days=settings.slip_tolerance_days
-        )
-        if state is MilestoneState.OVERDUE:
-            if days_overdue(m.forecast, m.completed, as_of=as_of) > settings.slip_tolerance_days:
+    tolerance = settings.slip_tolerance_days
+    for baseline, forecast, completed in milestones:  # milestone_state and days_overdue, written out
+        if completed is not None and completed <= as_of:
+            continue  # complete
+        if forecast < as_of:  # overdue, by more than the tolerance or within it
+            if (as_of - forecast).days > tolerance:
                 late += 1
             else:
                 overdue += 1
-        elif state is MilestoneState.SLIPPING:
+        elif (forecast - baseline).days > tolerance:
             slipping += 1
     above = [s for s in residual_scores if above_appetite(s, settings)]
     severe = [s for s in above if risk_band(s, settings) is RiskBand.VERY_HIGH]

@@ -17,7 +17,7 @@ from tracker.enums import Brag, Lifecycle, Movement
 from tracker.rules import brag, brag_label, movement
 
 from ._sql import all_of, driver_rows, keep_ids, live, t
-from .common import NO_UPDATE, PeriodRow
+from .common import NO_UPDATE, PeriodRow, person_contacts
 from .filters import NO_FILTERS, Filters, id_conditions, scope_conditions
 
 CLOSED_LIFECYCLES = (Lifecycle.COMPLETE.value, Lifecycle.CANCELLED.value)
@@ -120,7 +120,7 @@ def objective_statuses(
     Two statements: each objective's update for the period (and the baseline), then the closed
     statuses carried forward into them.
     """
-    ob, oc, th, lead = t.objective, t.outcome, t.theme, t.person
+    ob, oc, th = t.objective, t.outcome, t.theme
     cur, prev = t.status.alias("cur"), t.status.alias("prev")
     prev_cols = [prev.c.id, prev.c.lifecycle, prev.c.rag] if baseline else [null(), null(), null()]
     stmt = (
@@ -130,8 +130,6 @@ def objective_statuses(
             ob.c.title,
             oc.c.theme_id,
             ob.c.lead_id,
-            lead.c.name,
-            lead.c.email,
             ob.c.lifecycle,
             cur.c.id,
             cur.c.lifecycle,
@@ -142,7 +140,6 @@ def objective_statuses(
         )  # fmt: skip
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
-        .outerjoin(lead, lead.c.id == ob.c.lead_id)
         .outerjoin(cur, and_(cur.c.objective_id == ob.c.id, cur.c.period_id == period.id, live(cur)))
     )
     if baseline is not None:
@@ -162,8 +159,11 @@ def objective_statuses(
     rows = keep_ids(driver_rows(session, stmt), filters.ids)
     found = carried_statuses(session, period.start, *([baseline.start] if baseline else []))
     carried, carried_before = found[0], found[1] if baseline else {}
+    leads = person_contacts(session)  # a few hundred people: read once rather than joined per objective
+    nobody = ("", "")
+    make = tuple.__new__  # ObjectiveStatus's own __new__ is a Python call per row
     out = []
-    for (oid, ref, title, theme_id, lead_id, lead_name, email, current, uid, lifecycle, rag, rationale,
+    for (oid, ref, title, theme_id, lead_id, current, uid, lifecycle, rag, rationale,
          action, prev_id, prev_lifecycle, prev_rag) in rows:  # fmt: skip
         carried_id, carried_name = None, ""
         if uid is None and oid in carried:
@@ -176,13 +176,14 @@ def objective_statuses(
         before, before_label = _shown(prev_lifecycle, prev_rag)
         if prev_id is None:
             before = None
+        lead_name, email = leads.get(lead_id, nobody) if lead_id is not None else nobody
         out.append(
-            ObjectiveStatus(
-                oid, ref, title, theme_id, lead_id, lead_name or "", email or "", current, uid, lifecycle,
+            make(ObjectiveStatus, (
+                oid, ref, title, theme_id, lead_id, lead_name, email, current, uid, lifecycle,
                 rag, rationale or "", action or "", shown, label, before,
                 before_label, status_movement(uid, carried_id, before, shown),
                 carried_id, carried_name,
-            )
+            ))
         )  # fmt: skip
     return out
 

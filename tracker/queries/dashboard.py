@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, null, select, union_all
+from sqlalchemy import and_, case, func, null, or_, select, true, union_all
 from sqlmodel import Session
 
-from tracker.enums import Lifecycle, Movement, RecommendationStatus, RiskBand, RiskStatus
+from tracker.enums import Lifecycle, Movement, Rag, RecommendationStatus, RiskBand, RiskStatus
 from tracker.rules import RuleSettings, as_of_date, brag, risk_band
 
 from ._period import ObjectiveStatus, carry_conditions, objective_statuses
@@ -91,6 +91,8 @@ def fold_by_theme(
 
 # ---------------------------------------------------------------------------------------------- trend
 
+RAGS = tuple(r.value for r in Rag)
+
 
 class TrendRow(NamedTuple):
     period_id: str
@@ -123,25 +125,45 @@ def trend_rows(
         return stmt.join(oc, oc.c.id == ob.c.outcome_id).join(th, th.c.id == oc.c.theme_id).where(*scope)
 
     # IN (the objectives in scope) rather than a join: SQLite then probes one list of ids instead of
-    # looking up each status update's objective row.
-    in_scope = scoped(select(ob.c.id))
+    # looking up each status update's objective row. Unfiltered, NOT IN the few out of scope (tombstoned,
+    # or under a tombstoned outcome or theme) is cheaper still: the list is short or empty.
+    in_scope = scoped(select(ob.c.id)) if scope_conditions(f, ob, oc) else None
+    out_of_scope = (
+        select(ob.c.id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .where(or_(ob.c.deleted == true(), oc.c.deleted == true(), th.c.deleted == true()))
+    )
+
+    def belongs(objective_id):  # type: ignore[no-untyped-def]
+        return objective_id.not_in(out_of_scope) if in_scope is None else objective_id.in_(in_scope)
+
+    # Grouped by lifecycle and period with a count per RAG, in the order of ix_status_update_lifecycle:
+    # no sort of every update into (period, lifecycle, RAG) groups.
+    by_rag = [func.sum(case((su.c.rag == rag, 1), else_=0)) for rag in RAGS]
     reported = (
-        select(su.c.period_id, su.c.lifecycle, su.c.rag, func.count())
-        .where(live(su), su.c.objective_id.in_(in_scope))
-        .group_by(su.c.period_id, su.c.lifecycle, su.c.rag)
+        select(su.c.period_id, su.c.lifecycle, func.count(), *by_rag)
+        .where(live(su), belongs(su.c.objective_id))
+        .group_by(su.c.lifecycle, su.c.period_id)
     )
     c, cp = t.status.alias("carried"), t.period.alias("carried_period")
     carried = (
-        select(p.c.id, c.c.lifecycle, null(), func.count())
+        select(p.c.id, c.c.lifecycle, func.count(), *(null() for _ in RAGS))
         .select_from(c)
         .join(cp, cp.c.id == c.c.period_id)
         .join(p, p.c.start_date > cp.c.start_date)
-        .where(live(p), *carry_conditions(c, cp, p.c.start_date), c.c.objective_id.in_(in_scope))
+        .where(live(p), *carry_conditions(c, cp, p.c.start_date), belongs(c.c.objective_id))
         .group_by(p.c.id, c.c.lifecycle)
     )
     tallies: dict[str, list[int]] = defaultdict(lambda: [0] * len(STATUS_KEYS))
-    for pid, lifecycle, rag, n in session.execute(union_all(reported, carried)).all():
-        tallies[pid][STATUS_KEYS.index(brag(lifecycle, rag).value)] += n
+    for pid, lifecycle, n, *ks in session.execute(union_all(reported, carried)).all():
+        tally = tallies[pid]
+        for rag, k in zip(RAGS, ks, strict=True):
+            if k:
+                tally[STATUS_KEYS.index(brag(lifecycle, rag).value)] += k
+                n -= k
+        if n:  # no RAG
+            tally[STATUS_KEYS.index(brag(lifecycle, None).value)] += n
     if total is None:
         total = session.execute(scoped(select(func.count()).select_from(ob))).scalar_one()
     out = []

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
-from operator import itemgetter
+from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, FromClause, Select, func, literal, null, or_, select, union_all
@@ -124,25 +124,22 @@ def fold_exceptions(
         if s.movement is Movement.DETERIORATED and baseline is not None
     ]  # fmt: skip
 
+    # Overdue milestones and risks go into a list per place (the objective's index in plan order):
+    # read out in order, that is a stable sort by place without a key per row.
     kind = ExceptionKind.OVERDUE_MILESTONE
     written: dict[date, str] = {}
-    late: list[tuple[int, ExceptionRow]] = []
+    late: list[list[ExceptionRow]] = [[] for _ in range(len(placed) + 1)]
     for mid, title, oid, forecast in overdue:
         when = written.get(forecast)
         if when is None:
             when = written[forecast] = f"{forecast:%d %b %Y}: {_days((as_of - forecast).days)} overdue"
         at, head = placed.get(oid, nowhere)
-        late.append(
-            (
-                at,
-                make(
-                    ExceptionRow, (kind, *head, f"Milestone \u201c{title}\u201d was forecast for {when}", mid)
-                ),
-            )
+        late[at].append(
+            make(ExceptionRow, (kind, *head, f"Milestone \u201c{title}\u201d was forecast for {when}", mid))
         )
 
     kind = ExceptionKind.RISK_ABOVE_APPETITE
-    risky: list[tuple[int, ExceptionRow]] = []
+    risky: list[list[ExceptionRow]] = [[] for _ in range(len(placed) + 1)]
     for rid, ref, title, oid, likelihood, impact in above:
         score = likelihood * impact
         band = risk_band(score, settings).label.lower()
@@ -151,21 +148,18 @@ def fold_exceptions(
             f"above the appetite of {settings.risk_appetite}"
         )
         at, head = placed.get(oid, nowhere) if oid else nowhere
-        risky.append((at, make(ExceptionRow, (kind, *head, detail, rid))))
+        risky[at].append(make(ExceptionRow, (kind, *head, detail, rid)))
 
     disagree = []
     for s in statuses:
         if not s.has_update:
-            continue  # only a reported status can disagree (``derived`` may hold only these)
-        d = derived[s.id]
-        if disagrees(s.brag, d.status):
+            continue  # only a reported status can disagree
+        d = derived.get(s.id)  # ``derived`` may hold only those that can: reported Red, Amber or Green
+        if d is not None and disagrees(s.brag, d.status):
             detail = f"Reported {s.label}; the evidence suggests {_word(d.status)}: {d.reason}"
             disagree.append(ExceptionRow(ExceptionKind.DISAGREEMENT, *heads[s.id], detail, s.id))
 
-    first = itemgetter(0)
-    late.sort(key=first)
-    risky.sort(key=first)
-    return [*red, *worse, *(r for _, r in late), *(r for _, r in risky), *disagree]  # fmt: skip
+    return [*red, *worse, *chain.from_iterable(late), *chain.from_iterable(risky), *disagree]
 
 
 def derived_rags(
@@ -215,7 +209,7 @@ def could_count(milestone: FromClause, as_of: date, settings: RuleSettings) -> l
 
 def derive_all(
     statuses: Iterable[ObjectiveStatus],
-    facts: dict[str, list[MilestoneFacts]],
+    facts: dict[str, list[MilestoneFacts]] | dict[str, list[tuple[date, date, date | None]]],
     above: Iterable[Sequence[Any]],
     *,
     as_of: date,

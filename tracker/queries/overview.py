@@ -8,20 +8,22 @@ the open risks once, and folds them into every aggregate. The single-purpose fun
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from operator import attrgetter
+from functools import cached_property, partial
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, or_, select
 from sqlmodel import Session
 
-from tracker.enums import MilestoneState, RiskStatus
-from tracker.rules import MilestoneFacts, RuleSettings, as_of_date, milestone_state
+from tracker.enums import Brag, MilestoneState, RiskStatus
+from tracker.rules import RuleSettings, as_of_date, milestone_state
 
 from ._period import ObjectiveStatus, objective_statuses
 from ._sql import Days, bulk_rows, driver_rows, live, milestone_done, t
-from .common import PeriodRow, find_period, period_before, periods, rule_settings, themes
+from .common import PeriodRow, find_period, period_before, periods, person_contacts, rule_settings, themes
 from .dashboard import (
     BodyStatusRow,
     Headline,
@@ -42,7 +44,11 @@ from .exceptions import ExceptionRow, OverdueItem, could_count, derive_all, fold
 from .filters import NO_FILTERS, Filters, scope_conditions
 from .registers import OPEN_STATUSES, answered_by_objective
 
+LIVE_BRAGS = (Brag.RED, Brag.AMBER, Brag.GREEN)  # only reported statuses can disagree with a derived RAG
 HORIZON_DAYS = 90  # the milestone timeline looks this far ahead of the as-of date
+# A milestone as _milestones reads it, values as the driver gives them (dates are ISO text on SQLite):
+# (id, title, objective id, owner id, baseline, forecast, completed)
+MilestoneRow = tuple[Any, ...]
 
 
 class UpcomingMilestone(NamedTuple):
@@ -75,11 +81,25 @@ class DashboardData:
     inherent: RiskMatrix
     residual: RiskMatrix
     recommendations: tuple[BodyStatusRow, ...]  # by body and status
-    overdue: tuple[OverdueItem, ...]
-    exceptions: tuple[ExceptionRow, ...]
     returns: tuple[ReturnRow, ...]
     upcoming: tuple[UpcomingMilestone, ...]  # unfinished, forecast within the horizon, by date
     open_risks: tuple[RiskLabel, ...]  # open risks in scope by ref (the matrices' cells hold their ids)
+    # The two long lists (tens of thousands of rows at scale) are built from what was read when first
+    # asked for: a caller that shows only the charts and the headline never pays for them.
+    build_overdue: Callable[[], list[OverdueItem]] = field(repr=False, compare=False)
+    build_exceptions: Callable[[], list[ExceptionRow]] = field(repr=False, compare=False)
+
+    @cached_property
+    def overdue(self) -> tuple[OverdueItem, ...]:
+        """Milestones, recommendations and risk reviews past due, most overdue first."""
+        with bulk_rows():
+            return tuple(self.build_overdue())
+
+    @cached_property
+    def exceptions(self) -> tuple[ExceptionRow, ...]:
+        """What needs SLT attention: by kind, then plan order (see :func:`.exceptions.fold_exceptions`)."""
+        with bulk_rows():
+            return tuple(self.build_exceptions())
 
 
 def dashboard_data(
@@ -116,58 +136,41 @@ def _fold(
 
     # The objectives in scope are known from the statuses: milestones and the timeline need no joins.
     refs = {x.id: x.ref for x in statuses} if f.ids is None else _objective_refs(session, f)
+    names = {pid: name for pid, (name, _email) in person_contacts(session).items()}  # not a join per row
     horizon = as_of + timedelta(days=horizon_days)
     days = Days()
-    late: list[tuple[date, str, str, str, str | None, str]] = []  # forecast first: sorts by date, then id
+    # Rows as the driver gives them (see _milestones): overdue ones and those that could change a
+    # derived RAG are kept as they are, their dates read when the lists that need them are built.
+    late: list[MilestoneRow] = []
+    facts: dict[str, list[MilestoneRow]] = defaultdict(list)
     upcoming: list[UpcomingMilestone] = []
-    facts: dict[str, list[MilestoneFacts]] = defaultdict(list)
     tolerance = settings.slip_tolerance_days
-    for mid, title, oid, owner_id, owner, b, fc, c in driver_rows(
-        session, _milestones(as_of, horizon, settings)
-    ):
+    for row in driver_rows(session, _milestones(as_of, horizon, settings)):
+        mid, title, oid, owner_id, b, fc, c = row
         ref = refs.get(oid)
         if ref is None:
             continue
-        b, fc, c = days[b], days[fc], days[c]
-        facts[oid].append(MilestoneFacts(b, fc, c))  # those on track too: they cannot change a derived RAG
-        if fc < as_of:
-            late.append((fc, mid, title, oid, owner_id, owner or ""))
-        elif c is None and fc <= horizon:
-            state = milestone_state(b, fc, c, as_of=as_of, tolerance_days=tolerance)
-            upcoming.append(UpcomingMilestone(mid, oid, ref, title, owner_id, owner or "", fc, state))
-    late.sort()
+        forecast = days[fc]
+        if forecast < as_of:
+            late.append(row)
+        elif c is None and forecast <= horizon:
+            state = milestone_state(days[b], forecast, None, as_of=as_of, tolerance_days=tolerance)
+            owner = names.get(owner_id, "")
+            upcoming.append(UpcomingMilestone(mid, oid, ref, title, owner_id, owner, forecast, state))
+        if forecast < as_of or forecast > days[b] or tolerance < 0:  # the rest are on track: see could_count
+            facts[oid].append(row)
     upcoming.sort(key=attrgetter("forecast_date", "objective_ref", "id"))
-    risks = [
-        (*r[:10], days[r[10]]) for r in driver_rows(session, _open_risks(f))
-    ]  # fmt: skip
+    # (id, ref, title, objective id, owner id, inherent likelihood, impact, residual likelihood, impact, review)
+    risks = driver_rows(session, _open_risks(f))
     above = [
         (rid, ref, title, oid, rl, ri)
-        for rid, ref, title, oid, *_, rl, ri, _review in risks
+        for rid, ref, title, oid, _owner, _il, _ii, rl, ri, _review in risks
         if rl * ri > settings.risk_appetite
     ]
     above.sort(key=lambda r: (-r[4] * r[5], r[1]))
     recs = _open_recommendations(session, f)
     late_recs = [r for r in recs if r[5] is not None and r[5] < as_of]
 
-    overdue = [
-        OverdueItem("milestone", mid, refs[oid], title, owner_id, owner, fc, (as_of - fc).days, oid)
-        for fc, mid, title, oid, owner_id, owner in late
-    ]
-    overdue += [
-        OverdueItem("recommendation", rid, ref, text, owner_id, owner or "", due, (as_of - due).days, None)
-        for rid, ref, text, owner_id, owner, due in late_recs
-    ]
-    overdue += [
-        OverdueItem("risk review", rid, ref, title, owner_id, owner or "", review, (as_of - review).days, oid)
-        for rid, ref, title, oid, owner_id, owner, *_, review in risks
-        if review is not None and review < as_of
-    ]
-    overdue.sort(key=attrgetter("due", "kind", "ref", "id"))
-
-    reported = (s for s in statuses if s.has_update)
-    derived = derive_all(reported, facts, above, as_of=as_of, settings=settings, period_name=this.name)
-    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid, _o, _n in late]
-    found = fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
     counts = (len(late), len(above), len(recs), len(late_recs))
     return DashboardData(
         period=this,
@@ -178,37 +181,86 @@ def _fold(
         trend=tuple(trend_rows(session, f, rows, total=len(statuses) if f.ids is None else None)),
         movement=fold_movement(statuses, this, baseline),
         headline=fold_headline(this, as_of, statuses, counts),
-        inherent=fold_matrix("inherent", ((r[0], r[6], r[7]) for r in risks), settings),
-        residual=fold_matrix("residual", ((r[0], r[8], r[9]) for r in risks), settings),
+        inherent=fold_matrix("inherent", ((r[0], r[5], r[6]) for r in risks), settings),
+        residual=fold_matrix("residual", ((r[0], r[7], r[8]) for r in risks), settings),
         recommendations=tuple(recommendations_by_body_status(session, as_of, f)),
-        overdue=tuple(overdue),
-        exceptions=tuple(found),
         returns=tuple(fold_returns(statuses)),
         upcoming=tuple(upcoming),
         open_risks=tuple(RiskLabel(r[0], r[1], r[2]) for r in risks),
+        build_overdue=partial(_overdue, as_of, days, late, late_recs, risks, refs, names),
+        build_exceptions=partial(
+            _exceptions, this, baseline, statuses, days, late, above, facts, as_of, settings
+        ),
     )
+
+
+def _exceptions(
+    this: PeriodRow,
+    baseline: PeriodRow | None,
+    statuses: list[ObjectiveStatus],
+    days: Days,
+    late: list[MilestoneRow],
+    above: list[tuple[str, str, str, str | None, int, int]],
+    facts: dict[str, list[MilestoneRow]],
+    as_of: date,
+    settings: RuleSettings,
+) -> list[ExceptionRow]:
+    """The exceptions from what was read, with the derived RAGs of the statuses that can disagree."""
+    dated = {oid: [(days[b], days[fc], days[c]) for *_, b, fc, c in rows] for oid, rows in facts.items()}
+    could_disagree = (s for s in statuses if s.has_update and s.brag in LIVE_BRAGS)
+    derived = derive_all(could_disagree, dated, above, as_of=as_of, settings=settings, period_name=this.name)
+    by_date = sorted((days[fc], mid, title, oid) for mid, title, oid, _owner, _b, fc, _c in late)
+    late_ms = [(mid, title, oid, fc) for fc, mid, title, oid in by_date]
+    return fold_exceptions(this, baseline, statuses, late_ms, above, derived, as_of=as_of, settings=settings)
+
+
+def _overdue(
+    as_of: date,
+    days: Days,
+    late: list[MilestoneRow],
+    late_recs: list[Any],
+    risks: list[tuple[Any, ...]],
+    refs: dict[str, str],
+    names: dict[str, str],
+) -> list[OverdueItem]:
+    """The overdue list from the late milestones, the late recommendations and the open risks (as
+    ``_milestones``, ``_open_recommendations`` and ``_open_risks`` read them), most overdue first."""
+    overdue = []
+    for mid, title, oid, owner_id, _b, fc, _c in late:
+        due = days[fc]
+        owner = names.get(owner_id, "")
+        overdue.append(
+            OverdueItem("milestone", mid, refs[oid], title, owner_id, owner, due, (as_of - due).days, oid)
+        )
+    overdue += [
+        OverdueItem("recommendation", rid, ref, text, owner_id, owner or "", due, (as_of - due).days, None)
+        for rid, ref, text, owner_id, owner, due in late_recs
+    ]
+    for rid, ref, title, oid, owner_id, *_, review in risks:
+        if review is not None and (review := days[review]) < as_of:
+            overdue.append(
+                OverdueItem("risk review", rid, ref, title, owner_id, names.get(owner_id, ""), review,
+                            (as_of - review).days, oid)
+            )  # fmt: skip
+    overdue.sort(key=itemgetter(6, 0, 2, 1))  # due, kind, ref, id
+    return overdue
 
 
 def _milestones(as_of: date, horizon: date, settings: RuleSettings) -> Select[Any]:
     """Live milestones unfinished as of the date that are overdue, could be slipping or are due by
-    ``horizon``: (id, title, objective id, owner id, owner name, baseline, forecast, completed)."""
-    m, owner = t.milestone, t.person.alias("owner")
+    ``horizon``: (id, title, objective id, owner id, baseline, forecast, completed)."""
+    m = t.milestone
     due_soon = and_(m.c.completed_date.is_(None), m.c.forecast_date >= as_of, m.c.forecast_date <= horizon)
     could = could_count(m, as_of, settings)
-    return (
-        select(
-            m.c.id,
-            m.c.title,
-            m.c.objective_id,
-            m.c.owner_id,
-            owner.c.name,
-            m.c.baseline_date,
-            m.c.forecast_date,
-            m.c.completed_date,
-        )  # fmt: skip
-        .outerjoin(owner, owner.c.id == m.c.owner_id)
-        .where(live(m), ~milestone_done(m, as_of), *([or_(*could, due_soon)] if could else []))
-    )
+    return select(
+        m.c.id,
+        m.c.title,
+        m.c.objective_id,
+        m.c.owner_id,
+        m.c.baseline_date,
+        m.c.forecast_date,
+        m.c.completed_date,
+    ).where(live(m), ~milestone_done(m, as_of), *([or_(*could, due_soon)] if could else []))  # fmt: skip
 
 
 def _objective_refs(session: Session, f: Filters) -> dict[str, str]:
@@ -224,9 +276,9 @@ def _objective_refs(session: Session, f: Filters) -> dict[str, str]:
 
 
 def _open_risks(f: Filters) -> Select[Any]:
-    """Open risks in scope by ref: (id, ref, title, objective id, owner id, owner name, inherent
-    likelihood, impact, residual likelihood, impact, review date)."""
-    r, owner = t.risk, t.person.alias("risk_owner")
+    """Open risks in scope by ref: (id, ref, title, objective id, owner id, inherent likelihood, impact,
+    residual likelihood, impact, review date)."""
+    r = t.risk
     return (
         risk_scope(
             select(
@@ -235,7 +287,6 @@ def _open_risks(f: Filters) -> Select[Any]:
                 r.c.title,
                 r.c.objective_id,
                 r.c.owner_id,
-                owner.c.name,
                 r.c.inherent_likelihood,
                 r.c.inherent_impact,
                 r.c.residual_likelihood,
@@ -244,7 +295,6 @@ def _open_risks(f: Filters) -> Select[Any]:
             ).select_from(r),  # fmt: skip
             f,
         )
-        .outerjoin(owner, owner.c.id == r.c.owner_id)
         .where(r.c.status == RiskStatus.OPEN.value)
         .order_by(r.c.ref, r.c.id)
     )
