@@ -351,7 +351,7 @@ def test_audit_rows_filtered_and_paged(built):  # noqa: F811
         page1 = q.audit_rows(s, limit=3)
         page2 = q.audit_rows(s, limit=3, before_seq=page1[-1].seq)
         total = s.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
-        stored = dict(s.execute(select(AuditEntry.seq, AuditEntry.at)).tuples().all())
+        stored = {seq: at for seq, at in s.execute(select(AuditEntry.seq, AuditEntry.at))}
     # times come back as the ORM reads them: aware, in UTC
     assert {r.seq: r.at for r in everyone} == stored
     assert all(r.at.utcoffset() == timedelta(0) for r in everyone)
