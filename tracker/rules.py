@@ -154,7 +154,9 @@ def needs_corrective_action(new_rag: str | None) -> bool:
 # ------------------------------------------------------------------------------------------ derived RAG
 
 
-class MilestoneFacts(NamedTuple):  # a tuple: tens of thousands are made for one dashboard at scale
+class MilestoneFacts(
+    NamedTuple
+):  # a tuple, so that derive_rag takes plain (baseline, forecast, completed) too
     baseline: date
     forecast: date
     completed: date | None = None
@@ -193,15 +195,14 @@ def derive_rag(
 
     late = overdue = slipping = 0
     tolerance = settings.slip_tolerance_days
-    for baseline, forecast, completed in milestones:  # milestone_state and days_overdue, written out
-        if completed is not None and completed <= as_of:
-            continue  # complete
-        if forecast < as_of:  # overdue, by more than the tolerance or within it
-            if (as_of - forecast).days > tolerance:
+    for baseline, forecast, completed in milestones:
+        state = milestone_state(baseline, forecast, completed, as_of=as_of, tolerance_days=tolerance)
+        if state is MilestoneState.OVERDUE:
+            if days_overdue(forecast, completed, as_of=as_of) > tolerance:
                 late += 1
             else:
                 overdue += 1
-        elif (forecast - baseline).days > tolerance:
+        elif state is MilestoneState.SLIPPING:
             slipping += 1
     above = [s for s in residual_scores if above_appetite(s, settings)]
     severe = [s for s in above if risk_band(s, settings) is RiskBand.VERY_HIGH]

@@ -9,10 +9,8 @@ built); "raw" replays the very statements it sent, with the same parameters, thr
 ``sqlite3`` connection and ``fetchall()``. The ratio is what our layer costs over the driver.
 
 Dashboard: every aggregate for the latest period with updates, in one read session, first through the
-single-purpose functions one after another, then through ``dashboard_data`` (one shared read), then
-``dashboard_data`` with its overdue list and exceptions built (they are built when first read, and the
-dashboard and board pack read both); each against its own statements replayed through plain sqlite3.
-Best of N throughout.
+single-purpose functions one after another, then through ``dashboard_data`` (one shared read); each
+against its own statements replayed through plain sqlite3. Best of N throughout.
 """
 
 from __future__ import annotations
@@ -129,18 +127,9 @@ def _dashboard(store: Store, raw: sqlite3.Connection, latest: q.PeriodRow, repea
     def together(s: Session) -> Any:
         return q.dashboard_data(s, latest.id, today=latest.end)
 
-    def with_lists(s: Session) -> Any:
-        """As the dashboard and the board pack use it: the overdue list and exceptions built too."""
-        d = q.dashboard_data(s, latest.id, today=latest.end)
-        return d, d.overdue, d.exceptions
-
     counts = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{t}")' for t in COUNTED)
     plain = _best(repeat, lambda: raw.execute(counts).fetchall())
-    for name, fn in (
-        ("dashboard, one call at a time", everything),
-        ("dashboard_data (one read)", together),
-        ("dashboard_data + its two lists", with_lists),
-    ):
+    for name, fn in (("dashboard, one call at a time", everything), ("dashboard_data (one read)", together)):
         statements, _ = _capture(store, fn)
         ours = _best(repeat, lambda fn=fn: _in_session(store, fn))  # type: ignore[misc]
         replayed = _best(

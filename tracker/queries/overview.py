@@ -8,10 +8,8 @@ the open risks once, and folds them into every aggregate. The single-purpose fun
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property, partial
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
@@ -84,22 +82,10 @@ class DashboardData:
     returns: tuple[ReturnRow, ...]
     upcoming: tuple[UpcomingMilestone, ...]  # unfinished, forecast within the horizon, by date
     open_risks: tuple[RiskLabel, ...]  # open risks in scope by ref (the matrices' cells hold their ids)
-    # The two long lists (tens of thousands of rows at scale) are built from what was read when first
-    # asked for: a caller that shows only the charts and the headline never pays for them.
-    build_overdue: Callable[[], list[OverdueItem]] = field(repr=False, compare=False)
-    build_exceptions: Callable[[], list[ExceptionRow]] = field(repr=False, compare=False)
-
-    @cached_property
-    def overdue(self) -> tuple[OverdueItem, ...]:
-        """Milestones, recommendations and risk reviews past due, most overdue first."""
-        with bulk_rows():
-            return tuple(self.build_overdue())
-
-    @cached_property
-    def exceptions(self) -> tuple[ExceptionRow, ...]:
-        """What needs SLT attention: by kind, then plan order (see :func:`.exceptions.fold_exceptions`)."""
-        with bulk_rows():
-            return tuple(self.build_exceptions())
+    overdue: tuple[
+        OverdueItem, ...
+    ]  # milestones, recommendations and risk reviews past due, most overdue first
+    exceptions: tuple[ExceptionRow, ...]  # what needs SLT attention (see .exceptions.fold_exceptions)
 
 
 def dashboard_data(
@@ -140,7 +126,7 @@ def _fold(
     horizon = as_of + timedelta(days=horizon_days)
     days = Days()
     # Rows as the driver gives them (see _milestones): overdue ones and those that could change a
-    # derived RAG are kept as they are, their dates read when the lists that need them are built.
+    # derived RAG are kept as they are, their dates read only by the lists that need them (below).
     late: list[MilestoneRow] = []
     facts: dict[str, list[MilestoneRow]] = defaultdict(list)
     upcoming: list[UpcomingMilestone] = []
@@ -187,10 +173,8 @@ def _fold(
         returns=tuple(fold_returns(statuses)),
         upcoming=tuple(upcoming),
         open_risks=tuple(RiskLabel(r[0], r[1], r[2]) for r in risks),
-        build_overdue=partial(_overdue, as_of, days, late, late_recs, risks, refs, names),
-        build_exceptions=partial(
-            _exceptions, this, baseline, statuses, days, late, above, facts, as_of, settings
-        ),
+        overdue=tuple(_overdue(as_of, days, late, late_recs, risks, refs, names)),
+        exceptions=tuple(_exceptions(this, baseline, statuses, days, late, above, facts, as_of, settings)),
     )
 
 
