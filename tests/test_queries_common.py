@@ -10,9 +10,10 @@ from tests.query_builders import built  # noqa: F401 - fixture
 from tracker import queries as q
 from tracker.db import StoreError
 from tracker.enums import Brag
+from tracker.errors import NotFound
 from tracker.models import Plan, ReportingPeriod
 from tracker.rules import RuleSettings
-from tracker.services.base import NotFound, unit_of_work
+from tracker.services.base import unit_of_work
 
 
 def test_current_plan_gives_the_fields_and_rule_settings(built, actor):  # noqa: F811

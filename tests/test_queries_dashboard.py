@@ -9,11 +9,12 @@ import pytest
 from tests.query_builders import PLAN_ORDER, Q2_AS_OF, TODAY, built, refs  # noqa: F401 - fixture
 from tracker import queries as q
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES, RiskBand
+from tracker.errors import NotFound
 from tracker.models import Milestone, Objective, Plan, Risk
 from tracker.queries import BragCounts, Filters
 from tracker.seed.sample import add_sample_progress
 from tracker.seed.template import emsou_template, seed_plan
-from tracker.services.base import NotFound, unit_of_work
+from tracker.services.base import unit_of_work
 
 # red, amber, green, blue, grey, no update
 Q1_ALL = BragCounts(0, 2, 4, 0, 0, 2)

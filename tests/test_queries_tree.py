@@ -9,8 +9,9 @@ import pytest
 from tests.query_builders import built  # noqa: F401 - fixture
 from tracker import queries as q
 from tracker.enums import Brag, Movement
+from tracker.errors import NotFound
 from tracker.models import Plan, Theme
-from tracker.services.base import NotFound, unit_of_work
+from tracker.services.base import unit_of_work
 
 C = q.BragCounts
 IMP, DET, UNCH, NEW = Movement.IMPROVED, Movement.DETERIORATED, Movement.UNCHANGED, Movement.NEW

@@ -17,6 +17,7 @@ from tracker.rules import (
     days_overdue,
     derive_rag,
     disagrees,
+    implied_by_lifecycle,
     milestone_state,
     movement,
     needs_corrective_action,
@@ -192,3 +193,24 @@ def test_only_two_colours_can_disagree() -> None:
     assert disagrees(Brag.GREEN, Brag.RED) and disagrees(Brag.AMBER, Brag.GREEN)
     assert not disagrees(Brag.RED, Brag.RED)
     assert not disagrees(Brag.BLUE, Brag.RED) and not disagrees(Brag.GREEN, Brag.GREY)
+
+
+# ---------------------------------------------------------------------------------------------- implied changes
+
+
+@pytest.mark.parametrize(
+    ("change", "current", "implied"),
+    [
+        ({"lifecycle": "complete"}, {"lifecycle": IN_PROGRESS}, {"lifecycle": "complete", "rag": None, "progress_pct": 100}),
+        ({"lifecycle": "complete", "progress_pct": 90}, {"lifecycle": IN_PROGRESS},
+         {"lifecycle": "complete", "rag": None, "progress_pct": 90}),
+        ({"lifecycle": "cancelled"}, {"lifecycle": IN_PROGRESS}, {"lifecycle": "cancelled", "rag": None}),
+        ({"lifecycle": "not started", "rag": "red"}, {}, {"lifecycle": "not started", "rag": "red"}),
+        ({"lifecycle": "on hold"}, {"lifecycle": IN_PROGRESS}, {"lifecycle": "on hold"}),
+        ({"lifecycle": "complete"}, {"lifecycle": "complete"}, {"lifecycle": "complete"}),
+        ({"lifecycle": "finished"}, {"lifecycle": IN_PROGRESS}, {"lifecycle": "finished"}),
+        ({"rag": "amber"}, {"lifecycle": IN_PROGRESS}, {"rag": "amber"}),
+    ],
+)  # fmt: skip
+def test_a_new_lifecycle_implies_its_rag_and_progress_unless_given(change, current, implied) -> None:  # type: ignore[no-untyped-def]
+    assert implied_by_lifecycle(change, current=current) == implied

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from tracker.errors import ValidationError
 from tracker.schemas import (
     MilestoneIn,
     ObjectiveEdit,
@@ -14,7 +15,7 @@ from tracker.schemas import (
     RecommendationIn,
     StatusUpdateIn,
 )
-from tracker.services.base import ValidationError, validate
+from tracker.services.base import validate
 
 SETTINGS = {"rag_green": "g", "rag_amber": "a", "rag_red": "r", "rag_blue": "b", "rag_grey": "n",
             "risk_appetite": 12, "risk_low_max": 4, "risk_medium_max": 9, "risk_high_max": 15,

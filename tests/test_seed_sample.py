@@ -12,8 +12,10 @@ from tests.builders import assert_refused
 from tracker.audit import verify_chain
 from tracker.db import Actor
 from tracker.enums import Lifecycle, PeriodStatus
+from tracker.errors import ServiceError
 from tracker.models import (
     Board,
+    Kind,
     Milestone,
     Objective,
     Outcome,
@@ -29,7 +31,6 @@ from tracker.models import (
 from tracker.rules import needs_corrective_action, needs_rationale
 from tracker.seed.sample import add_sample_progress
 from tracker.seed.template import emsou_template, seed_plan
-from tracker.services.base import ServiceError
 from tracker.services.periods import open_period
 from tracker.store import Store, open_store
 
@@ -220,7 +221,13 @@ def test_milestones_risks_and_notes_belong_to_the_plan(any_store, actor):
         day for note_id, day in notes if note_id in changes.ids
     ]  # the template brings its own, later ones
     assert added and max(added) <= as_at
-    assert {"milestone", "risk", "progress_note", "status_update", "reporting_period"} <= changes.kinds
+    assert {
+        Kind.MILESTONE,
+        Kind.RISK,
+        Kind.PROGRESS_NOTE,
+        Kind.STATUS_UPDATE,
+        Kind.REPORTING_PERIOD,
+    } <= changes.kinds
 
 
 def test_the_audit_chain_verifies(sampled):

@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 
 from tests.builders import assert_refused
 from tracker.audit import CREATED, verify_chain
+from tracker.errors import ServiceError
 from tracker.models import (
     ENTITIES,
+    KIND_OF,
     AuditEntry,
     Milestone,
     Objective,
@@ -21,7 +23,6 @@ from tracker.models import (
 )
 from tracker.seed.scale import ScaleRows, build_scale_plan, load_scale_rows, scale_rows
 from tracker.seed.template import empty_template, seed_plan
-from tracker.services.base import ENTITY_NAMES, ServiceError
 
 SIZES = {"objectives": 60, "milestones": 250, "risks": 35, "audit_entries": 4_000, "periods": 5}
 
@@ -94,7 +95,7 @@ def test_load_scale_rows_into_a_fresh_store(any_store, actor):
         )
         total = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
         assert verify_chain(session, batch=500) == []
-    assert created == Counter({ENTITY_NAMES[cls]: len(table) for cls, table in rows.tables if table})
+    assert created == Counter({KIND_OF[cls]: len(table) for cls, table in rows.tables if table})
     assert total == SIZES["audit_entries"]
     assert len(changes.ids) == rows.row_count and changes.txn
 

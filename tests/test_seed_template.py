@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from tests.builders import assert_refused, snapshot
 from tracker import resources
 from tracker.audit import CREATED, decode, verify_chain
+from tracker.errors import ServiceError
 from tracker.models import (
     AuditEntry,
     Board,
@@ -32,7 +33,6 @@ from tracker.seed.template import (
     load_template,
     seed_plan,
 )
-from tracker.services.base import ServiceError
 from tracker.services.people import create_person
 
 EMSOU = tomllib.loads(resources.read_text("plans", "emsou_2021_22.toml"))

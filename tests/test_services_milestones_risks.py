@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.builders import assert_refused, audit_of, get, small_plan
-from tracker.models import Milestone, Risk
+from tracker.models import Kind, Milestone, Risk
 from tracker.services import (
     ConflictError,
     NotFound,
@@ -53,7 +53,7 @@ def test_create_milestone(any_store, actor, plan):
     assert (m.title, m.owner_id, m.baseline_date, m.forecast_date, m.completed_date, m.ordinal) == (
         "Recruit analysts", plan.owner, date(2024, 9, 30), date(2024, 9, 30), None, 0,
     )  # fmt: skip
-    assert changes.kinds == {"milestone"} and changes.ids == {mid}
+    assert changes.kinds == {Kind.MILESTONE} and changes.ids == {mid}
     assert "Recruit analysts" in changes.summary and "SER-01.01" in changes.summary
     assert (
         add_milestone(any_store, actor, plan) and get(any_store, Milestone, changes.created[0]).ordinal == 0

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from tests.builders import assert_refused, audit_of, get, small_plan
-from tracker.models import AuditEntry, ReportingPeriod
+from tracker.models import AuditEntry, Kind, ReportingPeriod
 from tracker.services import (
     ValidationError,
     close_period,
@@ -34,7 +34,7 @@ def test_open_a_period(any_store, actor, plan):
     assert (period.name, period.start_date, period.end_date, period.status, period.plan_id) == (
         "2024/25 Q3", date(2024, 10, 1), date(2024, 12, 31), "open", plan.plan,
     )  # fmt: skip
-    assert changes.kinds == {"reporting_period"} and changes.ids == {period_id}
+    assert changes.kinds == {Kind.REPORTING_PERIOD} and changes.ids == {period_id}
     assert "2024/25 Q3" in changes.summary and "01 Oct 2024" in changes.summary
     assert audit_of(any_store, period_id)[0][0] == "created"
 

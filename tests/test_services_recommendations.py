@@ -9,6 +9,7 @@ import pytest
 from tests.builders import assert_refused, audit_of, get, small_plan
 from tracker.models import (
     Inspection,
+    Kind,
     ProgressNote,
     Recommendation,
     RecommendationMilestone,
@@ -135,7 +136,7 @@ def test_link_unlink_relink(any_store, actor, plan, rec):
     with any_store.write() as s:
         linked = link_recommendation(s, actor=actor, recommendation_id=rec, objective_id=plan.obj1)
     [link_id] = linked.created
-    assert linked.kinds == {"recommendation_objective"}
+    assert linked.kinds == {Kind.RECOMMENDATION_OBJECTIVE}
     assert "AFI 3" in linked.summary and "SER-01.01" in linked.summary
 
     with any_store.write() as s:

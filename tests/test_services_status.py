@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tests.builders import assert_refused, audit_of, get, small_plan
 from tracker.audit import verify_chain
-from tracker.models import Objective, ReportingPeriod, StatusUpdate
+from tracker.models import Kind, Objective, ReportingPeriod, StatusUpdate
 from tracker.services import (
     ClosedPeriod,
     ConflictError,
@@ -58,7 +58,7 @@ def test_first_update_is_written_audited_and_becomes_the_current_status(any_stor
     objective = get(any_store, Objective, plan.obj1)
     assert (objective.lifecycle, objective.rag, objective.progress_pct) == ("in progress", "green", 20)
     assert objective.revision == 2
-    assert changes.kinds == {"status_update", "objective"}
+    assert changes.kinds == {Kind.STATUS_UPDATE, Kind.OBJECTIVE}
     assert changes.ids == {row.id, plan.obj1}
     assert changes.created == (row.id,)
     assert "SER-01.01" in changes.summary and "Green" in changes.summary and "2024/25 Q1" in changes.summary

@@ -8,7 +8,7 @@ from sqlmodel import select
 from tests.builders import assert_refused, get, small_plan, snapshot
 from tracker.audit import verify_chain
 from tracker.db import Actor
-from tracker.models import AuditEntry, Milestone, Objective, StatusUpdate
+from tracker.models import AuditEntry, Kind, Milestone, Objective, StatusUpdate
 from tracker.services import (
     ClosedPeriod,
     ConflictError,
@@ -61,7 +61,7 @@ def test_undo_then_redo_returns_every_field(any_store, actor, plan, milestone):
     undo = revert(any_store, actor, edit.txn)
     row = get(any_store, Milestone, milestone)
     assert fields(row, EDIT) == before
-    assert row.revision == 3 and undo.ids == {milestone} and undo.kinds == {"milestone"}
+    assert row.revision == 3 and undo.ids == {milestone} and undo.kinds == {Kind.MILESTONE}
     assert undo.summary.startswith("Undid 5 changes to milestone “Recruit analysts” made by PMO analyst")
     with any_store.read() as s:
         stamps = set(
@@ -97,7 +97,7 @@ def test_undo_of_a_new_status_update_puts_the_objective_back(any_store, actor, p
     objective = get(any_store, Objective, plan.obj1)
     assert (objective.lifecycle, objective.rag, objective.progress_pct) == ("not started", None, None)
     assert get(any_store, StatusUpdate, update_id).deleted
-    assert undo.kinds == {"status_update", "objective"}
+    assert undo.kinds == {Kind.STATUS_UPDATE, Kind.OBJECTIVE}
 
     # Recording again revives the same row (objective + period is unique) and needs the rules again.
     err = assert_refused(any_store, ValidationError, lambda s: record_status_update(

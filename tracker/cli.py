@@ -15,7 +15,7 @@ from pathlib import Path
 
 import tracker
 from tracker.db import Actor, StoreError
-from tracker.services.base import ServiceError
+from tracker.errors import ServiceError
 
 log = logging.getLogger("tracker.cli")
 

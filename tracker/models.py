@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -295,26 +296,47 @@ class AuditHead(SQLModel, table=True):
     hash: str = Field(default="", max_length=64)
 
 
-# entity name used in the audit log -> table class
-ENTITIES: dict[str, type[Editable]] = {
-    "plan": Plan,
-    "theme": Theme,
-    "outcome": Outcome,
-    "person": Person,
-    "board": Board,
-    "objective": Objective,
-    "reporting_period": ReportingPeriod,
-    "status_update": StatusUpdate,
-    "milestone": Milestone,
-    "risk": Risk,
-    "inspection": Inspection,
-    "recommendation": Recommendation,
-    "progress_note": ProgressNote,
-    "recommendation_objective": RecommendationObjective,
-    "recommendation_milestone": RecommendationMilestone,
-    "recommendation_risk": RecommendationRisk,
-    "period_return": PeriodReturn,
-}
+class Kind(StrEnum):
+    """A kind of item: its table's name, as the audit log records it and as ``Changes`` report it.
+
+    Views say which kinds make them reload with these members, so a misspelt kind fails at import.
+    """
+
+    PLAN = "plan"
+    THEME = "theme"
+    OUTCOME = "outcome"
+    PERSON = "person"
+    BOARD = "board"
+    OBJECTIVE = "objective"
+    REPORTING_PERIOD = "reporting_period"
+    STATUS_UPDATE = "status_update"
+    MILESTONE = "milestone"
+    RISK = "risk"
+    INSPECTION = "inspection"
+    RECOMMENDATION = "recommendation"
+    PROGRESS_NOTE = "progress_note"
+    RECOMMENDATION_OBJECTIVE = "recommendation_objective"
+    RECOMMENDATION_MILESTONE = "recommendation_milestone"
+    RECOMMENDATION_RISK = "recommendation_risk"
+    PERIOD_RETURN = "period_return"
+
+    @property
+    def label(self) -> str:
+        """The kind in words: 'reporting period'."""
+        return self.value.replace("_", " ")
+
+
+_TABLES: tuple[type[Editable], ...] = (
+    Plan, Theme, Outcome, Person, Board, Objective, ReportingPeriod, StatusUpdate, Milestone, Risk,
+    Inspection, Recommendation, ProgressNote, RecommendationObjective, RecommendationMilestone,
+    RecommendationRisk, PeriodReturn,
+)  # fmt: skip
+
+# kind -> table class, and back
+ENTITIES: dict[Kind, type[Editable]] = {Kind(cls.__tablename__): cls for cls in _TABLES}  # type: ignore[arg-type]
+KIND_OF: dict[type[Editable], Kind] = {cls: kind for kind, cls in ENTITIES.items()}
+if set(ENTITIES) != set(Kind):  # pragma: no cover - a table without a kind, or a kind without a table
+    raise RuntimeError(f"kinds and tables disagree: {sorted(set(Kind) ^ set(ENTITIES))}")
 
 
 class StoreMeta(SQLModel, table=True):

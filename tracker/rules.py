@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tracker.enums import Brag, Lifecycle, MilestoneState, Movement, Rag, RiskBand
 
@@ -104,6 +104,26 @@ def brag(lifecycle: str | None, rag: str | None) -> Brag:
     return Brag(Rag(rag).value)
 
 
+RAG_ALLOWED = frozenset({Lifecycle.IN_PROGRESS, Lifecycle.ON_HOLD})  # the lifecycles that carry a RAG
+
+
+def implied_by_lifecycle(changes: Mapping[str, Any], *, current: Mapping[str, Any]) -> dict[str, Any]:
+    """A status change with what a new lifecycle implies filled in, unless the change says otherwise.
+
+    Moving to a lifecycle without a RAG (not started, complete, cancelled) clears the RAG; moving to
+    complete sets progress to 100. ``current`` is the status as held, to tell whether the lifecycle moved.
+    """
+    lifecycle = changes.get("lifecycle")
+    implied = dict(changes)
+    if not isinstance(lifecycle, str) or lifecycle == current.get("lifecycle"):
+        return implied
+    if lifecycle not in RAG_ALLOWED and lifecycle in set(Lifecycle):
+        implied.setdefault("rag", None)
+    if lifecycle == Lifecycle.COMPLETE:
+        implied.setdefault("progress_pct", 100)
+    return implied
+
+
 def brag_label(lifecycle: str | None, rag: str | None) -> str:
     """The word that always accompanies the colour."""
     shown = brag(lifecycle, rag)
@@ -112,7 +132,7 @@ def brag_label(lifecycle: str | None, rag: str | None) -> str:
     if shown is Brag.GREY:
         if lifecycle == Lifecycle.CANCELLED:
             return "Cancelled"
-        if lifecycle in (Lifecycle.IN_PROGRESS, Lifecycle.ON_HOLD):
+        if lifecycle in RAG_ALLOWED:
             return "No RAG"
         return "Not started" if lifecycle == Lifecycle.NOT_STARTED else "No update"
     return shown.value.capitalize()

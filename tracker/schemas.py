@@ -31,10 +31,9 @@ from tracker.enums import (
     RiskResponse,
     RiskStatus,
 )
-from tracker.rules import needs_corrective_action, needs_rationale
+from tracker.rules import RAG_ALLOWED, needs_corrective_action, needs_rationale
 
 LONG_TEXT_MAX = 30_000  # under a spreadsheet cell's 32,767 so exports never truncate silently
-RAG_ALLOWED = frozenset({Lifecycle.IN_PROGRESS, Lifecycle.ON_HOLD})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.enums import PeriodStatus
+from tracker.models import Kind
 from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
 from tracker.services import Changes, ServiceError
 from ui.about import about_text
@@ -428,9 +429,9 @@ class MainWindow(QMainWindow):
             page.new_item()
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches("reporting_period", "status_update"):
+        if changes.touches(Kind.REPORTING_PERIOD, Kind.STATUS_UPDATE):
             self.reload_periods()
-        if changes.touches("plan"):
+        if changes.touches(Kind.PLAN):
             with self.ctx.read() as session:
                 self.plan = current_plan(session)
             self._show_marking()

@@ -28,9 +28,9 @@ if __package__ in (None, ""):  # run as a script: make the checkout importable
 
 from tracker.audit import CREATED, GENESIS, chain_rows, encode
 from tracker.db import Actor
-from tracker.models import AuditEntry, AuditHead
+from tracker.models import KIND_OF, AuditEntry, AuditHead
 from tracker.seed.scale import ScaleRows, load_scale_rows, scale_rows
-from tracker.services.base import BOOKKEEPING, ENTITY_NAMES
+from tracker.services.base import BOOKKEEPING
 from tracker.store import open_store
 
 TARGET = 3.0
@@ -105,7 +105,7 @@ def _raw_rows(
         ]
         names = list(stamped[0]) if stamped else []
         tables.append((cls.__tablename__, names, [tuple(_sql(r[n]) for n in names) for r in stamped]))  # type: ignore[attr-defined]
-        entity = ENTITY_NAMES[cls]
+        entity = KIND_OF[cls]
         for r in stamped:
             snap = {k: v for k, v in r.items() if k not in BOOKKEEPING and k != "deleted"}
             created.append({"txn": "bench", "at": at, "actor": ACTOR.name, "source": ACTOR.source, "detail": "",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.builders import small_plan
-from tracker.models import AuditEntry, Milestone
+from tracker.models import AuditEntry, Kind, Milestone
 from tracker.services import ValidationError, create_milestone
 from ui.context import AppContext, Identity, ReadOnly
 
@@ -41,7 +41,7 @@ def add(ctx: AppContext, title: str = "Business case approved") -> object:
 def test_apply_commits_broadcasts_and_records_who(ctx: AppContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(ctx.changed) as got:
         changes = add(ctx)
-    assert got.args == [changes] and changes.touches("milestone")
+    assert got.args == [changes] and changes.touches(Kind.MILESTONE)
     assert live_milestones(ctx) == ["Business case approved"]
     with ctx.read() as s:
         actor = s.execute(select(AuditEntry.actor, AuditEntry.source).order_by(AuditEntry.seq.desc())).first()  # type: ignore[attr-defined]

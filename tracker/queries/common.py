@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from tracker.db import StoreError
 from tracker.enums import Brag
+from tracker.errors import NotFound
 from tracker.rules import RuleSettings, brag
-from tracker.services.base import NotFound
 
 from ._sql import live, t
 

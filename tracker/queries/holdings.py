@@ -8,7 +8,7 @@ from sqlalchemy import func, literal, select, union_all
 from sqlmodel import Session
 
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES, RiskStatus
-from tracker.services._common import listing, plural
+from tracker.wording import listing, plural
 
 from ._sql import live, t
 

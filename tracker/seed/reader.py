@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import SQLModel
 
-from tracker.services.base import Problem
+from tracker.errors import Problem
 
 Limit = int | tuple[type[SQLModel], str] | None
 

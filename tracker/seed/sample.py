@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from tracker.db import Actor
 from tracker.enums import Lifecycle, PeriodStatus, Rag
+from tracker.errors import ServiceError
 from tracker.models import (
     Board,
     Inspection,
@@ -41,7 +42,7 @@ from tracker.seed.phrases import board_phrase
 from tracker.seed.risks import make_risk, theme_subject
 from tracker.seed.story import Facts, Period, Story, drop_open_returns, quarters, tell
 from tracker.seed.subject import subject_of
-from tracker.services.base import Changes, ServiceError, unit_of_work
+from tracker.services.base import Changes, unit_of_work
 
 OPEN_MISSING_SHARE = 0.15
 

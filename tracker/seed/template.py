@@ -19,6 +19,7 @@ from sqlmodel import Session
 from tracker import resources
 from tracker.db import Actor
 from tracker.enums import FourP, InspectionBody, Marking, RecommendationKind, RecommendationStatus
+from tracker.errors import Problem, ServiceError, ValidationError
 from tracker.models import (
     Board,
     Inspection,
@@ -33,7 +34,7 @@ from tracker.models import (
     new_id,
 )
 from tracker.seed.reader import Reader
-from tracker.services.base import Changes, Problem, ServiceError, ValidationError, unit_of_work
+from tracker.services.base import Changes, unit_of_work
 
 FORMAT = 1
 MAX_FILE_BYTES = 5_000_000

@@ -4,18 +4,8 @@ Call them inside ``store.write()``; a refused write raises a :class:`ServiceErro
 transaction rolls back, leaves the database as it was. See :mod:`tracker.services.base`.
 """
 
-from tracker.services.base import (
-    Changes,
-    ClosedPeriod,
-    ConflictError,
-    NotFound,
-    Problem,
-    ServiceError,
-    UnitOfWork,
-    ValidationError,
-    unit_of_work,
-    validate,
-)
+from tracker.errors import ClosedPeriod, ConflictError, NotFound, Problem, ServiceError, ValidationError
+from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 from tracker.services.links import link_recommendation, unlink_recommendation
 from tracker.services.milestones import (
     create_milestone,

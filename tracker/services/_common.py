@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from tracker.errors import Problem, ValidationError
 from tracker.models import (
+    KIND_OF,
     Editable,
     Milestone,
     Objective,
@@ -21,13 +23,7 @@ from tracker.models import (
     StatusUpdate,
 )
 from tracker.schemas import InputModel
-from tracker.services.base import (
-    ENTITY_NAMES,
-    Problem,
-    UnitOfWork,
-    ValidationError,
-    validate,
-)
+from tracker.services.base import UnitOfWork, validate
 
 S = TypeVar("S", bound=InputModel)
 
@@ -96,7 +92,7 @@ def exists_problem(
     uow: UnitOfWork, cls: type[Editable], row_id: str | None, field: str, *, required: bool = True
 ) -> Problem | None:
     """A problem when the id names no live row (or is missing and required)."""
-    what = ENTITY_NAMES[cls].replace("_", " ")
+    what = KIND_OF[cls].label
     if not row_id:
         return Problem(field, f"{field.replace('_', ' ')}: choose the {what}") if required else None
     row = uow.session.get(cls, row_id)
@@ -162,15 +158,3 @@ def describe(session: Session, entity: str, row: Editable) -> str:
 
 def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def listing(items: Iterable[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"

@@ -9,7 +9,7 @@ merge is one audited transaction with one id that undo can revert as a whole.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -21,52 +21,14 @@ from sqlalchemy import Date, DateTime, Integer, insert
 from sqlmodel import Session
 
 from tracker.audit import CREATED, AuditWriter, encode
-from tracker.db import Actor, StoreError
-from tracker.models import ENTITIES, Editable, utcnow
+from tracker.db import Actor
+from tracker.errors import ConflictError, NotFound, Problem, ValidationError
+from tracker.models import KIND_OF, Editable, Kind, utcnow
 
 E = TypeVar("E", bound=Editable)
 M = TypeVar("M", bound=BaseModel)
 
-ENTITY_NAMES: dict[type[Editable], str] = {cls: name for name, cls in ENTITIES.items()}
 BOOKKEEPING = frozenset({"id", "revision", "changed_by", "changed_at"})
-
-
-# ---------------------------------------------------------------------------------------------- errors
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    message: str
-
-
-class ServiceError(StoreError):
-    """A write that was refused. Nothing was written."""
-
-
-class ValidationError(ServiceError):
-    def __init__(self, problems: Iterable[Problem] | Problem | str, field: str = ""):
-        if isinstance(problems, str):
-            problems = [Problem(field, problems)]
-        elif isinstance(problems, Problem):
-            problems = [problems]
-        self.problems: list[Problem] = list(problems)
-        super().__init__("; ".join(p.message for p in self.problems))
-
-    def for_field(self, name: str) -> str | None:
-        return next((p.message for p in self.problems if p.field == name), None)
-
-
-class NotFound(ServiceError):
-    pass
-
-
-class ConflictError(ServiceError):
-    """The row changed since the caller read it (its revision moved on)."""
-
-
-class ClosedPeriod(ServiceError):
-    pass
 
 
 # ---------------------------------------------------------------------------------------------- changes
@@ -77,7 +39,7 @@ class Changes:
     """What a write did, for the UI to broadcast once and each view to decide what to reload."""
 
     txn: str | None = None
-    kinds: frozenset[str] = frozenset()
+    kinds: frozenset[Kind] = frozenset()
     ids: frozenset[str] = frozenset()
     summary: str = ""
     created: tuple[str, ...] = ()
@@ -85,8 +47,12 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.ids)
 
-    def touches(self, *kinds: str) -> bool:
-        return any(k in self.kinds for k in kinds)
+    def touches(self, *kinds: Kind) -> bool:
+        """Whether any of these kinds of item changed (each must be a :class:`Kind`, not a bare string)."""
+        for kind in kinds:
+            if not isinstance(kind, Kind):
+                raise TypeError(f"touches() takes Kind members, not {kind!r}")
+        return not self.kinds.isdisjoint(kinds)
 
     def merge(self, other: Changes) -> Changes:
         return Changes(
@@ -162,7 +128,7 @@ class UnitOfWork:
         self.audit = AuditWriter(
             session, txn=self.txn, actor=actor.name, source=actor.source, detail=actor.detail, at=self.at
         )
-        self.kinds: set[str] = set()
+        self.kinds: set[Kind] = set()
         self.ids: set[str] = set()
         self.created: list[str] = []
         self._bumped: set[str] = set()
@@ -174,7 +140,7 @@ class UnitOfWork:
     ) -> E:
         row = self.session.get(cls, row_id) if row_id else None
         if row is None or (row.deleted and not allow_deleted):
-            label = what or ENTITY_NAMES[cls].replace("_", " ")
+            label = what or KIND_OF[cls].label
             raise NotFound(f"There is no {label} with id {row_id!r}.")
         return row
 
@@ -184,7 +150,7 @@ class UnitOfWork:
         row = cls(**values, changed_by=self.actor.name, changed_at=self.at, revision=1)
         self.session.add(row)
         self.session.flush()
-        entity = ENTITY_NAMES[cls]
+        entity = KIND_OF[cls]
         self.audit.record(entity, row.id, CREATED, None, _snapshot(row))
         self._touch(entity, row.id)
         self.created.append(row.id)
@@ -195,7 +161,7 @@ class UnitOfWork:
         """Insert many rows with one executemany; each is audited as created. Rows need an 'id'."""
         if not rows:
             return 0
-        entity = ENTITY_NAMES[cls]
+        entity = KIND_OF[cls]
         stamped = [
             dict(r, revision=1, changed_by=self.actor.name, changed_at=self.at, deleted=False) for r in rows
         ]
@@ -211,10 +177,10 @@ class UnitOfWork:
         self, row: Editable, values: Mapping[str, Any], *, expected_revision: int | None = None
     ) -> list[str]:
         """Set the fields that differ; audit each; bump the revision once. Returns the changed field names."""
-        entity = ENTITY_NAMES[type(row)]
+        entity = KIND_OF[type(row)]
         if expected_revision is not None and row.revision != expected_revision:
             raise ConflictError(
-                f"This {entity.replace('_', ' ')} was changed by {row.changed_by or 'someone'} at "
+                f"This {entity.label} was changed by {row.changed_by or 'someone'} at "
                 f"{row.changed_at:%d %b %Y %H:%M} since you opened it (revision {row.revision}, "
                 f"you had {expected_revision}). Reload and try again."
             )
@@ -239,7 +205,7 @@ class UnitOfWork:
     def restore(self, row: Editable) -> bool:
         return bool(self.update(row, {"deleted": False}))
 
-    def touch(self, entity: str, row_id: str) -> None:
+    def touch(self, entity: Kind, row_id: str) -> None:
         """Mark a row as changed for views without writing (e.g. a parent whose roll-up moved)."""
         self._touch(entity, row_id)
 
@@ -262,7 +228,7 @@ class UnitOfWork:
         row.changed_by = self.actor.name
         row.changed_at = self.at
 
-    def _touch(self, entity: str, row_id: str) -> None:
+    def _touch(self, entity: Kind, row_id: str) -> None:
         self.kinds.add(entity)
         self.ids.add(row_id)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from tracker.db import Actor
+from tracker.errors import Problem, ValidationError
 from tracker.models import (
+    KIND_OF,
     Editable,
     Inspection,
     Milestone,
@@ -22,14 +24,7 @@ from tracker.models import (
     Risk,
 )
 from tracker.services._common import describe
-from tracker.services.base import (
-    ENTITY_NAMES,
-    Changes,
-    Problem,
-    UnitOfWork,
-    ValidationError,
-    unit_of_work,
-)
+from tracker.services.base import Changes, UnitOfWork, unit_of_work
 
 # target id field -> (link table, target table)
 LINKS: dict[str, tuple[type[Editable], type[Editable]]] = {
@@ -53,7 +48,7 @@ def link_recommendation(
     rec, field, target = _resolve(uow, recommendation_id, objective_id, milestone_id, risk_id)
     link_cls = LINKS[field][0]
     link = _find(session, link_cls, rec.id, field, target.id)
-    what = f"{rec.kind} {rec.ref} to {describe(session, ENTITY_NAMES[type(target)], target)}"
+    what = f"{rec.kind} {rec.ref} to {describe(session, KIND_OF[type(target)], target)}"
     if link is not None and not link.deleted:
         return Changes(summary=f"{what[0].upper()}{what[1:]}: already linked")
     if link is not None:
@@ -76,7 +71,7 @@ def unlink_recommendation(
     uow = unit_of_work(session, actor)
     rec, field, target = _resolve(uow, recommendation_id, objective_id, milestone_id, risk_id)
     link = _find(session, LINKS[field][0], rec.id, field, target.id)
-    what = f"{rec.kind} {rec.ref} from {describe(session, ENTITY_NAMES[type(target)], target)}"
+    what = f"{rec.kind} {rec.ref} from {describe(session, KIND_OF[type(target)], target)}"
     if link is None or link.deleted:
         return Changes(summary=f"{what[0].upper()}{what[1:]}: not linked")
     uow.delete(link)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from tracker.db import Actor
+from tracker.errors import Problem
 from tracker.models import Milestone, Objective
 from tracker.schemas import MilestoneIn
 from tracker.services._common import (
@@ -18,7 +19,7 @@ from tracker.services._common import (
     set_deleted,
     update_from,
 )
-from tracker.services.base import Changes, Problem, UnitOfWork, unit_of_work, validate
+from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 
 
 def create_milestone(session: Session, *, actor: Actor, data: MilestoneIn | Mapping[str, Any]) -> Changes:

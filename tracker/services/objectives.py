@@ -10,10 +10,11 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker.db import Actor
+from tracker.errors import Problem
 from tracker.models import Board, Objective
 from tracker.schemas import ObjectiveEdit
 from tracker.services._common import as_changes, exists_problem, person_problem, update_from
-from tracker.services.base import Changes, Problem, UnitOfWork, unit_of_work
+from tracker.services.base import Changes, UnitOfWork, unit_of_work
 
 
 def update_objective(

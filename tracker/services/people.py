@@ -9,10 +9,12 @@ from sqlmodel import Session, func, select
 
 from tracker.db import Actor
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES, RiskStatus
+from tracker.errors import Problem, ValidationError
 from tracker.models import Milestone, Objective, Person, Recommendation, Risk
 from tracker.schemas import PersonIn
-from tracker.services._common import as_changes, listing, plural, set_deleted, update_from
-from tracker.services.base import Changes, Problem, ValidationError, unit_of_work, validate
+from tracker.services._common import as_changes, set_deleted, update_from
+from tracker.services.base import Changes, unit_of_work, validate
+from tracker.wording import listing, plural
 
 
 def create_person(session: Session, *, actor: Actor, data: PersonIn | Mapping[str, Any]) -> Changes:

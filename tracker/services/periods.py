@@ -10,10 +10,12 @@ from sqlmodel import Session, col, func, select
 
 from tracker.db import Actor
 from tracker.enums import PeriodStatus
+from tracker.errors import Problem, ValidationError
 from tracker.models import ReportingPeriod
 from tracker.schemas import LONG_TEXT_MAX, PeriodIn
-from tracker.services._common import as_changes, fail_if, listing, resolve_plan
-from tracker.services.base import Changes, Problem, UnitOfWork, ValidationError, unit_of_work, validate
+from tracker.services._common import as_changes, fail_if, resolve_plan
+from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.wording import listing
 
 REOPEN_REASON = "reopen_reason"  # an audit entry's field that records why, not a column
 

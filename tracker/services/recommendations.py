@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from tracker.db import Actor
+from tracker.errors import Problem
 from tracker.models import Inspection, ProgressNote, Recommendation
 from tracker.schemas import InspectionIn, ProgressNoteIn, RecommendationIn
 from tracker.services._common import (
@@ -23,7 +24,7 @@ from tracker.services._common import (
     set_deleted,
     update_from,
 )
-from tracker.services.base import Changes, Problem, UnitOfWork, unit_of_work, validate
+from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 
 # ---------------------------------------------------------------------------------------------- inspections
 

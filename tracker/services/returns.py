@@ -10,8 +10,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from tracker.db import Actor
+from tracker.errors import Problem, ValidationError
 from tracker.models import PeriodReturn, Person, ReportingPeriod
-from tracker.services.base import Changes, Problem, ValidationError, unit_of_work
+from tracker.services.base import Changes, unit_of_work
 
 ISSUED, RECEIVED, APPLIED = "issued", "received", "applied"
 

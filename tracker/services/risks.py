@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from tracker.db import Actor
+from tracker.errors import Problem, ValidationError
 from tracker.models import Objective, Risk, Theme
 from tracker.schemas import RiskIn
 from tracker.services._common import (
@@ -24,7 +25,7 @@ from tracker.services._common import (
     person_problem,
     set_deleted,
 )
-from tracker.services.base import Changes, Problem, UnitOfWork, ValidationError, unit_of_work, validate
+from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 
 
 def create_risk(session: Session, *, actor: Actor, data: RiskIn | Mapping[str, Any]) -> Changes:

@@ -25,21 +25,13 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from tracker.db import Actor
-from tracker.enums import Lifecycle, PeriodStatus
+from tracker.enums import PeriodStatus
+from tracker.errors import ClosedPeriod, ConflictError, Problem, ValidationError
 from tracker.models import Objective, ReportingPeriod, StatusUpdate
-from tracker.rules import brag_label
-from tracker.schemas import RAG_ALLOWED, StatusUpdateIn
+from tracker.rules import brag_label, implied_by_lifecycle
+from tracker.schemas import StatusUpdateIn
 from tracker.services._common import as_changes, changed_values
-from tracker.services.base import (
-    Changes,
-    ClosedPeriod,
-    ConflictError,
-    Problem,
-    UnitOfWork,
-    ValidationError,
-    unit_of_work,
-    validate,
-)
+from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 
 CURRENT_FIELDS = ("lifecycle", "rag", "progress_pct")
 
@@ -72,7 +64,7 @@ def record_status_update(
         uow.update(live, {}, expected_revision=expected_revision)
 
     base = StatusUpdateIn.from_row(live) if live else {}
-    changes = _implied(as_changes(data), current=base)
+    changes = implied_by_lifecycle(as_changes(data), current=base)
     valid = validate(
         StatusUpdateIn,
         {**base, **changes},
@@ -113,19 +105,6 @@ def open_period_of(uow: UnitOfWork, period_id: str, *, plan_id: str) -> Reportin
             "The PMO can reopen it, giving a reason."
         )
     return period
-
-
-def _implied(changes: dict[str, Any], *, current: Mapping[str, Any]) -> dict[str, Any]:
-    """Fill in what a lifecycle change implies, unless the caller said otherwise."""
-    lifecycle = changes.get("lifecycle")
-    if not isinstance(lifecycle, str) or lifecycle == current.get("lifecycle"):
-        return changes
-    implied = dict(changes)
-    if lifecycle not in RAG_ALLOWED and lifecycle in set(Lifecycle):
-        implied.setdefault("rag", None)
-    if lifecycle == Lifecycle.COMPLETE:
-        implied.setdefault("progress_pct", 100)
-    return implied
 
 
 def previous_rag(session: Session, objective: Objective, period: ReportingPeriod) -> str | None:

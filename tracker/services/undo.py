@@ -22,19 +22,10 @@ from sqlmodel import Session, col, select
 from tracker.audit import CREATED, decode
 from tracker.db import Actor
 from tracker.enums import PeriodStatus, Source
+from tracker.errors import ClosedPeriod, ConflictError, NotFound, Problem, ValidationError
 from tracker.models import ENTITIES, AuditEntry, Editable, ReportingPeriod, StatusUpdate
-from tracker.services._common import describe, plural
-from tracker.services.base import (
-    BOOKKEEPING,
-    Changes,
-    ClosedPeriod,
-    ConflictError,
-    NotFound,
-    Problem,
-    ValidationError,
-    coerce,
-    unit_of_work,
-)
+from tracker.services._common import describe
+from tracker.services.base import BOOKKEEPING, Changes, coerce, unit_of_work
 from tracker.services.milestones import restore_milestone
 from tracker.services.people import restore_person
 from tracker.services.periods import restore_period
@@ -45,6 +36,7 @@ from tracker.services.recommendations import (
 )
 from tracker.services.risks import restore_risk
 from tracker.services.status import restore_status_update
+from tracker.wording import plural
 
 CHUNK = 500
 

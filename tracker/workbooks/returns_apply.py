@@ -16,6 +16,7 @@ from tracker.queries.returns import (
     return_recommendations,
     return_risks,
 )
+from tracker.rules import implied_by_lifecycle
 from tracker.services import (
     Changes,
     ConflictError,
@@ -28,7 +29,6 @@ from tracker.services import (
     update_risk,
 )
 from tracker.services.returns import record_return_applied
-from tracker.services.status import _implied
 from tracker.workbooks.returns_import import ReturnPreview, RowChange
 from tracker.workbooks.returns_layout import MILESTONE, OBJECTIVE, RECOMMENDATION, RISK, SHEET_BY_KIND
 
@@ -112,7 +112,7 @@ def _write(
         data = dict(fields, author=preview.lead_name)
         if row.our_revision == 0:  # no update this period yet: write the whole record
             base = {c.field: row.base[c.field] for c in SHEET_BY_KIND[OBJECTIVE].inputs}
-            data = {**base, **_implied(data, current=base)}
+            data = {**base, **implied_by_lifecycle(data, current=base)}
             return record_status_update(
                 session, actor=who, objective_id=row.item_id, period_id=preview.period_id, data=data
             )

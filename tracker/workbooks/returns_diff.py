@@ -7,15 +7,16 @@ from typing import Any
 
 from sqlmodel import Session
 
+from tracker.errors import ValidationError
 from tracker.queries.returns import (
     return_milestones,
     return_objectives,
     return_recommendations,
     return_risks,
 )
+from tracker.rules import implied_by_lifecycle
 from tracker.schemas import RecommendationIn, StatusUpdateIn
-from tracker.services.base import ValidationError, validate
-from tracker.services.status import _implied
+from tracker.services.base import validate
 from tracker.workbooks.returns_issue import (
     _milestone_values,
     _objective_values,
@@ -276,7 +277,7 @@ def _check(
     try:
         if kind == OBJECTIVE:
             base = {c.field: ours[c.field] for c in spec.inputs}
-            implied = _implied(dict(wanted), current=base)
+            implied = implied_by_lifecycle(dict(wanted), current=base)
             validate(StatusUpdateIn, {**base, **implied}, context={"previous_rag": ours["_prev_rag"]})
         elif kind == RECOMMENDATION:
             merged = {c.field: ours[c.field] for c in spec.inputs if c.field != "note"}

@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker.db import Actor
+from tracker.errors import ValidationError
 from tracker.queries import current_plan, people, period
 from tracker.queries.returns import (
     return_milestones,
@@ -27,7 +28,6 @@ from tracker.queries.returns import (
     return_risks,
 )
 from tracker.rules import brag_label, risk_score
-from tracker.services.base import ValidationError
 from tracker.services.returns import record_return_issued
 from tracker.workbooks.returns_layout import (
     FIRST_ROW,

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tracker.enums import Lifecycle, Rag, RecommendationStatus
+from tracker.models import Kind
 
 FORMAT = "delivery-plan-tracker period return 1"
 MANIFEST_SHEET = "Return data"
@@ -28,7 +29,7 @@ HEADER_ROW = 2  # row 1 holds a line saying what to do on the sheet
 FIRST_ROW = 3
 TEXT_MAX = 30_000  # tracker.schemas.LONG_TEXT_MAX
 
-OBJECTIVE, MILESTONE, RISK, RECOMMENDATION = "objective", "milestone", "risk", "recommendation"
+OBJECTIVE, MILESTONE, RISK, RECOMMENDATION = Kind.OBJECTIVE, Kind.MILESTONE, Kind.RISK, Kind.RECOMMENDATION
 
 LISTS: dict[str, tuple[str, ...]] = {
     "RAG": tuple(r.label for r in Rag),

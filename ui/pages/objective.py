@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from tracker import queries as q
 from tracker.enums import PeriodStatus
+from tracker.models import Kind
 from tracker.services import Changes
 from ui.brag_delegate import BragDelegate
 from ui.context import AppContext
@@ -27,8 +28,8 @@ from ui.models.rows import Column, RowsModel, day
 from ui.pages.objective_form import FormState, StatusForm
 from ui.pages.objective_milestones import MilestonesPanel
 
-RELOAD_KINDS = ("objective", "status_update", "milestone", "risk", "recommendation", "recommendation_objective",
-                "person", "reporting_period", "board", "theme", "outcome")  # fmt: skip
+RELOAD_KINDS = (Kind.OBJECTIVE, Kind.STATUS_UPDATE, Kind.MILESTONE, Kind.RISK, Kind.RECOMMENDATION, Kind.RECOMMENDATION_OBJECTIVE,
+                Kind.PERSON, Kind.REPORTING_PERIOD, Kind.BOARD, Kind.THEME, Kind.OUTCOME)  # fmt: skip
 
 _BAND_KEY = {"low": "green", "medium": "amber", "high": "red", "very high": "red"}
 

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from tracker.enums import Brag, Lifecycle, PeriodStatus, Rag
 from tracker.queries import StatusHistoryRow
-from tracker.rules import DerivedRag, disagrees
-from tracker.schemas import RAG_ALLOWED
+from tracker.rules import RAG_ALLOWED, DerivedRag, disagrees
 from tracker.services import ServiceError, ValidationError, record_status_update
 from ui.context import AppContext
 

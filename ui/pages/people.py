@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.models import Kind
 from tracker.queries.holdings import PersonHoldingRow, people_with_holdings
 from tracker.services import Changes, ServiceError, create_person, update_person
 from ui.context import AppContext
@@ -26,7 +27,7 @@ from ui.models.people import PeopleModel
 from ui.models.rows import ROW_ROLE
 from ui.pages._common import confirm, filter_box, page_layout, small_list_proxy, table_view
 
-_RELOAD_ON = ("person", "objective", "milestone", "risk", "recommendation")
+_RELOAD_ON = (Kind.PERSON, Kind.OBJECTIVE, Kind.MILESTONE, Kind.RISK, Kind.RECOMMENDATION)
 
 
 class PeoplePage(QWidget):

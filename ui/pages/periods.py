@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.enums import PeriodStatus
+from tracker.models import Kind
 from tracker.queries import PeriodRow, current_plan, periods
 from tracker.services import Changes, ServiceError, close_period, open_period, reopen_period
 from ui.context import AppContext
@@ -285,5 +286,5 @@ class PeriodsPage(QWidget):
         self.reopen_selected()
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches("reporting_period", "status_update", "plan") or not changes.kinds:
+        if changes.touches(Kind.REPORTING_PERIOD, Kind.STATUS_UPDATE, Kind.PLAN) or not changes.kinds:
             self.reload()

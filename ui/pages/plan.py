@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from tracker import queries as q
 from tracker.enums import Brag, FourP, Lifecycle
+from tracker.models import Kind
 from tracker.services import Changes
 from ui.brag_delegate import BragDelegate
 from ui.context import AppContext
@@ -30,7 +31,14 @@ from ui.models.plan_tree import COLUMNS, LEAD, NAME, STATUS, PlanTreeModel, Tree
 from ui.pages.objective import ObjectiveDetail
 from ui.pages.objective_form import chip_icon
 
-RELOAD_KINDS = ("objective", "status_update", "theme", "outcome", "person", "reporting_period")
+RELOAD_KINDS = (
+    Kind.OBJECTIVE,
+    Kind.STATUS_UPDATE,
+    Kind.THEME,
+    Kind.OUTCOME,
+    Kind.PERSON,
+    Kind.REPORTING_PERIOD,
+)
 STATUS_CHOICES = (*((b.value, b.label) for b in Brag), (q.NO_UPDATE, "No update"))
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tracker import queries as q
 from tracker import services as svc
+from tracker.models import Kind
 from tracker.services import Changes, ServiceError, ValidationError
 from ui.context import AppContext
 from ui.forms import fit_popup, shrinkable
@@ -45,6 +46,8 @@ NOTE_FIELDS = (
     FormField("note_date", "Note date", "date", required=True),
     FormField("text", "Note", "text", required=True),
 )
+RELOAD_ON = frozenset({Kind.PROGRESS_NOTE, Kind.RECOMMENDATION_OBJECTIVE, Kind.RECOMMENDATION_MILESTONE,
+                       Kind.RECOMMENDATION_RISK, Kind.OBJECTIVE, Kind.MILESTONE, Kind.RISK, Kind.RECOMMENDATION})  # fmt: skip
 LINK_KINDS = (("Objective", "objective"), ("Milestone", "milestone"), ("Risk", "risk"))
 MAX_CHOICES = 2_000  # a combo of every milestone at scale would be slow and useless
 
@@ -160,10 +163,7 @@ class RecommendationDetail:
         self._update_enabled()
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if self.recommendation_id and changes.touches(
-            "progress_note", "recommendation_objective", "recommendation_milestone", "recommendation_risk",
-            "objective", "milestone", "risk", "recommendation",
-        ):  # fmt: skip
+        if self.recommendation_id and changes.touches(*RELOAD_ON):
             self.reload()
 
     def _fill_targets(self) -> None:

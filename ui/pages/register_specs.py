@@ -27,6 +27,7 @@ from tracker.enums import (
     RiskResponse,
     RiskStatus,
 )
+from tracker.models import Kind
 from tracker.queries import InspectionRow, ObjectiveRow, OutcomeRow, PersonRow, ThemeRow
 from ui.models.table import Column, SortKind
 
@@ -145,7 +146,7 @@ class RegisterSpec:
     choices: tuple[Choice, ...]
     fields: tuple[FormField, ...]
     describe: Callable[[Any], str]
-    reload_on: frozenset[str]
+    reload_on: frozenset[Kind]
 
 
 # ---------------------------------------------------------------------------------------------- milestones
@@ -248,7 +249,7 @@ MILESTONES = RegisterSpec(
         FormField("notes", "Notes", "text"),
     ),
     describe=lambda r: f"the milestone “{r.title}” of {r.objective_ref}",
-    reload_on=frozenset({"milestone", "objective", "person", "theme", "outcome", "plan"}),
+    reload_on=frozenset({Kind.MILESTONE, Kind.OBJECTIVE, Kind.PERSON, Kind.THEME, Kind.OUTCOME, Kind.PLAN}),
 )
 
 
@@ -336,7 +337,7 @@ RISKS = RegisterSpec(
         FormField("review_date", "Review date", "date"),
     ),
     describe=lambda r: f"the risk {r.ref} “{r.title}”",
-    reload_on=frozenset({"risk", "objective", "person", "theme", "outcome", "plan"}),
+    reload_on=frozenset({Kind.RISK, Kind.OBJECTIVE, Kind.PERSON, Kind.THEME, Kind.OUTCOME, Kind.PLAN}),
 )
 
 
@@ -431,13 +432,13 @@ RECOMMENDATIONS = RegisterSpec(
     describe=lambda r: f"the {r.kind} {r.ref} of {r.body}",
     reload_on=frozenset(
         {
-            "recommendation",
-            "inspection",
-            "progress_note",
-            "objective",
-            "person",
-            "recommendation_objective",
-            "plan",
+            Kind.RECOMMENDATION,
+            Kind.INSPECTION,
+            Kind.PROGRESS_NOTE,
+            Kind.OBJECTIVE,
+            Kind.PERSON,
+            Kind.RECOMMENDATION_OBJECTIVE,
+            Kind.PLAN,
         }
     ),  # fmt: skip
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tracker.enums import PeriodStatus
+from tracker.models import Kind
 from tracker.queries import PeriodRow, periods
 from tracker.queries.returns import returns_tracker
 from tracker.services import Changes
@@ -12,7 +13,7 @@ from ui.context import AppContext
 from ui.models.returns import ReturnsTrackerModel
 from ui.pages._common import table_view
 
-_KINDS = ("period_return", "person", "objective", "reporting_period")
+_KINDS = (Kind.PERIOD_RETURN, Kind.PERSON, Kind.OBJECTIVE, Kind.REPORTING_PERIOD)
 
 
 class ReturnsPanel(QGroupBox):
