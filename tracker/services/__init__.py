@@ -14,7 +14,7 @@ from tracker.services.milestones import (
     update_milestone,
 )
 from tracker.services.objectives import update_objective
-from tracker.services.people import create_person, delete_person, holdings, restore_person, update_person
+from tracker.services.people import create_person, delete_person, restore_person, update_person
 from tracker.services.periods import close_period, open_period, reopen_period, restore_period
 from tracker.services.plan import update_plan_settings
 from tracker.services.recommendations import (
@@ -62,7 +62,6 @@ __all__ = [
     "delete_progress_note",
     "delete_recommendation",
     "delete_risk",
-    "holdings",
     "link_recommendation",
     "open_period",
     "record_status_update",

@@ -11,26 +11,15 @@ from sqlmodel import Session, select
 
 from tracker.db import Actor
 from tracker.errors import Problem, ValidationError
-from tracker.models import (
-    KIND_OF,
-    Editable,
-    Inspection,
-    Milestone,
-    Objective,
-    Recommendation,
-    RecommendationMilestone,
-    RecommendationObjective,
-    RecommendationRisk,
-    Risk,
-)
+from tracker.models import ENTITIES, KIND_OF, Editable, Inspection, Kind, Milestone, Objective, Recommendation
 from tracker.services._common import describe
 from tracker.services.base import Changes, UnitOfWork, unit_of_work
+from tracker.services.registry import links_of
 
-# target id field -> (link table, target table)
+# target id field -> (link table, target table), as the registry declares a recommendation's links
 LINKS: dict[str, tuple[type[Editable], type[Editable]]] = {
-    "objective_id": (RecommendationObjective, Objective),
-    "milestone_id": (RecommendationMilestone, Milestone),
-    "risk_id": (RecommendationRisk, Risk),
+    field: (ENTITIES[link.via], ENTITIES[link.target])
+    for field, link in links_of(Kind.RECOMMENDATION).items()
 }
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from tracker.db import Actor
-from tracker.enums import OPEN_RECOMMENDATION_STATUSES, RiskStatus
 from tracker.errors import Problem, ValidationError
-from tracker.models import Milestone, Objective, Person, Recommendation, Risk
+from tracker.models import Person
 from tracker.schemas import PersonIn
 from tracker.services._common import as_changes, set_deleted, update_from
 from tracker.services.base import Changes, unit_of_work, validate
-from tracker.wording import listing, plural
 
 
 def create_person(session: Session, *, actor: Actor, data: PersonIn | Mapping[str, Any]) -> Changes:
@@ -49,12 +47,15 @@ def delete_person(
     uow = unit_of_work(session, actor)
     row = uow.get(Person, person_id)
     uow.update(row, {}, expected_revision=expected_revision)
-    held = holdings(session, row.id)
+    # the registry names the services, this among them, so the rule that reads it is imported here
+    from tracker.services.holdings import held_counts, in_words
+
+    held = in_words(held_counts(session, row.id))
     if held:
         raise ValidationError(
             Problem(
                 "person",
-                f"{row.name} cannot be removed: they {listing(held)}. "
+                f"{row.name} cannot be removed: they {held}. "
                 "Give those to someone else first, or mark the person inactive instead.",
             )
         )
@@ -69,52 +70,3 @@ def restore_person(session: Session, *, actor: Actor, person_id: str) -> Changes
         return Changes(summary=f"{row.name} is not deleted")
     uow.restore(row)
     return uow.changes(f"Restored {row.name}")
-
-
-def holdings(session: Session, person_id: str) -> list[str]:
-    """What a person leads or owns that is still live, in words ('lead 2 objectives', ...)."""
-    live = False
-    counts = [
-        (
-            "lead",
-            "objective",
-            select(func.count())
-            .select_from(Objective)
-            .where(Objective.lead_id == person_id, Objective.deleted == live),
-        ),
-        (
-            "own",
-            "open milestone",
-            select(func.count())
-            .select_from(Milestone)
-            .where(
-                Milestone.owner_id == person_id,
-                Milestone.deleted == live,
-                Milestone.completed_date == None,  # noqa: E711
-            ),
-        ),
-        (
-            "own",
-            "open risk",
-            select(func.count())
-            .select_from(Risk)
-            .where(Risk.owner_id == person_id, Risk.deleted == live, Risk.status == RiskStatus.OPEN.value),
-        ),
-        (
-            "own",
-            "open recommendation",
-            select(func.count())
-            .select_from(Recommendation)
-            .where(
-                Recommendation.owner_id == person_id,
-                Recommendation.deleted == live,
-                Recommendation.status.in_([s.value for s in OPEN_RECOMMENDATION_STATUSES]),  # type: ignore[attr-defined]
-            ),
-        ),
-    ]
-    found: list[str] = []
-    for verb, noun, query in counts:
-        n = session.exec(query).one()
-        if n:
-            found.append(f"{verb} {plural(n, noun)}")
-    return found

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 from tracker.db import Actor
 from tracker.enums import PeriodStatus
 from tracker.errors import Problem, ValidationError
-from tracker.models import ReportingPeriod
+from tracker.models import Kind, ReportingPeriod
 from tracker.schemas import LONG_TEXT_MAX, PeriodIn
 from tracker.services._common import as_changes, fail_if, resolve_plan
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
@@ -76,7 +76,7 @@ def reopen_period(session: Session, *, actor: Actor, period_id: str, reason: str
     fail_if(problems)
     closed_by = period.closed_by or "someone"
     uow.update(period, {"status": PeriodStatus.OPEN.value, "closed_at": None, "closed_by": ""})
-    uow.audit.record("reporting_period", period.id, REOPEN_REASON, None, reason)
+    uow.audit.record(Kind.REPORTING_PERIOD, period.id, REOPEN_REASON, None, reason)
     return uow.changes(
         f"Reopened {period.name}, closed by {closed_by}, because: {reason} "
         "(the reopening and its reason are in the audit log)"

@@ -25,6 +25,7 @@ from tracker.services._common import (
     update_from,
 )
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.services.returns import ReturnedItem
 
 # ---------------------------------------------------------------------------------------------- inspections
 
@@ -159,6 +160,31 @@ def _ref_problem(uow: UnitOfWork, inspection_id: str, ref: str, own_id: str | No
         )
     ).one()
     return Problem("ref", f"ref: this inspection already has an item {ref}") if clash else None
+
+
+def write_returned_recommendation(session: Session, actor: Actor, item: ReturnedItem) -> Changes:
+    """A recommendation's fields from a period return; its "note" becomes a progress note by the lead."""
+    fields = dict(item.fields)
+    note = fields.pop("note", None)
+    out = Changes()
+    if fields:
+        out = update_recommendation(
+            session,
+            actor=actor,
+            recommendation_id=item.item_id,
+            changes=fields,
+            expected_revision=item.revision,
+        )
+    if note:
+        out = out.merge(
+            add_progress_note(
+                session,
+                actor=actor,
+                recommendation_id=item.item_id,
+                data={"text": note, "author": item.lead_name},
+            )
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- progress notes

@@ -7,6 +7,10 @@ return was applied starts it over at issued.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
 from sqlmodel import Session, select
 
 from tracker.db import Actor
@@ -15,6 +19,18 @@ from tracker.models import PeriodReturn, Person, ReportingPeriod
 from tracker.services.base import Changes, unit_of_work
 
 ISSUED, RECEIVED, APPLIED = "issued", "received", "applied"
+
+
+@dataclass(frozen=True)
+class ReturnedItem:
+    """One item's fields from a previewed return, as its kind's return writer receives them."""
+
+    item_id: str
+    fields: Mapping[str, Any]  # the values to write, by field name
+    revision: int  # the item's revision when previewed (a status: 0 when the period had none yet)
+    period_id: str
+    lead_name: str  # the lead who returned it, credited as the author of what it adds
+    base: Mapping[str, Any] = field(default_factory=dict)  # the return's inputs as held when previewed
 
 
 def _find(session: Session, period_id: str, lead_id: str) -> PeriodReturn | None:

@@ -32,6 +32,7 @@ from tracker.rules import brag_label, implied_by_lifecycle
 from tracker.schemas import StatusUpdateIn
 from tracker.services._common import as_changes, changed_values
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.services.returns import ReturnedItem
 
 CURRENT_FIELDS = ("lifecycle", "rag", "progress_pct")
 
@@ -92,6 +93,24 @@ def record_status_update(
     return uow.changes(
         f"{verb} {objective.ref} as {brag_label(valid.lifecycle, valid.rag)} for {period.name}"
     )
+
+
+def write_returned_status(session: Session, actor: Actor, item: ReturnedItem) -> Changes:
+    """A status from a period return, credited to the lead who returned it.
+
+    With no update in the period yet (revision 0) the whole record is written: the return's inputs
+    as they were held, with the returned fields and what a new lifecycle implies over them.
+    """
+    data = dict(item.fields, author=item.lead_name)
+    if item.revision == 0:
+        data = {**item.base, **implied_by_lifecycle(data, current=item.base)}
+        return record_status_update(
+            session, actor=actor, objective_id=item.item_id, period_id=item.period_id, data=data
+        )
+    return record_status_update(
+        session, actor=actor, objective_id=item.item_id, period_id=item.period_id, data=data,
+        expected_revision=item.revision,
+    )  # fmt: skip
 
 
 def open_period_of(uow: UnitOfWork, period_id: str, *, plan_id: str) -> ReportingPeriod:

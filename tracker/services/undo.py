@@ -12,7 +12,7 @@ Run it in a write transaction of its own: it writes as a different actor (source
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select
@@ -23,19 +23,10 @@ from tracker.audit import CREATED, decode
 from tracker.db import Actor
 from tracker.enums import PeriodStatus, Source
 from tracker.errors import ClosedPeriod, ConflictError, NotFound, Problem, ValidationError
-from tracker.models import ENTITIES, AuditEntry, Editable, ReportingPeriod, StatusUpdate
+from tracker.models import ENTITIES, AuditEntry, Editable, Kind, ReportingPeriod, StatusUpdate
 from tracker.services._common import describe
 from tracker.services.base import BOOKKEEPING, Changes, coerce, unit_of_work
-from tracker.services.milestones import restore_milestone
-from tracker.services.people import restore_person
-from tracker.services.periods import restore_period
-from tracker.services.recommendations import (
-    restore_inspection,
-    restore_progress_note,
-    restore_recommendation,
-)
-from tracker.services.risks import restore_risk
-from tracker.services.status import restore_status_update
+from tracker.services.registry import REGISTRY
 from tracker.wording import plural
 
 CHUNK = 500
@@ -78,33 +69,11 @@ def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
 
 def restore_deleted(session: Session, *, actor: Actor, entity: str, entity_id: str) -> Changes:
     """Bring back a removed item from the audit log page, with its own service's checks where it has them."""
-    cls = ENTITIES.get(entity)
-    if cls is None:
+    if entity not in ENTITIES:
         raise ValidationError(
             Problem("entity", f"entity: {entity!r} is not a kind of item that can be restored")
         )
-    restore = RESTORERS.get(entity)
-    if restore is not None:
-        return restore(session, actor, entity_id)
-    uow = unit_of_work(session, actor)
-    row = uow.get(cls, entity_id, allow_deleted=True)
-    word = describe(session, entity, row)
-    if not row.deleted:
-        return Changes(summary=f"{word[0].upper()}{word[1:]} is not deleted")
-    uow.restore(row)
-    return uow.changes(f"Restored {word}")
-
-
-RESTORERS: dict[str, Callable[[Session, Actor, str], Changes]] = {
-    "milestone": lambda s, a, i: restore_milestone(s, actor=a, milestone_id=i),
-    "risk": lambda s, a, i: restore_risk(s, actor=a, risk_id=i),
-    "person": lambda s, a, i: restore_person(s, actor=a, person_id=i),
-    "reporting_period": lambda s, a, i: restore_period(s, actor=a, period_id=i),
-    "status_update": lambda s, a, i: restore_status_update(s, actor=a, status_update_id=i),
-    "inspection": lambda s, a, i: restore_inspection(s, actor=a, inspection_id=i),
-    "recommendation": lambda s, a, i: restore_recommendation(s, actor=a, recommendation_id=i),
-    "progress_note": lambda s, a, i: restore_progress_note(s, actor=a, note_id=i),
-}
+    return REGISTRY[Kind(entity)].restore_item(session, actor=actor, item_id=entity_id)
 
 
 def _columns(*names: str) -> Select[Any]:
@@ -158,7 +127,7 @@ def _refuse_if_changed_later(session: Session, txn: str, last_seq: int, rows: di
 
 def _refuse_if_frozen(session: Session, rows: dict[Key, Editable]) -> None:
     for (entity, _), row in rows.items():
-        if entity != "status_update":
+        if entity != Kind.STATUS_UPDATE:
             continue
         assert isinstance(row, StatusUpdate)
         period = session.get(ReportingPeriod, row.period_id)

@@ -16,19 +16,9 @@ from tracker.queries.returns import (
     return_recommendations,
     return_risks,
 )
-from tracker.rules import implied_by_lifecycle
-from tracker.services import (
-    Changes,
-    ConflictError,
-    Problem,
-    ValidationError,
-    add_progress_note,
-    record_status_update,
-    update_milestone,
-    update_recommendation,
-    update_risk,
-)
-from tracker.services.returns import record_return_applied
+from tracker.services import Changes, ConflictError, Problem, ValidationError
+from tracker.services.registry import entity
+from tracker.services.returns import ReturnedItem, record_return_applied
 from tracker.workbooks.returns_import import ReturnPreview, RowChange
 from tracker.workbooks.returns_layout import MILESTONE, OBJECTIVE, RECOMMENDATION, RISK, SHEET_BY_KIND
 
@@ -108,46 +98,10 @@ def apply_return(
 def _write(
     session: Session, who: Actor, preview: ReturnPreview, row: RowChange, fields: dict[str, Any]
 ) -> Changes:
-    if row.kind == OBJECTIVE:
-        data = dict(fields, author=preview.lead_name)
-        if row.our_revision == 0:  # no update this period yet: write the whole record
-            base = {c.field: row.base[c.field] for c in SHEET_BY_KIND[OBJECTIVE].inputs}
-            data = {**base, **implied_by_lifecycle(data, current=base)}
-            return record_status_update(
-                session, actor=who, objective_id=row.item_id, period_id=preview.period_id, data=data
-            )
-        return record_status_update(
-            session, actor=who, objective_id=row.item_id, period_id=preview.period_id, data=data,
-            expected_revision=row.our_revision,
-        )  # fmt: skip
-    if row.kind == MILESTONE:
-        return update_milestone(
-            session, actor=who, milestone_id=row.item_id, changes=fields, expected_revision=row.our_revision
-        )
-    if row.kind == RISK:
-        return update_risk(
-            session, actor=who, risk_id=row.item_id, changes=fields, expected_revision=row.our_revision
-        )
-    note = fields.pop("note", None)
-    out = Changes()
-    if fields:
-        out = update_recommendation(
-            session,
-            actor=who,
-            recommendation_id=row.item_id,
-            changes=fields,
-            expected_revision=row.our_revision,
-        )
-    if note:
-        out = out.merge(
-            add_progress_note(
-                session,
-                actor=who,
-                recommendation_id=row.item_id,
-                data={"text": note, "author": preview.lead_name},
-            )
-        )
-    return out
+    """One row through its kind's return writer, as the registry declares it."""
+    base = {c.field: row.base[c.field] for c in SHEET_BY_KIND[row.kind].inputs if c.field in row.base}
+    item = ReturnedItem(row.item_id, fields, row.our_revision, preview.period_id, preview.lead_name, base)
+    return entity(row.kind).write_returned(session, who, item)
 
 
 _REVISIONS = {

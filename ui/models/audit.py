@@ -7,13 +7,16 @@ from typing import Any
 
 from tracker.audit import CREATED
 from tracker.queries import AuditRow
+from tracker.services.registry import REGISTRY
 from ui.models.rows import Column, RowsModel
 
 SOURCES = {"app": "the app", "cli": "command line", "return": "a return file", "sync": "a sync"}
 
 
 def entity_word(entity: str) -> str:
-    return entity.replace("_", " ").capitalize()
+    """The kind of item in words, as the registry names it ('Progress note')."""
+    known = REGISTRY.get(entity)  # type: ignore[call-overload]  # a Kind is its string: the text finds it
+    return (known.noun if known is not None else entity.replace("_", " ")).capitalize()
 
 
 def is_deletion(row: AuditRow) -> bool:

@@ -7,10 +7,10 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from tracker.models import ENTITIES
 from tracker.queries import AuditRow, audit_rows
 from tracker.queries.holdings import audit_actors
 from tracker.services import Changes, ServiceError, restore_deleted
+from tracker.services.registry import REGISTRY
 from ui.context import AppContext
 from ui.models.audit import AuditModel, entity_word, is_deletion
 from ui.models.rows import ROW_ROLE
@@ -30,8 +30,8 @@ class AuditPage(QWidget):
         self.entity = QComboBox(self)
         self.entity.setAccessibleName("Filter by kind of item")
         self.entity.addItem("All items", None)
-        for name in sorted(ENTITIES):
-            self.entity.addItem(entity_word(name), name)
+        for name in sorted(REGISTRY, key=entity_word):
+            self.entity.addItem(entity_word(name), name.value)
         self.actor = QComboBox(self)
         self.actor.setAccessibleName("Filter by who made the change")
         self.text = filter_box("Find in fields and values", "Find in the audit log", self)

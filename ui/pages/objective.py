@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
@@ -22,14 +23,12 @@ from tracker import queries as q
 from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.services import Changes
+from tracker.services.registry import REGISTRY
 from ui.brag_delegate import BragDelegate
 from ui.context import AppContext
 from ui.models.rows import Column, RowsModel, day
 from ui.pages.objective_form import FormState, StatusForm
 from ui.pages.objective_milestones import MilestonesPanel
-
-RELOAD_KINDS = (Kind.OBJECTIVE, Kind.STATUS_UPDATE, Kind.MILESTONE, Kind.RISK, Kind.RECOMMENDATION, Kind.RECOMMENDATION_OBJECTIVE,
-                Kind.PERSON, Kind.REPORTING_PERIOD, Kind.BOARD, Kind.THEME, Kind.OUTCOME)  # fmt: skip
 
 _BAND_KEY = {"low": "green", "medium": "amber", "high": "red", "very high": "red"}
 
@@ -118,6 +117,11 @@ def table(
 class ObjectiveDetail(QWidget):
     """Shows one objective; reloads itself when a write touches what it shows."""
 
+    # the objective as the registry reads it, and the tabs: milestones, risks, recommendations
+    reload_on: ClassVar[frozenset[Kind]] = REGISTRY[Kind.OBJECTIVE].reload_on | {
+        Kind.MILESTONE, Kind.RISK, Kind.RECOMMENDATION, Kind.RECOMMENDATION_OBJECTIVE,
+    }  # fmt: skip
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -203,7 +207,7 @@ class ObjectiveDetail(QWidget):
         self.reload()
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if self.objective_id is not None and changes.touches(*RELOAD_KINDS):
+        if self.objective_id is not None and changes.touches(*self.reload_on):
             self.reload_soon()
 
     def reload(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -21,16 +21,17 @@ from PySide6.QtWidgets import (
 from tracker.models import Kind
 from tracker.queries.holdings import PersonHoldingRow, people_with_holdings
 from tracker.services import Changes, ServiceError, create_person, update_person
+from tracker.services.holdings import HELD
 from ui.context import AppContext
 from ui.forms import FieldErrors
 from ui.models.people import PeopleModel
 from ui.models.rows import ROW_ROLE
 from ui.pages._common import confirm, filter_box, page_layout, small_list_proxy, table_view
 
-_RELOAD_ON = (Kind.PERSON, Kind.OBJECTIVE, Kind.MILESTONE, Kind.RISK, Kind.RECOMMENDATION)
-
 
 class PeoplePage(QWidget):
+    reload_on: ClassVar[frozenset[Kind]] = frozenset({Kind.PERSON, *(e.kind for e, _ in HELD)})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -227,5 +228,5 @@ class PeoplePage(QWidget):
             self.errors.show(exc)
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(*_RELOAD_ON) or not changes.kinds:
+        if changes.touches(*self.reload_on) or not changes.kinds:
             self.reload()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -99,6 +99,8 @@ class ReopenDialog(QDialog):
 
 
 class PeriodsPage(QWidget):
+    reload_on: ClassVar[frozenset[Kind]] = frozenset({Kind.REPORTING_PERIOD, Kind.STATUS_UPDATE, Kind.PLAN})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -286,5 +288,5 @@ class PeriodsPage(QWidget):
         self.reopen_selected()
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(Kind.REPORTING_PERIOD, Kind.STATUS_UPDATE, Kind.PLAN) or not changes.kinds:
+        if changes.touches(*self.reload_on) or not changes.kinds:
             self.reload()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from tracker import queries as q
 from tracker.enums import Brag, FourP, Lifecycle
 from tracker.models import Kind
 from tracker.services import Changes
+from tracker.services.registry import REGISTRY
 from ui.brag_delegate import BragDelegate
 from ui.context import AppContext
 from ui.forms import fit_popup, shrinkable
@@ -31,14 +32,6 @@ from ui.models.plan_tree import COLUMNS, LEAD, NAME, STATUS, PlanTreeModel, Tree
 from ui.pages.objective import ObjectiveDetail
 from ui.pages.objective_form import chip_icon
 
-RELOAD_KINDS = (
-    Kind.OBJECTIVE,
-    Kind.STATUS_UPDATE,
-    Kind.THEME,
-    Kind.OUTCOME,
-    Kind.PERSON,
-    Kind.REPORTING_PERIOD,
-)
 STATUS_CHOICES = (*((b.value, b.label) for b in Brag), (q.NO_UPDATE, "No update"))
 
 
@@ -56,6 +49,8 @@ def _combo(name: str, everything: str, chars: int = 12) -> QComboBox:
 
 
 class PlanPage(QWidget):
+    reload_on: ClassVar[frozenset[Kind]] = REGISTRY[Kind.OBJECTIVE].reload_on  # the tree is objectives
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -167,7 +162,7 @@ class PlanPage(QWidget):
         self._after_reset(selected)
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(*RELOAD_KINDS):
+        if changes.touches(*self.reload_on):
             self.reload()
 
     def _fill_choices(self, rows: list[q.TreeRow]) -> None:

@@ -7,7 +7,7 @@ recommendation shown, and reload when a committed change touches notes or links.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,6 +26,7 @@ from tracker import queries as q
 from tracker import services as svc
 from tracker.models import Kind
 from tracker.services import Changes, ServiceError, ValidationError
+from tracker.services.registry import REGISTRY
 from ui.context import AppContext
 from ui.forms import fit_popup, shrinkable
 from ui.models.table import Column, SortKind, TableModel
@@ -46,8 +47,6 @@ NOTE_FIELDS = (
     FormField("note_date", "Note date", "date", required=True),
     FormField("text", "Note", "text", required=True),
 )
-RELOAD_ON = frozenset({Kind.PROGRESS_NOTE, Kind.RECOMMENDATION_OBJECTIVE, Kind.RECOMMENDATION_MILESTONE,
-                       Kind.RECOMMENDATION_RISK, Kind.OBJECTIVE, Kind.MILESTONE, Kind.RISK, Kind.RECOMMENDATION})  # fmt: skip
 LINK_KINDS = (("Objective", "objective"), ("Milestone", "milestone"), ("Risk", "risk"))
 MAX_CHOICES = 2_000  # a combo of every milestone at scale would be slow and useless
 
@@ -68,6 +67,11 @@ def _table(model: TableModel, name: str) -> QTableView:
 
 
 class RecommendationDetail:
+    reload_on: ClassVar[frozenset[Kind]] = frozenset({
+        Kind.RECOMMENDATION, Kind.PROGRESS_NOTE,
+        *(k for link in REGISTRY[Kind.RECOMMENDATION].links for k in (link.via, link.target)),
+    })  # fmt: skip
+
     """Builds and drives the notes and links panels for the recommendation the register has selected."""
 
     def __init__(self, ctx: AppContext):
@@ -163,7 +167,7 @@ class RecommendationDetail:
         self._update_enabled()
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if self.recommendation_id and changes.touches(*RELOAD_ON):
+        if self.recommendation_id and changes.touches(*self.reload_on):
             self.reload()
 
     def _fill_targets(self) -> None:

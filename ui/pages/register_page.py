@@ -64,10 +64,6 @@ class RegisterPage(QWidget):
     loaded = Signal()  # the rows are in the table (at once for a small register, later for a large one)
 
     spec: RegisterSpec
-    id_arg: str  # the services' id keyword, e.g. "milestone_id"
-    create: Callable[..., Changes]
-    update: Callable[..., Changes]
-    delete: Callable[..., Changes]
     confirm: Callable[[QWidget, str, str], bool] = staticmethod(ask_to_confirm)
     WIDE = frozenset({"title", "text"})  # columns allowed to take room
 
@@ -236,7 +232,7 @@ class RegisterPage(QWidget):
         self._generation += 1
         generation = self._generation
         with self.ctx.read() as session:
-            large = q.live_count(session, self.spec.entity) > BACKGROUND_ROWS
+            large = q.live_count(session, self.spec.kind) > BACKGROUND_ROWS
         if large and not self.ctx.runner.synchronous:
             self.count.setText(f"Loading {self.spec.noun}s…")
             self.ctx.runner.run(lambda _progress: (generation, keep, *self._read_all()),
@@ -416,14 +412,14 @@ class RegisterPage(QWidget):
         row = self._editing
         try:
             if row is None:
-                changes = self.ctx.apply(type(self).create, data=self.form.values())
+                changes = self.ctx.apply(self.spec.entity.create, data=self.form.values())
                 new_id = changes.created[0] if changes.created else None
             else:
                 values = self.form.changed_values()
                 if not values:
                     self.form.show_message("Nothing has changed.")
                     return False
-                self.ctx.apply(type(self).update, **{self.id_arg: row.id}, changes=values,
+                self.ctx.apply(self.spec.entity.update, **{self.spec.entity.id_arg: row.id}, changes=values,
                                expected_revision=row.revision)  # fmt: skip
                 new_id = row.id
         except ValidationError as exc:
@@ -447,7 +443,9 @@ class RegisterPage(QWidget):
         if not self.confirm(self, f"Delete {self.spec.noun}", text):
             return False
         try:
-            self.ctx.apply(type(self).delete, **{self.id_arg: row.id}, expected_revision=row.revision)
+            self.ctx.apply(
+                self.spec.entity.delete, **{self.spec.entity.id_arg: row.id}, expected_revision=row.revision
+            )
         except ServiceError as exc:
             self.form.show_message(str(exc))
             return False

@@ -29,6 +29,7 @@ from tracker.enums import (
 )
 from tracker.models import Kind
 from tracker.queries import InspectionRow, ObjectiveRow, OutcomeRow, PersonRow, ThemeRow
+from tracker.services.registry import REGISTRY, Entity
 from ui.models.table import Column, SortKind
 
 RIGHT = Qt.AlignmentFlag.AlignRight
@@ -139,14 +140,24 @@ class FormField:
 class RegisterSpec:
     """Everything that differs between the milestone, risk and recommendation registers."""
 
-    entity: str  # audit entity name, also the kind in Changes
-    noun: str
+    kind: Kind  # what the registry says of it: its words, its services, what makes it reload
     columns: Callable[[Lookups], list[Column]]
     facets: Callable[[Lookups], Mapping[str, Callable[[Any], Hashable]]]
     choices: tuple[Choice, ...]
     fields: tuple[FormField, ...]
     describe: Callable[[Any], str]
-    reload_on: frozenset[Kind]
+
+    @property
+    def entity(self) -> Entity:
+        return REGISTRY[self.kind]
+
+    @property
+    def noun(self) -> str:
+        return self.entity.noun
+
+    @property
+    def reload_on(self) -> frozenset[Kind]:
+        return self.entity.reload_on
 
 
 # ---------------------------------------------------------------------------------------------- milestones
@@ -230,8 +241,7 @@ SCOPE_CHOICES = (
 )
 
 MILESTONES = RegisterSpec(
-    entity="milestone",
-    noun="milestone",
+    kind=Kind.MILESTONE,
     columns=milestone_columns,
     facets=milestone_facets,
     choices=(
@@ -249,7 +259,6 @@ MILESTONES = RegisterSpec(
         FormField("notes", "Notes", "text"),
     ),
     describe=lambda r: f"the milestone “{r.title}” of {r.objective_ref}",
-    reload_on=frozenset({Kind.MILESTONE, Kind.OBJECTIVE, Kind.PERSON, Kind.THEME, Kind.OUTCOME, Kind.PLAN}),
 )
 
 
@@ -311,8 +320,7 @@ SCORE_FIELDS = tuple(
 )
 
 RISKS = RegisterSpec(
-    entity="risk",
-    noun="risk",
+    kind=Kind.RISK,
     columns=risk_columns,
     facets=risk_facets,
     choices=(
@@ -337,7 +345,6 @@ RISKS = RegisterSpec(
         FormField("review_date", "Review date", "date"),
     ),
     describe=lambda r: f"the risk {r.ref} “{r.title}”",
-    reload_on=frozenset({Kind.RISK, Kind.OBJECTIVE, Kind.PERSON, Kind.THEME, Kind.OUTCOME, Kind.PLAN}),
 )
 
 
@@ -401,8 +408,7 @@ def recommendation_facets(lk: Lookups) -> Mapping[str, Callable[[Any], Hashable]
 
 
 RECOMMENDATIONS = RegisterSpec(
-    entity="recommendation",
-    noun="recommendation",
+    kind=Kind.RECOMMENDATION,
     columns=recommendation_columns,
     facets=recommendation_facets,
     choices=(
@@ -430,15 +436,4 @@ RECOMMENDATIONS = RegisterSpec(
         FormField("closed_date", "Closed date", "date"),
     ),
     describe=lambda r: f"the {r.kind} {r.ref} of {r.body}",
-    reload_on=frozenset(
-        {
-            Kind.RECOMMENDATION,
-            Kind.INSPECTION,
-            Kind.PROGRESS_NOTE,
-            Kind.OBJECTIVE,
-            Kind.PERSON,
-            Kind.RECOMMENDATION_OBJECTIVE,
-            Kind.PLAN,
-        }
-    ),  # fmt: skip
 )

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from sqlmodel import Session
 
 from tracker import queries as q
-from tracker import services as svc
 from ui.pages.register_page import RegisterPage
 from ui.pages.register_specs import MILESTONES, RECOMMENDATIONS, RISKS, Lookups
 
@@ -25,10 +24,6 @@ def _lookups(session: Session, *, inspections: bool = False) -> Lookups:
 
 class MilestonesPage(RegisterPage):
     spec = MILESTONES
-    id_arg = "milestone_id"
-    create = staticmethod(svc.create_milestone)
-    update = staticmethod(svc.update_milestone)
-    delete = staticmethod(svc.delete_milestone)
 
     def read(self, session: Session) -> list[Any]:
         return q.milestone_rows(session)
@@ -39,10 +34,6 @@ class MilestonesPage(RegisterPage):
 
 class RisksPage(RegisterPage):
     spec = RISKS
-    id_arg = "risk_id"
-    create = staticmethod(svc.create_risk)
-    update = staticmethod(svc.update_risk)
-    delete = staticmethod(svc.delete_risk)
 
     def read(self, session: Session) -> list[Any]:
         return q.risk_rows(session)
@@ -61,10 +52,6 @@ class RisksPage(RegisterPage):
 
 class RecommendationsPage(RegisterPage):
     spec = RECOMMENDATIONS
-    id_arg = "recommendation_id"
-    create = staticmethod(svc.create_recommendation)
-    update = staticmethod(svc.update_recommendation)
-    delete = staticmethod(svc.delete_recommendation)
 
     def read(self, session: Session) -> list[Any]:
         return q.recommendation_rows(session)

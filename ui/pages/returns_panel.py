@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tracker.enums import PeriodStatus
@@ -13,10 +15,12 @@ from ui.context import AppContext
 from ui.models.returns import ReturnsTrackerModel
 from ui.pages._common import table_view
 
-_KINDS = (Kind.PERIOD_RETURN, Kind.PERSON, Kind.OBJECTIVE, Kind.REPORTING_PERIOD)
-
 
 class ReturnsPanel(QGroupBox):
+    reload_on: ClassVar[frozenset[Kind]] = frozenset(
+        {Kind.PERIOD_RETURN, Kind.PERSON, Kind.OBJECTIVE, Kind.REPORTING_PERIOD}
+    )
+
     """Shows the period chosen with :meth:`set_period`, else the period the window shows."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -109,7 +113,7 @@ class ReturnsPanel(QGroupBox):
         import_return_dialog(self.ctx, self)
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(*_KINDS) or not changes.kinds:
+        if changes.touches(*self.reload_on) or not changes.kinds:
             self.reload()
 
     def _on_ctx_period_changed(self, _period_id: object) -> None:
