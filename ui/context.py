@@ -1,33 +1,37 @@
 """What every page shares: the open store, who you are, the current period, and the one way to write.
 
 Pages take an :class:`AppContext` and nothing else. They read through :meth:`AppContext.read`
-(plain rows from :mod:`tracker.queries`), write only through :meth:`AppContext.apply` (a service
-call in one transaction), and reload when :attr:`AppContext.changed` says their kinds of item
-moved. Each accepted write is committed at once and goes on the undo stack; undo and redo replay
-through :func:`tracker.services.revert_transaction`, so they are audited like any other change.
+(plain rows from :mod:`tracker.queries`), write only through :meth:`AppContext.write` (a service
+call in one transaction, run on the write lane off the UI thread), and reload when
+:attr:`AppContext.changed` says their kinds of item moved. Each accepted write goes on the undo
+stack; undo and redo replay through :func:`tracker.services.revert_transaction` on the same lane,
+so they are audited like any other change.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
 from tracker.db import Actor
 from tracker.services import Changes, ServiceError, revert_transaction
 from tracker.store import Store
 from ui.palette import Palette, make_palette
-from ui.tasks import Progress, Task, TaskRunner
+from ui.tasks import Progress, Task, TaskProgressDialog, TaskRunner
 
 UNDO_LIMIT = 100
+log = logging.getLogger(__name__)
 
 
 class ReadOnly(ServiceError):
-    """Raised by :meth:`AppContext.apply` in read-only (viewer) mode."""
+    """Raised by :meth:`AppContext.write` in read-only (viewer) mode."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class _Step:
 class AppContext(QObject):
     """The app's shared state; signals fire on the main thread after each committed write."""
 
-    changed = Signal(object)  # Changes: what a committed write (or undo/redo) touched
+    changed = Signal(object, object)  # Changes a committed write (or undo/redo) made; the view that asked
+    failed = Signal(str, object)  # what was being done, the unexpected error (not a refusal) that stopped it
     period_changed = Signal(object)  # str | None: the id of the period the pages show
     undo_state_changed = Signal()
     navigate_requested = Signal(str, object)  # page key, filters (dict) for that page
@@ -77,6 +82,7 @@ class AppContext(QObject):
         self._period_id: str | None = None
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
+        self._replaying = False
 
     # ------------------------------------------------------------------------------------------ reading
 
@@ -100,51 +106,33 @@ class AppContext(QObject):
 
     # ------------------------------------------------------------------------------------------ writing
 
-    def apply(self, service: Callable[..., Changes], /, **kwargs: Any) -> Changes:
-        """Run ``service(session, actor=..., **kwargs)`` in one transaction; broadcast and make it undoable.
+    def write(self, service: Callable[..., Changes], /, **kwargs: Any) -> WriteOp:
+        """A write to run: ``service(session, actor=..., **kwargs)`` in one transaction, off the UI thread.
 
-        Raises the service's :class:`ServiceError` (validation problems, conflicts) with nothing
-        written, for the caller to show beside its fields.
+        Give it handlers, then ``run()`` it (as Anki's CollectionOp)::
+
+            ctx.write(update_milestone, milestone_id=..., changes=...).success(self._on_saved) \
+               .failure(self._on_refused).run(initiator=self)
+
+        Raises :class:`ReadOnly` at once in read-only (viewer) mode.
         """
         if self.read_only:
             raise ReadOnly("This plan is open read-only: nothing can be changed.")
-        with self.store.write() as session:
-            changes = service(session, actor=self.actor, **kwargs)
-        self._committed(changes)
-        return changes
+        return WriteOp(self, service, kwargs)
 
-    def apply_task(self, service: Callable[..., Changes], /, *, label: str = "", **kwargs: Any) -> Task:
-        """Like :meth:`apply` for long writes: run on the runner's serial write lane, not yet started.
-
-        The service is also given ``progress`` (``Progress.report``: raise to cancel, which rolls
-        the transaction back). When it succeeds the undo step and the broadcast happen on the main
-        thread before the task's other ``succeeded`` slots run. Connect to the task, then ``start()`` it.
-        """
-        if self.read_only:
-            raise ReadOnly("This plan is open read-only: nothing can be changed.")
-        store, actor = self.store, self.actor
-
-        def work(progress: Progress) -> Changes:
-            with store.write() as session:
-                return service(session, actor=actor, progress=progress.report, **kwargs)
-
-        task = self.runner.task(work, label=label, write=True)
-        task.succeeded.connect(self._committed)
-        return task
-
-    def _committed(self, changes: Changes) -> None:
+    def _committed(self, changes: Changes, initiator: object | None) -> None:
         if changes.txn:
             self._undo.append(_Step(changes.txn, changes.summary))
             del self._undo[:-UNDO_LIMIT]
             self._redo.clear()
             self.undo_state_changed.emit()
-        self._broadcast(changes)
+        self._broadcast(changes, initiator)
 
     def can_undo(self) -> bool:
-        return bool(self._undo) and not self.read_only
+        return bool(self._undo) and not self.read_only and not self._replaying
 
     def can_redo(self) -> bool:
-        return bool(self._redo) and not self.read_only
+        return bool(self._redo) and not self.read_only and not self._replaying
 
     def undo_text(self) -> str:
         return self._undo[-1].summary if self._undo else ""
@@ -152,32 +140,150 @@ class AppContext(QObject):
     def redo_text(self) -> str:
         return self._redo[-1].summary if self._redo else ""
 
-    def undo(self) -> Changes:
-        return self._replay(self._undo, self._redo)
+    def undo(self, refused: Callable[[Exception], None] | None = None) -> Task | None:
+        """Revert the last change, on the write lane; None when there is nothing to undo.
 
-    def redo(self) -> Changes:
-        return self._replay(self._redo, self._undo)
+        ``refused`` hears why an undo cannot be done (a later change in the way, a closed period).
+        """
+        return self._replay(self._undo, self._redo, refused)
 
-    def _replay(self, take: list[_Step], give: list[_Step]) -> Changes:
-        if not take or self.read_only:
-            return Changes()
+    def redo(self, refused: Callable[[Exception], None] | None = None) -> Task | None:
+        return self._replay(self._redo, self._undo, refused)
+
+    def _replay(
+        self, take: list[_Step], give: list[_Step], refused: Callable[[Exception], None] | None
+    ) -> Task | None:
+        if not take or self.read_only or self._replaying:
+            return None
         step = take[-1]
-        with self.store.write() as session:
-            changes = revert_transaction(session, actor=self.actor, txn=step.txn)
-        take.pop()  # only once the revert committed: a refused undo stays on the stack
-        if changes.txn:
-            give.append(_Step(changes.txn, step.summary))
+        self._replaying = True  # one replay at a time: the stacks move only when it commits
         self.undo_state_changed.emit()
-        self._broadcast(changes)
-        return changes
 
-    def _broadcast(self, changes: Changes) -> None:
+        def moved(changes: Changes) -> None:
+            # only once the revert committed (a refused undo stays on the stack), and this step even if
+            # a write queued before the undo has committed on top of it meanwhile
+            if step in take:
+                take.remove(step)
+            if changes.txn:
+                give.append(_Step(changes.txn, step.summary))
+
+        def settled() -> None:
+            self._replaying = False
+            self.undo_state_changed.emit()
+
+        op = (
+            WriteOp(self, revert_transaction, {"txn": step.txn}, stack=False).success(moved).finally_(settled)
+        )
+        return (op.failure(refused) if refused is not None else op).run()
+
+    def _broadcast(self, changes: Changes, initiator: object | None = None) -> None:
         if changes.summary:
             self.message.emit(changes.summary)
-        self.changed.emit(changes)
+        self.changed.emit(changes, initiator)
 
     # ------------------------------------------------------------------------------------------ moving
 
     def navigate(self, page: str, **filters: Any) -> None:
         """Ask the window to show ``page`` with these filters (e.g. a chart click opening a register)."""
         self.navigate_requested.emit(page, filters)
+
+
+class WriteOp:
+    """One service call for the write lane: built by :meth:`AppContext.write`, given handlers, then run.
+
+    The service runs in one transaction on the runner's serial write lane, so the window stays
+    responsive while SQLite waits on another process's lock or a long write works. On the main
+    thread afterwards: a committed change goes on the undo stack and is broadcast (with the view
+    that asked, so it can skip work it has done itself), then the success handler runs. A refusal
+    (a :class:`ServiceError`: validation, conflict, closed period) goes to the failure handler, or
+    to the status bar when there is none; any other error is logged with its traceback and goes to
+    the failure handler, or to :attr:`AppContext.failed` when there is none. Nothing is written in
+    either case.
+    """
+
+    def __init__(
+        self, ctx: AppContext, service: Callable[..., Changes], kwargs: dict[str, Any], *, stack: bool = True
+    ):
+        self._ctx = ctx
+        self._service = service
+        self._kwargs = kwargs
+        self._stack = stack  # False for undo and redo, which move the stacks themselves
+        self._on_success: Callable[[Changes], None] | None = None
+        self._on_failure: Callable[[Exception], None] | None = None
+        self._on_cancel: Callable[[], None] | None = None
+        self._on_finally: Callable[[], None] | None = None
+        self._label = ""
+        self._progress_parent: QWidget | None = None
+        self._with_progress = False
+
+    def success(self, handler: Callable[[Changes], None]) -> WriteOp:
+        self._on_success = handler
+        return self
+
+    def failure(self, handler: Callable[[Exception], None]) -> WriteOp:
+        """Hears why nothing was written: a refusal (:class:`ServiceError`) or any other error."""
+        self._on_failure = handler
+        return self
+
+    def cancelled(self, handler: Callable[[], None]) -> WriteOp:
+        """Hears that a write with progress was cancelled (rolled back)."""
+        self._on_cancel = handler
+        return self
+
+    def finally_(self, handler: Callable[[], None]) -> WriteOp:
+        """Called last, whatever happened (committed, refused, failed or cancelled)."""
+        self._on_finally = handler
+        return self
+
+    def with_progress(self, label: str, parent: QWidget | None = None) -> WriteOp:
+        """A long write: the service is given ``progress`` (raising stops it, rolling back) and a
+        progress dialog with Cancel shows while it runs."""
+        self._label, self._progress_parent, self._with_progress = label, parent, True
+        return self
+
+    def run(self, *, initiator: object | None = None) -> Task:
+        """Start the write; ``initiator`` is the view that asked, passed along with the broadcast."""
+        ctx, service, kwargs = self._ctx, self._service, dict(self._kwargs)
+        store, actor, with_progress = ctx.store, ctx.actor, self._with_progress
+
+        def work(progress: Progress) -> Changes:
+            if with_progress:
+                kwargs["progress"] = progress.report
+            with store.write() as session:
+                return service(session, actor=actor, **kwargs)
+
+        label = self._label or _describe(service)
+        task = ctx.runner.task(work, label=label, write=True)
+
+        def succeeded(changes: Changes) -> None:
+            if self._stack:
+                ctx._committed(changes, initiator)
+            else:
+                ctx._broadcast(changes, initiator)
+            if self._on_success is not None:
+                self._on_success(changes)
+
+        def failed(error: Exception) -> None:
+            if not isinstance(error, ServiceError):  # not a refusal: a fault to find in the log later
+                log.error("%s failed", label, exc_info=error)
+            if self._on_failure is not None:
+                self._on_failure(error)
+            elif isinstance(error, ServiceError):
+                ctx.message.emit(str(error))
+            else:
+                ctx.failed.emit(label, error)
+
+        task.succeeded.connect(succeeded)
+        task.failed.connect(failed)
+        if self._on_cancel is not None:
+            task.cancelled.connect(self._on_cancel)
+        if self._on_finally is not None:
+            task.finished.connect(self._on_finally)
+        if with_progress:
+            task.progress_dialog = TaskProgressDialog(task, self._progress_parent, title=label)  # type: ignore[attr-defined]  # kept alive with the task
+        return task.start()
+
+
+def _describe(service: Callable[..., Changes]) -> str:
+    """'update milestone' for update_milestone: what a write was, for a log line or a message."""
+    return getattr(service, "__name__", "a change").replace("_", " ")

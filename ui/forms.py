@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from tracker.services import ServiceError, ValidationError
+from tracker.services import ValidationError
 
 
 def shrinkable(combo: QComboBox, min_chars: int = 10, *, tooltip: bool = True) -> QComboBox:
@@ -77,7 +77,7 @@ class FieldErrors:
         self.general.clear()
         self.general.hide()
 
-    def show(self, exc: ServiceError) -> None:
+    def show(self, exc: Exception) -> None:
         """Put each problem beside its field; anything without a field goes in the general line."""
         self.clear()
         problems = exc.problems if isinstance(exc, ValidationError) else []

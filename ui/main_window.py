@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
-from tracker.services import Changes, ServiceError
+from tracker.services import Changes
 from ui.about import about_text
 from ui.appearance import Appearance
 from ui.context import AppContext
@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self._apply_icons()
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         ctx.changed.connect(self._on_ctx_changed)
+        ctx.failed.connect(self._on_ctx_failed)
         ctx.undo_state_changed.connect(self._update_undo_actions)
         ctx.navigate_requested.connect(self._on_ctx_navigate_requested)
         ctx.message.connect(self._on_ctx_message)
@@ -406,17 +407,13 @@ class MainWindow(QMainWindow):
         self.redo_action.setIconText("Redo")
 
     def _on_undo(self) -> None:
-        self._replay(self.ctx.undo, "undo")
+        self.ctx.undo(refused=lambda exc: tell(self, "Cannot undo", f"{exc}\n\nNothing was changed."))
 
     def _on_redo(self) -> None:
-        self._replay(self.ctx.redo, "redo")
+        self.ctx.redo(refused=lambda exc: tell(self, "Cannot redo", f"{exc}\n\nNothing was changed."))
 
-    def _replay(self, step: Any, word: str) -> None:
-        try:
-            step()
-        except ServiceError as exc:
-            tell(self, f"Cannot {word}", f"{exc}\n\nNothing was changed.")
-            self._update_undo_actions()
+    def _on_ctx_failed(self, what: str, error: BaseException) -> None:
+        tell(self, "Not saved", f"Could not {what}: {error}\n\nNothing was changed. The log has the details.")
 
     def _on_find(self) -> None:
         page = self.current_page()
@@ -428,7 +425,7 @@ class MainWindow(QMainWindow):
         if page is not None and hasattr(page, "new_item") and not self.ctx.read_only:
             page.new_item()
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
+    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.touches(Kind.REPORTING_PERIOD, Kind.STATUS_UPDATE):
             self.reload_periods()
         if changes.touches(Kind.PLAN):

@@ -2,8 +2,8 @@
 
 Both start from the returns panel on the Periods page and from the File menu. Writing workbooks
 and reading a returned one run off the UI thread with progress and cancel; every database write
-goes through the context (:meth:`AppContext.apply_task` for the issue, :meth:`AppContext.apply`
-for the receipt and the apply), so it is audited, undoable and broadcast like any other change.
+goes through the context's write lane (:meth:`AppContext.write`, with progress for the issue), so
+it is audited, undoable and broadcast like any other change.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from tracker.db import StoreError
 from tracker.enums import PeriodStatus
 from tracker.queries import PeriodRow, periods
-from tracker.services import Changes, ServiceError
+from tracker.services import Changes
 from ui.context import AppContext
 from ui.pages._common import confirm, tell
 from ui.tasks import Progress, Task, TaskProgressDialog
@@ -97,11 +97,6 @@ def issue_returns_dialog(
         # issue_returns records each issue through the services in this transaction's unit of work
         return unit_of_work(session, actor).changes(f"Issued {len(issued)} return(s) for {chosen.name}")
 
-    task = ctx.apply_task(
-        issue, label=f"Issuing the {chosen.name} returns…", period_id=chosen.id, out_dir=folder
-    )
-    task.progress_dialog = TaskProgressDialog(task, parent, title=ISSUE_TITLE)  # type: ignore[attr-defined]  # kept alive with the task
-
     def succeeded(_changes: Changes) -> None:
         if not issued:
             tell(
@@ -128,10 +123,10 @@ def issue_returns_dialog(
             "cannot be imported; issue again before sending them)"
         )
 
-    task.succeeded.connect(succeeded)
-    task.failed.connect(failed)
-    task.cancelled.connect(cancelled)
-    return task.start()
+    op = ctx.write(issue, period_id=chosen.id, out_dir=folder).with_progress(
+        f"Issuing the {chosen.name} returns…", parent
+    )
+    return op.success(succeeded).failure(failed).cancelled(cancelled).run()
 
 
 # ---------------------------------------------------------------------------------------------- importing
@@ -174,10 +169,9 @@ def import_return_dialog(
         from ui.returns_preview import ReturnPreviewDialog
 
         if not preview.problems:  # it came back in a state that can be applied: note the receipt
-            try:
-                ctx.apply(record_return_received, period_id=preview.period_id, lead_id=preview.lead_id)
-            except ServiceError as exc:
-                ctx.message.emit(f"The receipt of the return was not recorded: {exc}")
+            ctx.write(record_return_received, period_id=preview.period_id, lead_id=preview.lead_id).failure(
+                lambda exc: ctx.message.emit(f"The receipt of the return was not recorded: {exc}")
+            ).run()
         dialog = ReturnPreviewDialog(ctx, preview, parent)
         task.preview_dialog = dialog  # type: ignore[attr-defined]
         dialog.open()

@@ -41,6 +41,7 @@ from ui.models.returns import (
     change_lines,
 )
 from ui.pages._common import table_view, tell
+from ui.tasks import Task
 
 TITLE = "Import a return"
 _MAX_COLUMN_CHARS = 45  # wider text is elided in the cell and shown whole in its tooltip
@@ -266,34 +267,37 @@ class ReturnPreviewDialog(QDialog):
 
     # ------------------------------------------------------------------------------------------ applying
 
-    def apply(self) -> Changes | None:
-        """Apply the return with the settled conflicts, all or nothing; say what changed."""
+    def apply(self) -> Task | None:
+        """Apply the return with the settled conflicts, all or nothing, on the write lane; say what changed."""
         from tracker.workbooks.returns_apply import apply_return
 
         if not self.can_apply():
             return None
         resolutions = self.conflicts.resolutions()
-        try:
-            changes = self.ctx.apply(apply_return, preview=self.preview, resolutions=resolutions)
-        except ConflictError as exc:
-            tell(self, TITLE, f"{exc}")
-            return None
-        except ServiceError as exc:
-            tell(self, TITLE, f"The return was not applied: {exc}\n\nNothing was changed.")
-            return None
-        self.changes = changes
-        taken = sum(choice == TAKE_THEIRS for choice in resolutions.values())
-        text = changes.summary or "The return was applied."
-        if resolutions:
-            text += (
-                f"; {taken} conflict(s) taken from the return, {len(resolutions) - taken} kept as in the plan"
-            )
-        if self.preview.not_owned:
-            text += f"; {len(self.preview.not_owned)} row(s) not this lead's were not applied"
-        self.applied.emit(changes)
-        self.accept()
-        tell(self.parentWidget(), TITLE, text + ".", warning=False)
-        return changes
+        self.apply_button.setEnabled(False)  # until the write is settled
+        self.banner.setText(f"Applying {self.preview.file_name}…")
+
+        def applied(changes: Changes) -> None:
+            self.changes = changes
+            taken = sum(choice == TAKE_THEIRS for choice in resolutions.values())
+            text = changes.summary or "The return was applied."
+            if resolutions:
+                text += f"; {taken} conflict(s) taken from the return, {len(resolutions) - taken} kept as in the plan"
+            if self.preview.not_owned:
+                text += f"; {len(self.preview.not_owned)} row(s) not this lead's were not applied"
+            self.applied.emit(changes)
+            self.accept()
+            tell(self.parentWidget(), TITLE, text + ".", warning=False)
+
+        def refused(error: ServiceError) -> None:
+            self._update_state()
+            if isinstance(error, ConflictError):
+                tell(self, TITLE, f"{error}")
+            else:
+                tell(self, TITLE, f"The return was not applied: {error}\n\nNothing was changed.")
+
+        op = self.ctx.write(apply_return, preview=self.preview, resolutions=resolutions)
+        return op.success(applied).failure(refused).run(initiator=self)
 
 
 def _esc(text: str) -> str:

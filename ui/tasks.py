@@ -98,6 +98,14 @@ class Task(QObject):
         self._runner = runner
         self.started = False
         self.done = False
+        self.result: Any = None  # what the callable returned, once it succeeded
+        self.error: BaseException | None = None  # what it raised, once it failed
+        self.stopped = False  # it ended as cancelled
+
+    @property
+    def ok(self) -> bool:
+        """Finished and succeeded (not failed, not cancelled)."""
+        return self.done and self.error is None and not self.stopped
 
     def start(self) -> Task:
         if self.started:
@@ -117,11 +125,14 @@ class Task(QObject):
             self.progress.check()
             result = fn(self.progress)
         except Cancelled:
+            self.stopped = True
             self._cancelled_on_worker.emit()
         except Exception as exc:  # delivered to the caller, who decides what to tell the person
             log.debug("task %r failed", self.label, exc_info=exc)
+            self.error = exc
             self._failed_on_worker.emit(exc)
         else:
+            self.result = result
             self._succeeded_on_worker.emit(result)
         self._finished_on_worker.emit()
 

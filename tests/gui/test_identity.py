@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.gui.helpers import written
 from tracker.models import AuditEntry
 from tracker.queries import people
 from ui.context import Identity
@@ -60,7 +61,7 @@ def test_changing_who_you_are_is_recorded_on_the_next_change(plan_ctx, app_setti
     window.set_identity(Remembered(Identity("Programme Manager", "p-1", "")))
     assert "Programme Manager" in window.identity_button.text()
     assert app_settings.identity_for("plan.db").identity.name == "Programme Manager"
-    plan_ctx.apply(create_person, data={"name": "New Analyst"})
+    written(plan_ctx, create_person, data={"name": "New Analyst"})
     with plan_ctx.read() as s:
         last = s.execute(select(AuditEntry.actor).order_by(AuditEntry.seq.desc())).scalar()  # type: ignore[attr-defined]
     assert last == "Programme Manager"

@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QScrollBar, QWidget
 
-from tests.gui.helpers import accessible_name, record_message_boxes
-from tracker.services import ServiceError, create_person
+from tests.builders import snapshot
+from tests.gui.helpers import accessible_name, record_message_boxes, written
+from tracker.services import create_person, update_person
 from ui.context import AppContext, Identity
 from ui.main_window import MainWindow
 from ui.pages import PAGES
@@ -54,7 +55,7 @@ def test_status_bar_shows_the_plan_period_who_and_marking(window, plan_ctx):  # 
 
 def test_undo_and_redo_follow_the_context(window, plan_ctx):  # type: ignore[no-untyped-def]
     assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
-    plan_ctx.apply(create_person, data={"name": "New Analyst"})
+    written(plan_ctx, create_person, data={"name": "New Analyst"})
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Added New Analyst"
     window.undo_action.trigger()
     assert not window.undo_action.isEnabled()
@@ -63,16 +64,15 @@ def test_undo_and_redo_follow_the_context(window, plan_ctx):  # type: ignore[no-
     assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
 
 
-def test_a_refused_undo_is_explained_and_changes_nothing(window, plan_ctx, monkeypatch):  # type: ignore[no-untyped-def]
-    plan_ctx.apply(create_person, data={"name": "New Analyst"})
+def test_a_refused_undo_is_explained_and_changes_nothing(window, plan_ctx, monkeypatch, actor):  # type: ignore[no-untyped-def]
+    added = written(plan_ctx, create_person, data={"name": "New Analyst"})
+    with plan_ctx.store.write() as s:  # someone else changes the person afterwards, outside this window
+        update_person(s, actor=actor, person_id=added.created[0], changes={"role_title": "Senior Analyst"})
+    before = snapshot(plan_ctx.store)
     shown = record_message_boxes(monkeypatch)
-
-    def refuse() -> None:
-        raise ServiceError("The person was changed since; undo the later change first.")
-
-    monkeypatch.setattr(plan_ctx, "undo", refuse)
     window.undo_action.trigger()
-    assert shown.titles == ["Cannot undo"] and "changed since" in shown.texts
+    assert shown.titles == ["Cannot undo"] and "changed again later by PMO analyst" in shown.texts
+    assert snapshot(plan_ctx.store) == before
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Added New Analyst"
 
 

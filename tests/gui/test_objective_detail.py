@@ -9,6 +9,7 @@ from PySide6.QtGui import QAccessible
 from sqlmodel import select
 
 from tests.builders import audit_of, small_plan, snapshot
+from tests.gui.helpers import succeeded, written
 from tracker.audit import CREATED
 from tracker.models import AuditEntry, Milestone, StatusUpdate
 from tracker.services import close_period, create_milestone, create_risk
@@ -57,7 +58,7 @@ def test_set_a_rag_with_its_rationale(detail: ObjectiveDetail, store) -> None:  
     fill(
         detail, lifecycle="In progress", rag="Amber", progress_pct="40", rationale="Supplier late by a month"
     )
-    assert detail.form.save()
+    assert succeeded(detail.form.save())
     assert updates(store) == [("in progress", "amber", "Supplier late by a month", "")]
     with store.read() as s:
         row = s.exec(select(StatusUpdate)).one()
@@ -72,14 +73,14 @@ def test_set_a_rag_with_its_rationale(detail: ObjectiveDetail, store) -> None:  
 def test_red_without_corrective_action_is_refused_beside_the_field(detail: ObjectiveDetail, store) -> None:  # type: ignore[no-untyped-def]
     fill(detail, lifecycle="In progress", rag="Red", rationale="Funding withdrawn")
     before = snapshot(store)
-    assert not detail.form.save()
+    assert not succeeded(detail.form.save())
     assert snapshot(store) == before
     message = detail.form.problem_for("corrective_action")
     assert "Red status needs a corrective action" in message
     assert "corrective action" in detail.form.inputs["corrective_action"].accessibleDescription()
     assert detail.form.problem_for("rationale") == ""
     fill(detail, corrective_action="Escalated to SLT for a funding decision")
-    assert detail.form.save()
+    assert succeeded(detail.form.save())
     assert detail.form.problem_for("corrective_action") == ""
     assert updates(store)[0][1:] == ("red", "Funding withdrawn", "Escalated to SLT for a funding decision")
 
@@ -90,7 +91,7 @@ def test_red_without_corrective_action_is_refused_beside_the_field(detail: Objec
 def test_a_bad_percentage_is_refused(detail: ObjectiveDetail, store, typed: str, words: str) -> None:  # type: ignore[no-untyped-def]
     fill(detail, lifecycle="In progress", rag="Green", rationale="On track", progress_pct=typed)
     before = snapshot(store)
-    assert not detail.form.save()
+    assert not succeeded(detail.form.save())
     assert snapshot(store) == before
     assert words in detail.form.problem_for("progress_pct")
     assert detail.form.problem_for("progress_pct").startswith("⚠ Progress")
@@ -98,18 +99,19 @@ def test_a_bad_percentage_is_refused(detail: ObjectiveDetail, store, typed: str,
 
 def test_a_change_of_rag_needs_a_rationale(detail: ObjectiveDetail, store) -> None:  # type: ignore[no-untyped-def]
     fill(detail, lifecycle="In progress", rag="Green")
-    assert not detail.form.save()
+    assert not succeeded(detail.form.save())
     assert "needs a rationale" in detail.form.problem_for("rationale")
     assert updates(store) == []
 
 
 def test_derived_rag_shown_beside_the_reported_one(qtbot, detail: ObjectiveDetail, store, ids) -> None:  # type: ignore[no-untyped-def]
-    detail.ctx.apply(
+    written(
+        detail.ctx,
         create_milestone,
         data={"objective_id": ids.obj1, "title": "Late thing", "baseline_date": date(2024, 4, 2)},
     )
     fill(detail, lifecycle="In progress", rag="Green", rationale="All fine")
-    assert detail.form.save()
+    assert succeeded(detail.form.save())
     qtbot.waitUntil(lambda: "Green" in detail.form.reported.text())
     assert "Suggested from the evidence" in detail.form.derived.text()
     assert "overdue" in detail.form.derived.text()
@@ -120,11 +122,11 @@ def test_add_a_milestone_then_undo_removes_it(qtbot, detail: ObjectiveDetail, st
     panel = detail.milestones
     panel.add_inputs["title"].setText("Business case approved")  # type: ignore[attr-defined]
     panel.add_inputs["baseline_date"].setText("2024-09-30")  # type: ignore[attr-defined]
-    assert panel.add()
+    assert succeeded(panel.add())
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     assert panel.model.rows[0].title == "Business case approved"
     assert detail.tabs.tabText(2) == "Milestones (1)"
-    detail.ctx.undo()
+    assert succeeded(detail.ctx.undo())
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0)
     with store.read() as s:
         assert [m.deleted for m in s.exec(select(Milestone)).all()] == [True]
@@ -135,21 +137,24 @@ def test_a_bad_milestone_date_is_refused_beside_its_field(detail: ObjectiveDetai
     panel.add_inputs["title"].setText("Business case approved")  # type: ignore[attr-defined]
     panel.add_inputs["baseline_date"].setText("2024-13-45")  # type: ignore[attr-defined]
     before = snapshot(store)
-    assert not panel.add()
+    assert not succeeded(panel.add())
     assert snapshot(store) == before
     assert "not a date" in panel.add_errors["baseline_date"].text()
 
 
 def test_edit_and_delete_a_milestone_in_the_table(qtbot, detail: ObjectiveDetail, store, ids) -> None:  # type: ignore[no-untyped-def]
     baseline = date.today() + timedelta(days=60)
-    detail.ctx.apply(
-        create_milestone, data={"objective_id": ids.obj1, "title": "Pilot", "baseline_date": baseline}
+    written(
+        detail.ctx,
+        create_milestone,
+        data={"objective_id": ids.obj1, "title": "Pilot", "baseline_date": baseline},
     )
     panel = detail.milestones
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     forecast = panel.model.index(0, 3)
     before = snapshot(store)
-    assert not panel.model.setData(forecast, "someday")
+    panel.model.setData(forecast, "someday")  # the write is refused when it runs
+    qtbot.waitUntil(lambda: panel.model.last_problem is not None)
     assert snapshot(store) == before and "not a date" in panel.message.text()
     later = baseline + timedelta(days=90)
     assert panel.model.setData(forecast, later.isoformat())
@@ -158,20 +163,20 @@ def test_edit_and_delete_a_milestone_in_the_table(qtbot, detail: ObjectiveDetail
 
     panel.table.selectRow(0)
     panel.confirm = lambda title, text: False
-    assert not panel.delete_selected()
+    assert not succeeded(panel.delete_selected())
     assert panel.model.rowCount() == 1
     panel.confirm = lambda title, text: True
-    assert panel.delete_selected()
+    assert succeeded(panel.delete_selected())
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0)
 
 
 def test_every_model_passes_the_model_tester(qtbot, qtmodeltester, detail: ObjectiveDetail, ids) -> None:  # type: ignore[no-untyped-def]
-    detail.ctx.apply(
+    written(
+        detail.ctx,
         create_milestone,
         data={"objective_id": ids.obj1, "title": "Pilot", "baseline_date": date(2024, 9, 30)},
     )
-    detail.ctx.apply(
-        create_risk,
+    written(detail.ctx, create_risk,
         data={"title": "Supplier fails", "objective_id": ids.obj1, "inherent_likelihood": 4, "inherent_impact": 5,
               "residual_likelihood": 3, "residual_impact": 4, "target_likelihood": 2, "target_impact": 2},
     )  # fmt: skip
@@ -183,7 +188,7 @@ def test_every_model_passes_the_model_tester(qtbot, qtmodeltester, detail: Objec
 
 def test_a_closed_period_shows_the_form_read_only_with_why(qtbot, store, ids) -> None:  # type: ignore[no-untyped-def]
     ctx = AppContext(store, Identity("PMO", role="PMO"))
-    ctx.apply(close_period, period_id=ids.q1)
+    written(ctx, close_period, period_id=ids.q1)
     ctx.set_period(ids.q1)
     detail = ObjectiveDetail(ctx)
     qtbot.addWidget(detail)

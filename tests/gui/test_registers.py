@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import select
 
 from tests.builders import small_plan, snapshot
+from tests.gui.helpers import succeeded, written
 from tracker.models import Milestone, Risk
 from tracker.services import create_milestone, create_recommendation, create_risk, restore_deleted
 from ui.context import AppContext, Identity
@@ -208,7 +209,7 @@ def test_bad_input_is_refused_beside_the_field_and_nothing_written(
     page.form.editors[field].setText(typed)
     before = snapshot(ctx.store)
     with qtbot.assertNotEmitted(ctx.changed):
-        assert not page.save()
+        assert not succeeded(page.save())
     assert snapshot(ctx.store) == before
     assert expected in page.form.problem(field).lower() and page.form.errors[field].isVisible()
     others = [n for n in page.form.fields if n != field]
@@ -221,12 +222,12 @@ def test_delete_asks_then_restore_from_the_audit_log_brings_it_back(qtbot, ctx: 
     page.select(target.id)
     asked: list[str] = []
     page.confirm = lambda parent, title, text: asked.append(text) or False
-    assert not page.delete_selected() and "Supplier chosen" in live_titles(ctx)
+    assert not succeeded(page.delete_selected()) and "Supplier chosen" in live_titles(ctx)
     assert "restored" in asked[0] and "audit log" in asked[0]
     page.confirm = lambda parent, title, text: True
-    assert page.delete_selected()
+    assert succeeded(page.delete_selected())
     assert "Supplier chosen" not in live_titles(ctx) and "Supplier chosen" not in shown(page)
-    ctx.apply(restore_deleted, entity="milestone", entity_id=target.id)
+    written(ctx, restore_deleted, entity="milestone", entity_id=target.id)
     assert "Supplier chosen" in shown(page)
 
 
@@ -236,11 +237,11 @@ def test_create_risk_and_refuse_one_with_no_home(qtbot, ctx: AppContext) -> None
     assert page.form.value("residual_likelihood") == 3
     page.form.editors["title"].setText("Key staff leave")
     before = snapshot(ctx.store)
-    assert not page.save()
+    assert not succeeded(page.save())
     assert snapshot(ctx.store) == before and "objective or the theme" in page.form.problem("theme_id")
     choose(page.form.editors["theme_id"], ctx.ids.theme)  # type: ignore[attr-defined]
     page.form.editors["residual_impact"].setValue(5)
-    assert page.save()
+    assert succeeded(page.save())
     with ctx.read() as s:
         risk = s.exec(select(Risk).where(Risk.title == "Key staff leave")).one()
         assert risk.residual_impact == 5 and risk.theme_id == ctx.ids.theme  # type: ignore[attr-defined]
@@ -258,7 +259,7 @@ def test_read_only_disables_editing(qtbot, store, ctx: AppContext) -> None:  # t
         )
         assert page.find.isEnabled()  # reading and filtering still work
         page.new_item()
-        assert not page.save()
+        assert not succeeded(page.save())
 
 
 def test_every_control_has_an_accessible_name(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
@@ -297,29 +298,29 @@ def test_recommendation_register_notes_and_links(qtbot, ctx: AppContext) -> None
     detail.note_form.editors["note_date"].setText("31/02/2025")
     detail.note_form.editors["text"].setPlainText("Workshop held")
     before = snapshot(ctx.store)
-    assert not detail.add_note()
+    assert not succeeded(detail.add_note())
     assert snapshot(ctx.store) == before and "not a date" in detail.note_form.problem("note_date")
     detail.note_form.editors["note_date"].setText("2025-02-14")
-    assert detail.add_note()
+    assert succeeded(detail.add_note())
     assert [n.text for n in detail.notes.rows] == ["Workshop held"]
     assert shown(page, "note") == ["14 Feb 2025"]
     # edit and delete it
     detail.notes_view.setCurrentIndex(detail.notes.index(0, 0))
     detail.note_form.editors["text"].setPlainText("Workshop held with partners")
-    assert detail.save_note() and detail.notes.rows[0].text == "Workshop held with partners"
+    assert succeeded(detail.save_note()) and detail.notes.rows[0].text == "Workshop held with partners"
     detail.notes_view.setCurrentIndex(detail.notes.index(0, 0))
-    assert detail.delete_note() and detail.notes.rows == []
+    assert succeeded(detail.delete_note()) and detail.notes.rows == []
     # link an objective and a risk, then unlink the objective
     choose(detail.link_kind, "objective")
     choose(detail.link_target, ctx.ids.obj2)  # type: ignore[attr-defined]
-    assert detail.link()
+    assert succeeded(detail.link())
     choose(detail.link_kind, "risk")
     detail.link_target.setCurrentIndex(0)
-    assert detail.link()
+    assert succeeded(detail.link())
     assert [x.kind for x in detail.links.rows] == ["objective", "risk"]
     assert shown(page, "objectives") == ["SER-01.02"]
     detail.links_view.setCurrentIndex(detail.links.index(0, 0))
-    assert detail.unlink_selected()
+    assert succeeded(detail.unlink_selected())
     assert [x.kind for x in detail.links.rows] == ["risk"] and shown(page, "objectives") == [""]
 
 
@@ -327,10 +328,10 @@ def test_recommendation_closing_needs_a_rationale(qtbot, ctx: AppContext) -> Non
     page = open_page(qtbot, RecommendationsPage, ctx)
     page.select(page.model.row_at(0).id)
     choose(page.form.editors["status"], "closed")
-    assert not page.save()
+    assert not succeeded(page.save())
     assert "closure rationale" in page.form.problem("closure_rationale")
     page.form.editors["closure_rationale"].setPlainText("All actions done")
-    assert page.save()
+    assert succeeded(page.save())
     assert shown(page, "status") == ["Closed"] and page.model.index(0, 0).data(ID_ROLE)
 
 
@@ -363,7 +364,7 @@ def test_the_side_form_fits_its_panel_without_a_horizontal_scroll_bar(
     from ui.main_window import MainWindow
 
     # a long objective title in the form's combo used to widen the form past its panel (and the window)
-    ctx.apply(update_objective, objective_id=ctx.ids.obj1, changes={"title": LONG_TITLE})  # type: ignore[attr-defined]
+    written(ctx, update_objective, objective_id=ctx.ids.obj1, changes={"title": LONG_TITLE})  # type: ignore[attr-defined]
     window = MainWindow(ctx, location="plan.db")
     qtbot.addWidget(window)
     window.resize(width, 900)

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from tests.builders import snapshot
-from tests.gui.helpers import accessible_name, record_message_boxes
+from tests.gui.helpers import accessible_name, record_message_boxes, succeeded, written
 from tracker.models import Milestone
 from tracker.queries import periods
 from tracker.seed.sample import add_sample_progress
@@ -105,7 +105,7 @@ def test_the_panel_shows_every_lead_and_follows_issue_and_apply(ctx, page, tmp_p
     edit(path, "Objectives", has_rag, Commentary="Written by the lead in the workbook")
     dialog = preview_of(ctx, path)
     assert tracker_rows(page)[LEAD] == ("received", "")  # a clean return is noted as received
-    dialog.apply()
+    assert succeeded(dialog.apply())
     assert tracker_rows(page)[LEAD] == ("applied", "Head of PMO")
     n = next(i for i, r in enumerate(panel.model.rows) if r.lead_name == LEAD)
     assert cell(panel.model, n, 6) == "Head of PMO" and cell(panel.model, n, 5) != ""
@@ -168,7 +168,8 @@ def test_a_filled_in_return_is_previewed_then_applied(ctx, tmp_path, monkeypatch
     assert fields == {"Commentary": "“Recruitment finished”", "% progress": "64"}
     assert dialog.apply_button.isEnabled()
     shown = record_message_boxes(monkeypatch)
-    changes = dialog.apply()
+    assert succeeded(dialog.apply())
+    changes = dialog.changes
     assert changes is not None and "Applied 1 row(s)" in changes.summary
     assert "Applied 1 row(s)" in shown.texts and dialog.result() == dialog.DialogCode.Accepted
     from sqlmodel import select
@@ -206,7 +207,7 @@ def test_a_conflict_settled_take_theirs_applies_the_returns_value(ctx, tmp_path,
     milestone = edit(
         path, "Milestones", lambda v: v.get("Forecast date"), **{"Forecast date": date(2030, 5, 31)}
     )
-    ctx.apply(update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
+    written(ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
     dialog = preview_of(ctx, path)
     assert dialog.conflicts.rowCount() == 1
     assert [cell(dialog.conflicts, 0, c) for c in (3, 5, 6, 7)] == [
@@ -224,7 +225,7 @@ def test_a_conflict_settled_take_theirs_applies_the_returns_value(ctx, tmp_path,
     assert dialog.conflicts.resolutions() == {dialog.conflicts.rows[0].key: TAKE_THEIRS}
     assert dialog.apply_button.isEnabled()
     record_message_boxes(monkeypatch)
-    assert dialog.apply() is not None
+    assert succeeded(dialog.apply())
     with ctx.read() as session:
         assert session.get(Milestone, milestone).forecast_date == date(2030, 5, 31)
 
@@ -285,7 +286,7 @@ def test_models_pass_the_model_tester(ctx, page, tmp_path, monkeypatch, qtmodelt
     milestone = edit(
         path, "Milestones", lambda v: v.get("Forecast date"), **{"Forecast date": date(2030, 5, 31)}
     )
-    ctx.apply(update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
+    written(ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
     edit(path, "Objectives", has_rag, Commentary="New words")
     edit(path, "Risks", lambda v: True, **{"Residual likelihood (1-5)": 9})
     dialog = preview_of(ctx, path)
@@ -309,7 +310,7 @@ def test_controls_have_accessible_names(ctx, page, tmp_path, monkeypatch):  # ty
     milestone = edit(
         path, "Milestones", lambda v: v.get("Forecast date"), **{"Forecast date": date(2030, 5, 31)}
     )
-    ctx.apply(update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
+    written(ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
     dialog = preview_of(ctx, path)
     controls = dialog.findChildren(QAbstractButton) + dialog.findChildren(QAbstractItemView)
     controls += dialog.findChildren(QComboBox)
@@ -344,13 +345,13 @@ def test_rows_no_longer_the_leads_are_listed_and_not_applied(ctx, tmp_path, monk
     objective = edit(path, "Objectives", has_rag, Commentary="Not mine to say any more")
     with ctx.read() as session:
         other = next(p.id for p in people(session) if p.name == "Head of Finance")
-    ctx.apply(update_objective, objective_id=objective, changes={"lead_id": other})
+    written(ctx, update_objective, objective_id=objective, changes={"lead_id": other})
     dialog = preview_of(ctx, path)
     assert dialog.not_owned_model.rowCount() == 1 and dialog.not_owned_view.parentWidget().isVisibleTo(dialog)
     assert dialog.changes_model.rowCount() == 0 and dialog.nothing.isHidden()
     record_message_boxes(monkeypatch)
     before = snapshot(ctx.store)
-    dialog.apply()
+    assert succeeded(dialog.apply())
     after = snapshot(ctx.store)
     assert after["status_update"] == before["status_update"]  # the reassigned objective is untouched
     with ctx.read() as session:
@@ -365,9 +366,9 @@ def test_a_plan_change_after_the_preview_refuses_the_apply_and_writes_nothing(ct
     )
     dialog = preview_of(ctx, path)
     assert dialog.changes_model.rowCount() == 1 and dialog.apply_button.isEnabled()
-    ctx.apply(update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
+    written(ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
     before = snapshot(ctx.store)
     shown = record_message_boxes(monkeypatch)
-    assert dialog.apply() is None
+    assert not succeeded(dialog.apply())
     assert "changed in the plan since the preview" in shown.texts and snapshot(ctx.store) == before
     assert dialog.changes is None and dialog.result() != dialog.DialogCode.Accepted

@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from sqlalchemy import func, select
 
-from tests.gui.helpers import record_message_boxes
+from tests.gui.helpers import record_message_boxes, succeeded, written
 from tracker.models import AuditEntry
 from tracker.queries import periods
 from tracker.services import create_milestone, delete_milestone
@@ -79,10 +79,10 @@ def test_close_then_reopen_with_a_reason(plan_ctx, qtbot, monkeypatch):  # type:
     assert page.selected().status == "closed"
     assert page.reopen_button.isEnabled() and not page.close_button.isEnabled()
     before = audit_count(plan_ctx)
-    assert page.reopen_selected(reason="   ") is None  # the reason is required
+    assert not succeeded(page.reopen_selected(reason="   "))  # the reason is required
     assert "reason" in page.errors.error("reason") or "reason" in page.form_error.text()
     assert audit_count(plan_ctx) == before
-    page.reopen_selected(reason="A late return from the Head of Intelligence")
+    assert succeeded(page.reopen_selected(reason="A late return from the Head of Intelligence"))
     assert page.selected().status == "open"
 
 
@@ -147,7 +147,8 @@ def test_people_filter(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
 
 
 def _milestone(ctx) -> str:  # type: ignore[no-untyped-def]
-    changes = ctx.apply(
+    changes = written(
+        ctx,
         create_milestone,
         data={
             "objective_id": ctx.ids.obj1,
@@ -176,7 +177,7 @@ def test_restore_a_deleted_item_from_its_entry(plan_ctx, qtbot):  # type: ignore
     from tracker.models import Milestone
 
     mid = _milestone(plan_ctx)
-    plan_ctx.apply(delete_milestone, milestone_id=mid)
+    written(plan_ctx, delete_milestone, milestone_id=mid)
     page = AuditPage(plan_ctx)
     qtbot.addWidget(page)
     page.table.selectRow(1)  # not the deletion: Restore stays off

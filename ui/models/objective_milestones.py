@@ -16,7 +16,7 @@ from tracker.enums import MilestoneState
 from tracker.queries import MilestoneRow
 from ui.models.rows import Column, Index, RowsModel, day
 
-Commit = Callable[[MilestoneRow, str, Any], str | None]
+Commit = Callable[[MilestoneRow, str, Any], object]  # starts the write; a refusal sets last_problem
 
 TITLE, OWNER, BASELINE, FORECAST, COMPLETED, STATE = range(6)
 FIELDS = {TITLE: "title", OWNER: "owner_id", BASELINE: "baseline_date", FORECAST: "forecast_date",
@@ -79,8 +79,9 @@ class MilestonesModel(RowsModel):
             return False
         if value == self.data(index, Qt.ItemDataRole.EditRole):
             return False
-        self.last_problem = self._commit(self.rows[index.row()], FIELDS[index.column()], value)
-        return self.last_problem is None
+        # the value shows once the write commits and the panel reloads; a refusal sets last_problem
+        self._commit(self.rows[index.row()], FIELDS[index.column()], value)
+        return True
 
     def index_of(self, milestone_id: str, column: int = 0) -> QModelIndex:
         row = self.row_of(milestone_id)

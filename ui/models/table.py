@@ -134,6 +134,44 @@ class TableModel(QAbstractTableModel):
         self._visible = self._compute_visible()
         self.endResetModel()
 
+    def replace_rows(self, fresh: Sequence[Row], gone: Collection[str] = ()) -> None:
+        """Swap in new versions of some rows (matched by id; an unknown id is added at the end) and drop
+        the ``gone`` ids, keeping the sort, the filter and the selection: a layout change, not a reset."""
+        positions = self._id_positions()
+        drop = {positions[i] for i in gone if i in positions}
+        if not fresh and not drop:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_visible = self._visible
+        persistent = self.persistentIndexList()
+        rows = list(self._rows)
+        for row in fresh:
+            at = positions.get(self.row_id(row))
+            if at is None:
+                rows.append(row)
+            else:
+                rows[at] = row
+        keep = np.ones(len(rows), dtype=bool)
+        keep[list(drop)] = False
+        kept = np.flatnonzero(keep)
+        moved_to = np.full(len(rows), -1, dtype=np.int64)  # old position -> new position
+        moved_to[kept] = np.arange(len(kept), dtype=np.int64)
+        self._rows = [rows[i] for i in kept.tolist()] if drop else rows
+        self._clear_caches()
+        self._order = self._sorted(self._sort_column, self._sort_order)
+        self._visible = self._compute_visible()
+        if persistent:
+            where = np.full(len(self._rows), -1, dtype=np.int64)
+            where[self._visible] = np.arange(len(self._visible), dtype=np.int64)
+            targets = []
+            for index in persistent:
+                old = int(old_visible[index.row()]) if 0 <= index.row() < len(old_visible) else -1
+                new = int(moved_to[old]) if old >= 0 else -1
+                row = int(where[new]) if new >= 0 else -1
+                targets.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+            self.changePersistentIndexList(persistent, targets)
+        self.layoutChanged.emit()
+
     @property
     def rows(self) -> list[Row]:
         return self._rows
@@ -148,6 +186,10 @@ class TableModel(QAbstractTableModel):
     def visible_rows(self) -> list[Row]:
         rows = self._rows
         return [rows[i] for i in self._visible.tolist()]
+
+    def has_row(self, item_id: str) -> bool:
+        """Whether a row with this id is loaded (shown or filtered out)."""
+        return item_id in self._id_positions()
 
     def view_row_of(self, item_id: str) -> int:
         """Where the row with this id is shown, or -1 when it is filtered out or absent."""

@@ -1,9 +1,9 @@
 """The main window's pages, in navigation order.
 
 A page is a ``QWidget`` built as ``Page(ctx)`` from an :class:`ui.context.AppContext`. It reads
-through ``ctx.read()``, writes through ``ctx.apply(service, **kwargs)``, and reloads what it shows
-when ``ctx.changed`` (a :class:`tracker.services.Changes`) touches its kinds of item or when
-``ctx.period_changed`` fires. Optional methods the window calls when they exist:
+through ``ctx.read()``, writes through ``ctx.write(service, **kwargs)...run(initiator=self)`` (off
+the UI thread), and reloads what it shows when ``ctx.changed`` (a :class:`tracker.services.Changes`
+and the view that asked) touches the kinds in its ``reload_on``, or when ``ctx.period_changed`` fires. Optional methods the window calls when they exist:
 
 - ``show_filters(filters: dict)``: show the page filtered, for ``ctx.navigate(key, **filters)``
   (a chart click opening a register, say);

@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidg
 
 from tracker.queries import AuditRow, audit_rows
 from tracker.queries.holdings import audit_actors
-from tracker.services import Changes, ServiceError, restore_deleted
+from tracker.services import Changes, restore_deleted
 from tracker.services.registry import REGISTRY
 from ui.context import AppContext
 from ui.models.audit import AuditModel, entity_word, is_deletion
 from ui.models.rows import ROW_ROLE
 from ui.pages._common import filter_box, page_layout, table_view, tell
+from ui.tasks import Task
 
 PAGE_SIZE = 500
 
@@ -24,6 +25,7 @@ class AuditPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._more = False
+        self._stale = False
         layout = page_layout(self, "Audit log", "Every change, newest first: one line per changed field. "
                              "The log is hash-chained, so tampering with it can be detected.")  # fmt: skip
         bar = QHBoxLayout()
@@ -150,15 +152,12 @@ class AuditPage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(ROW_ROLE) if rows else None
 
-    def restore_selected(self) -> Changes | None:
+    def restore_selected(self) -> Task | None:
         row = self.selected()
         if row is None or not is_deletion(row):
             return None
-        try:
-            return self.ctx.apply(restore_deleted, entity=row.entity, entity_id=row.entity_id)
-        except ServiceError as exc:
-            tell(self, "Cannot restore", str(exc))
-            return None
+        op = self.ctx.write(restore_deleted, entity=row.entity, entity_id=row.entity_id)
+        return op.failure(lambda error: tell(self, "Cannot restore", str(error))).run(initiator=self)
 
     # ------------------------------------------------------------------------------------------ events
 
@@ -166,6 +165,16 @@ class AuditPage(QWidget):
         row = self.selected()
         self.restore_button.setEnabled(not self.ctx.read_only and row is not None and is_deletion(row))
 
-    def _on_ctx_changed(self, _changes: Changes) -> None:
+    def _on_ctx_changed(self, _changes: Changes, initiator: object) -> None:
+        if initiator is not self and not self.isVisible():
+            self._stale = True  # read the newest entries when next shown, not after every change
+            return
         self._fill_actors()
         self.reload()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._fill_actors()
+            self.reload()

@@ -33,6 +33,7 @@ class DashboardPage(QWidget):
         self.data: DashboardData | None = None
         self._trend_theme: str | None = None
         self._filling = True  # until the choices are filled
+        self._stale = False  # a change came while hidden: read again when shown
 
         self.period = self._combo("Reporting period")
         self.compare = self._combo("Compare with")
@@ -189,9 +190,19 @@ class DashboardPage(QWidget):
         self._trend_theme = theme_id
         self.refresh()
 
-    def _on_ctx_changed(self, _changes: Changes) -> None:
+    def _on_ctx_changed(self, _changes: Changes, _initiator: object) -> None:
+        if not self.isVisible():
+            self._stale = True  # every figure may move: read them again when next shown
+            return
         self._fill_choices()
         self.refresh()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._fill_choices()
+            self.refresh()
 
     def _on_ctx_period_changed(self, period_id: str | None) -> None:
         if period_id is not None and period_id != self.period.currentData():

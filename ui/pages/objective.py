@@ -206,7 +206,7 @@ class ObjectiveDetail(QWidget):
         self._reload_queued = False
         self.reload()
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
+    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
         if self.objective_id is not None and changes.touches(*self.reload_on):
             self.reload_soon()
 

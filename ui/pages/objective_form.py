@@ -29,6 +29,7 @@ from tracker.queries import StatusHistoryRow
 from tracker.rules import RAG_ALLOWED, DerivedRag, disagrees
 from tracker.services import ServiceError, ValidationError, record_status_update
 from ui.context import AppContext
+from ui.tasks import Task
 
 TEXT_FIELDS = (
     ("rationale", "Rationale", "Why the status is what it is (needed when the RAG changes)"),
@@ -282,27 +283,32 @@ class StatusForm(QWidget):
             data[name] = self._text(name).toPlainText()
         return data
 
-    def save(self) -> bool:
+    def save(self) -> Task | None:
+        """Save this period's update on the write lane; refusals are shown beside the fields."""
         state = self.state
         if state is None or not self.save_button.isEnabled():
-            return False
+            return None
         self.clear_problems()
-        try:
-            changes = self.ctx.apply(
+        self.save_button.setEnabled(False)  # until the write is settled: one save at a time
+        return (
+            self.ctx.write(
                 record_status_update,
                 objective_id=state.objective_id,
                 period_id=state.period.period_id,
                 data=self.values(),
                 expected_revision=state.period.update_revision,
             )
-        except ValidationError as exc:
-            self.show_problems(exc)
-            return False
-        except ServiceError as exc:
-            self._say(str(exc))
-            return False
-        self.saved.emit(changes)
-        return True
+            .success(self.saved.emit)
+            .failure(self._on_refused)
+            .finally_(lambda: self.save_button.setEnabled(self.state is not None and self.banner.isHidden()))
+            .run(initiator=self)
+        )
+
+    def _on_refused(self, error: ServiceError) -> None:
+        if isinstance(error, ValidationError):
+            self.show_problems(error)
+        else:
+            self._say(str(error))
 
     def show_problems(self, exc: ValidationError) -> None:
         loose = []

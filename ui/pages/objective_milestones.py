@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from tracker.queries import MilestoneRow, PersonRow
 from tracker.services import (
+    Changes,
     ServiceError,
     ValidationError,
     create_milestone,
@@ -35,6 +36,7 @@ from ui.brag_delegate import BragDelegate, model_data
 from ui.context import AppContext
 from ui.models.objective_milestones import OWNER, STATE, MilestonesModel
 from ui.pages.objective_form import display_message
+from ui.tasks import Task
 
 ADD_FIELDS = (
     ("title", "Title", "What will be delivered"),
@@ -189,67 +191,67 @@ class MilestonesPanel(QWidget):
 
     # ------------------------------------------------------------------------------------------ writing
 
-    def _commit(self, row: MilestoneRow, field: str, value: Any) -> str | None:
+    def _commit(self, row: MilestoneRow, field: str, value: Any) -> Task:
+        """Write one edited cell on the write lane; a refusal is said under the table (and kept on the model)."""
         self._say("")
-        try:
-            self.ctx.apply(
-                update_milestone, milestone_id=row.id, changes={field: value}, expected_revision=row.revision
-            )
-        except ValidationError as exc:
-            message = "; ".join(display_message(p.field, p.message) for p in exc.problems)
-            self._say(f"Not saved: {message}")
-            return message
-        except ServiceError as exc:
-            self._say(f"Not saved: {exc}")
-            return str(exc)
-        return None
+        self.model.last_problem = None
 
-    def add(self) -> bool:
+        def refused(error: ServiceError) -> None:
+            if isinstance(error, ValidationError):
+                message = "; ".join(display_message(p.field, p.message) for p in error.problems)
+            else:
+                message = str(error)
+            self.model.last_problem = message
+            self._say(f"Not saved: {message}")
+
+        op = self.ctx.write(
+            update_milestone, milestone_id=row.id, changes={field: value}, expected_revision=row.revision
+        )
+        return op.failure(refused).run(initiator=self)
+
+    def add(self) -> Task | None:
         if self.objective_id is None:
-            return False
+            return None
         for label in self.add_errors.values():
             label.clear()
             label.setVisible(False)
         data: dict[str, Any] = {"objective_id": self.objective_id}
         for name, widget in self.add_inputs.items():
             data[name] = (widget.currentData() or None) if isinstance(widget, QComboBox) else widget.text()  # type: ignore[attr-defined]
-        try:
-            self.ctx.apply(create_milestone, data=data)
-        except ValidationError as exc:
-            for problem in exc.problems:
+
+        def added(_changes: Changes) -> None:
+            for widget in self.add_inputs.values():
+                if isinstance(widget, QLineEdit):
+                    widget.clear()
+            self._say("")
+
+        def refused(error: ServiceError) -> None:
+            problems = error.problems if isinstance(error, ValidationError) else []
+            for problem in problems:
                 label = self.add_errors.get(problem.field)
                 if label is not None:
                     label.setText("⚠ " + display_message(problem.field, problem.message))
                     label.setVisible(True)
-            loose = [p.message for p in exc.problems if p.field not in self.add_errors]
+            loose = [p.message for p in problems if p.field not in self.add_errors] or (
+                [] if problems else [str(error)]
+            )
             self._say("Not added: " + ("; ".join(loose) if loose else "see the messages under the fields."))
-            return False
-        except ServiceError as exc:
-            self._say(f"Not added: {exc}")
-            return False
-        for widget in self.add_inputs.values():
-            if isinstance(widget, QLineEdit):
-                widget.clear()
-        self._say("")
-        return True
 
-    def delete_selected(self) -> bool:
+        return self.ctx.write(create_milestone, data=data).success(added).failure(refused).run(initiator=self)
+
+    def delete_selected(self) -> Task | None:
         index = self.table.currentIndex()
         if not index.isValid():
             self._say("Select a milestone to delete.")
-            return False
+            return None
         row = self.model.rows[index.row()]
         text = (
             f"Delete the milestone “{row.title}”?\n\nIt can be brought back with Undo or from the audit log."
         )
         if not self.confirm("Delete milestone", text):
-            return False
-        try:
-            self.ctx.apply(delete_milestone, milestone_id=row.id, expected_revision=row.revision)
-        except ServiceError as exc:
-            self._say(f"Not deleted: {exc}")
-            return False
-        return True
+            return None
+        op = self.ctx.write(delete_milestone, milestone_id=row.id, expected_revision=row.revision)
+        return op.failure(lambda error: self._say(f"Not deleted: {error}")).run(initiator=self)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 
 from tracker.models import Kind
 from tracker.queries.holdings import PersonHoldingRow, people_with_holdings
-from tracker.services import Changes, ServiceError, create_person, update_person
+from tracker.services import Changes, create_person, update_person
 from tracker.services.holdings import HELD
 from ui.context import AppContext
 from ui.forms import FieldErrors
 from ui.models.people import PeopleModel
 from ui.models.rows import ROW_ROLE
 from ui.pages._common import confirm, filter_box, page_layout, small_list_proxy, table_view
+from ui.tasks import Task
 
 
 class PeoplePage(QWidget):
@@ -151,28 +152,30 @@ class PeoplePage(QWidget):
                 return True
         return False
 
-    def save(self) -> Changes | None:
+    def save(self) -> Task | None:
+        """Add or change the person in the form, on the write lane; refusals beside the fields."""
         data = {
             "name": self.name.text(),
             "role_title": self.role_title.text(),
             "email": self.email.text(),
             "active": self.active.isChecked(),
         }
-        try:
-            if self._editing is None:
-                changes = self.ctx.apply(create_person, data=data)
-            else:
-                changes = self.ctx.apply(
-                    update_person, person_id=self._editing.id, changes=data,
-                    expected_revision=self._editing.revision,
-                )  # fmt: skip
-        except ServiceError as exc:
-            self.errors.show(exc)
-            return None
-        self.errors.clear()
-        if changes.created:
-            self.select_person(changes.created[0])
-        return changes
+        if self._editing is None:
+            op = self.ctx.write(create_person, data=data)
+        else:
+            op = self.ctx.write(
+                update_person,
+                person_id=self._editing.id,
+                changes=data,
+                expected_revision=self._editing.revision,
+            )
+
+        def saved(changes: Changes) -> None:
+            self.errors.clear()
+            if changes.created:
+                self.select_person(changes.created[0])
+
+        return op.success(saved).failure(self.errors.show).run(initiator=self)
 
     # ------------------------------------------------------------------------------------------ events
 
@@ -217,16 +220,13 @@ class PeoplePage(QWidget):
                         "give them to someone else. Deactivate anyway?")  # fmt: skip
             if not confirm(self, "Deactivate person", question, "Deactivate"):
                 return
-        try:
-            self.ctx.apply(
-                update_person,
-                person_id=row.id,
-                changes={"active": not row.active},
-                expected_revision=row.revision,
-            )
-        except ServiceError as exc:
-            self.errors.show(exc)
+        self.ctx.write(
+            update_person,
+            person_id=row.id,
+            changes={"active": not row.active},
+            expected_revision=row.revision,
+        ).failure(self.errors.show).run(initiator=self)
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
+    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.touches(*self.reload_on) or not changes.kinds:
             self.reload()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
@@ -25,13 +26,14 @@ from PySide6.QtWidgets import (
 from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.queries import PeriodRow, current_plan, periods
-from tracker.services import Changes, ServiceError, close_period, open_period, reopen_period
+from tracker.services import Changes, close_period, open_period, reopen_period
 from ui.context import AppContext
 from ui.forms import FieldErrors
 from ui.models.periods import PeriodsModel
 from ui.models.rows import ROW_ROLE
 from ui.pages._common import confirm, page_layout, table_view
 from ui.pages.returns_panel import ReturnsPanel
+from ui.tasks import Task
 
 
 def _qdate(d: date) -> QDate:
@@ -89,13 +91,21 @@ class ReopenDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.ok = buttons.addButton("Reopen", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setAccessibleName("Reopen the period")
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._on_reopen_clicked)
         buttons.rejected.connect(self.reject)
+        self.submit: Callable[[ReopenDialog], object] | None = None  # starts the write; it closes the dialog
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
+
+    def _on_reopen_clicked(self) -> None:
+        if self.submit is None:
+            self.accept()
+            return
+        self.ok.setEnabled(False)  # until the write is settled
+        self.submit(self)
 
 
 class PeriodsPage(QWidget):
@@ -217,21 +227,24 @@ class PeriodsPage(QWidget):
                 return True
         return False
 
-    def open_new(self) -> Changes | None:
+    def open_new(self) -> Task | None:
         data = {"name": self.name.text(), "start_date": _pydate(self.start.date()),
                 "end_date": _pydate(self.end.date())}  # fmt: skip
-        try:
-            changes = self.ctx.apply(open_period, data=data)
-        except ServiceError as exc:
-            self.errors.show(exc)
-            return None
-        self.errors.clear()
-        if changes.created:
-            self.select_period(changes.created[0])
-        self._suggest()
-        return changes
 
-    def close_selected(self, *, ask: bool = True) -> Changes | None:
+        def opened(changes: Changes) -> None:
+            self.errors.clear()
+            if changes.created:
+                self.select_period(changes.created[0])
+            self._suggest()
+
+        return (
+            self.ctx.write(open_period, data=data)
+            .success(opened)
+            .failure(self.errors.show)
+            .run(initiator=self)
+        )
+
+    def close_selected(self, *, ask: bool = True) -> Task | None:
         row = self.selected()
         if row is None:
             return None
@@ -239,28 +252,27 @@ class PeriodsPage(QWidget):
                     "and can no longer be changed (a PMO can reopen it, giving a reason).")  # fmt: skip
         if ask and not confirm(self, "Close period", question, "Close period"):
             return None
-        return self._apply(close_period, period_id=row.id)
+        return self.ctx.write(close_period, period_id=row.id).failure(self.errors.show).run(initiator=self)
 
-    def reopen_selected(self, reason: str | None = None) -> Changes | None:
+    def reopen_selected(self, reason: str | None = None) -> Task | None:
+        """Reopen the selected period: with ``reason`` at once, else after asking why in a dialog."""
         row = self.selected()
         if row is None:
             return None
         if reason is not None:
-            return self._apply(reopen_period, period_id=row.id, reason=reason)
+            op = self.ctx.write(reopen_period, period_id=row.id, reason=reason)
+            return op.failure(self.errors.show).run(initiator=self)
         dialog = ReopenDialog(row.name, self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                return self.ctx.apply(reopen_period, period_id=row.id, reason=dialog.reason.toPlainText())
-            except ServiceError as exc:
-                dialog.errors.show(exc)
-        return None
 
-    def _apply(self, service: Any, **kwargs: Any) -> Changes | None:
-        try:
-            return self.ctx.apply(service, **kwargs)
-        except ServiceError as exc:
-            self.errors.show(exc)
-            return None
+        def submit(d: ReopenDialog) -> None:
+            self.ctx.write(reopen_period, period_id=row.id, reason=d.reason.toPlainText()).success(
+                lambda _changes: d.accept()
+            ).failure(d.errors.show).finally_(lambda: d.ok.setEnabled(True)).run(initiator=self)
+
+        dialog.submit = submit
+        dialog.open()
+        self._reopen_dialog = dialog  # kept while it is open
+        return None
 
     def _suggest(self) -> None:
         name, start, end = suggest_next(self.model.rows, self._frequency, date.today())
@@ -287,6 +299,6 @@ class PeriodsPage(QWidget):
     def _on_reopen_clicked(self) -> None:
         self.reopen_selected()
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
+    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.touches(*self.reload_on) or not changes.kinds:
             self.reload()

@@ -161,7 +161,7 @@ class PlanPage(QWidget):
         self.model.set_rows(rows)
         self._after_reset(selected)
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
+    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.touches(*self.reload_on):
             self.reload()
 

@@ -32,6 +32,7 @@ from ui.forms import fit_popup, shrinkable
 from ui.models.table import Column, SortKind, TableModel
 from ui.pages.register_form import ItemForm
 from ui.pages.register_specs import FormField
+from ui.tasks import Task
 
 NOTE_COLUMNS = [
     Column("date", "Date", lambda r: r.note_date, sort=SortKind.DATE),
@@ -166,7 +167,7 @@ class RecommendationDetail:
         self.link_message.clear()
         self._update_enabled()
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
+    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
         if self.recommendation_id and changes.touches(*self.reload_on):
             self.reload()
 
@@ -215,70 +216,73 @@ class RecommendationDetail:
         self.note_form.load(note, {"note_date": _today_iso()})
         self._update_enabled()
 
-    def add_note(self) -> bool:
+    def add_note(self) -> Task | None:
         if self.recommendation_id is None:
-            return False
+            return None
         data = self.note_form.values()
         return self._apply(
             self.note_form, svc.add_progress_note, recommendation_id=self.recommendation_id, data=data
         )
 
-    def save_note(self) -> bool:
+    def save_note(self) -> Task | None:
         note = self._selected_note()
         if note is None:
-            return False
+            return None
         changes = self.note_form.changed_values()
         if not changes:
             self.note_form.show_message("Nothing has changed.")
-            return False
+            return None
         return self._apply(self.note_form, svc.update_progress_note, note_id=note.id, changes=changes)
 
-    def delete_note(self) -> bool:
+    def delete_note(self) -> Task | None:
         note = self._selected_note()
         if note is None:
-            return False
+            return None
         return self._apply(self.note_form, svc.delete_progress_note, note_id=note.id)
 
     # ------------------------------------------------------------------------------------------ links
 
-    def link(self) -> bool:
+    def link(self) -> Task | None:
         target = self.link_target.currentData()
         if self.recommendation_id is None or target is None:
             self.link_message.setText("Choose the item to link.")
-            return False
+            return None
         field = f"{self.link_kind.currentData()}_id"
         return self._apply(
             None, svc.link_recommendation, recommendation_id=self.recommendation_id, **{field: target}
         )
 
-    def unlink_selected(self) -> bool:
+    def unlink_selected(self) -> Task | None:
         index = self.links_view.currentIndex()
         if self.recommendation_id is None or not index.isValid():
             self.link_message.setText("Choose a linked item to unlink.")
-            return False
+            return None
         row = self.links.row_at(index.row())
         field = f"{row.kind}_id"
         return self._apply(None, svc.unlink_recommendation, recommendation_id=self.recommendation_id,
                            **{field: row.target_id})  # fmt: skip
 
-    def _apply(self, form: ItemForm | None, service: Any, **kwargs: Any) -> bool:
-        try:
-            changes = self.ctx.apply(service, **kwargs)
-        except ValidationError as exc:
-            if form is not None:
-                form.show_problems(exc.problems)
+    def _apply(self, form: ItemForm | None, service: Any, **kwargs: Any) -> Task:
+        """Run a note or link write; refusals go to the note form, or under the links."""
+
+        def refused(error: ServiceError) -> None:
+            words = (
+                " ".join(p.message for p in error.problems)
+                if isinstance(error, ValidationError)
+                else str(error)
+            )
+            if form is None:
+                self.link_message.setText(words)
+            elif isinstance(error, ValidationError):
+                form.show_problems(error.problems)
             else:
-                self.link_message.setText(" ".join(p.message for p in exc.problems))
-            return False
-        except ServiceError as exc:
-            if form is not None:
-                form.show_message(str(exc))
-            else:
-                self.link_message.setText(str(exc))
-            return False
-        if not changes:  # already linked / not linked: nothing written, say why
-            self.link_message.setText(changes.summary)
-        return True
+                form.show_message(words)
+
+        def done(changes: Changes) -> None:
+            if not changes:  # already linked / not linked: nothing written, say why
+                self.link_message.setText(changes.summary)
+
+        return self.ctx.write(service, **kwargs).success(done).failure(refused).run(initiator=self)
 
 
 def _today_iso() -> str:

@@ -6,7 +6,7 @@ or sort never goes back to the database. It reloads when a committed change touc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
@@ -32,14 +32,16 @@ from sqlmodel import Session
 
 from tracker import queries as q
 from tracker.services import Changes, ServiceError, ValidationError
-from ui.context import AppContext
+from ui.context import AppContext, WriteOp
 from ui.forms import shrinkable
 from ui.models.table import ID_ROLE, TableModel
 from ui.pages.register_form import ItemForm
 from ui.pages.register_specs import Lookups, RegisterSpec, predicate
+from ui.tasks import Task
 from ui.widgets.chip_delegate import ChipDelegate
 
 BACKGROUND_ROWS = 20_000
+PATCH_ROWS = 200  # a change to at most this many of the register's own rows re-reads just those
 ALIASES = {
     "rag": "brag",
     "theme": "theme_id",
@@ -75,6 +77,9 @@ class RegisterPage(QWidget):
         self._ids: tuple[str, ...] | None = None
         self._sized = False
         self._generation = 0
+        self._stale = False  # a change came while hidden: read again when shown
+        self._loaded = False  # rows are in the model (a patch needs something to patch)
+        self._busy = False  # a save or delete of this page's is on the write lane
         noun = self.spec.noun
         self.setAccessibleName(f"{noun.capitalize()}s register")
 
@@ -216,7 +221,8 @@ class RegisterPage(QWidget):
 
     # ------------------------------------------------------------------------------------------ loading
 
-    def read(self, session: Session) -> list[Any]:
+    def read(self, session: Session, filters: q.Filters = q.NO_FILTERS) -> list[Any]:
+        """The register's live rows (those with ``filters.ids`` only, when given)."""
         raise NotImplementedError
 
     def read_lookups(self, session: Session) -> Lookups:
@@ -261,6 +267,7 @@ class RegisterPage(QWidget):
             self._size_columns()
         if keep is not None:
             self.select(keep)
+        self._loaded = True
         self._update_buttons()
         self.loaded.emit()
 
@@ -295,9 +302,34 @@ class RegisterPage(QWidget):
             combo.setCurrentIndex(max(combo.findData(keep), 0))
             combo.blockSignals(False)
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(*self.spec.reload_on):
+    def _on_ctx_changed(self, changes: Changes, initiator: object) -> None:
+        if not changes.touches(*self.spec.reload_on):
+            return
+        if initiator is not self and not self.isVisible():
+            self._stale = True  # read again when next shown, not for every change made elsewhere
+        elif (
+            self._loaded and changes.kinds == {self.spec.kind} and len(changes.ids) <= PATCH_ROWS
+            and all(map(self.model.has_row, changes.ids))  # a new or restored row has its place in plan order
+        ):  # fmt: skip
+            self._refresh_rows(changes.ids)
+        else:
             self.reload()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def _refresh_rows(self, ids: Collection[str]) -> None:
+        """Read again only the rows a change touched (gone when removed), keeping sort, filter and selection."""
+        with self.ctx.read() as session:
+            fresh = self.read(session, q.Filters(ids=tuple(ids)))
+        found = {r.id for r in fresh}
+        self.model.replace_rows(fresh, gone=[i for i in ids if i not in found])
+        self._apply_filters()
+        if self._editing is not None and self._editing.id in ids:
+            self._show(next((r for r in fresh if r.id == self._editing.id), None))
 
     # ------------------------------------------------------------------------------------------ filtering
 
@@ -390,8 +422,8 @@ class RegisterPage(QWidget):
         editable = not self.ctx.read_only
         self.form.set_editable(editable)
         for button in (self.new_button, self.save_button, self.revert_button):
-            button.setEnabled(editable)
-        self.delete_button.setEnabled(editable and self._editing is not None)
+            button.setEnabled(editable and not self._busy)
+        self.delete_button.setEnabled(editable and not self._busy and self._editing is not None)
 
     # ------------------------------------------------------------------------------------------ writing
 
@@ -405,49 +437,58 @@ class RegisterPage(QWidget):
         first = next(iter(self.form.editors.values()))
         first.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def save(self) -> bool:
-        """Add or change the item from the form; a refusal is shown beside its fields and nothing is written."""
-        if self.ctx.read_only:
-            return False
+    def save(self) -> Task | None:
+        """Add or change the item from the form, on the write lane; a refusal is shown beside its fields.
+
+        Returns the running write (None when there was nothing to write).
+        """
         row = self._editing
-        try:
-            if row is None:
-                changes = self.ctx.apply(self.spec.entity.create, data=self.form.values())
-                new_id = changes.created[0] if changes.created else None
-            else:
-                values = self.form.changed_values()
-                if not values:
-                    self.form.show_message("Nothing has changed.")
-                    return False
-                self.ctx.apply(self.spec.entity.update, **{self.spec.entity.id_arg: row.id}, changes=values,
-                               expected_revision=row.revision)  # fmt: skip
-                new_id = row.id
-        except ValidationError as exc:
-            self.form.show_problems(exc.problems)
-            return False
-        except ServiceError as exc:
-            self.form.show_message(str(exc))
-            return False
+        if self.ctx.read_only or self._busy:
+            return None
+        entity = self.spec.entity
+        if row is None:
+            op = self.ctx.write(entity.create, data=self.form.values())
+        else:
+            values = self.form.changed_values()
+            if not values:
+                self.form.show_message("Nothing has changed.")
+                return None
+            op = self.ctx.write(entity.update, **{entity.id_arg: row.id}, changes=values,
+                                expected_revision=row.revision)  # fmt: skip
+        return self._run(op.success(lambda changes: self._on_saved(row, changes)))
+
+    def _on_saved(self, row: Any | None, changes: Changes) -> None:
+        new_id = (changes.created[0] if changes.created else None) if row is None else row.id
         if new_id and not self.select(new_id):
             self.form.show_message("Saved. It is hidden by the filters; clear them to see it.")
-        return True
 
-    def delete_selected(self) -> bool:
+    def delete_selected(self) -> Task | None:
         """Delete the item in the form after asking; it can be restored from the audit log."""
         row = self._editing
-        if row is None or self.ctx.read_only:
-            return False
+        if row is None or self.ctx.read_only or self._busy:
+            return None
         what = self.spec.describe(row)
         text = (f"Delete {what}?\n\nIt can be restored later from the audit log "
                 "(and Undo takes it back straight away).")  # fmt: skip
         if not self.confirm(self, f"Delete {self.spec.noun}", text):
-            return False
-        try:
-            self.ctx.apply(
-                self.spec.entity.delete, **{self.spec.entity.id_arg: row.id}, expected_revision=row.revision
-            )
-        except ServiceError as exc:
-            self.form.show_message(str(exc))
-            return False
-        self._show(None)
-        return True
+            return None
+        entity = self.spec.entity
+        op = self.ctx.write(entity.delete, **{entity.id_arg: row.id}, expected_revision=row.revision)
+        return self._run(op.success(lambda _changes: self._show(None)))
+
+    def _run(self, op: WriteOp) -> Task:
+        """Run one of this page's writes: buttons off while it is on the write lane, refusals in the form."""
+        self._busy = True
+        self._update_buttons()
+
+        def settled() -> None:
+            self._busy = False
+            self._update_buttons()
+
+        return op.failure(self._on_refused).finally_(settled).run(initiator=self)
+
+    def _on_refused(self, error: ServiceError) -> None:
+        if isinstance(error, ValidationError):
+            self.form.show_problems(error.problems)
+        else:
+            self.form.show_message(str(error))

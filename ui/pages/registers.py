@@ -25,8 +25,8 @@ def _lookups(session: Session, *, inspections: bool = False) -> Lookups:
 class MilestonesPage(RegisterPage):
     spec = MILESTONES
 
-    def read(self, session: Session) -> list[Any]:
-        return q.milestone_rows(session)
+    def read(self, session: Session, filters: q.Filters = q.NO_FILTERS) -> list[Any]:
+        return q.milestone_rows(session, filters)
 
     def read_lookups(self, session: Session) -> Lookups:
         return _lookups(session)
@@ -35,8 +35,8 @@ class MilestonesPage(RegisterPage):
 class RisksPage(RegisterPage):
     spec = RISKS
 
-    def read(self, session: Session) -> list[Any]:
-        return q.risk_rows(session)
+    def read(self, session: Session, filters: q.Filters = q.NO_FILTERS) -> list[Any]:
+        return q.risk_rows(session, filters)
 
     def read_lookups(self, session: Session) -> Lookups:
         return _lookups(session)
@@ -53,8 +53,8 @@ class RisksPage(RegisterPage):
 class RecommendationsPage(RegisterPage):
     spec = RECOMMENDATIONS
 
-    def read(self, session: Session) -> list[Any]:
-        return q.recommendation_rows(session)
+    def read(self, session: Session, filters: q.Filters = q.NO_FILTERS) -> list[Any]:
+        return q.recommendation_rows(session, filters)
 
     def read_lookups(self, session: Session) -> Lookups:
         return _lookups(session, inspections=True)

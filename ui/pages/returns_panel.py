@@ -112,7 +112,7 @@ class ReturnsPanel(QGroupBox):
 
         import_return_dialog(self.ctx, self)
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
+    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.touches(*self.reload_on) or not changes.kinds:
             self.reload()
 
