@@ -9,24 +9,23 @@ from sqlmodel import Session
 
 from tracker.db import Actor
 from tracker.enums import Source
-from tracker.queries.returns import (
-    issued_return,
-    return_milestones,
-    return_objectives,
-    return_recommendations,
-    return_risks,
-)
+from tracker.merge import Conflict, Merged, Resolution
+from tracker.queries.returns import issued_return, return_objectives
 from tracker.services import Changes, ConflictError, Problem, ValidationError
 from tracker.services.registry import entity
 from tracker.services.returns import ReturnedItem, record_return_applied
-from tracker.workbooks.returns_import import ReturnPreview, RowChange
-from tracker.workbooks.returns_layout import MILESTONE, OBJECTIVE, RECOMMENDATION, RISK, SHEET_BY_KIND
+from tracker.workbooks.returns_import import ReturnPreview
+from tracker.workbooks.returns_issue import ITEMS
+from tracker.workbooks.returns_layout import OBJECTIVE, SHEET_BY_KIND
+from tracker.workbooks.returns_rows import FieldConflict, RowChange
 
-KEEP_OURS, TAKE_THEIRS = "ours", "theirs"
-Resolutions = Mapping[tuple[str, str, str], str]
+# The names the preview dialog and the CLI settle conflicts with.
+KEEP_OURS, TAKE_THEIRS = Resolution.KEEP_OURS, Resolution.TAKE_THEIRS
+# A conflict's key -> how it is settled: a Resolution, or its value ("ours", "theirs") as a view hands it back.
+Resolutions = Mapping[tuple[str, str, str], Resolution | str]
 
 
-def settle_all(preview: ReturnPreview, choice: str) -> dict[tuple[str, str, str], str]:
+def settle_all(preview: ReturnPreview, choice: Resolution) -> dict[tuple[str, str, str], Resolution]:
     """The same choice (KEEP_OURS or TAKE_THEIRS) for every conflict."""
     return {c.key: choice for c in preview.conflicts}
 
@@ -47,9 +46,11 @@ def apply_return(
                 f"{preview.file_name} has {len(preview.problems)} problem(s) to fix first; nothing was applied",
             )
         )
-    bad = {v for v in resolutions.values()} - {KEEP_OURS, TAKE_THEIRS}
+    bad = {v for v in resolutions.values()} - set(Resolution)
     if bad:
-        raise ValueError(f"a conflict is settled with {KEEP_OURS!r} or {TAKE_THEIRS!r}, not {sorted(bad)}")
+        raise ValueError(
+            f"a conflict is settled with {KEEP_OURS.value!r} or {TAKE_THEIRS.value!r}, not {sorted(bad)}"
+        )
     open_conflicts = [c for c in preview.conflicts if c.key not in resolutions]
     if open_conflicts:
         raise ValidationError(
@@ -64,20 +65,19 @@ def apply_return(
         f"return file {preview.file_name} (sha256 {preview.file_sha256[:12]})"[:500],
     )
     _refuse_if_moved(session, preview)
-    taken: dict[tuple[str, str], dict[str, Any]] = {}
+    conflicts: dict[tuple[str, str], list[FieldConflict]] = {}
     for c in preview.conflicts:
-        if resolutions[c.key] == TAKE_THEIRS:
-            taken.setdefault((c.kind, c.item_id), {})[c.field] = c.theirs
-    rows = {(r.kind, r.item_id): r for r in preview.changes}
+        conflicts.setdefault((c.kind, c.item_id), []).append(c)
     written: list[Changes] = []  # merged once at the end: merging row by row is quadratic
     applied = 0
-    for key in list(rows) + [k for k in taken if k not in rows]:
-        row = rows.get(key)
-        fields = {f.field: f.theirs for f in row.fields if not f.implied} if row else {}
-        fields.update(taken.get(key, {}))
+    for row in preview.changes:  # a row with only a conflict has its RowChange too, see compare_rows
+        mine = conflicts.get((row.kind, row.item_id), [])
+        merged = Merged(
+            {f.field: f.theirs for f in row.fields if not f.implied},
+            {c.field: Conflict(c.field, c.issued, c.ours, c.theirs) for c in mine},
+        )
+        fields = merged.to_write({c.field: resolutions[c.key] for c in mine})
         if not fields:
-            continue
-        if row is None:  # only a conflict: its RowChange always exists, see compare_rows
             continue
         written.append(_write(session, who, preview, row, fields))
         applied += 1
@@ -104,13 +104,6 @@ def _write(
     return entity(row.kind).write_returned(session, who, item)
 
 
-_REVISIONS = {
-    MILESTONE: return_milestones,
-    RISK: return_risks,
-    RECOMMENDATION: return_recommendations,
-}
-
-
 def _refuse_if_moved(session: Session, preview: ReturnPreview) -> None:
     """ConflictError when the return was issued again, or a row changed, since the preview."""
     issued = issued_return(session, preview.period_id, preview.lead_id)
@@ -128,7 +121,7 @@ def _refuse_if_moved(session: Session, preview: ReturnPreview) -> None:
                 for r in return_objectives(session, preview.period_id, ids=list(wanted))
             }
         else:
-            now = {r.id: r.revision for r in _REVISIONS[kind](session, ids=list(wanted))}
+            now = {r.id: r.revision for r in ITEMS[kind].query(session, ids=list(wanted))}
         moved = [i for i, rev in wanted.items() if now.get(i) != rev]
         if moved:
             raise ConflictError(

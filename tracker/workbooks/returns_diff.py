@@ -1,4 +1,9 @@
-"""Reading a return's rows and comparing them with what was issued and what the plan holds now."""
+"""Reading a return's rows and comparing them with what was issued and what the plan holds now.
+
+The comparison itself is :func:`tracker.merge.merge_fields` (base: as issued, theirs: as returned,
+ours: as the plan holds it now); this module reads the rows, fetches the plan's values, and puts
+each change and conflict in the return's words (sheet, row, column).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,12 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker.errors import ValidationError
-from tracker.queries.returns import (
-    return_milestones,
-    return_objectives,
-    return_recommendations,
-    return_risks,
-)
+from tracker.merge import merge_fields, same
+from tracker.queries.returns import return_objectives
 from tracker.rules import implied_by_lifecycle
 from tracker.schemas import RecommendationIn, StatusUpdateIn
 from tracker.services.base import validate
-from tracker.workbooks.returns_issue import (
-    _milestone_values,
-    _objective_values,
-    _recommendation_values,
-    _risk_values,
-)
+from tracker.workbooks.returns_issue import ITEMS, objective_values
 from tracker.workbooks.returns_layout import (
     MILESTONE,
     OBJECTIVE,
@@ -35,10 +31,16 @@ from tracker.workbooks.returns_layout import (
     describe,
     parse,
 )
+from tracker.workbooks.returns_rows import FieldChange, FieldConflict, NotOwned, ReturnProblem, RowChange
 from tracker.workbooks.safety import cell_is_formula
 
-LABEL_FIELD = {OBJECTIVE: "ref", MILESTONE: "title", RISK: "ref", RECOMMENDATION: "ref"}
-NOUN = {OBJECTIVE: "objective", MILESTONE: "milestone", RISK: "risk", RECOMMENDATION: "recommendation"}
+LABEL_FIELD: dict[str, str] = {OBJECTIVE: "ref", MILESTONE: "title", RISK: "ref", RECOMMENDATION: "ref"}
+NOUN: dict[str, str] = {
+    OBJECTIVE: "objective",
+    MILESTONE: "milestone",
+    RISK: "risk",
+    RECOMMENDATION: "recommendation",
+}
 
 
 @dataclass
@@ -59,9 +61,7 @@ class RowReader:
     rows: list[ReadRow] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
 
-    def read(self, number: int, cells: tuple[Any, ...], problems: list[Any]) -> None:
-        from tracker.workbooks.returns_import import ReturnProblem
-
+    def read(self, number: int, cells: tuple[Any, ...], problems: list[ReturnProblem]) -> None:
         spec = self.spec
         assert spec is not None
         columns = spec.columns
@@ -139,13 +139,6 @@ class Current:
     others: dict[str, str | None] = field(default_factory=dict)
 
 
-_FETCH = {
-    MILESTONE: (return_milestones, _milestone_values),
-    RISK: (return_risks, _risk_values),
-    RECOMMENDATION: (return_recommendations, _recommendation_values),
-}
-
-
 def current_items(
     session: Session, period_id: str, lead_id: str, readers: dict[str, RowReader]
 ) -> dict[str, Current]:
@@ -155,18 +148,19 @@ def current_items(
         cur = Current()
         if kind == OBJECTIVE:
             for r in return_objectives(session, period_id, lead_id=lead_id):
-                cur.mine[r.id] = ({**_objective_values(r), "_prev_rag": r.prev_rag}, r.update_revision)
+                cur.mine[r.id] = ({**objective_values(r), "_prev_rag": r.prev_rag}, r.update_revision)
         else:
-            fetch, values = _FETCH[kind]
-            for r in fetch(session, lead_id=lead_id):
-                cur.mine[r.id] = (values(r), r.revision)
+            query, values = ITEMS[kind]
+            for row in query(session, lead_id=lead_id):
+                cur.mine[row.id] = (values(row), row.revision)
         strangers = [r.item_id for r in reader.rows if r.item_id not in cur.mine]
         if strangers:
             if kind == OBJECTIVE:
-                found = return_objectives(session, period_id, ids=strangers)
+                cur.others = {
+                    r.id: r.responsible for r in return_objectives(session, period_id, ids=strangers)
+                }
             else:
-                found = _FETCH[kind][0](session, ids=strangers)
-            cur.others = {r.id: r.responsible for r in found}
+                cur.others = {r.id: r.responsible for r in ITEMS[kind].query(session, ids=strangers)}
         out[kind] = cur
     return out
 
@@ -174,21 +168,17 @@ def current_items(
 # ---------------------------------------------------------------------------------------------- comparing
 
 
-def same(a: Any, b: Any) -> bool:
-    return (a if a not in ("", None) else None) == (b if b not in ("", None) else None)
-
-
 def compare_rows(
     readers: dict[str, RowReader],
     current: dict[str, Current],
     notes_on_record: set[tuple[str, str]],
-    problems: list[Any],
+    problems: list[ReturnProblem],
     names: dict[str | None, str],
-) -> tuple[list[Any], list[Any], list[Any]]:
+) -> tuple[list[RowChange], list[FieldConflict], list[NotOwned]]:
     """Changes, conflicts and rows not applied, with validation problems added to ``problems``."""
-    from tracker.workbooks.returns_import import FieldChange, FieldConflict, NotOwned, RowChange
-
-    changes, conflicts, not_owned = [], [], []
+    changes: list[RowChange] = []
+    conflicts: list[FieldConflict] = []
+    not_owned: list[NotOwned] = []
     for kind, reader in readers.items():
         spec = SHEET_BY_KIND[kind]
         cur = current[kind]
@@ -203,19 +193,21 @@ def compare_rows(
                 continue
             ours, revision = cur.mine[row.item_id]
             issued = reader.issued[row.item_id].issued()
-            found: list[Any] = []
-            row_conflicts: list[Any] = []
+            # a new progress note is added, never merged: it is a change whenever it is not on record
+            theirs = dict(row.theirs)
+            note = theirs.pop("note", None) if kind == RECOMMENDATION else None
+            merged = merge_fields(issued, ours, theirs)
+            found: list[FieldChange] = []
+            row_conflicts: list[FieldConflict] = []
             for column in spec.inputs:
-                f, theirs = column.field, row.theirs[column.field]
+                f = column.field
                 if kind == RECOMMENDATION and f == "note":
-                    if theirs and (row.item_id, theirs) not in notes_on_record:
-                        found.append(FieldChange(f, column.header, None, theirs))
-                    continue
-                if same(theirs, ours[f]) or same(theirs, issued[f]):
-                    continue
-                if same(ours[f], issued[f]):
-                    found.append(FieldChange(f, column.header, ours[f], theirs))
-                else:
+                    if note and (row.item_id, note) not in notes_on_record:
+                        found.append(FieldChange(f, column.header, None, note))
+                elif f in merged.changes:
+                    found.append(FieldChange(f, column.header, ours[f], merged.changes[f]))
+                elif f in merged.conflicts:
+                    c = merged.conflicts[f]
                     row_conflicts.append(
                         FieldConflict(
                             kind,
@@ -225,15 +217,15 @@ def compare_rows(
                             what,
                             f,
                             column.header,
-                            issued[f],
-                            ours[f],
-                            theirs,
-                        )  # fmt: skip
+                            c.base,
+                            c.ours,
+                            c.theirs,
+                        )
                     )
             conflicts += row_conflicts
             if not found and not row_conflicts:
                 continue
-            wanted = {c.field: c.theirs for c in [*found, *row_conflicts]}
+            wanted = {c.field: c.theirs for c in found} | {c.field: c.theirs for c in row_conflicts}
             implied = _check(kind, spec, row, ours, wanted, problems)
             found += [
                 FieldChange(f, _header(spec, f), ours.get(f), v, implied=True)
@@ -268,11 +260,9 @@ def _check(
     row: ReadRow,
     ours: dict[str, Any],
     wanted: dict[str, Any],
-    problems: list[Any],
+    problems: list[ReturnProblem],
 ) -> dict[str, Any]:
     """Validate the row as it would be written; add problems; return what the change implies."""
-    from tracker.workbooks.returns_import import ReturnProblem
-
     implied: dict[str, Any] = {}
     try:
         if kind == OBJECTIVE:

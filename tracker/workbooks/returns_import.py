@@ -3,8 +3,9 @@
 :func:`preview_return` checks the file (:func:`~tracker.workbooks.safety.inspect_upload`), makes sure it
 is a return this tracker issued for this plan (manifest present, checksum matching one on record),
 reads every input cell, and compares three values per field: what was issued, what the lead
-returned ("theirs") and what the plan holds now ("ours"). A field the lead changed is a change;
-one that both the lead and someone else changed, differently, is a conflict for the PMO to settle.
+returned ("theirs") and what the plan holds now ("ours") with :func:`tracker.merge.merge_fields`.
+A field the lead changed is a change; one that both the lead and someone else changed, differently,
+is a conflict for the PMO to settle.
 Rows for items the lead does not answer for are listed and never applied.
 
 :func:`apply_return` (in :mod:`tracker.workbooks.returns_apply`) writes the changes through the
@@ -16,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,72 +40,12 @@ from tracker.workbooks.returns_layout import (
     describe,
     issued_value,
 )
+from tracker.workbooks.returns_rows import FieldConflict, NotOwned, ReturnProblem, RowChange
 from tracker.workbooks.safety import inspect_upload, open_untrusted
 
 
 class NotAReturn(StoreError):
     """The file is a workbook, but not a return of this plan that this tracker issued."""
-
-
-@dataclass(frozen=True)
-class ReturnProblem:
-    sheet: str
-    row: int
-    column: str
-    found: str
-    expected: str
-
-    def __str__(self) -> str:
-        where = f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row else "")
-        where += f", column '{self.column}'" if self.column else ""
-        return f"{where}: found {self.found}; expected {self.expected}"
-
-
-@dataclass(frozen=True)
-class FieldConflict:
-    kind: str
-    item_id: str
-    sheet: str
-    row: int
-    item: str  # the item in words, e.g. "SER-01.02" or "milestone “Train staff”"
-    field: str
-    column: str
-    issued: Any
-    ours: Any
-    theirs: Any
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.kind, self.item_id, self.field)
-
-
-@dataclass(frozen=True)
-class NotOwned:
-    sheet: str
-    row: int
-    item: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    column: str
-    ours: Any
-    theirs: Any
-    implied: bool = False  # follows from another change (e.g. complete sets progress to 100)
-
-
-@dataclass(frozen=True)
-class RowChange:
-    kind: str
-    item_id: str
-    sheet: str
-    row: int
-    item: str
-    fields: tuple[FieldChange, ...]  # what will change, conflicts not included
-    our_revision: int  # the item's revision when previewed (a status update: 0 when none exists)
-    base: dict[str, Any] = field(default_factory=dict)  # ours, for a record written whole
 
 
 @dataclass(frozen=True)

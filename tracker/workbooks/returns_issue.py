@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from sqlmodel import Session
 
@@ -22,6 +22,10 @@ from tracker.db import Actor
 from tracker.errors import ValidationError
 from tracker.queries import current_plan, people, period
 from tracker.queries.returns import (
+    ReturnMilestone,
+    ReturnObjective,
+    ReturnRecommendation,
+    ReturnRisk,
     return_milestones,
     return_objectives,
     return_recommendations,
@@ -63,7 +67,8 @@ class IssuedReturn:
 # ---------------------------------------------------------------------------------------------- items
 
 
-def _objective_values(r: Any) -> dict[str, Any]:
+def objective_values(r: ReturnObjective) -> dict[str, Any]:
+    """An objective's values as a return shows them: the period's update, or where it stands."""
     if r.update_id is not None:
         inputs = {
             "rag": r.u_rag, "lifecycle": r.u_lifecycle, "progress_pct": r.u_progress_pct,
@@ -87,17 +92,47 @@ def _objective_values(r: Any) -> dict[str, Any]:
     }
 
 
-def _milestone_values(r: Any) -> dict[str, Any]:
+def milestone_values(r: ReturnMilestone) -> dict[str, Any]:
     return r._asdict()
 
 
-def _risk_values(r: Any) -> dict[str, Any]:
+def risk_values(r: ReturnRisk) -> dict[str, Any]:
     return {**r._asdict(), "inherent": risk_score(r.inherent_likelihood, r.inherent_impact)}
 
 
-def _recommendation_values(r: Any) -> dict[str, Any]:
+def recommendation_values(r: ReturnRecommendation) -> dict[str, Any]:
     note = f"{r.latest_note_date:%d %b %Y}: {r.latest_note}" if r.latest_note_date else ""
     return {**r._asdict(), "latest_note": note, "note": ""}
+
+
+class ItemRow(Protocol):
+    """What a row of every item query but the objectives' has (an objective's revision is its update's)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def responsible(self) -> str | None: ...
+    @property
+    def revision(self) -> int: ...
+
+
+class ItemQuery(Protocol):
+    def __call__(
+        self, session: Session, *, lead_id: str | None = ..., ids: Collection[str] | None = ...
+    ) -> Sequence[ItemRow]: ...
+
+
+class ItemSource(NamedTuple):
+    query: ItemQuery
+    values: Callable[[Any], dict[str, Any]]  # takes the query's own row type
+
+
+# The kinds other than objectives (whose rows depend on the period): where a return's rows come from.
+ITEMS: dict[str, ItemSource] = {
+    MILESTONE: ItemSource(return_milestones, milestone_values),
+    RISK: ItemSource(return_risks, risk_values),
+    RECOMMENDATION: ItemSource(return_recommendations, recommendation_values),
+}
 
 
 def lead_items(
@@ -107,15 +142,11 @@ def lead_items(
     out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for r in return_objectives(session, period_id, lead_id=lead_id):
         if r.responsible:
-            out[r.responsible][OBJECTIVE].append((r.id, _objective_values(r), r.update_revision))
-    for kind, rows, make in (
-        (MILESTONE, return_milestones(session, lead_id=lead_id), _milestone_values),
-        (RISK, return_risks(session, lead_id=lead_id), _risk_values),
-        (RECOMMENDATION, return_recommendations(session, lead_id=lead_id), _recommendation_values),
-    ):
-        for r in rows:
-            if r.responsible:
-                out[r.responsible][kind].append((r.id, make(r), r.revision))
+            out[r.responsible][OBJECTIVE].append((r.id, objective_values(r), r.update_revision))
+    for kind, (query, values) in ITEMS.items():
+        for row in query(session, lead_id=lead_id):
+            if row.responsible:
+                out[row.responsible][kind].append((row.id, values(row), row.revision))
     return out
 
 
@@ -211,4 +242,8 @@ def _shown(spec: SheetSpec, values: dict[str, Any]) -> list[Any]:
     return [shown(c, values.get(c.field)) for c in spec.columns[:-1]]
 
 
-__all__ = ["FIRST_ROW", "HEADER_ROW", "INSTRUCTIONS_SHEET", "IssuedReturn", "issue_returns", "lead_items"]
+__all__ = [
+    "FIRST_ROW", "HEADER_ROW", "INSTRUCTIONS_SHEET", "ITEMS", "IssuedReturn", "ItemQuery", "ItemRow",
+    "ItemSource", "issue_returns", "lead_items", "milestone_values", "objective_values",
+    "recommendation_values", "risk_values",
+]  # fmt: skip
