@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -55,7 +56,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
     """
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         if u.get_backend_name() == "postgresql" and u.drivername == "postgresql":
             u = u.set(drivername="postgresql+psycopg")
         return create_engine(u, pool_pre_ping=True, **kwargs)

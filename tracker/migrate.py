@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, select, text
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, Engine, delete, insert, inspect, select, text
+from sqlmodel import SQLModel, col
 
 import tracker
 from tracker import models
@@ -149,14 +149,14 @@ def _at_head(engine: Engine) -> bool:
 
 
 def _record_version(conn: Connection) -> None:
-    table = models.StoreMeta.__table__
-    conn.execute(table.delete().where(table.c.key == "app_version"))
-    conn.execute(table.insert().values(key="app_version", value=tracker.__version__))
+    meta = models.StoreMeta
+    conn.execute(delete(meta).where(col(meta.key) == "app_version"))
+    conn.execute(insert(meta).values(key="app_version", value=tracker.__version__))
 
 
 def _written_by(conn: Connection) -> str | None:
-    table = models.StoreMeta.__table__
-    return conn.execute(select(table.c.value).where(table.c.key == "app_version")).scalar()
+    meta = models.StoreMeta
+    return conn.execute(select(col(meta.value)).where(col(meta.key) == "app_version")).scalar()
 
 
 def _name(engine: Engine, db_path: Path | None) -> str:
