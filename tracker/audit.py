@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.models import AuditEntry, AuditHead
 
@@ -120,7 +120,7 @@ class AuditWriter:
             row["hash"] = prev = entry_hash(prev, row)
             rows.append(row)
         self.session.execute(insert(AuditEntry), rows)
-        self.session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+        self.session.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(seq=seq, hash=prev))
         self.session.info[_HEAD] = (self.session.get_transaction(), seq, prev)
         count = len(self._pending)
         self._pending = []
@@ -134,7 +134,7 @@ class AuditWriter:
             return held[1], held[2]
         # FOR UPDATE serialises writers on PostgreSQL; SQLite's BEGIN IMMEDIATE already has.
         row = self.session.execute(
-            select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+            select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1).with_for_update()
         ).first()
         if row is None:
             self.session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
@@ -165,7 +165,7 @@ def verify_chain(conn: Connection | Session, batch: int = 20_000) -> list[ChainP
         if len(problems) >= 50:
             problems.append(ChainProblem(seq, "more problems not listed"))
             return problems
-    head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    head = conn.execute(select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1)).first()
     if head is not None and (int(head[0]) != last_seq or (last_seq and head[1] != prev)):
         problems.append(
             ChainProblem(last_seq, f"the log ends at entry {last_seq} but its head says {head[0]}")
@@ -174,21 +174,19 @@ def verify_chain(conn: Connection | Session, batch: int = 20_000) -> list[ChainP
 
 
 def _iter_entries(conn: Connection | Session, batch: int) -> Iterator[dict[str, Any]]:
+    e = AuditEntry
     cols = [
-        AuditEntry.seq, AuditEntry.txn, AuditEntry.at, AuditEntry.actor, AuditEntry.source, AuditEntry.detail,
-        AuditEntry.entity, AuditEntry.entity_id, AuditEntry.field, AuditEntry.old, AuditEntry.new,
-        AuditEntry.prev_hash, AuditEntry.hash,
+        col(e.seq), col(e.txn), col(e.at), col(e.actor), col(e.source), col(e.detail), col(e.entity),
+        col(e.entity_id), col(e.field), col(e.old), col(e.new), col(e.prev_hash), col(e.hash),
     ]  # fmt: skip
     after = 0
     while True:
-        rows = conn.execute(
-            select(*cols).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
-        ).all()
+        rows = conn.execute(select(*cols).where(col(e.seq) > after).order_by(col(e.seq)).limit(batch)).all()
         if not rows:
             return
         for r in rows:
             yield r._asdict()
-        after = rows[-1][0]
+        after = rows[-1].seq
 
 
 def chain_rows(

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -55,7 +56,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
     """
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         if u.get_backend_name() == "postgresql" and u.drivername == "postgresql":
             u = u.set(drivername="postgresql+psycopg")
         return create_engine(u, pool_pre_ping=True, **kwargs)
@@ -72,7 +73,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         engine = create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # On 3.11 the driver's own transaction handling must be off before PRAGMAs and BEGIN.
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
@@ -84,7 +85,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("tracker_write"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:

@@ -10,12 +10,14 @@ import getpass
 import json
 import os
 import socket
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tracker.db import StoreError
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+# sys.platform (not os.name) so that mypy checks only the branch of the platform it runs on.
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(fd: int) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Connection, Engine, inspect, select, text
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, Engine, delete, insert, inspect, select, text
+from sqlmodel import SQLModel, col
 
 import tracker
 from tracker import models
@@ -16,6 +16,8 @@ from tracker.backup import backup_sqlite
 from tracker.db import StoreError, is_sqlite
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -122,7 +124,8 @@ def ensure_schema(engine: Engine, *, db_path: Path | None, writable: bool = True
         if sqlite:
             # Batch migrations drop and rebuild tables: foreign keys must be off, and the PRAGMA is
             # a no-op inside a transaction, so it goes to the driver before BEGIN (PITFALLS.md).
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            # SQLAlchemy types the driver's connection as optional; an open connection always has it.
+            cast("sqlite3.Connection", conn.connection.driver_connection).execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 command.upgrade(alembic_config(conn), "head")
@@ -135,7 +138,9 @@ def ensure_schema(engine: Engine, *, db_path: Path | None, writable: bool = True
                 _record_version(conn)
         finally:
             if sqlite:
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+                cast("sqlite3.Connection", conn.connection.driver_connection).execute(
+                    "PRAGMA foreign_keys=ON"
+                )
     return SchemaReport(upgraded_from=rev, backup=backup)
 
 
@@ -149,14 +154,14 @@ def _at_head(engine: Engine) -> bool:
 
 
 def _record_version(conn: Connection) -> None:
-    table = models.StoreMeta.__table__
-    conn.execute(table.delete().where(table.c.key == "app_version"))
-    conn.execute(table.insert().values(key="app_version", value=tracker.__version__))
+    meta = models.StoreMeta
+    conn.execute(delete(meta).where(col(meta.key) == "app_version"))
+    conn.execute(insert(meta).values(key="app_version", value=tracker.__version__))
 
 
 def _written_by(conn: Connection) -> str | None:
-    table = models.StoreMeta.__table__
-    return conn.execute(select(table.c.value).where(table.c.key == "app_version")).scalar()
+    meta = models.StoreMeta
+    return conn.execute(select(col(meta.value)).where(col(meta.key) == "app_version")).scalar()
 
 
 def _name(engine: Engine, db_path: Path | None) -> str:

@@ -140,14 +140,14 @@ def fold_exceptions(
 
     kind = ExceptionKind.RISK_ABOVE_APPETITE
     risky: list[list[ExceptionRow]] = [[] for _ in range(len(placed) + 1)]
-    for rid, ref, title, oid, likelihood, impact in above:
+    for rid, ref, title, risk_oid, likelihood, impact in above:  # a theme's risk has no objective
         score = likelihood * impact
         band = risk_band(score, settings).label.lower()
         detail = (
             f"Risk {ref} \u201c{title}\u201d: residual score {score} ({band}), "
             f"above the appetite of {settings.risk_appetite}"
         )
-        at, head = placed.get(oid, nowhere) if oid else nowhere
+        at, head = placed.get(risk_oid, nowhere) if risk_oid else nowhere
         risky[at].append(make(ExceptionRow, (kind, *head, detail, rid)))
 
     disagree = []

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Select, and_, or_, select
 from sqlmodel import Session
@@ -47,6 +47,10 @@ HORIZON_DAYS = 90  # the milestone timeline looks this far ahead of the as-of da
 # A milestone as _milestones reads it, values as the driver gives them (dates are ISO text on SQLite):
 # (id, title, objective id, owner id, baseline, forecast, completed)
 MilestoneRow = tuple[Any, ...]
+# The date cache (see Days) as this module reads it: only non-null values are looked up in it, because
+# baseline and forecast dates are NOT NULL columns and completed and review dates are tested for None
+# first, so every value it gives here is a date.
+NonNullDays = dict[Any, date]
 
 
 class UpcomingMilestone(NamedTuple):
@@ -124,7 +128,7 @@ def _fold(
     refs = {x.id: x.ref for x in statuses} if f.ids is None else _objective_refs(session, f)
     names = {pid: name for pid, (name, _email) in person_contacts(session).items()}  # not a join per row
     horizon = as_of + timedelta(days=horizon_days)
-    days = Days()
+    days = cast(NonNullDays, Days())
     # Rows as the driver gives them (see _milestones): overdue ones and those that could change a
     # derived RAG are kept as they are, their dates read only by the lists that need them (below).
     late: list[MilestoneRow] = []
@@ -182,7 +186,7 @@ def _exceptions(
     this: PeriodRow,
     baseline: PeriodRow | None,
     statuses: list[ObjectiveStatus],
-    days: Days,
+    days: NonNullDays,
     late: list[MilestoneRow],
     above: list[tuple[str, str, str, str | None, int, int]],
     facts: dict[str, list[MilestoneRow]],
@@ -190,7 +194,10 @@ def _exceptions(
     settings: RuleSettings,
 ) -> list[ExceptionRow]:
     """The exceptions from what was read, with the derived RAGs of the statuses that can disagree."""
-    dated = {oid: [(days[b], days[fc], days[c]) for *_, b, fc, c in rows] for oid, rows in facts.items()}
+    dated = {
+        oid: [(days[b], days[fc], None if c is None else days[c]) for *_, b, fc, c in rows]
+        for oid, rows in facts.items()
+    }
     could_disagree = (s for s in statuses if s.has_update and s.brag in LIVE_BRAGS)
     derived = derive_all(could_disagree, dated, above, as_of=as_of, settings=settings, period_name=this.name)
     by_date = sorted((days[fc], mid, title, oid) for mid, title, oid, _owner, _b, fc, _c in late)
@@ -200,7 +207,7 @@ def _exceptions(
 
 def _overdue(
     as_of: date,
-    days: Days,
+    days: NonNullDays,
     late: list[MilestoneRow],
     late_recs: list[Any],
     risks: list[tuple[Any, ...]],

@@ -381,4 +381,12 @@ def issued_return(session: Session, period_id: str, lead_id: str) -> IssuedRetur
         if isinstance(value, str):
             past.add(value)
     first = rows[0]
-    return IssuedReturnRow(*first[:6], frozenset(past))
+    return IssuedReturnRow(
+        first.id,
+        first.status,
+        first.checksum,
+        first.issued_at,
+        first.applied_at,
+        first.applied_by,
+        frozenset(past),
+    )

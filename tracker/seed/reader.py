@@ -24,6 +24,7 @@ def _max_length(limit: Limit) -> int | None:
     if limit is None or isinstance(limit, int):
         return limit
     model, column = limit
+    # SQLModel's table classes have a __table__ that its type hints do not declare.
     return getattr(model.__table__.c[column].type, "length", None)  # type: ignore[attr-defined]
 
 

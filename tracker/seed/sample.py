@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.db import Actor
 from tracker.enums import Lifecycle, PeriodStatus, Rag
@@ -120,7 +120,7 @@ def add_sample_progress(
     session: Session, *, actor: Actor, seed: int = 2021, today: date | None = None
 ) -> Changes:
     """Fill the store's plan with a deterministic sample history and mark it as a sample."""
-    plan = session.execute(select(Plan).where(Plan.deleted.is_(False)).limit(1)).scalar()  # type: ignore[attr-defined]
+    plan = session.execute(select(Plan).where(col(Plan.deleted).is_(False)).limit(1)).scalar()
     if plan is None:
         raise ServiceError("There is no plan in this store to add sample progress to.")
     _refuse_if_reported(session, plan.id)
@@ -130,9 +130,11 @@ def add_sample_progress(
     objs = _objectives(session, plan.id)
     people = list(
         session.execute(
-            select(Person.id).where(Person.deleted.is_(False)).order_by(Person.name, Person.id)
+            select(col(Person.id))
+            .where(col(Person.deleted).is_(False))
+            .order_by(col(Person.name), col(Person.id))
         ).scalars()
-    )  # type: ignore[attr-defined]
+    )
 
     inspected, inspection, named = _inspection(session, plan)
     periods_out = period_rows(plan.id, periods, as_at, actor.name, rng, ids)
@@ -165,7 +167,9 @@ def add_sample_progress(
     uow.bulk_create(Milestone, milestones)
     uow.bulk_create(Risk, risks)
     uow.bulk_create(ProgressNote, notes)
-    rows = {r.id: r for r in session.execute(select(Objective).where(Objective.plan_id == plan.id)).scalars()}
+    rows = {
+        r.id: r for r in session.execute(select(Objective).where(col(Objective.plan_id) == plan.id)).scalars()
+    }
     for o, story in zip(objs, stories, strict=True):
         lifecycle, rag, pct = story.current()
         uow.update(rows[o.id], {"lifecycle": lifecycle, "rag": rag, "progress_pct": pct})
@@ -177,13 +181,13 @@ def add_sample_progress(
 
 def _refuse_if_reported(session: Session, plan_id: str) -> None:
     periods = session.execute(
-        select(func.count()).select_from(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
+        select(func.count()).select_from(ReportingPeriod).where(col(ReportingPeriod.plan_id) == plan_id)
     ).scalar_one()
     milestones = session.execute(
-        select(func.count()).select_from(Milestone).join(Objective).where(Objective.plan_id == plan_id)
+        select(func.count()).select_from(Milestone).join(Objective).where(col(Objective.plan_id) == plan_id)
     ).scalar_one()
     risks = session.execute(
-        select(func.count()).select_from(Risk).where(Risk.plan_id == plan_id)
+        select(func.count()).select_from(Risk).where(col(Risk.plan_id) == plan_id)
     ).scalar_one()
     if periods or milestones or risks:
         raise ServiceError(
@@ -198,20 +202,20 @@ def _inspection(session: Session, plan: Plan) -> tuple[date | None, str, set[str
     Work still running when it reports is often widened by its findings (see :mod:`tracker.seed.story`).
     """
     found = session.execute(
-        select(Inspection.id, Inspection.body, Inspection.published_date)
-        .where(Inspection.plan_id == plan.id, Inspection.deleted.is_(False),  # type: ignore[attr-defined]
-               Inspection.published_date >= plan.start_date, Inspection.published_date <= plan.end_date)
-        .order_by(Inspection.published_date, Inspection.id)
+        select(col(Inspection.id), col(Inspection.body), col(Inspection.published_date))
+        .where(col(Inspection.plan_id) == plan.id, col(Inspection.deleted).is_(False),
+               col(Inspection.published_date) >= plan.start_date, col(Inspection.published_date) <= plan.end_date)
+        .order_by(col(Inspection.published_date), col(Inspection.id))
         .limit(1)
     ).first()  # fmt: skip
     if found is None:
         return None, "", set()
     named = set(
         session.execute(
-            select(RecommendationObjective.objective_id)
-            .join(Recommendation, RecommendationObjective.recommendation_id == Recommendation.id)
-            .where(Recommendation.inspection_id == found.id, Recommendation.deleted.is_(False),  # type: ignore[attr-defined]
-                   RecommendationObjective.deleted.is_(False))  # type: ignore[attr-defined]
+            select(col(RecommendationObjective.objective_id))
+            .join(Recommendation, col(RecommendationObjective.recommendation_id) == col(Recommendation.id))
+            .where(col(Recommendation.inspection_id) == found.id, col(Recommendation.deleted).is_(False),
+                   col(RecommendationObjective.deleted).is_(False))
         ).scalars()
     )  # fmt: skip
     return found.published_date, f"the {found.body} inspection ({found.published_date:%B %Y})", named
@@ -219,14 +223,14 @@ def _inspection(session: Session, plan: Plan) -> tuple[date | None, str, set[str
 
 def _objectives(session: Session, plan_id: str) -> list[_Obj]:
     q = (
-        select(Objective.id, Objective.ref, Objective.title, Theme.id, Objective.lead_id, Person.name, Board.name,
-               Objective.start_date, Objective.target_date)
-        .join(Outcome, Objective.outcome_id == Outcome.id)
-        .join(Theme, Outcome.theme_id == Theme.id)
-        .outerjoin(Person, Objective.lead_id == Person.id)
-        .outerjoin(Board, Objective.board_id == Board.id)
-        .where(Objective.plan_id == plan_id, Objective.deleted.is_(False))  # type: ignore[attr-defined]
-        .order_by(Theme.ordinal, Outcome.ordinal, Objective.ordinal, Objective.ref)
+        select(col(Objective.id), col(Objective.ref), col(Objective.title), col(Theme.id), col(Objective.lead_id),
+               col(Person.name), col(Board.name), col(Objective.start_date), col(Objective.target_date))
+        .join(Outcome, col(Objective.outcome_id) == col(Outcome.id))
+        .join(Theme, col(Outcome.theme_id) == col(Theme.id))
+        .outerjoin(Person, col(Objective.lead_id) == col(Person.id))
+        .outerjoin(Board, col(Objective.board_id) == col(Board.id))
+        .where(col(Objective.plan_id) == plan_id, col(Objective.deleted).is_(False))
+        .order_by(col(Theme.ordinal), col(Outcome.ordinal), col(Objective.ordinal), col(Objective.ref))
     )  # fmt: skip
     return [_Obj(*row) for row in session.execute(q).all()]
 
@@ -237,22 +241,24 @@ def _risks(
 ) -> list[dict[str, Any]]:  # fmt: skip
     """About one risk per three objectives, one per theme for up to four themes, about a third of the open ones above appetite."""
     themes = session.execute(
-        select(Theme.id, Theme.name)
-        .where(Theme.plan_id == plan.id, Theme.deleted.is_(False))
-        .order_by(Theme.ordinal)  # type: ignore[attr-defined]
+        select(col(Theme.id), col(Theme.name))
+        .where(col(Theme.plan_id) == plan.id, col(Theme.deleted).is_(False))
+        .order_by(col(Theme.ordinal))
     ).all()
     homes: list[tuple[_Obj | None, tuple[str, str] | None, Story | None]] = []
     for n in sorted(rng.sample(range(len(objs)), round(len(objs) / 3))):
         homes.append((objs[n], None, stories[n]))
-    for theme in sorted(rng.sample(list(themes), min(4, len(themes))), key=themes.index):
-        homes.append((None, (theme[0], theme[1]), None))
+    for row in sorted(rng.sample(list(themes), min(4, len(themes))), key=themes.index):
+        homes.append((None, (row[0], row[1]), None))
     closed = [
         s is not None and s.current()[0] in (Lifecycle.COMPLETE, Lifecycle.CANCELLED) and rng.random() < 0.8
         for _, _, s in homes
     ]
     open_ones = [i for i, c in enumerate(closed) if not c]
     troubled = [
-        i for i in open_ones if homes[i][2] is not None and homes[i][2].current()[1] in (Rag.AMBER, Rag.RED)
+        i
+        for i in open_ones
+        if (story := homes[i][2]) is not None and story.current()[1] in (Rag.AMBER, Rag.RED)
     ]
     want = max(2, round(0.3 * len(open_ones))) if len(homes) >= 4 else 0
     above = set(troubled[:want]) if len(troubled) >= want else set(troubled)
@@ -264,13 +270,17 @@ def _risks(
     leads_by_theme = _theme_leads(objs)
     rows = []
     for n, (obj, theme, _story) in enumerate(homes):
-        subject = subject_of(obj.title, f"objective {obj.ref}") if obj else theme_subject(theme[1])  # type: ignore[index]
+        if obj is not None:
+            subject, owner = subject_of(obj.title, f"objective {obj.ref}"), obj.lead_id
+            home: tuple[str | None, str | None] = (obj.id, None)  # (objective id, theme id)
+        else:
+            assert theme is not None  # every home is an objective or else a theme (see above)
+            subject, owner = theme_subject(theme[1]), leads_by_theme.get(theme[0])
+            home = (None, theme[0])
         risk = make_risk(rng, subject=subject, theme_level=obj is None, as_at=as_at,
                          appetite=plan.risk_appetite, above=n in above, closed=closed[n])  # fmt: skip
-        owner = obj.lead_id if obj else leads_by_theme.get(theme[0])  # type: ignore[index]
         rows.append({"id": ids(), "plan_id": plan.id, "ref": f"R-{n + 1:03d}", "owner_id": owner,
-                     "objective_id": obj.id if obj else None, "theme_id": None if obj else theme[0],  # type: ignore[index]
-                     **risk})  # fmt: skip
+                     "objective_id": home[0], "theme_id": home[1], **risk})  # fmt: skip
     return rows
 
 
@@ -288,24 +298,27 @@ def _notes(
     session: Session, plan_id: str, as_at: date, actor: Actor, rng: random.Random, ids: IdMaker
 ) -> list[dict[str, Any]]:
     items = session.execute(
-        select(Recommendation.id, Recommendation.status, Recommendation.due_date, Person.name,
-               Inspection.published_date)
-        .join(Inspection, Recommendation.inspection_id == Inspection.id)
-        .outerjoin(Person, Recommendation.owner_id == Person.id)
-        .where(Inspection.plan_id == plan_id, Recommendation.deleted.is_(False), Inspection.deleted.is_(False))  # type: ignore[attr-defined]
-        .order_by(Inspection.published_date, Recommendation.ref)
+        select(col(Recommendation.id), col(Recommendation.status), col(Recommendation.due_date), col(Person.name),
+               col(Inspection.published_date))
+        .join(Inspection, col(Recommendation.inspection_id) == col(Inspection.id))
+        .outerjoin(Person, col(Recommendation.owner_id) == col(Person.id))
+        .where(col(Inspection.plan_id) == plan_id, col(Recommendation.deleted).is_(False),
+               col(Inspection.deleted).is_(False))
+        .order_by(col(Inspection.published_date), col(Recommendation.ref))
     ).all()  # fmt: skip
     existing: dict[str, list[date]] = {}
     for rec_id, day in session.execute(
-        select(ProgressNote.recommendation_id, ProgressNote.note_date).where(ProgressNote.deleted.is_(False))  # type: ignore[attr-defined]
+        select(col(ProgressNote.recommendation_id), col(ProgressNote.note_date)).where(
+            col(ProgressNote.deleted).is_(False)
+        )
     ).all():
         existing.setdefault(rec_id, []).append(day)
     linked: dict[str, list[str]] = {}
     for rec_id, ref in session.execute(
-        select(RecommendationObjective.recommendation_id, Objective.ref)
-        .join(Objective, RecommendationObjective.objective_id == Objective.id)
-        .where(RecommendationObjective.deleted.is_(False))  # type: ignore[attr-defined]
-        .order_by(Objective.ref)
+        select(col(RecommendationObjective.recommendation_id), col(Objective.ref))
+        .join(Objective, col(RecommendationObjective.objective_id) == col(Objective.id))
+        .where(col(RecommendationObjective.deleted).is_(False))
+        .order_by(col(Objective.ref))
     ).all():
         linked.setdefault(rec_id, []).append(ref)
     rows = []

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.audit import chain_rows, encode
 from tracker.db import Actor
@@ -97,13 +97,17 @@ def load_scale_rows(session: Session, *, actor: Actor, rows: ScaleRows, batch: i
         for start in range(0, len(table), batch):
             uow.bulk_create(cls, table[start : start + batch])
             uow.audit.flush()
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
+    head = session.execute(
+        select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1)
+    ).one()
     seq, prev = int(head[0]), str(head[1])
     items = iter(rows.history)
     while chunk := list(itertools.islice(items, batch)):
         chained, seq, prev = chain_rows(seq, prev, chunk)
+        # The table's own insert (a Core executemany), not the ORM's bulk insert; SQLModel's type
+        # hints do not declare a table class's __table__.
         session.execute(AuditEntry.__table__.insert(), chained)  # type: ignore[attr-defined]
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+    session.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(seq=seq, hash=prev))
     return uow.changes(f"Built a scale plan: {rows.row_count:,} rows and {seq:,} audit entries")
 
 
@@ -120,14 +124,17 @@ def scale_rows(
     plan = [{"id": plan_id, "name": f"Scale plan ({objectives:,} objectives)", "organisation": "Synthetic",
              "start_date": PLAN_START, "end_date": plan_end, "is_sample": True,
              "source": f"tracker.seed.scale, seed {seed}"}]  # fmt: skip
-    people = [{"id": ids(), "name": f"{ROLES[n % len(ROLES)]} {n + 1:03d}", "role_title": ROLES[n % len(ROLES)],
-               "email": "", "active": True} for n in range(max(12, objectives // 25))]  # fmt: skip
+    people: list[dict[str, Any]] = [
+        {"id": ids(), "name": f"{ROLES[n % len(ROLES)]} {n + 1:03d}", "role_title": ROLES[n % len(ROLES)],
+         "email": "", "active": True}
+        for n in range(max(12, objectives // 25))
+    ]  # fmt: skip
     boards = [{"id": ids(), "plan_id": plan_id, "name": name, "cadence": "quarterly", "description": ""}
               for name in BOARDS]  # fmt: skip
     themes = [{"id": ids(), "plan_id": plan_id, "code": name[:3].upper(), "name": name, "ordinal": n + 1,
                "description": ""} for n, name in enumerate(THEMES)]  # fmt: skip
     n_outcomes = max(len(themes), -(-objectives // 25))
-    outcomes = []
+    outcomes: list[dict[str, Any]] = []
     for n in range(n_outcomes):
         theme = themes[n % len(themes)]
         ordinal = n // len(themes) + 1
@@ -245,7 +252,8 @@ def _inspections(
     return inspections, items, notes, links
 
 
-_FIELDS = {
+# Each entity's fields a history changes, with the encoded values to draw from (None: a date).
+_FIELDS: dict[str, list[tuple[str, list[str | None] | None]]] = {
     "objective": [("rag", [encode(r.value) for r in Rag]), ("progress_pct", [encode(p) for p in range(0, 101, 5)]),
                   ("lifecycle", [encode(x.value) for x in Lifecycle])],
     "milestone": [("forecast_date", None), ("completed_date", None)],

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker import resources
 from tracker.db import Actor
@@ -39,7 +39,8 @@ from tracker.services.base import Changes, unit_of_work
 FORMAT = 1
 MAX_FILE_BYTES = 5_000_000
 FREQUENCIES = ("monthly", "quarterly")
-_P = Plan()  # the model's defaults, for settings a template leaves out
+# The model's defaults, for settings a template leaves out (the required fields are placeholders).
+_P = Plan(name="", start_date=date.min, end_date=date.min)
 
 
 class TemplateError(ValidationError):
@@ -215,10 +216,9 @@ def empty_template(
 
 
 def _source(text_or_path: str | os.PathLike[str]) -> tuple[str, str]:
-    is_path = isinstance(text_or_path, os.PathLike) or (
-        "\n" not in text_or_path and "=" not in text_or_path and "[" not in text_or_path
-    )
-    if not is_path:
+    if not isinstance(text_or_path, os.PathLike) and (
+        "\n" in text_or_path or "=" in text_or_path or "[" in text_or_path
+    ):  # the template's text itself: a path has none of these
         if len(text_or_path) > MAX_FILE_BYTES:
             raise TemplateError([_file_problem("plan template", "is too large")])
         return str(text_or_path), "plan template"
@@ -523,7 +523,7 @@ def _item(
 
 def live_plan_name(session: Session) -> str | None:
     """The name of the plan the store holds, if any (a store keeps one live plan)."""
-    return session.execute(select(Plan.name).where(Plan.deleted.is_(False)).limit(1)).scalar()  # type: ignore[attr-defined]
+    return session.execute(select(col(Plan.name)).where(col(Plan.deleted).is_(False)).limit(1)).scalar()
 
 
 def refuse_if_planned(session: Session) -> None:
@@ -545,7 +545,9 @@ def seed_plan(session: Session, *, actor: Actor, template: PlanTemplate) -> Chan
     existing = {
         name.casefold(): pid
         for pid, name in session.execute(
-            select(Person.id, Person.name).where(Person.deleted.is_(False)).order_by(Person.name, Person.id)  # type: ignore[attr-defined]
+            select(col(Person.id), col(Person.name))
+            .where(col(Person.deleted).is_(False))
+            .order_by(col(Person.name), col(Person.id))
         ).all()
     }
     person_ids: dict[str, str] = {}

@@ -192,12 +192,13 @@ class RowWriter:
             if value is None:
                 add(None)
                 continue
-            kind = type(value)
-            if kind is str and len(value) <= _SURELY_FITS:  # most cells: what _plain does, inline
+            cls = type(value)
+            kind: str | None  # the cell's data type ("s", "n"...); None when openpyxl must convert
+            if cls is str and len(value) <= _SURELY_FITS:  # most cells: what _plain does, inline
                 value = _UNWRITABLE.sub(REPLACEMENT, value)
                 kind = "s"
             else:
-                kind = _FAST_TYPES.get(kind)
+                kind = _FAST_TYPES.get(cls)
                 if kind is None:  # long text is measured; aware times, enums... are converted
                     value = _plain(value)
                     kind = _DATA_TYPES.get(type(value))

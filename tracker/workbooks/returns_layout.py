@@ -199,10 +199,10 @@ def parse(column: Column, raw: Any) -> Any:
             raise CellProblem(column.expected)
         return number
     if kind == "date":
-        value = _date(raw)
-        if value is None:
+        day = _date(raw)
+        if day is None:
             raise CellProblem(column.expected)
-        return value
+        return day
     return raw
 
 

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from tracker.db import StoreError
@@ -238,7 +238,7 @@ class _Refused(Exception):
     """A DTD or entity declaration met while parsing."""
 
 
-def _refuse(*_: Any) -> None:
+def _refuse(*_: Any) -> NoReturn:  # never returns, so it fits the handlers that must return a value too
     raise _Refused
 
 
