@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.builders import small_plan
+from tracker.models import Kind
 from tracker.queries import inspections, live_count
 from tracker.services import create_inspection, delete_inspection
 
@@ -30,8 +31,8 @@ def test_live_count_leaves_out_deleted_rows(any_store, actor) -> None:  # type: 
     with any_store.write() as s:
         gone = create_inspection(s, actor=actor, data={"body": "other", "title": "Withdrawn"}).created[0]
     with any_store.read() as s:
-        assert live_count(s, "inspection") == 2 and live_count(s, "objective") == 3
+        assert live_count(s, Kind.INSPECTION) == 2 and live_count(s, Kind.OBJECTIVE) == 3
     with any_store.write() as s:
         delete_inspection(s, actor=actor, inspection_id=gone)
     with any_store.read() as s:
-        assert live_count(s, "inspection") == 1 and live_count(s, "milestone") == 0
+        assert live_count(s, Kind.INSPECTION) == 1 and live_count(s, Kind.MILESTONE) == 0

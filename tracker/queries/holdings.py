@@ -42,8 +42,10 @@ def people_with_holdings(session: Session) -> list[PersonHoldingRow]:
         .group_by(p.id, p.name, p.role_title, p.email, p.active, p.revision)
         .order_by(p.name, p.id)
     )
-    width = len(HELD)
-    return [PersonHoldingRow(*row[:6], tuple(row[6 : 6 + width])) for row in session.execute(stmt).all()]
+    return [
+        PersonHoldingRow(pid, name, role, email, active, revision, tuple(held))
+        for pid, name, role, email, active, revision, *held in session.execute(stmt).all()
+    ]
 
 
 def audit_actors(session: Session) -> list[str]:

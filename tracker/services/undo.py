@@ -88,7 +88,7 @@ def _load(session: Session, keys: Iterable[Key]) -> dict[Key, Editable]:
         by_entity.setdefault(entity, []).append(entity_id)
     rows: dict[Key, Editable] = {}
     for entity, ids in by_entity.items():
-        cls = ENTITIES[entity]
+        cls = ENTITIES[Kind(entity)]
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             for row in session.exec(select(cls).where(cls.id.in_(chunk))).all():  # type: ignore[attr-defined]
