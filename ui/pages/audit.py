@@ -13,8 +13,10 @@ from tracker.queries.holdings import audit_actors
 from tracker.services import Changes, ServiceError, restore_deleted
 from ui.context import AppContext
 from ui.models.audit import AuditModel, entity_word, is_deletion
-from ui.models.rows import ROW_ROLE
-from ui.pages._common import filter_box, page_layout, table_view, tell
+from ui.models.roles import ROW_ROLE
+from ui.widgets.dialogs import tell
+from ui.widgets.layout import page_layout
+from ui.widgets.tables import filter_box, table_view
 
 PAGE_SIZE = 500
 
