@@ -33,10 +33,10 @@ from ui.context import AppContext
 from ui.icons import icon
 from ui.identity import IdentityDialog
 from ui.pages import PAGES, PageSpec
-from ui.pages._common import tell
 from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
+from ui.widgets.dialogs import tell
 
 THEME_LABELS = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
 

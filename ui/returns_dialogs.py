@@ -18,8 +18,8 @@ from tracker.enums import PeriodStatus
 from tracker.queries import PeriodRow, periods
 from tracker.services import Changes
 from ui.context import AppContext
-from ui.pages._common import confirm, tell
 from ui.tasks import Progress, Task, TaskProgressDialog
+from ui.widgets.dialogs import confirm, tell
 
 ISSUE_TITLE = "Issue period returns"
 IMPORT_TITLE = "Import a return"

@@ -40,8 +40,9 @@ from ui.models.returns import (
     ProblemsModel,
     change_lines,
 )
-from ui.pages._common import table_view, tell
 from ui.tasks import Task
+from ui.widgets.dialogs import tell
+from ui.widgets.tables import table_view
 
 TITLE = "Import a return"
 _MAX_COLUMN_CHARS = 45  # wider text is elided in the cell and shown whole in its tooltip
@@ -58,7 +59,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         for key in (KEEP_OURS, TAKE_THEIRS):
             combo.addItem(CHOICE_TEXT[key], key)
         model = index.model()
-        conflict = model.rows[index.row()] if isinstance(model, ConflictsModel) else None
+        conflict = model.row_at(index.row()) if isinstance(model, ConflictsModel) else None
         what = f"{conflict.item}, {conflict.column}" if conflict is not None else "this conflict"
         combo.setAccessibleName(f"Settle the conflict on {what}")
         combo.currentIndexChanged.connect(lambda _n: self.commitData.emit(combo))

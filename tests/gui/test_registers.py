@@ -25,7 +25,7 @@ from tests.gui.helpers import succeeded, written
 from tracker.models import Milestone, Risk
 from tracker.services import create_milestone, create_recommendation, create_risk, restore_deleted
 from ui.context import AppContext, Identity
-from ui.models.table import ID_ROLE
+from ui.models.roles import ID_ROLE
 from ui.pages.registers import MilestonesPage, RecommendationsPage, RisksPage
 
 TODAY = date.today()

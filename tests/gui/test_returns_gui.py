@@ -46,7 +46,7 @@ def page(ctx, qtbot):  # type: ignore[no-untyped-def]
 
 
 def cell(model, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
-    return model.data(model.index(row, column))  # not index.data(): see ui.brag_delegate.model_data
+    return model.data(model.index(row, column))
 
 
 def tracker_rows(page) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]

@@ -140,7 +140,7 @@ def test_people_filter(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
     page = PeoplePage(plan_ctx)
     qtbot.addWidget(page)
     page.find.setText("programme")
-    assert page.proxy.rowCount() == 1
+    assert page.model.rowCount() == 1
 
 
 # ---------------------------------------------------------------------------------------------- audit

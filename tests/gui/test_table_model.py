@@ -1,4 +1,4 @@
-"""The register table model: Qt's model contract, sorting each kind of key both ways, filtering, persistent rows."""
+"""The one table model: Qt's model contract, sorting each kind of key both ways, filtering, persistent rows, paging, editing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import NamedTuple
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from ui.models.table import CHIP_ROLE, ID_ROLE, Column, SortKind, TableModel
+from ui.models.returns import CHOICE_COLUMN, KEEP_OURS, TAKE_THEIRS, ConflictsModel
+from ui.models.roles import CHIP_ROLE, CHOICE_ROLE, ID_ROLE, ROW_ROLE
+from ui.models.table import Chip, Column, SortKind, TableModel, chip_column
 
 ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 RAG_RANK = {"red": 0, "amber": 1, "green": 2}
@@ -72,7 +74,7 @@ def test_shows_values_headers_and_chips(model: TableModel) -> None:
     assert model.index(1, 1).data() == ""
     assert model.index(1, 3).data() == "Red" and model.index(1, 3).data(CHIP_ROLE) == "red"
     assert model.index(3, 3).data(CHIP_ROLE) is None
-    assert model.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) is None  # the chip delegate paints
 
 
 @pytest.mark.parametrize(
@@ -148,3 +150,85 @@ def test_reload_is_a_model_reset(model: TableModel, qtbot) -> None:  # type: ign
     with qtbot.waitSignal(model.modelReset):
         model.set_rows(ROWS[:2])
     assert model.rowCount() == 2
+
+
+# ---------------------------------------------------------------------------------------------- one toolkit
+
+
+def test_every_role_has_its_own_number() -> None:
+    from ui.models import roles
+
+    numbers = {name: value for name, value in vars(roles).items() if name.endswith("_ROLE")}
+    assert len(set(numbers.values())) == len(numbers) >= 6
+    assert all(value > Qt.ItemDataRole.UserRole for value in numbers.values())
+
+
+def test_chip_columns_show_their_words_and_tooltips_come_from_the_row(qapp) -> None:  # type: ignore[no-untyped-def]
+    state = chip_column("state", "State", lambda r: Chip(f"Due {r.due:%d %b}", "red") if r.due else Chip("", None),
+                        tip=lambda r: f"{r.title} is due")  # fmt: skip
+    m = TableModel([COLUMNS[0], state])
+    m.set_rows(ROWS)
+    assert m.index(0, 1).data() == "Due 01 May" and m.index(0, 1).data(CHIP_ROLE) == "red"
+    assert m.index(1, 1).data() == "" and m.index(1, 1).data(CHIP_ROLE) is None
+    assert m.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "banana plan is due"
+    assert m.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) is None  # short text is its own tip
+    assert m.headerData(2, Qt.Orientation.Vertical) == "3" and m.data(m.index(0, 0), ROW_ROLE) is ROWS[0]
+    m.sort(1, ASC)
+    assert ids(m) == "adcbe"  # by the words; rows without a chip (blank) last
+
+
+def test_appending_a_page_inserts_rows_or_keeps_the_sort(model: TableModel, qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    more = [Item("f", "fig", None, 1, "green", "People"), Item("g", "grape", None, 2, None, "Service")]
+    with qtbot.waitSignal(model.rowsInserted):
+        model.append_rows(more[:1])
+    assert ids(model) == "abcdef" and model.view_row_of("f") == 5
+    qtmodeltester.check(model, force_py=True)
+    model.sort(2, ASC)
+    with qtbot.waitSignal(model.modelReset):
+        model.append_rows(more[1:])
+    assert ids(model) == "fgbdeac"
+
+
+def test_new_columns_come_with_new_rows(model: TableModel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    model.sort(3, ASC)
+    with qtbot.waitSignal(model.modelReset):
+        model.set_rows([["x", 1], ["y", None]], columns=[Column("0", "Name", lambda r: r[0])])
+    assert model.columnCount() == 1 and model.sort_column == -1
+    assert [model.index(r, 0).data() for r in range(2)] == ["x", "y"]
+
+
+class Conflict(NamedTuple):
+    sheet: str
+    row: int
+    item: str
+    column: str
+    issued: object
+    ours: object
+    theirs: object
+    field: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return ("milestone", self.item, self.field)
+
+
+def test_conflicts_are_settled_in_their_last_column(qapp, qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+    conflicts = [Conflict("Milestones", 4, "Pilot", "Forecast date", date(2024, 1, 1), date(2024, 2, 1),
+                          date(2024, 3, 1), "forecast_date"),
+                 Conflict("Objectives", 2, "SER-01.01", "Commentary", "", "Ours", "Theirs", "commentary")]  # fmt: skip
+    m = ConflictsModel(conflicts)
+    qtmodeltester.check(m, force_py=True)
+    assert m.headerData(CHOICE_COLUMN, Qt.Orientation.Horizontal) == "Settle" and m.unsettled() == 2
+    assert m.flags(m.index(0, CHOICE_COLUMN)) & Qt.ItemFlag.ItemIsEditable
+    assert not m.flags(m.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    with qtbot.waitSignal(m.dataChanged):
+        assert m.setData(m.index(1, CHOICE_COLUMN), TAKE_THEIRS)
+    assert not m.setData(m.index(1, 0), TAKE_THEIRS) and not m.setData(m.index(1, CHOICE_COLUMN), "maybe")
+    assert m.index(1, CHOICE_COLUMN).data() == "Take theirs" and m.index(1, CHOICE_COLUMN).data(CHOICE_ROLE)
+    assert m.resolutions() == {conflicts[1].key: TAKE_THEIRS} and m.unsettled() == 1
+    m.settle_all(KEEP_OURS)
+    m.settle(0, None)
+    assert (
+        m.resolutions() == {conflicts[1].key: KEEP_OURS} and m.index(0, CHOICE_COLUMN).data() == "Not settled"
+    )
+    qtmodeltester.check(m, force_py=True)

@@ -33,7 +33,18 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dashboard_data import DashboardData
-from ui.models.rows import Column, RowsModel
+from ui.models.table import RIGHT, Column, SortKind, TableModel
+
+
+def _cell_column(n: int, title: str, number: bool) -> Column:
+    """Column ``n`` of a chart's table rows (plain lists): its values as written, numbers to the right."""
+    if number:
+        return Column(str(n), title, lambda r: r[n], display=_written, sort=SortKind.NUMBER, align=RIGHT)
+    return Column(str(n), title, lambda r: r[n], display=_written)
+
+
+def _written(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,7 @@ class Chart(QWidget):
         )  # not stretched to the row
         item.legend = self.legend  # named items added to the plot get an entry
         self.table = QTableView(self)
-        self.table_model: RowsModel[Sequence[object]] = RowsModel(self.table)
+        self.table_model = TableModel(parent=self.table)
         self.table.setModel(self.table_model)
         self._table_stale = False
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -208,19 +219,15 @@ class Chart(QWidget):
         if self.stack.currentWidget() is self.table:
             self.fill_table()
 
-    def fill_table(self) -> RowsModel[Sequence[object]]:
+    def fill_table(self) -> TableModel:
         """The table's model, filled from the data now if a change came since it was last filled."""
         if self._table_stale and self.data is not None:
             self._table_stale = False
             headers, rows = self.table_data(self.data)
             first = rows[0] if rows else []
-            columns = [
-                Column(title, lambda r, c=c: "" if r[c] is None else str(r[c]),
-                       right=c < len(first) and isinstance(first[c], int))
-                for c, title in enumerate(headers)
-            ]  # fmt: skip
-            self.table_model.columns = columns
-            self.table_model.set_rows(rows)
+            columns = [_cell_column(c, title, c < len(first) and isinstance(first[c], int))
+                       for c, title in enumerate(headers)]  # fmt: skip
+            self.table_model.set_rows(rows, columns=columns)
             self.table.resizeColumnsToContents()
         return self.table_model
 

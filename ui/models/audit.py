@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from tracker.audit import CREATED
 from tracker.queries import AuditRow
 from tracker.services.registry import REGISTRY
-from ui.models.rows import Column, RowsModel
+from ui.models.table import Column, SortKind, TableModel
 
 SOURCES = {"app": "the app", "cli": "command line", "return": "a return file", "sync": "a sync"}
 
@@ -47,8 +49,8 @@ def change_text(row: AuditRow) -> str:
     )
 
 
-def _when(row: AuditRow) -> str:
-    return row.at.astimezone().strftime("%d %b %Y %H:%M:%S")
+def _when(at: datetime) -> str:
+    return at.astimezone().strftime("%d %b %Y %H:%M:%S")
 
 
 def _source(row: AuditRow) -> str:
@@ -56,15 +58,29 @@ def _source(row: AuditRow) -> str:
     return f"{where} ({row.detail})" if row.detail else where
 
 
-class AuditModel(RowsModel[AuditRow]):
-    columns = (
-        Column("When", _when, tooltip=lambda r: f"{r.at:%Y-%m-%d %H:%M:%S} UTC, entry {r.seq}"),
-        Column("Who", lambda r: r.actor),
-        Column("From", _source),
-        Column("Item", lambda r: entity_word(r.entity), tooltip=lambda r: f"{r.entity} {r.entity_id}"),
-        Column(
-            "Change",
-            change_text,
-            tooltip=lambda r: f"old: {value_text(r.old, 2000)}\nnew: {value_text(r.new, 2000)}",
-        ),
-    )
+COLUMNS = (
+    Column(
+        "when",
+        "When",
+        attrgetter("at"),
+        display=_when,
+        sort=SortKind.DATE,
+        tip=lambda r: f"{r.at:%Y-%m-%d %H:%M:%S} UTC, entry {r.seq}",
+    ),
+    Column("who", "Who", attrgetter("actor")),
+    Column("from", "From", _source),
+    Column("item", "Item", lambda r: entity_word(r.entity), tip=lambda r: f"{r.entity} {r.entity_id}"),
+    Column(
+        "change",
+        "Change",
+        change_text,
+        tip=lambda r: f"old: {value_text(r.old, 2000)}\nnew: {value_text(r.new, 2000)}",
+    ),
+)
+
+
+class AuditModel(TableModel):
+    """A page of entries, newest first; older pages are appended (``append_rows``)."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(COLUMNS, row_id=attrgetter("seq"), parent=parent)

@@ -8,13 +8,14 @@ unsaved state in the table: after a commit the panel reloads the rows from the s
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
 from tracker.enums import MilestoneState
 from tracker.queries import MilestoneRow
-from ui.models.rows import Column, Index, RowsModel, day
+from ui.models.table import RIGHT, Chip, Column, Index, SortKind, TableModel, chip_column
 
 Commit = Callable[[MilestoneRow, str, Any], object]  # starts the write; a refusal sets last_problem
 
@@ -30,32 +31,31 @@ _STATE_KEY = {  # a milestone state drawn with the status colour it argues for
 }
 
 
-def _state_text(m: MilestoneRow) -> str:
+def _state(m: MilestoneRow) -> Chip:
     if m.state is MilestoneState.OVERDUE:
-        return f"Overdue {m.days_overdue} d"
-    if m.state is MilestoneState.SLIPPING:
-        return f"Slipping {m.slip_days} d"
-    return m.state.label
+        words = f"Overdue {m.days_overdue} d"
+    elif m.state is MilestoneState.SLIPPING:
+        words = f"Slipping {m.slip_days} d"
+    else:
+        words = m.state.label
+    return Chip(words, _STATE_KEY[m.state])
 
 
 COLUMNS = (
-    Column("Milestone", lambda m: m.title),
-    Column("Owner", lambda m: m.owner_name or "No owner"),
-    Column("Baseline", lambda m: day(m.baseline_date), right=True),
-    Column("Forecast", lambda m: day(m.forecast_date), right=True),
-    Column("Completed", lambda m: day(m.completed_date), right=True),
-    Column(
-        "State",
-        _state_text,
-        brag=lambda m: _STATE_KEY[m.state],
-        tooltip=lambda m: f"{m.state.label}: forecast {m.slip_days} days after baseline",
+    Column("title", "Milestone", attrgetter("title"), tip=attrgetter("title")),
+    Column("owner", "Owner", lambda m: m.owner_name or "No owner"),
+    Column("baseline", "Baseline", attrgetter("baseline_date"), sort=SortKind.DATE, align=RIGHT),
+    Column("forecast", "Forecast", attrgetter("forecast_date"), sort=SortKind.DATE, align=RIGHT),
+    Column("completed", "Completed", attrgetter("completed_date"), sort=SortKind.DATE, align=RIGHT),
+    chip_column(
+        "state", "State", _state, tip=lambda m: f"{m.state.label}: forecast {m.slip_days} days after baseline"
     ),
 )
 
 
-class MilestonesModel(RowsModel):
+class MilestonesModel(TableModel):
     def __init__(self, commit: Commit, parent: Any = None):
-        super().__init__(parent, columns=COLUMNS)
+        super().__init__(COLUMNS, parent=parent)
         self._commit = commit
         self.editable = True
         self.last_problem: str | None = None
@@ -68,7 +68,7 @@ class MilestonesModel(RowsModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.EditRole and index.isValid() and index.column() in FIELDS:
-            value = getattr(self.rows[index.row()], FIELDS[index.column()])
+            value = getattr(self.row_at(index.row()), FIELDS[index.column()])
             if index.column() == OWNER:
                 return value
             return value.isoformat() if hasattr(value, "isoformat") else (value or "")
@@ -80,9 +80,9 @@ class MilestonesModel(RowsModel):
         if value == self.data(index, Qt.ItemDataRole.EditRole):
             return False
         # the value shows once the write commits and the panel reloads; a refusal sets last_problem
-        self._commit(self.rows[index.row()], FIELDS[index.column()], value)
+        self._commit(self.row_at(index.row()), FIELDS[index.column()], value)
         return True
 
     def index_of(self, milestone_id: str, column: int = 0) -> QModelIndex:
-        row = self.row_of(milestone_id)
+        row = self.view_row_of(milestone_id)
         return self.index(row, column) if row >= 0 else QModelIndex()

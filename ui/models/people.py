@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+from typing import Any
+
 from tracker.queries.holdings import PersonHoldingRow
-from ui.models.rows import Column, RowsModel
+from ui.models.table import Column, TableModel
 
 
-class PeopleModel(RowsModel[PersonHoldingRow]):
-    columns = (
-        Column("Name", lambda r: r.name),
-        Column("Role", lambda r: r.role_title, tooltip=lambda r: r.role_title),
-        Column("Email", lambda r: r.email),
-        Column("Status", lambda r: "Active" if r.active else "Inactive"),
-        Column("Leads and owns", lambda r: r.holds or "nothing open", tooltip=lambda r: r.holds),
-    )
+def _status(row: PersonHoldingRow) -> str:
+    return "Active" if row.active else "Inactive"
+
+
+COLUMNS = (
+    Column("name", "Name", attrgetter("name")),
+    Column("role", "Role", attrgetter("role_title"), tip=attrgetter("role_title")),
+    Column("email", "Email", attrgetter("email")),
+    Column("status", "Status", _status),
+    Column("holds", "Leads and owns", lambda r: r.holds or "nothing open", tip=attrgetter("holds")),
+)
+
+
+class PeopleModel(TableModel):
+    def __init__(self, parent: Any = None):
+        super().__init__(COLUMNS, parent=parent)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from tracker.queries import PeriodRow
-from ui.models.rows import Column, RowsModel
+from operator import attrgetter
+from typing import Any
+
+from ui.models.table import RIGHT, Column, SortKind, TableModel
+
+COLUMNS = (
+    Column("period", "Period", attrgetter("name")),
+    Column("starts", "Starts", attrgetter("start"), sort=SortKind.DATE),
+    Column("ends", "Ends", attrgetter("end"), sort=SortKind.DATE),
+    Column("status", "Status", lambda r: r.status.capitalize()),
+    Column("closed", "Closed on", attrgetter("closed_at"), sort=SortKind.DATE),
+    Column("updates", "Status updates", attrgetter("n_updates"), sort=SortKind.NUMBER, align=RIGHT),
+)
 
 
-def _when(row: PeriodRow) -> str:
-    return f"{row.closed_at:%d %b %Y}" if row.closed_at else ""
-
-
-class PeriodsModel(RowsModel[PeriodRow]):
-    columns = (
-        Column("Period", lambda r: r.name),
-        Column("Starts", lambda r: f"{r.start:%d %b %Y}"),
-        Column("Ends", lambda r: f"{r.end:%d %b %Y}"),
-        Column("Status", lambda r: r.status.capitalize()),
-        Column("Closed on", _when),
-        Column("Status updates", lambda r: str(r.n_updates), right=True),
-    )
+class PeriodsModel(TableModel):
+    def __init__(self, parent: Any = None):
+        super().__init__(COLUMNS, parent=parent)

@@ -14,13 +14,11 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont
 
 from tracker.queries import NO_UPDATE, BragCounts, TreeRow
-from ui.brag_delegate import BRAG_ROLE, COUNTS_ROLE, counts_text, counts_words
+from ui.models.roles import CHIP_ROLE, COUNTS_ROLE, ID_ROLE, KIND_ROLE
+from ui.widgets.chips import counts_text, counts_words
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS = ("Objective", "Status", "Lifecycle", "Lead", "Movement", "Progress", "Last update")
 NAME, STATUS, LIFECYCLE, LEAD, MOVEMENT, PROGRESS, UPDATED = range(len(COLUMNS))
@@ -224,7 +222,7 @@ class PlanTreeModel(QAbstractItemModel):
             return _objective_text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, LEAD):
             return f"{row.ref} {row.title}" if column == NAME else row.lead_name or None
-        if role == BRAG_ROLE and column == STATUS:
+        if role == CHIP_ROLE and column == STATUS:
             return status_key(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == PROGRESS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

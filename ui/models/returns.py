@@ -7,42 +7,46 @@ conflict (keep ours, take theirs, or not settled yet), which the preview dialog 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
-from tracker.queries.returns import ReturnTrackerRow
 from tracker.workbooks.returns_apply import KEEP_OURS, TAKE_THEIRS
 from tracker.workbooks.returns_layout import describe
-from ui.models.rows import ROOT, ROW_ROLE, Column, RowsModel
+from ui.models.roles import CHOICE_ROLE
+from ui.models.table import RIGHT, Column, Index, SortKind, TableModel
 
-Index = QModelIndex | QPersistentModelIndex
 CHOICE_TEXT = {None: "Not settled", KEEP_OURS: "Keep ours", TAKE_THEIRS: "Take theirs"}
-CHOICE_ROLE = Qt.ItemDataRole.UserRole + 20  # the choice key: None, KEEP_OURS or TAKE_THEIRS
 
 
 def _when(value: Any) -> str:
     return f"{value:%d %b %Y %H:%M}" if value is not None else ""
 
 
-def _status(r: ReturnTrackerRow) -> str:
-    return r.status.capitalize()
+def _number(key: str, header: str, value: Any) -> Column:
+    return Column(key, header, value, sort=SortKind.NUMBER, align=RIGHT)
 
 
-class ReturnsTrackerModel(RowsModel[ReturnTrackerRow]):
+TRACKER_COLUMNS = (
+    Column("lead", "Lead", attrgetter("lead_name"), tip=lambda r: r.lead_email or r.lead_name),
+    _number("objectives", "Objectives", attrgetter("n_objectives")),
+    Column("status", "Status", lambda r: r.status.capitalize(),
+           tip=lambda r: r.file_name or "No return issued for this period"),
+    Column("issued", "Issued", attrgetter("issued_at"), display=_when, sort=SortKind.DATE),
+    Column("received", "Received", attrgetter("received_at"), display=_when, sort=SortKind.DATE),
+    Column("applied", "Applied", attrgetter("applied_at"), display=_when, sort=SortKind.DATE),
+    Column("applied_by", "Applied by", attrgetter("applied_by")),
+    _number("rows_applied", "Rows applied", lambda r: r.rows_applied if r.status == "applied" else None),
+    Column("outstanding", "Outstanding", attrgetter("outstanding")),
+)  # fmt: skip
+
+
+class ReturnsTrackerModel(TableModel):
     """Per lead: how many objectives, where their return is, when it moved and who applied it."""
 
-    columns = (
-        Column("Lead", lambda r: r.lead_name, lambda r: r.lead_email or r.lead_name),
-        Column("Objectives", lambda r: str(r.n_objectives), right=True),
-        Column("Status", _status, lambda r: r.file_name or "No return issued for this period"),
-        Column("Issued", lambda r: _when(r.issued_at)),
-        Column("Received", lambda r: _when(r.received_at)),
-        Column("Applied", lambda r: _when(r.applied_at)),
-        Column("Applied by", lambda r: r.applied_by),
-        Column("Rows applied", lambda r: str(r.rows_applied) if r.status == "applied" else "", right=True),
-        Column("Outstanding", lambda r: "Yes" if r.outstanding else ""),
-    )
+    def __init__(self, parent: Any = None):
+        super().__init__(TRACKER_COLUMNS, row_id=attrgetter("lead_id"), parent=parent)
 
 
 def _whole(value: Any) -> str:
@@ -71,101 +75,108 @@ def change_lines(changes: Sequence[Any]) -> list[ChangeLine]:
     ]
 
 
-class ProblemsModel(RowsModel[Any]):
-    columns = (
-        Column("Sheet", lambda p: p.sheet),
-        Column("Row", lambda p: str(p.row) if p.row else "", right=True),
-        Column("Column", lambda p: p.column),
-        Column("Value found", lambda p: p.found),
-        Column("Expected", lambda p: p.expected),
-    )
+def _values(key: str, header: str, field: str) -> Column:
+    """A column of plan or return values: described in the cell, whole in the tooltip."""
+    get = attrgetter(field)
+    return Column(key, header, lambda r: describe(get(r)), tip=lambda r: _whole(get(r)))
 
 
-class ChangesModel(RowsModel[ChangeLine]):
-    columns = (
-        Column("Sheet", lambda c: c.sheet),
-        Column("Row", lambda c: str(c.row), right=True),
-        Column("Item", lambda c: c.item),
-        Column("Field", lambda c: c.column + (" (follows)" if c.implied else "")),
-        Column("Ours (plan)", lambda c: describe(c.ours), lambda c: _whole(c.ours)),
-        Column("Theirs (return)", lambda c: describe(c.theirs), lambda c: _whole(c.theirs)),
-    )
+_SHEET = Column("sheet", "Sheet", attrgetter("sheet"))
+_ROW = _number("row", "Row", lambda r: r.row or None)
+_ITEM = Column("item", "Item", attrgetter("item"))
 
 
-class NotOwnedModel(RowsModel[Any]):
-    columns = (
-        Column("Sheet", lambda n: n.sheet),
-        Column("Row", lambda n: str(n.row), right=True),
-        Column("Item", lambda n: n.item),
-        Column("Why it is not applied", lambda n: n.reason),
-    )
+class ProblemsModel(TableModel):
+    def __init__(self, parent: Any = None):
+        super().__init__(
+            (
+                _SHEET,
+                _ROW,
+                Column("column", "Column", attrgetter("column")),
+                Column("found", "Value found", attrgetter("found")),
+                Column("expected", "Expected", attrgetter("expected")),
+            ),
+            parent=parent,
+        )
 
 
-_CONFLICT_COLUMNS = ("Sheet", "Row", "Item", "Field", "Issued", "Ours (plan)", "Theirs (return)", "Settle")
-CHOICE_COLUMN = len(_CONFLICT_COLUMNS) - 1
+class ChangesModel(TableModel):
+    def __init__(self, parent: Any = None):
+        super().__init__(
+            (
+                _SHEET,
+                _ROW,
+                _ITEM,
+                Column("field", "Field", lambda c: c.column + (" (follows)" if c.implied else "")),
+                _values("ours", "Ours (plan)", "ours"),
+                _values("theirs", "Theirs (return)", "theirs"),
+            ),
+            parent=parent,
+        )
 
 
-class ConflictsModel(QAbstractTableModel):
-    """Field-level conflicts, each settled keep ours / take theirs in the last (editable) column."""
+class NotOwnedModel(TableModel):
+    def __init__(self, parent: Any = None):
+        super().__init__(
+            (_SHEET, _ROW, _ITEM, Column("reason", "Why it is not applied", attrgetter("reason"))),
+            parent=parent,
+        )
+
+
+CHOICE_COLUMN = 7  # the conflicts table's last column: how each conflict is settled
+_SETTLE_TIP = "Keep ours: the plan's value stays. Take theirs: the return's value is applied."
+
+
+class ConflictsModel(TableModel):
+    """Field-level conflicts, each settled keep ours / take theirs in the last (editable) column.
+
+    The only editable table of a return's preview: the choices live beside the rows, keyed by each
+    conflict's key, and the settle column reads them like any other value.
+    """
 
     def __init__(self, conflicts: Sequence[Any] = (), parent: Any = None):
-        super().__init__(parent)
-        self.rows: list[Any] = list(conflicts)
-        self.choices: list[str | None] = [None] * len(self.rows)
+        self._choices: dict[tuple[str, str, str], str] = {}
+        columns = (
+            _SHEET,
+            _ROW,
+            _ITEM,
+            Column("field", "Field", attrgetter("column")),
+            _values("issued", "Issued", "issued"),
+            _values("ours", "Ours (plan)", "ours"),
+            _values("theirs", "Theirs (return)", "theirs"),
+            Column("settle", "Settle", self.choice_of, display=CHOICE_TEXT.__getitem__, tip=lambda _c: _SETTLE_TIP),
+        )  # fmt: skip
+        super().__init__(columns, row_id=attrgetter("key"), parent=parent)
+        self.set_rows(conflicts)
+
+    def choice_of(self, conflict: Any) -> str | None:
+        return self._choices.get(conflict.key)
 
     def resolutions(self) -> dict[tuple[str, str, str], str]:
         """The settled conflicts, keyed as apply_return expects."""
-        return {c.key: choice for c, choice in zip(self.rows, self.choices, strict=True) if choice}
+        return {c.key: self._choices[c.key] for c in self.rows if c.key in self._choices}
 
     def unsettled(self) -> int:
-        return sum(choice is None for choice in self.choices)
+        return sum(c.key not in self._choices for c in self.rows)
 
     def settle_all(self, choice: str) -> None:
-        self.choices = [choice] * len(self.rows)
-        if self.rows:
-            self.dataChanged.emit(
-                self.index(0, CHOICE_COLUMN), self.index(len(self.rows) - 1, CHOICE_COLUMN), []
-            )
+        self._choices = {c.key: choice for c in self.rows}
+        self._settled(0, self.rowCount() - 1)
 
     def settle(self, row: int, choice: str | None) -> None:
         self.setData(self.index(row, CHOICE_COLUMN), choice, CHOICE_ROLE)
 
+    def _settled(self, first: int, last: int) -> None:
+        self._clear_caches()  # the settle column's sort key and search text
+        if first <= last:
+            self.dataChanged.emit(self.index(first, CHOICE_COLUMN), self.index(last, CHOICE_COLUMN), [])
+
     # ------------------------------------------------------------------------------------------ Qt
 
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(_CONFLICT_COLUMNS)
-
-    def _text(self, row: int, column: int) -> str:
-        c = self.rows[row]
-        values = (c.sheet, str(c.row), c.item, c.column, describe(c.issued), describe(c.ours),
-                  describe(c.theirs), CHOICE_TEXT[self.choices[row]])  # fmt: skip
-        return values[column]
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(index.row(), index.column())
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if index.column() == CHOICE_COLUMN:
-                return "Keep ours: the plan's value stays. Take theirs: the return's value is applied."
-            c = self.rows[index.row()]
-            values = {4: c.issued, 5: c.ours, 6: c.theirs}
-            if index.column() in values:
-                return _whole(values[index.column()])
-            return self._text(index.row(), index.column())
-        if role == Qt.ItemDataRole.EditRole and index.column() == CHOICE_COLUMN:
-            return self.choices[index.row()]
-        if role == CHOICE_ROLE:
-            return self.choices[index.row()]
-        if role == ROW_ROLE:
-            return self.rows[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        if role in (Qt.ItemDataRole.EditRole, CHOICE_ROLE) and index.isValid():
+            return self.choice_of(self.row_at(index.row())) if index.column() == CHOICE_COLUMN else None
+        return super().data(index, role)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if (
@@ -175,25 +186,16 @@ class ConflictsModel(QAbstractTableModel):
             or value not in CHOICE_TEXT
         ):
             return False
-        self.choices[index.row()] = value
-        self.dataChanged.emit(index, index, [])
+        key = self.row_at(index.row()).key
+        if value is None:
+            self._choices.pop(key, None)
+        else:
+            self._choices[key] = value
+        self._settled(index.row(), index.row())
         return True
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(_CONFLICT_COLUMNS):
-            return _CONFLICT_COLUMNS[section]
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.rows):
-            return str(section + 1)
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if index.column() == CHOICE_COLUMN:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == CHOICE_COLUMN:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags

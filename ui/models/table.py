@@ -1,4 +1,10 @@
-"""One fast table model for every register: plain rows, a column spec, sorting and filtering on precomputed keys.
+"""The one table model: plain rows, a column spec, sorting and filtering on precomputed keys.
+
+Every table in the app uses it, the 100,000-row registers and the short lists alike (people,
+periods, the audit log, an objective's tabs, a chart's numbers, a return's preview); a list that
+edits in place (an objective's milestones, a return's conflicts) is a thin subclass adding
+``flags`` and ``setData``. Roles come from :mod:`ui.models.roles`; status cells are drawn by
+:class:`ui.widgets.chips.ChipDelegate`.
 
 Nothing here calls Python once per comparison. Each column's sort key is factorised once per load
 (distinct values sorted once, each row given its value's rank as an integer), so a sort is one
@@ -18,21 +24,20 @@ from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
 
-from ui.palette import Palette, make_palette
+from ui.models.roles import CHIP_ROLE, ID_ROLE, ROW_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 Row = Any
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the plain row behind a table row
-ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the row's id
-CHIP_ROLE = Qt.ItemDataRole.UserRole + 3  # a BRAG colour word ("red" ...) when the cell is a status chip
+RIGHT = Qt.AlignmentFlag.AlignRight  # numbers and dates read better right-aligned
 _BLANK = np.iinfo(np.int64).max  # sorts after every rank, ascending or descending
+_LONG = 40  # a cell's text longer than this is its own tooltip (the column may elide it)
 
 
 class SortKind(Enum):
@@ -69,9 +74,30 @@ class Column:
     sort: SortKind = SortKind.TEXT
     rank: Mapping[Any, int] = field(default_factory=dict)  # for SortKind.RANK; unknown values sort last
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
-    chip: Callable[[Any], str | None] | None = None  # value -> BRAG colour word, drawn as a chip
+    chip: Callable[[Any], str | None] | None = None  # value -> status key (CHIP_ROLE), drawn as a chip
     searchable: bool = True  # part of the free-text haystack
     tooltip: str = ""  # the header's tooltip
+    tip: Callable[[Row], str | None] | None = None  # a cell's tooltip from its row (default: long text)
+
+    def text(self, row: Row) -> str:
+        """The cell's words for ``row``, as shown (and as exported beside the table)."""
+        return self.display(self.value(row))
+
+
+class Chip(NamedTuple):
+    """The value of a status cell whose words are not its key's own, such as "Overdue 12 d" drawn Red."""
+
+    text: str
+    status: str | None  # a status key (CHIP_ROLE), None for no chip
+
+
+def chip_column(key: str, header: str, value: Callable[[Row], Chip], **options: Any) -> Column:
+    """A column of :class:`Chip` values: shown and sorted by their words, drawn in their status colour."""
+    return Column(key, header, value, display=attrgetter("text"), chip=attrgetter("status"), **options)
+
+
+def _id_of(row: Row) -> Any:
+    return getattr(row, "id", None)
 
 
 @dataclass(frozen=True)
@@ -95,18 +121,16 @@ class TableModel(QAbstractTableModel):
 
     def __init__(
         self,
-        columns: Sequence[Column],
+        columns: Sequence[Column] = (),
         *,
         facets: Mapping[str, Callable[[Row], Hashable]] | None = None,
-        row_id: Callable[[Row], str] = lambda r: r.id,
-        palette: Palette | None = None,
+        row_id: Callable[[Row], Any] = _id_of,
         parent: Any = None,
     ):
         super().__init__(parent)
         self.columns = tuple(columns)
         self.facets = dict(facets or {})
         self.row_id = row_id
-        self.palette = palette or make_palette()
         self._rows: list[Row] = []
         self._visible = np.arange(0, dtype=np.int64)  # view row -> index into _rows
         self._order: np.ndarray | None = None  # the sorted permutation of all rows, None = load order
@@ -125,9 +149,13 @@ class TableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------------------------------ loading
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        """Show a new set of rows, keeping the current sort and filter."""
+    def set_rows(self, rows: Sequence[Row], *, columns: Sequence[Column] | None = None) -> None:
+        """Show a new set of rows (and columns, if given), keeping the current sort and filter."""
         self.beginResetModel()
+        if columns is not None:
+            self.columns = tuple(columns)
+            if self._sort_column >= len(self.columns):
+                self._sort_column = -1
         self._rows = list(rows)
         self._clear_caches()
         self._order = self._sorted(self._sort_column, self._sort_order)
@@ -171,6 +199,20 @@ class TableModel(QAbstractTableModel):
                 targets.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
             self.changePersistentIndexList(persistent, targets)
         self.layoutChanged.emit()
+
+    def append_rows(self, rows: Sequence[Row]) -> None:
+        """Add rows after the others (a page of older entries); sorted or filtered, they take their places."""
+        if not rows:
+            return
+        if self._order is not None or self.is_filtered:
+            self.set_rows([*self._rows, *rows])
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self._clear_caches()
+        self._visible = np.arange(len(self._rows), dtype=np.int64)
+        self.endInsertRows()
 
     @property
     def rows(self) -> list[Row]:
@@ -220,19 +262,14 @@ class TableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return column.display(column.value(row))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column.tip is not None:
+                return column.tip(row) or None
             text = column.display(column.value(row))
-            return text if len(text) > 40 else None
+            return text if len(text) > _LONG else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align | Qt.AlignmentFlag.AlignVCenter)
         if role == CHIP_ROLE:
             return column.chip(column.value(row)) if column.chip else None
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column.chip:
-            status = column.chip(column.value(row))
-            if status is None:
-                return None
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(self.palette.brag_fill(status)))
-            return QBrush(QColor(self.palette.brag_text(status)))
         if role == ROW_ROLE:
             return row
         if role == ID_ROLE:
@@ -242,7 +279,10 @@ class TableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+        if orientation == Qt.Orientation.Vertical:  # row numbers, where a view shows them
+            ok = role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._visible)
+            return str(section + 1) if ok else None
+        if not 0 <= section < len(self.columns):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -393,8 +433,8 @@ class TableModel(QAbstractTableModel):
 
 def _key_function(column: Column) -> Callable[[Any], Any]:
     """Value -> comparable sort key, None for a blank (blanks sort last both ways)."""
-    if column.sort is SortKind.TEXT:
-        return lambda v: None if v is None or v == "" else column.display(v).casefold()
+    if column.sort is SortKind.TEXT:  # by the words shown; a cell showing none is blank
+        return lambda v: None if v is None or v == "" else (column.display(v).casefold() or None)
     if column.sort is SortKind.RANK:
         ranks, last = column.rank, len(column.rank)
         return lambda v: None if v is None else ranks.get(v, last)

@@ -13,9 +13,11 @@ from tracker.services import Changes, restore_deleted
 from tracker.services.registry import REGISTRY
 from ui.context import AppContext
 from ui.models.audit import AuditModel, entity_word, is_deletion
-from ui.models.rows import ROW_ROLE
-from ui.pages._common import filter_box, page_layout, table_view, tell
+from ui.models.roles import ROW_ROLE
 from ui.tasks import Task
+from ui.widgets.dialogs import tell
+from ui.widgets.layout import page_layout
+from ui.widgets.tables import filter_box, table_view
 
 PAGE_SIZE = 500
 

@@ -20,8 +20,8 @@ from tracker.services import Changes
 from ui.charts import CHARTS, Chart, TrendChart
 from ui.context import AppContext
 from ui.dashboard_data import LAST_YEAR, PREVIOUS, DashboardData, load_dashboard
-from ui.forms import fit_popup, shrinkable
 from ui.pages.dashboard_parts import ExceptionsTable, Headline
+from ui.widgets.forms import fit_popup, shrinkable
 
 
 class DashboardPage(QWidget):

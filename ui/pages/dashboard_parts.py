@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -19,12 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.queries import NO_UPDATE, ExceptionKind, ExceptionRow
-from ui.brag_delegate import BragDelegate
 from ui.charts.status import LETTERS
 from ui.context import AppContext
 from ui.dashboard_data import DashboardData
-from ui.models.rows import Column, RowsModel
+from ui.models.table import Chip, Column, TableModel, chip_column
 from ui.palette import readable_on
+from ui.widgets.chips import ChipDelegate
 
 
 class Tile(QPushButton):
@@ -169,18 +170,20 @@ class Headline(QWidget):
             self.ctx.navigate(target[0], **target[1])
 
 
-def _status_text(row: ExceptionRow) -> str:
-    return f"{LETTERS[row.status.value]} · {row.status_label}" if row.status else ""
+def _status(row: ExceptionRow) -> Chip:
+    if row.status is None:
+        return Chip("", None)
+    return Chip(f"{LETTERS[row.status.value]} · {row.status_label}", row.status.value)
 
 
 EXCEPTION_COLUMNS = (
-    Column("Why", lambda r: r.kind.label),
-    Column("Objective", lambda r: f"{r.objective_ref} {r.objective_title}".strip()),
-    Column("Lead", lambda r: r.lead_name),
-    Column("Status", _status_text, brag=lambda r: r.status.value if r.status else None),
-    Column("What", lambda r: r.detail),
-    Column("Lead's rationale", lambda r: r.rationale),
-    Column("Corrective action", lambda r: r.corrective_action),
+    Column("why", "Why", attrgetter("kind")),
+    Column("objective", "Objective", lambda r: f"{r.objective_ref} {r.objective_title}".strip()),
+    Column("lead", "Lead", attrgetter("lead_name"), tip=attrgetter("lead_name")),
+    chip_column("status", "Status", _status),
+    Column("what", "What", attrgetter("detail")),
+    Column("rationale", "Lead's rationale", attrgetter("rationale")),
+    Column("corrective_action", "Corrective action", attrgetter("corrective_action")),
 )
 
 
@@ -188,7 +191,7 @@ def exception_cells(row: ExceptionRow) -> list[str]:
     return [column.text(row) for column in EXCEPTION_COLUMNS]
 
 
-EXCEPTION_HEADERS = [column.title for column in EXCEPTION_COLUMNS]
+EXCEPTION_HEADERS = [column.header for column in EXCEPTION_COLUMNS]
 
 
 def exception_target(row: ExceptionRow) -> tuple[str, dict[str, Any]]:
@@ -211,13 +214,13 @@ class ExceptionsTable(QTableView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.model_ = RowsModel[ExceptionRow](self, columns=EXCEPTION_COLUMNS)
+        self.model_ = TableModel(EXCEPTION_COLUMNS, row_id=attrgetter("item_id"), parent=self)
         self.setModel(self.model_)
         self.setAccessibleName("Exceptions: what needs attention")
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(False)
-        self.setItemDelegateForColumn(3, BragDelegate(ctx.palette, self))
+        self.setItemDelegateForColumn(3, ChipDelegate(ctx.palette, self))
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -240,6 +243,6 @@ class ExceptionsTable(QTableView):
         return self.model_.rowCount()
 
     def _on_activated(self, index: Any) -> None:
-        row = self.rows[index.row()]
+        row = self.model_.row_at(index.row())
         key, filters = exception_target(row)
         self.ctx.navigate(key, **filters)

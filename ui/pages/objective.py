@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from operator import attrgetter
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,50 +26,68 @@ from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.services import Changes
 from tracker.services.registry import REGISTRY
-from ui.brag_delegate import BragDelegate
 from ui.context import AppContext
-from ui.models.rows import Column, RowsModel, day
+from ui.models.table import RIGHT, Chip, Column, SortKind, TableModel, chip_column, show
 from ui.pages.objective_form import FormState, StatusForm
 from ui.pages.objective_milestones import MilestonesPanel
+from ui.widgets.chips import ChipDelegate
 
 _BAND_KEY = {"low": "green", "medium": "amber", "high": "red", "very high": "red"}
 
+
+def _history_status(h: q.StatusHistoryRow) -> Chip:
+    return Chip(h.brag_label, h.brag.value) if h.update_id else Chip("No update", q.NO_UPDATE)
+
+
+def _score(kind: str) -> Callable[[q.RiskRow], Chip]:
+    """A risk's inherent or residual score with its band's words, in the band's colour."""
+
+    def chip(r: q.RiskRow) -> Chip:
+        band = getattr(r, f"{kind}_band")
+        return Chip(f"{getattr(r, f'{kind}_score')} {band.label}", _BAND_KEY[band.value])
+
+    return chip
+
+
+def _words(key: str, header: str, field: str) -> Column:
+    """Free text: elided in its column, whole in the tooltip."""
+    get = attrgetter(field)
+    return Column(key, header, get, tip=get)
+
+
 HISTORY_COLUMNS = (
-    Column("Period", lambda h: h.period_name + (" (closed)" if h.period_status == PeriodStatus.CLOSED else "")),
-    Column("Status", lambda h: h.brag_label if h.update_id else "No update",
-           brag=lambda h: h.brag.value if h.update_id else q.NO_UPDATE),
-    Column("Lifecycle", lambda h: (h.lifecycle or "").capitalize()),
-    Column("Progress", lambda h: f"{h.progress_pct}%" if h.progress_pct is not None else "", right=True),
-    Column("Movement", lambda h: f"{h.movement.arrow} {h.movement.label}" if h.movement else ""),
-    Column("Rationale", lambda h: h.rationale),
-    Column("Corrective action", lambda h: h.corrective_action),
-    Column("Commentary", lambda h: h.commentary),
-    Column("By", lambda h: h.author),
-    Column("Reported", lambda h: day(h.reported_at), right=True),
+    Column("period", "Period", lambda h: h.period_name + (" (closed)" if h.period_status == PeriodStatus.CLOSED else "")),
+    chip_column("status", "Status", _history_status),
+    Column("lifecycle", "Lifecycle", lambda h: (h.lifecycle or "").capitalize()),
+    Column("progress", "Progress", lambda h: f"{h.progress_pct}%" if h.progress_pct is not None else "", align=RIGHT),
+    Column("movement", "Movement", lambda h: f"{h.movement.arrow} {h.movement.label}" if h.movement else ""),
+    _words("rationale", "Rationale", "rationale"),
+    _words("corrective_action", "Corrective action", "corrective_action"),
+    _words("commentary", "Commentary", "commentary"),
+    Column("by", "By", attrgetter("author")),
+    Column("reported", "Reported", attrgetter("reported_at"), sort=SortKind.DATE, align=RIGHT),
 )  # fmt: skip
 
 RISK_COLUMNS = (
-    Column("Ref", lambda r: r.ref),
-    Column("Risk", lambda r: r.title),
-    Column("Inherent", lambda r: f"{r.inherent_score} {r.inherent_band.label}",
-           brag=lambda r: _BAND_KEY[r.inherent_band.value],
-           tooltip=lambda r: f"likelihood {r.inherent_likelihood} × impact {r.inherent_impact}"),
-    Column("Residual", lambda r: f"{r.residual_score} {r.residual_band.label}",
-           brag=lambda r: _BAND_KEY[r.residual_band.value],
-           tooltip=lambda r: f"likelihood {r.residual_likelihood} × impact {r.residual_impact}"),
-    Column("Above appetite", lambda r: "Yes" if r.above_appetite else "No"),
-    Column("Response", lambda r: r.response.capitalize()),
-    Column("Status", lambda r: r.status.capitalize()),
-    Column("Owner", lambda r: r.owner_name),
+    Column("ref", "Ref", attrgetter("ref")),
+    Column("title", "Risk", attrgetter("title"), tip=attrgetter("title")),
+    chip_column("inherent", "Inherent", _score("inherent"),
+                tip=lambda r: f"likelihood {r.inherent_likelihood} × impact {r.inherent_impact}"),
+    chip_column("residual", "Residual", _score("residual"),
+                tip=lambda r: f"likelihood {r.residual_likelihood} × impact {r.residual_impact}"),
+    Column("appetite", "Above appetite", lambda r: "Yes" if r.above_appetite else "No"),
+    Column("response", "Response", lambda r: r.response.capitalize()),
+    Column("status", "Status", lambda r: r.status.capitalize()),
+    Column("owner", "Owner", attrgetter("owner_name")),
 )  # fmt: skip
 
 RECOMMENDATION_COLUMNS = (
-    Column("Ref", lambda r: r.ref),
-    Column("Body", lambda r: r.body),
-    Column("Kind", lambda r: r.kind.capitalize()),
-    Column("Status", lambda r: r.status.capitalize() + (" (overdue)" if r.overdue else "")),
-    Column("Due", lambda r: day(r.due_date), right=True),
-    Column("Recommendation", lambda r: r.text),
+    Column("ref", "Ref", attrgetter("ref")),
+    Column("body", "Body", attrgetter("body")),
+    Column("kind", "Kind", lambda r: r.kind.capitalize()),
+    Column("status", "Status", lambda r: r.status.capitalize() + (" (overdue)" if r.overdue else "")),
+    Column("due", "Due", attrgetter("due_date"), sort=SortKind.DATE, align=RIGHT),
+    _words("text", "Recommendation", "text"),
 )
 
 
@@ -88,7 +108,7 @@ def choose_period(
 
 
 def table(
-    model: RowsModel, name: str, ctx: AppContext, stretch: int, long: tuple[int, ...] = ()
+    model: TableModel, name: str, ctx: AppContext, stretch: int, long: tuple[int, ...] = ()
 ) -> QTableView:
     """A read-only list; ``long`` columns (free text) get a fixed share, elided, full text on hover."""
     view = QTableView()
@@ -107,9 +127,9 @@ def table(
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(column, chars * 30)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    delegate = BragDelegate(ctx.palette, view)
+    delegate = ChipDelegate(ctx.palette, view)
     for n, column in enumerate(model.columns):
-        if column.brag is not None:
+        if column.chip is not None:
             view.setItemDelegateForColumn(n, delegate)
     return view
 
@@ -157,9 +177,9 @@ class ObjectiveDetail(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(form_page)
 
-        self.history = RowsModel(self, columns=HISTORY_COLUMNS)
-        self.risks = RowsModel(self, columns=RISK_COLUMNS)
-        self.recommendations = RowsModel(self, columns=RECOMMENDATION_COLUMNS)
+        self.history = TableModel(HISTORY_COLUMNS, row_id=attrgetter("period_id"), parent=self)
+        self.risks = TableModel(RISK_COLUMNS, parent=self)
+        self.recommendations = TableModel(RECOMMENDATION_COLUMNS, parent=self)
         self.milestones = MilestonesPanel(ctx)
         self.history_view = table(self.history, "Status history by period", ctx, 7, long=(5, 6, 8))
         self.risk_view = table(self.risks, "Risks", ctx, 1)
@@ -253,7 +273,7 @@ class ObjectiveDetail(QWidget):
     def _show_header(self, o: q.ObjectiveRow) -> None:
         self.title.setText(f"{o.ref}  {o.title}")
         four_p = ", ".join(t for t in o.four_p.split(",") if t) or "none"
-        dates = f"{day(o.start_date) or 'no start'} to {day(o.target_date) or 'no target'}"
+        dates = f"{show(o.start_date) or 'no start'} to {show(o.target_date) or 'no target'}"
         rows = (
             ("Theme", f"{o.theme_name} › {o.outcome_code} {o.outcome_title}"),
             ("Lead", o.lead_name or "No lead"),

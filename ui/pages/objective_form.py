@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -30,6 +30,7 @@ from tracker.rules import RAG_ALLOWED, DerivedRag, disagrees
 from tracker.services import ServiceError, ValidationError, record_status_update
 from ui.context import AppContext
 from ui.tasks import Task
+from ui.widgets.chips import chip_icon
 
 TEXT_FIELDS = (
     ("rationale", "Rationale", "Why the status is what it is (needed when the RAG changes)"),
@@ -54,12 +55,6 @@ class FormState:
     period: StatusHistoryRow
     start_from: StatusHistoryRow | None  # the latest earlier update, when this period has none
     derived: DerivedRag | None
-
-
-def chip_icon(colour: str, size: int = 12) -> QIcon:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
 
 
 def _html(text: str) -> str:
@@ -104,7 +99,7 @@ class StatusForm(QWidget):
         for value in Lifecycle:
             self.lifecycle.addItem(value.label, value.value)
         self.rag = QComboBox()
-        self.rag.addItem("No RAG", "")  # not None: see ui.brag_delegate.model_data
+        self.rag.addItem("No RAG", "")  # not None: see ui.pages.plan.chosen
         for value in Rag:
             self.rag.addItem(chip_icon(ctx.palette.brag_fill(Brag(value.value))), value.label, value.value)
         self.progress = QLineEdit(placeholderText="0 to 100")

@@ -32,11 +32,11 @@ from tracker.services import (
     delete_milestone,
     update_milestone,
 )
-from ui.brag_delegate import BragDelegate, model_data
 from ui.context import AppContext
 from ui.models.objective_milestones import OWNER, STATE, MilestonesModel
 from ui.pages.objective_form import display_message
 from ui.tasks import Task
+from ui.widgets.chips import ChipDelegate
 
 ADD_FIELDS = (
     ("title", "Title", "What will be delivered"),
@@ -70,7 +70,7 @@ class OwnerDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(0, editor.findData(model_data(index, Qt.ItemDataRole.EditRole) or "")))
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole) or "")))
 
     def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
         assert isinstance(editor, QComboBox)
@@ -103,7 +103,7 @@ class MilestonesPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setItemDelegateForColumn(STATE, BragDelegate(ctx.palette, self.table))
+        self.table.setItemDelegateForColumn(STATE, ChipDelegate(ctx.palette, self.table))
         self.table.setItemDelegateForColumn(OWNER, OwnerDelegate(lambda: self.people, self.table))
 
         self.message = QLabel(wordWrap=True)
@@ -183,11 +183,7 @@ class MilestonesPanel(QWidget):
 
     def selected_id(self) -> str | None:
         index = self.table.currentIndex()
-        return (
-            self.model.rows[index.row()].id
-            if index.isValid() and index.row() < len(self.model.rows)
-            else None
-        )
+        return self.model.row_at(index.row()).id if index.isValid() else None
 
     # ------------------------------------------------------------------------------------------ writing
 
@@ -244,7 +240,7 @@ class MilestonesPanel(QWidget):
         if not index.isValid():
             self._say("Select a milestone to delete.")
             return None
-        row = self.model.rows[index.row()]
+        row = self.model.row_at(index.row())
         text = (
             f"Delete the milestone “{row.title}”?\n\nIt can be brought back with Undo or from the audit log."
         )

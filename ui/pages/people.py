@@ -23,11 +23,13 @@ from tracker.queries.holdings import PersonHoldingRow, people_with_holdings
 from tracker.services import Changes, create_person, update_person
 from tracker.services.holdings import HELD
 from ui.context import AppContext
-from ui.forms import FieldErrors
 from ui.models.people import PeopleModel
-from ui.models.rows import ROW_ROLE
-from ui.pages._common import confirm, filter_box, page_layout, small_list_proxy, table_view
+from ui.models.roles import ROW_ROLE
 from ui.tasks import Task
+from ui.widgets.dialogs import confirm
+from ui.widgets.forms import FieldErrors
+from ui.widgets.layout import page_layout
+from ui.widgets.tables import filter_box, table_view
 
 
 class PeoplePage(QWidget):
@@ -43,13 +45,11 @@ class PeoplePage(QWidget):
         layout.addWidget(self.find)
 
         self.model = PeopleModel(self)
-        self.proxy = small_list_proxy(self)
-        self.proxy.setSourceModel(self.model)
         self.table = table_view("People", self)
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.find.textChanged.connect(self.proxy.setFilterFixedString)
+        self.find.textChanged.connect(self.model.set_filter)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
@@ -146,11 +146,10 @@ class PeoplePage(QWidget):
             self.select_person(keep)
 
     def select_person(self, person_id: str) -> bool:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, 0).data(ROW_ROLE).id == person_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        row = self.model.view_row_of(person_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
 
     def save(self) -> Task | None:
         """Add or change the person in the form, on the write lane; refusals beside the fields."""

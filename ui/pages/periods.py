@@ -28,12 +28,14 @@ from tracker.models import Kind
 from tracker.queries import PeriodRow, current_plan, periods
 from tracker.services import Changes, close_period, open_period, reopen_period
 from ui.context import AppContext
-from ui.forms import FieldErrors
 from ui.models.periods import PeriodsModel
-from ui.models.rows import ROW_ROLE
-from ui.pages._common import confirm, page_layout, table_view
+from ui.models.roles import ROW_ROLE
 from ui.pages.returns_panel import ReturnsPanel
 from ui.tasks import Task
+from ui.widgets.dialogs import confirm
+from ui.widgets.forms import FieldErrors
+from ui.widgets.layout import page_layout
+from ui.widgets.tables import table_view
 
 
 def _qdate(d: date) -> QDate:
@@ -221,11 +223,10 @@ class PeriodsPage(QWidget):
         return rows[0].data(ROW_ROLE) if rows else None
 
     def select_period(self, period_id: str) -> bool:
-        for n, row in enumerate(self.model.rows):
-            if row.id == period_id:
-                self.table.selectRow(n)
-                return True
-        return False
+        row = self.model.view_row_of(period_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
 
     def open_new(self) -> Task | None:
         data = {"name": self.name.text(), "start_date": _pydate(self.start.date()),

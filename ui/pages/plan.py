@@ -25,12 +25,11 @@ from tracker.enums import Brag, FourP, Lifecycle
 from tracker.models import Kind
 from tracker.services import Changes
 from tracker.services.registry import REGISTRY
-from ui.brag_delegate import BragDelegate
 from ui.context import AppContext
-from ui.forms import fit_popup, shrinkable
 from ui.models.plan_tree import COLUMNS, LEAD, NAME, STATUS, PlanTreeModel, TreeFilter
 from ui.pages.objective import ObjectiveDetail
-from ui.pages.objective_form import chip_icon
+from ui.widgets.chips import ChipDelegate, chip_icon
+from ui.widgets.forms import fit_popup, shrinkable
 
 STATUS_CHOICES = (*((b.value, b.label) for b in Brag), (q.NO_UPDATE, "No update"))
 
@@ -44,7 +43,7 @@ def _combo(name: str, everything: str, chars: int = 12) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     combo.setToolTip(name)
-    combo.addItem(everything, "")  # not None: see ui.brag_delegate.model_data
+    combo.addItem(everything, "")  # not None: see chosen
     return shrinkable(combo, chars, tooltip=False)
 
 
@@ -104,7 +103,7 @@ class PlanPage(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setItemDelegateForColumn(STATUS, BragDelegate(ctx.palette, self.tree))
+        self.tree.setItemDelegateForColumn(STATUS, ChipDelegate(ctx.palette, self.tree))
         header = self.tree.header()
         header.setStretchLastSection(True)
         for column in range(1, len(COLUMNS)):

@@ -28,11 +28,11 @@ from tracker.models import Kind
 from tracker.services import Changes, ServiceError, ValidationError
 from tracker.services.registry import REGISTRY
 from ui.context import AppContext
-from ui.forms import fit_popup, shrinkable
 from ui.models.table import Column, SortKind, TableModel
 from ui.pages.register_form import ItemForm
 from ui.pages.register_specs import FormField
 from ui.tasks import Task
+from ui.widgets.forms import fit_popup, shrinkable
 
 NOTE_COLUMNS = [
     Column("date", "Date", lambda r: r.note_date, sort=SortKind.DATE),
@@ -80,7 +80,7 @@ class RecommendationDetail:
         self.recommendation_id: str | None = None
         danger = ctx.palette.surfaces.danger
 
-        self.notes = TableModel(NOTE_COLUMNS, palette=ctx.palette)
+        self.notes = TableModel(NOTE_COLUMNS)
         self.notes_view = _table(self.notes, "Progress notes")
         self.notes_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.notes_view.horizontalHeader().setStretchLastSection(False)
@@ -104,7 +104,7 @@ class RecommendationDetail:
             nb.addWidget(b)
         nv.addLayout(nb)
 
-        self.links = TableModel(LINK_COLUMNS, row_id=lambda r: r.link_id, palette=ctx.palette)
+        self.links = TableModel(LINK_COLUMNS, row_id=lambda r: r.link_id)
         self.links_view = _table(self.links, "Linked objectives, milestones and risks")
         for n in (0, 1):
             self.links_view.horizontalHeader().setSectionResizeMode(

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.services import Problem
-from ui.forms import fit_popup, shrinkable
 from ui.pages.register_specs import FormField, Lookups
+from ui.widgets.forms import fit_popup, shrinkable
 
 _UK_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 

@@ -33,12 +33,13 @@ from sqlmodel import Session
 from tracker import queries as q
 from tracker.services import Changes, ServiceError, ValidationError
 from ui.context import AppContext, WriteOp
-from ui.forms import shrinkable
-from ui.models.table import ID_ROLE, TableModel
+from ui.models.roles import ID_ROLE
+from ui.models.table import TableModel
 from ui.pages.register_form import ItemForm
 from ui.pages.register_specs import Lookups, RegisterSpec, predicate
 from ui.tasks import Task
-from ui.widgets.chip_delegate import ChipDelegate
+from ui.widgets.chips import ChipDelegate
+from ui.widgets.forms import shrinkable
 
 BACKGROUND_ROWS = 20_000
 PATCH_ROWS = 200  # a change to at most this many of the register's own rows re-reads just those
@@ -105,7 +106,7 @@ class RegisterPage(QWidget):
         self.count = QLabel()
         self.count.setAccessibleName(f"Number of {noun}s shown")
 
-        self.model = TableModel([], palette=ctx.palette, parent=self)
+        self.model = TableModel(parent=self)
         self.table = QTableView()
         self.table.setAccessibleName(f"{noun.capitalize()}s")
         self.table.setModel(self.model)
@@ -284,8 +285,8 @@ class RegisterPage(QWidget):
         for n, column in enumerate(self.model.columns):
             # capped so the state and dates still show beside the side form
             cap = em * (36 if column.key in self.WIDE else 30 if column.chip else 18)
-            pad = em * (5 if column.chip else 2)  # a chip's rounded ends need room beyond its text
-            header.resizeSection(n, min(header.sectionSize(n) + pad, cap))
+            # (a chip's rounded ends are in the chip delegate's size hint)
+            header.resizeSection(n, min(header.sectionSize(n) + em * 2, cap))
 
     def _fill_combos(self) -> None:
         for choice in self.spec.choices:

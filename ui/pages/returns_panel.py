@@ -13,7 +13,7 @@ from tracker.queries.returns import returns_tracker
 from tracker.services import Changes
 from ui.context import AppContext
 from ui.models.returns import ReturnsTrackerModel
-from ui.pages._common import table_view
+from ui.widgets.tables import table_view
 
 
 class ReturnsPanel(QGroupBox):

@@ -1,4 +1,4 @@
-"""Small form helpers: a field with its error shown beside it, and the same message for the screen reader."""
+"""Form helpers: a field with its error shown beside it (and told to the screen reader), combos that shrink."""
 
 from __future__ import annotations
 
