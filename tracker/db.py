@@ -3,7 +3,7 @@
 SQLite is opened with WAL, foreign keys on, a busy timeout and ``synchronous=FULL`` on every
 connection. Python 3.11's sqlite3 begins transactions lazily, so we take over: the driver runs in
 autocommit mode and we emit ``BEGIN`` ourselves (``BEGIN IMMEDIATE`` for writes, so two writers
-queue on the busy timeout instead of failing half-way). See PITFALLS.md.
+queue on the busy timeout instead of failing half-way). See docs/PITFALLS.md.
 """
 
 from __future__ import annotations

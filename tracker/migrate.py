@@ -123,7 +123,7 @@ def ensure_schema(engine: Engine, *, db_path: Path | None, writable: bool = True
         sqlite = is_sqlite(engine)
         if sqlite:
             # Batch migrations drop and rebuild tables: foreign keys must be off, and the PRAGMA is
-            # a no-op inside a transaction, so it goes to the driver before BEGIN (PITFALLS.md).
+            # a no-op inside a transaction, so it goes to the driver before BEGIN (docs/PITFALLS.md).
             # SQLAlchemy types the driver's connection as optional; an open connection always has it.
             cast("sqlite3.Connection", conn.connection.driver_connection).execute("PRAGMA foreign_keys=OFF")
         try:

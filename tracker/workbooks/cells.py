@@ -1,6 +1,6 @@
 """Writing export cells and sheets safely, in openpyxl's normal or write-only mode.
 
-What every export gets from here (DESIGN.md "Reliability and safety", PITFALLS.md "openpyxl"):
+What every export gets from here (docs/ARCHITECTURE.md "Rules we keep", docs/PITFALLS.md "openpyxl"):
 
 - Text never becomes a formula. Text starting with ``= + - @``, tab or carriage return is written as a
   string cell with Excel's quote prefix, so neither Excel nor LibreOffice evaluates it, and it stays
