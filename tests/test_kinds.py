@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 from sqlmodel import SQLModel
 
+from tracker.db import Actor
 from tracker.models import ENTITIES, KIND_OF, Kind
 from tracker.services import Changes
 
@@ -25,3 +28,12 @@ def test_touches_takes_kinds_and_refuses_a_bare_string() -> None:
         changes.touches("milestne")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         changes.touches("milestone")  # type: ignore[arg-type]
+
+
+def test_the_sources_the_app_writes_are_the_sources_it_names() -> None:
+    from tracker.cli import actor as cli_actor
+    from tracker.enums import Source
+
+    assert cli_actor(argparse.Namespace(actor="PMO")).source is Source.CLI
+    assert Actor("Someone").source == Source.APP  # the desktop app's default
+    assert {s.label for s in Source} == {"the app", "command line", "a return file", "a sync", "undo"}

@@ -8,6 +8,7 @@ from sqlmodel import select
 from tests.builders import assert_refused, get, small_plan, snapshot
 from tracker.audit import verify_chain
 from tracker.db import Actor
+from tracker.enums import Source
 from tracker.models import AuditEntry, Kind, Milestone, Objective, StatusUpdate
 from tracker.services import (
     ClosedPeriod,
@@ -127,7 +128,7 @@ def test_undo_of_a_status_change_restores_both_rows(any_store, actor, plan):
 def test_a_later_change_blocks_the_undo_and_names_it(any_store, actor, plan, milestone):
     with any_store.write() as s:
         first = update_milestone(s, actor=actor, milestone_id=milestone, changes={"notes": "first"})
-    lead = Actor("Head of Intelligence", "ui")
+    lead = Actor("Head of Intelligence", Source.APP)
     with any_store.write() as s:
         update_milestone(s, actor=lead, milestone_id=milestone, changes={"forecast_date": "2025-01-10"})
     err = assert_refused(

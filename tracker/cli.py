@@ -15,6 +15,7 @@ from pathlib import Path
 
 import tracker
 from tracker.db import Actor, StoreError
+from tracker.enums import Source
 from tracker.errors import ServiceError
 
 log = logging.getLogger("tracker.cli")
@@ -92,7 +93,7 @@ def actor(args: argparse.Namespace, detail: str = "") -> Actor:
             name = getpass.getuser()
         except Exception:  # getpass raises several types when no login name is known
             name = "command line"
-    return Actor(name, "cli", detail)
+    return Actor(name, Source.CLI, detail)
 
 
 def open_for(args: argparse.Namespace, *, readonly: bool = False, create: bool = False):  # type: ignore[no-untyped-def]

@@ -21,6 +21,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from tracker.enums import Source
+
 BUSY_TIMEOUT_S = 10.0
 _URL = re.compile(r"^[a-z][a-z0-9+]*://", re.IGNORECASE)
 
@@ -99,11 +101,8 @@ class Actor:
     """Who is making a change, and through what (ui, cli, a return file, ...)."""
 
     name: str
-    source: str = "ui"
+    source: str = Source.APP  # a Source value
     detail: str = ""
-
-    def with_detail(self, detail: str) -> Actor:
-        return Actor(self.name, self.source, detail)
 
 
 @contextmanager

@@ -183,11 +183,16 @@ class Marking(StrEnum):
 
 
 class Source(StrEnum):
-    """Where an audited change came from."""
+    """Where an audited change came from: what the app writes in the audit log's "source"."""
 
-    UI = "ui"
-    CLI = "cli"
-    RETURN = "return"
-    SYNC = "sync"
-    SEED = "seed"
-    UNDO = "undo"
+    APP = "app"  # the desktop app
+    CLI = "cli"  # the command line
+    RETURN = "return"  # an applied period return (the file is named in the entry's detail)
+    SYNC = "sync"  # an offline replica's changes, synced with the team plan
+    UNDO = "undo"  # undo or redo ("undo of <txn>" in the detail)
+
+    @property
+    def label(self) -> str:
+        """Where it came from, in words: "a return file"."""
+        return {"app": "the app", "cli": "command line", "return": "a return file", "sync": "a sync",
+                "undo": "undo"}[self.value]  # fmt: skip

@@ -178,9 +178,3 @@ def schema_matches_models(engine: Engine) -> list[object]:
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         return list(compare_metadata(ctx, SQLModel.metadata))
-
-
-def table_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
-        names = [t.name for t in SQLModel.metadata.sorted_tables]
-        return {n: conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in names}

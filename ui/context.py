@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
 from tracker.db import Actor
+from tracker.enums import Source
 from tracker.services import Changes, ServiceError, revert_transaction
 from tracker.store import Store
 from ui.palette import Palette, make_palette
@@ -41,10 +42,6 @@ class Identity:
     name: str
     person_id: str | None = None
     role: str = ""
-
-    @property
-    def is_pmo(self) -> bool:
-        return self.person_id is None
 
 
 @dataclass(frozen=True)
@@ -93,7 +90,7 @@ class AppContext(QObject):
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.identity.name, "app", self.identity.role)
+        return Actor(self.identity.name, Source.APP, self.identity.role)
 
     @property
     def period_id(self) -> str | None:

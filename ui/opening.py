@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.db import StoreError, sqlite_path, to_url
+from tracker.enums import Source
 from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
 from tracker.queries import PersonRow, PlanInfo, current_plan, people
@@ -68,7 +69,7 @@ def create_sample_plan(location: str) -> None:
     from tracker.seed.sample import add_sample_progress
     from tracker.seed.template import emsou_template, seed_plan
 
-    who = Actor("Delivery Plan Tracker", "app", "sample plan")
+    who = Actor("Delivery Plan Tracker", Source.APP, "sample plan")
     with open_store(location) as store, store.write() as session:
         seed_plan(session, actor=who, template=emsou_template())
         add_sample_progress(session, actor=who)
@@ -82,7 +83,7 @@ def create_blank_plan(location: str, name: str, who: str) -> None:
     if Path(location).exists():
         raise StoreError(f"{Path(location).name} already exists: choose a new file name for the new plan.")
     with open_store(location) as store, store.write() as session:
-        seed_plan(session, actor=Actor(who, "app", "new plan"), template=empty_template(name=name))
+        seed_plan(session, actor=Actor(who, Source.APP, "new plan"), template=empty_template(name=name))
 
 
 def describe_failure(exc: BaseException, location: str) -> OpenFailure:

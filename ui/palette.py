@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QPalette
 
 from tracker.enums import Brag
 
@@ -171,14 +170,6 @@ def make_palette(*, dark: bool = False, colour_blind: bool = False) -> Palette:
     return Palette(
         surfaces=DARK if dark else LIGHT, brag=COLOUR_BLIND_BRAG if colour_blind else STANDARD_BRAG
     )
-
-
-def system_prefers_dark() -> bool:
-    """The system's light/dark setting (Qt 6.5+), light when it is not known."""
-    app = QGuiApplication.instance()
-    if app is None:
-        return False
-    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
 # ---------------------------------------------------------------------------------------------- colour arithmetic

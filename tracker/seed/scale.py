@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 
 from tracker.audit import chain_rows, encode
 from tracker.db import Actor
-from tracker.enums import InspectionBody, Lifecycle, Rag, RecommendationKind, RecommendationStatus
+from tracker.enums import InspectionBody, Lifecycle, Rag, RecommendationKind, RecommendationStatus, Source
 from tracker.models import (
     AuditEntry,
     AuditHead,
@@ -262,7 +262,7 @@ _FIELDS: dict[str, list[tuple[str, list[str | None] | None]]] = {
     "status_update": [("commentary", [encode(fill(t, subject="the work", cause=CAUSES[0])) for t in COMMENTARY["green"] + COMMENTARY["amber"]]),
                       ("rag", [encode(r.value) for r in Rag]), ("next_steps", [encode(f"Resolve {c}.") for c in CAUSES])],
 }  # fmt: skip
-_SOURCES = ["ui"] * 12 + ["return"] * 6 + ["cli", "sync"]
+_SOURCES = [Source.APP.value] * 12 + [Source.RETURN.value] * 6 + [Source.CLI.value, Source.SYNC.value]
 
 
 def _history(

@@ -205,10 +205,6 @@ class UnitOfWork:
     def restore(self, row: Editable) -> bool:
         return bool(self.update(row, {"deleted": False}))
 
-    def touch(self, entity: Kind, row_id: str) -> None:
-        """Mark a row as changed for views without writing (e.g. a parent whose roll-up moved)."""
-        self._touch(entity, row_id)
-
     def changes(self, summary: str = "") -> Changes:
         """Flush the audit entries and say what changed. Call once at the end of each service."""
         self.audit.flush()

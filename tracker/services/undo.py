@@ -51,7 +51,7 @@ def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
     _refuse_if_changed_later(session, txn, entries[0].seq, rows)
     _refuse_if_frozen(session, rows)
 
-    uow = unit_of_work(session, Actor(actor.name, Source.UNDO.value, f"undo of {txn}"))
+    uow = unit_of_work(session, Actor(actor.name, Source.UNDO, f"undo of {txn}"))
     for entry in entries:
         cls = ENTITIES[entry.entity]
         row = rows[(entry.entity, entry.entity_id)]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,7 +215,3 @@ def _headers_match(spec: SheetSpec, ws: Any, problems: list[ReturnProblem]) -> b
         )  # fmt: skip
     )
     return False
-
-
-def problems_text(problems: Iterable[ReturnProblem]) -> list[str]:
-    return [str(p) for p in problems]

@@ -76,10 +76,6 @@ class SheetSpec:
     def inputs(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.input)
 
-    @property
-    def id_index(self) -> int:
-        return len(self.columns) - 1
-
 
 def _id() -> Column:
     return Column("Row id (do not change)", "id", 12, kind="id")

@@ -8,11 +8,12 @@ from operator import attrgetter
 from typing import Any
 
 from tracker.audit import CREATED
+from tracker.enums import Source
 from tracker.queries import AuditRow
 from tracker.services.registry import REGISTRY
 from ui.models.table import Column, SortKind, TableModel
 
-SOURCES = {"app": "the app", "cli": "command line", "return": "a return file", "sync": "a sync"}
+_SOURCES = {s.value for s in Source}
 
 
 def entity_word(entity: str) -> str:
@@ -54,7 +55,7 @@ def _when(at: datetime) -> str:
 
 
 def _source(row: AuditRow) -> str:
-    where = SOURCES.get(row.source, row.source)
+    where = Source(row.source).label if row.source in _SOURCES else row.source
     return f"{where} ({row.detail})" if row.detail else where
 
 

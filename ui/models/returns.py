@@ -163,9 +163,6 @@ class ConflictsModel(TableModel):
         self._choices = {c.key: choice for c in self.rows}
         self._settled(0, self.rowCount() - 1)
 
-    def settle(self, row: int, choice: str | None) -> None:
-        self.setData(self.index(row, CHOICE_COLUMN), choice, CHOICE_ROLE)
-
     def _settled(self, first: int, last: int) -> None:
         self._clear_caches()  # the settle column's sort key and search text
         if first <= last:

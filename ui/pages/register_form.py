@@ -163,9 +163,6 @@ class ItemForm(QWidget):
         assert isinstance(editor, QLineEdit)
         return typed_date(editor.text()) if kind == "date" else editor.text()
 
-    def set_value(self, name: str, value: Any) -> None:
-        self._set(name, value)
-
     def values(self) -> dict[str, Any]:
         return {name: self.value(name) for name in self.fields}
 
