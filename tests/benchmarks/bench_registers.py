@@ -34,7 +34,7 @@ from tracker.seed.scale import build_scale_plan
 from tracker.store import open_store
 from ui.context import AppContext, Identity
 from ui.models.table import _key_function
-from ui.pages.registers import MilestonesPage
+from ui.pages.registers.milestones import MilestonesPage
 
 TARGET = 3.0
 ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder

@@ -26,7 +26,9 @@ from tracker.models import Milestone, Risk
 from tracker.services import create_milestone, create_recommendation, create_risk, restore_deleted
 from ui.context import AppContext, Identity
 from ui.models.roles import ID_ROLE
-from ui.pages.registers import MilestonesPage, RecommendationsPage, RisksPage
+from ui.pages.registers.milestones import MilestonesPage
+from ui.pages.registers.recommendations import RecommendationsPage
+from ui.pages.registers.risks import RisksPage
 
 TODAY = date.today()
 

@@ -58,14 +58,17 @@ def test_the_plan_page_is_pictured_with_a_red_objective_open(ctx, qtbot) -> None
     assert page.selected_id() == shown.id
 
 
-@pytest.mark.parametrize("cls", ["MilestonesPage", "RisksPage", "RecommendationsPage"])
+@pytest.mark.parametrize(
+    "cls", ["milestones:MilestonesPage", "risks:RisksPage", "recommendations:RecommendationsPage"]
+)
 def test_each_register_is_pictured_with_a_row_in_its_form(ctx, qtbot, cls) -> None:  # type: ignore[no-untyped-def]
-    from ui.pages import registers
+    import importlib
 
-    page = getattr(registers, cls)(ctx)
+    module, name = cls.split(":")
+    page = getattr(importlib.import_module(f"ui.pages.registers.{module}"), name)(ctx)
     qtbot.addWidget(page)
     stage(page, "register")
     assert page.selected_id() is not None and page._editing.id == page.selected_id()
     assert page.form_title.text().startswith("Edit ")
-    if cls == "MilestonesPage":
+    if name == "MilestonesPage":
         assert page._editing.state == "overdue"  # the interesting kind

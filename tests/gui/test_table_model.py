@@ -227,7 +227,7 @@ def test_conflicts_are_settled_in_their_last_column(qapp, qtmodeltester, qtbot) 
     assert m.index(1, CHOICE_COLUMN).data() == "Take theirs" and m.index(1, CHOICE_COLUMN).data(CHOICE_ROLE)
     assert m.resolutions() == {conflicts[1].key: TAKE_THEIRS} and m.unsettled() == 1
     m.settle_all(KEEP_OURS)
-    m.settle(0, None)
+    m.setData(m.index(0, CHOICE_COLUMN), None, CHOICE_ROLE)  # unsettled again, as the drop-down does
     assert (
         m.resolutions() == {conflicts[1].key: KEEP_OURS} and m.index(0, CHOICE_COLUMN).data() == "Not settled"
     )

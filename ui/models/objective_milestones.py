@@ -16,19 +16,13 @@ from PySide6.QtCore import QModelIndex, Qt
 from tracker.enums import MilestoneState
 from tracker.queries import MilestoneRow
 from ui.models.table import RIGHT, Chip, Column, Index, SortKind, TableModel, chip_column
+from ui.widgets.chips import STATE_CHIP
 
 Commit = Callable[[MilestoneRow, str, Any], object]  # starts the write; a refusal sets last_problem
 
 TITLE, OWNER, BASELINE, FORECAST, COMPLETED, STATE = range(6)
 FIELDS = {TITLE: "title", OWNER: "owner_id", BASELINE: "baseline_date", FORECAST: "forecast_date",
           COMPLETED: "completed_date"}  # fmt: skip
-
-_STATE_KEY = {  # a milestone state drawn with the status colour it argues for
-    MilestoneState.COMPLETE: "blue",
-    MilestoneState.ON_TRACK: "green",
-    MilestoneState.SLIPPING: "amber",
-    MilestoneState.OVERDUE: "red",
-}
 
 
 def _state(m: MilestoneRow) -> Chip:
@@ -38,7 +32,7 @@ def _state(m: MilestoneRow) -> Chip:
         words = f"Slipping {m.slip_days} d"
     else:
         words = m.state.label
-    return Chip(words, _STATE_KEY[m.state])
+    return Chip(words, STATE_CHIP[m.state.value])
 
 
 COLUMNS = (

@@ -29,10 +29,13 @@ class PageSpec(NamedTuple):
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "Dashboard", "dashboard", "ui.pages.dashboard:DashboardPage"),
     PageSpec("plan", "Plan", "plan", "ui.pages.plan:PlanPage"),
-    PageSpec("milestones", "Milestones", "milestones", "ui.pages.registers:MilestonesPage"),
-    PageSpec("risks", "Risks", "risks", "ui.pages.registers:RisksPage"),
+    PageSpec("milestones", "Milestones", "milestones", "ui.pages.registers.milestones:MilestonesPage"),
+    PageSpec("risks", "Risks", "risks", "ui.pages.registers.risks:RisksPage"),
     PageSpec(
-        "recommendations", "Recommendations", "recommendations", "ui.pages.registers:RecommendationsPage"
+        "recommendations",
+        "Recommendations",
+        "recommendations",
+        "ui.pages.registers.recommendations:RecommendationsPage",
     ),
     PageSpec("people", "People", "people", "ui.pages.people:PeoplePage"),
     PageSpec("periods", "Periods and returns", "periods", "ui.pages.periods:PeriodsPage"),

@@ -30,9 +30,7 @@ from ui.context import AppContext
 from ui.models.table import RIGHT, Chip, Column, SortKind, TableModel, chip_column, show
 from ui.pages.objective_form import FormState, StatusForm
 from ui.pages.objective_milestones import MilestonesPanel
-from ui.widgets.chips import ChipDelegate
-
-_BAND_KEY = {"low": "green", "medium": "amber", "high": "red", "very high": "red"}
+from ui.widgets.chips import BAND_CHIP, ChipDelegate
 
 
 def _history_status(h: q.StatusHistoryRow) -> Chip:
@@ -44,7 +42,7 @@ def _score(kind: str) -> Callable[[q.RiskRow], Chip]:
 
     def chip(r: q.RiskRow) -> Chip:
         band = getattr(r, f"{kind}_band")
-        return Chip(f"{getattr(r, f'{kind}_score')} {band.label}", _BAND_KEY[band.value])
+        return Chip(f"{getattr(r, f'{kind}_score')} {band.label}", BAND_CHIP[band.value])
 
     return chip
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from tracker import queries as q
 from tracker.services import Changes, ServiceError, ValidationError
@@ -62,7 +61,7 @@ def ask_to_confirm(parent: QWidget, title: str, text: str) -> bool:
 
 
 class RegisterPage(QWidget):
-    """The shared page; subclasses give the spec, the read, and the create/update/delete services."""
+    """The shared page; a subclass gives its spec (and may add defaults for a new item or a side panel)."""
 
     loaded = Signal()  # the rows are in the table (at once for a small register, later for a large one)
 
@@ -222,13 +221,6 @@ class RegisterPage(QWidget):
 
     # ------------------------------------------------------------------------------------------ loading
 
-    def read(self, session: Session, filters: q.Filters = q.NO_FILTERS) -> list[Any]:
-        """The register's live rows (those with ``filters.ids`` only, when given)."""
-        raise NotImplementedError
-
-    def read_lookups(self, session: Session) -> Lookups:
-        raise NotImplementedError
-
     def reload(self) -> None:
         """Read the rows again, keeping filters, sort and the selected item.
 
@@ -251,7 +243,7 @@ class RegisterPage(QWidget):
     def _read_all(self) -> tuple[Lookups, list[Any]]:
         """The register's rows and lists, in one read transaction (runs on a worker for a large register)."""
         with self.ctx.read() as session:
-            return self.read_lookups(session), self.read(session)
+            return self.spec.lookups(session), self.spec.read(session, q.NO_FILTERS)
 
     def _on_rows_read(self, result: tuple[int, str | None, Lookups, list[Any]]) -> None:
         generation, keep, lookups, rows = result
@@ -325,7 +317,7 @@ class RegisterPage(QWidget):
     def _refresh_rows(self, ids: Collection[str]) -> None:
         """Read again only the rows a change touched (gone when removed), keeping sort, filter and selection."""
         with self.ctx.read() as session:
-            fresh = self.read(session, q.Filters(ids=tuple(ids)))
+            fresh = self.spec.read(session, q.Filters(ids=tuple(ids)))
         found = {r.id for r in fresh}
         self.model.replace_rows(fresh, gone=[i for i in ids if i not in found])
         self._apply_filters()

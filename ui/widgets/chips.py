@@ -20,6 +20,13 @@ from ui.palette import Palette
 
 Index = QModelIndex | QPersistentModelIndex
 
+# The status colour each state argues for, wherever a state is drawn as a chip (a value's word is
+# drawn inside it, so the colour never stands alone).
+STATE_CHIP = {"complete": "blue", "on track": "green", "slipping": "amber", "overdue": "red"}  # milestones
+BAND_CHIP = {"low": "green", "medium": "amber", "high": "red", "very high": "red"}  # risk bands
+RECOMMENDATION_CHIP = {"awaiting allocation": "grey", "being progressed": "amber", "proposed for closure": "green",
+                       "closed": "blue", "superseded": "grey", "not accepted": "grey"}  # fmt: skip
+
 # Short forms for a tally; Grey and "no update" keep words so that G stays Green.
 _SHORT = {"red": "R", "amber": "A", "green": "G", "blue": "B", "grey": "Grey", NO_UPDATE: "no update"}
 _LONG = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue (complete)",
