@@ -246,4 +246,4 @@ def test_any_store_copies_into_a_new_sqlite_file(any_store, actor, tmp_path):
 def test_the_schema_head_the_app_checks_first_is_alembics_head():
     from tracker.migrate import SCHEMA_HEAD, head_revision
 
-    assert head_revision() == SCHEMA_HEAD, "a migration was added: set SCHEMA_HEAD to its revision"
+    assert head_revision() == SCHEMA_HEAD, "a migration's file name must start with its four-digit revision"
