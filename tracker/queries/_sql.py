@@ -45,29 +45,30 @@ LIVE_LIFECYCLES = (Lifecycle.IN_PROGRESS.value, Lifecycle.ON_HOLD.value)
 GREY_LIFECYCLES = (Lifecycle.NOT_STARTED.value, Lifecycle.CANCELLED.value)
 
 
-def _table(model: type) -> Table:
+def table_of(model: type) -> Table:
+    """The Core table of a table class (queries select Core columns, so rows are plain tuples)."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 class t:  # noqa: N801 - a namespace read like a schema: t.objective.c.ref
-    plan = _table(Plan)
-    theme = _table(Theme)
-    outcome = _table(Outcome)
-    person = _table(Person)
-    board = _table(Board)
-    objective = _table(Objective)
-    period = _table(ReportingPeriod)
-    status = _table(StatusUpdate)
-    milestone = _table(Milestone)
-    risk = _table(Risk)
-    inspection = _table(Inspection)
-    recommendation = _table(Recommendation)
-    note = _table(ProgressNote)
-    rec_objective = _table(RecommendationObjective)
-    rec_milestone = _table(RecommendationMilestone)
-    rec_risk = _table(RecommendationRisk)
-    audit = _table(AuditEntry)
-    period_return = _table(PeriodReturn)
+    plan = table_of(Plan)
+    theme = table_of(Theme)
+    outcome = table_of(Outcome)
+    person = table_of(Person)
+    board = table_of(Board)
+    objective = table_of(Objective)
+    period = table_of(ReportingPeriod)
+    status = table_of(StatusUpdate)
+    milestone = table_of(Milestone)
+    risk = table_of(Risk)
+    inspection = table_of(Inspection)
+    recommendation = table_of(Recommendation)
+    note = table_of(ProgressNote)
+    rec_objective = table_of(RecommendationObjective)
+    rec_milestone = table_of(RecommendationMilestone)
+    rec_risk = table_of(RecommendationRisk)
+    audit = table_of(AuditEntry)
+    period_return = table_of(PeriodReturn)
 
 
 def live(table: FromClause) -> ColumnElement[bool]:
