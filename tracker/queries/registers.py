@@ -99,7 +99,10 @@ class ObjectiveRow(NamedTuple):
     deleted: bool
 
 
-OBJECTIVE = RowShape(ObjectiveRow, derived=("brag", "brag_label"))
+# Read from the driver, as the milestones are (dates come as ISO text on SQLite, booleans as 0/1).
+OBJECTIVE = RowShape(
+    ObjectiveRow, derived=("brag", "brag_label"), converted=("start_date", "target_date", "deleted")
+)
 
 
 def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[ObjectiveRow]:
@@ -147,12 +150,23 @@ def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[Obje
         .where(all_of(where))
         .order_by(th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref)
     )
-    status = OBJECTIVE.getter("lifecycle", "rag")
+    read = OBJECTIVE.getter("start_date", "target_date", "lifecycle", "rag", "deleted")
     make = OBJECTIVE.make
+    days = Days()
     out = []
-    for r in keep_ids(session.execute(stmt).all(), f.ids):
-        lifecycle, rag = status(r)
-        out.append(make(r, brag=brag(lifecycle, rag), brag_label=brag_label(lifecycle, rag)))
+    with bulk_rows():
+        for r in keep_ids(driver_rows(session, stmt), f.ids):
+            start, target, lifecycle, rag, deleted = read(r)
+            out.append(
+                make(
+                    r,
+                    start_date=days[start],
+                    target_date=days[target],
+                    brag=brag(lifecycle, rag),
+                    brag_label=brag_label(lifecycle, rag),
+                    deleted=bool(deleted),
+                )
+            )
     return out
 
 
@@ -328,10 +342,12 @@ class RiskRow(NamedTuple):
     deleted: bool
 
 
+# Read from the driver, as the milestones are (dates come as ISO text on SQLite, booleans as 0/1).
 RISK = RowShape(
     RiskRow,
     derived=("inherent_score", "inherent_band", "residual_score", "residual_band", "target_score",
              "target_band", "above_appetite"),
+    converted=("review_date", "deleted"),
 )  # fmt: skip
 
 
@@ -393,27 +409,31 @@ def risk_rows(
         .where(all_of(where))
         .order_by((r.c.residual_likelihood * r.c.residual_impact).desc(), r.c.ref, r.c.id)
     )
-    scales = RISK.getter(
+    read = RISK.getter(
         "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact",
-        "target_likelihood", "target_impact", "status",
+        "target_likelihood", "target_impact", "status", "review_date", "deleted",
     )  # fmt: skip
     make = RISK.make
+    days = Days()
     out = []
-    for x in keep_ids(session.execute(stmt).all(), f.ids):
-        il, ii, rl, ri, tl, ti, status = scales(x)
-        inherent, residual, target = risk_score(il, ii), risk_score(rl, ri), risk_score(tl, ti)
-        out.append(
-            make(
-                x,
-                inherent_score=inherent,
-                inherent_band=risk_band(inherent, settings),
-                residual_score=residual,
-                residual_band=risk_band(residual, settings),
-                target_score=target,
-                target_band=risk_band(target, settings),
-                above_appetite=status == RiskStatus.OPEN and above_appetite(residual, settings),
+    with bulk_rows():
+        for x in keep_ids(driver_rows(session, stmt), f.ids):
+            il, ii, rl, ri, tl, ti, status, review, deleted = read(x)
+            inherent, residual, target = risk_score(il, ii), risk_score(rl, ri), risk_score(tl, ti)
+            out.append(
+                make(
+                    x,
+                    inherent_score=inherent,
+                    inherent_band=risk_band(inherent, settings),
+                    residual_score=residual,
+                    residual_band=risk_band(residual, settings),
+                    target_score=target,
+                    target_band=risk_band(target, settings),
+                    above_appetite=status == RiskStatus.OPEN and above_appetite(residual, settings),
+                    review_date=days[review],
+                    deleted=bool(deleted),
+                )
             )
-        )
     return out
 
 
