@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, FromClause, and_, exists, literal, null, select, union_all
+from sqlalchemy import ColumnElement, FromClause, and_, exists, func, literal, null, select, union_all
 from sqlmodel import Session
 
 from tracker.enums import Brag, Lifecycle, Movement
 from tracker.rules import brag, brag_label, movement
 
-from ._sql import all_of, driver_rows, keep_ids, live, t
+from ._sql import RowShape, all_of, driver_rows, keep_ids, live, t
 from .common import NO_UPDATE, PeriodRow, person_contacts
 from .filters import NO_FILTERS, Filters, id_conditions, scope_conditions
 
@@ -63,6 +63,17 @@ class ObjectiveStatus(NamedTuple):
     def key(self) -> str:
         """The tally key: the BRAG colour, or NO_UPDATE."""
         return self.brag.value if self.has_status else NO_UPDATE
+
+
+# The period's own lifecycle and RAG give way to a closed status carried forward; the baseline
+# period's update (the period compared with) is read only to work out before and movement.
+STATUS = RowShape(
+    ObjectiveStatus,
+    derived=("lead_name", "lead_email", "brag", "label", "before", "before_label", "movement",
+             "carried_from_id", "carried_from"),
+    converted=("lifecycle", "rag"),
+    inputs=("baseline_update_id", "baseline_lifecycle", "baseline_rag"),
+)  # fmt: skip
 
 
 def carry_conditions(
@@ -122,22 +133,24 @@ def objective_statuses(
     """
     ob, oc, th = t.objective, t.outcome, t.theme
     cur, prev = t.status.alias("cur"), t.status.alias("prev")
-    prev_cols = [prev.c.id, prev.c.lifecycle, prev.c.rag] if baseline else [null(), null(), null()]
+    columns = {
+        "id": ob.c.id,
+        "ref": ob.c.ref,
+        "title": ob.c.title,
+        "theme_id": oc.c.theme_id,
+        "lead_id": ob.c.lead_id,
+        "current_lifecycle": ob.c.lifecycle,
+        "update_id": cur.c.id,
+        "lifecycle": cur.c.lifecycle,
+        "rag": cur.c.rag,
+        "rationale": func.coalesce(cur.c.rationale, ""),
+        "corrective_action": func.coalesce(cur.c.corrective_action, ""),
+        "baseline_update_id": prev.c.id if baseline else null(),
+        "baseline_lifecycle": prev.c.lifecycle if baseline else null(),
+        "baseline_rag": prev.c.rag if baseline else null(),
+    }
     stmt = (
-        select(
-            ob.c.id,
-            ob.c.ref,
-            ob.c.title,
-            oc.c.theme_id,
-            ob.c.lead_id,
-            ob.c.lifecycle,
-            cur.c.id,
-            cur.c.lifecycle,
-            cur.c.rag,
-            cur.c.rationale,
-            cur.c.corrective_action,
-            *prev_cols,
-        )  # fmt: skip
+        STATUS.select(columns)
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
         .outerjoin(cur, and_(cur.c.objective_id == ob.c.id, cur.c.period_id == period.id, live(cur)))
@@ -161,10 +174,12 @@ def objective_statuses(
     carried, carried_before = found[0], found[1] if baseline else {}
     leads = person_contacts(session)  # a few hundred people: read once rather than joined per objective
     nobody = ("", "")
-    make = tuple.__new__  # ObjectiveStatus's own __new__ is a Python call per row
+    read = STATUS.getter("id", "lead_id", "update_id", "lifecycle", "rag",
+                         "baseline_update_id", "baseline_lifecycle", "baseline_rag")  # fmt: skip
+    make = STATUS.make
     out = []
-    for (oid, ref, title, theme_id, lead_id, current, uid, lifecycle, rag, rationale,
-         action, prev_id, prev_lifecycle, prev_rag) in rows:  # fmt: skip
+    for r in rows:
+        oid, lead_id, uid, lifecycle, rag, prev_id, prev_lifecycle, prev_rag = read(r)
         carried_id, carried_name = None, ""
         if uid is None and oid in carried:
             lifecycle, carried_id, carried_name = carried[oid]
@@ -173,18 +188,25 @@ def objective_statuses(
             prev_lifecycle, prev_id, _ = carried_before[oid]
             prev_rag = None
         shown, label = _shown(lifecycle, rag)
-        before, before_label = _shown(prev_lifecycle, prev_rag)
-        if prev_id is None:
-            before = None
+        before_shown, before_label = _shown(prev_lifecycle, prev_rag)
+        before = None if prev_id is None else before_shown
         lead_name, email = leads.get(lead_id, nobody) if lead_id is not None else nobody
         out.append(
-            make(ObjectiveStatus, (
-                oid, ref, title, theme_id, lead_id, lead_name, email, current, uid, lifecycle,
-                rag, rationale or "", action or "", shown, label, before,
-                before_label, status_movement(uid, carried_id, before, shown),
-                carried_id, carried_name,
-            ))
-        )  # fmt: skip
+            make(
+                r,
+                lead_name=lead_name,
+                lead_email=email,
+                lifecycle=lifecycle,
+                rag=rag,
+                brag=shown,
+                label=label,
+                before=before,
+                before_label=before_label,
+                movement=status_movement(uid, carried_id, before, shown),
+                carried_from_id=carried_id,
+                carried_from=carried_name,
+            )
+        )
     return out
 
 

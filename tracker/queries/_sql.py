@@ -1,4 +1,5 @@
-"""SQL building blocks the queries share: Core tables, the tombstone test, status and text conditions.
+"""SQL building blocks the queries share: Core tables, the tombstone test, status and text conditions,
+and the shape of a wide row (its select declared once, by field name).
 
 Queries select columns from Core tables (not ORM entities) so that results are plain tuples and
 mypy sees column types. Everything here renders the same on SQLite and PostgreSQL.
@@ -7,12 +8,13 @@ mypy sees column types. Everything here renders the same on SQLite and PostgreSQ
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, cast
+from operator import itemgetter
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Executable, FromClause, Table, and_, false, or_, true
+from sqlalchemy import ColumnElement, Executable, FromClause, Select, Table, and_, false, or_, select, true
 from sqlmodel import Session
 
 from tracker.enums import Brag, Lifecycle
@@ -160,3 +162,85 @@ def bulk_rows() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+R = TypeVar("R", bound=NamedTuple)
+
+ROW_SHAPES: list[RowShape[Any]] = []  # every shape made, so that a test can check them all
+
+
+class RowShape(Generic[R]):
+    """A wide row type's select, declared once by field name, and a fast way to build its rows.
+
+    A query gives :meth:`select` a mapping field name -> SQL expression for every field the statement
+    fills, plus the ``inputs`` (columns read only to compute fields); the other fields are ``derived``,
+    computed per row by the query. ``converted`` fields are selected, then converted per row (a
+    driver's date text parsed, say). The SELECT lists the fields in the row's order, then the inputs,
+    so each name's position in a fetched tuple is known once, not looked up per row: :meth:`getter`
+    reads values by name with one ``itemgetter``, and :attr:`make` builds a row positionally.
+    """
+
+    def __init__(
+        self,
+        row: type[R],
+        *,
+        derived: Sequence[str] = (),
+        converted: Sequence[str] = (),
+        inputs: Sequence[str] = (),
+    ) -> None:
+        fields = row._fields
+        unknown = [n for n in (*derived, *converted) if n not in fields]
+        both = [n for n in converted if n in derived]
+        clashing = [n for n in inputs if n in fields]
+        if unknown or both or clashing:
+            raise ValueError(
+                f"{row.__name__}: {unknown} are not fields, {both} are both derived and converted, "
+                f"inputs {clashing} are fields"
+            )
+        self.row = row
+        self.derived = tuple(n for n in fields if n in derived)
+        self.converted = tuple(n for n in fields if n in converted)
+        self.inputs = tuple(inputs)
+        self.selected = tuple(n for n in fields if n not in derived)
+        self.names = self.selected + self.inputs  # a fetched tuple's columns, in order
+        self.read: set[str] = set()  # the names getters were made for: converted and inputs must be read
+        self._at = {name: i for i, name in enumerate(self.names)}
+        self.make: Callable[..., R] = self._maker()
+        ROW_SHAPES.append(self)
+
+    def select(self, columns: Mapping[str, ColumnElement[Any]]) -> Select[Any]:
+        """SELECT the columns in fetched order, each labelled with its name; refused unless the mapping
+        names exactly the selected fields and the inputs."""
+        missing = [n for n in self.names if n not in columns]
+        extra = [n for n in columns if n not in self._at]
+        if missing or extra:
+            raise ValueError(f"{self.row.__name__}: select is missing {missing} and has extra {extra}")
+        return select(*(columns[n].label(n) for n in self.names))
+
+    def getter(self, *names: str) -> Callable[[Sequence[Any]], Any]:
+        """A function giving these fetched values of a row (a tuple of them, or one value for one name)."""
+        self.read.update(names)
+        return itemgetter(*(self._at[n] for n in names))
+
+    def _maker(self) -> Callable[..., R]:
+        """``make(fetched, field=value, ...)``: a row from its fetched columns, the derived and converted
+        fields given by keyword.
+
+        Generated once, as namedtuple and dataclasses generate their methods: a loop over the fields per
+        row, or a dict of them, would cost more than the row's own SQL (100,000 milestones at scale).
+        One unpacking into _0, _1, ... is also faster than indexing each column (twice so for a
+        SQLAlchemy Row). Field names cannot begin with an underscore, so they never clash with these.
+        """
+        fields = self.row._fields
+        by_keyword = [n for n in fields if n in self.derived or n in self.converted]
+        values = [n if n in by_keyword else f"_{self._at[n]}" for n in fields]
+        keywords = f", *, {', '.join(by_keyword)}" if by_keyword else ""
+        fetched = ", ".join(f"_{i}" for i in range(len(self.names)))
+        source = (
+            f"def make(_fetched, /{keywords}):\n"
+            f"    {fetched}, = _fetched\n"
+            f"    return _new(_row, ({', '.join(values)},))\n"
+        )
+        namespace: dict[str, Any] = {"_new": tuple.__new__, "_row": self.row}
+        exec(compile(source, f"<make {self.row.__name__}>", "exec"), namespace)  # from field names only
+        return cast("Callable[..., R]", namespace["make"])

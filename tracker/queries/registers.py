@@ -2,13 +2,14 @@
 
 Each list is one SELECT into tuples. What SQL cannot compute portably (milestone state needs date
 arithmetic; BRAG words, risk bands) is computed here over the fetched tuples with the pure rules,
-as of a date the caller gives (default today).
+as of a date the caller gives (default today). Each row's columns are declared once, by field name
+(a RowShape: the select is generated in the row's field order, the computed fields given by name).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import ColumnElement, FromClause, exists, func, or_, select
 from sqlmodel import Session
@@ -27,6 +28,7 @@ from tracker.rules import (
 
 from ._sql import (
     Days,
+    RowShape,
     all_of,
     bulk_rows,
     driver_rows,
@@ -97,6 +99,12 @@ class ObjectiveRow(NamedTuple):
     deleted: bool
 
 
+# Read from the driver, as the milestones are (dates come as ISO text on SQLite, booleans as 0/1).
+OBJECTIVE = RowShape(
+    ObjectiveRow, derived=("brag", "brag_label"), converted=("start_date", "target_date", "deleted")
+)
+
+
 def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[ObjectiveRow]:
     """Objectives in plan order with where they sit, who leads them and their current status."""
     f = filters
@@ -110,30 +118,31 @@ def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[Obje
     ]
     if f.text:
         where.append(text_match(f.text, (ob.c.ref, ob.c.title)))
+    columns = {
+        "id": ob.c.id,
+        "ref": ob.c.ref,
+        "title": ob.c.title,
+        "theme_id": th.c.id,
+        "theme_code": th.c.code,
+        "theme_name": th.c.name,
+        "outcome_id": oc.c.id,
+        "outcome_code": oc.c.code,
+        "outcome_title": oc.c.title,
+        "lead_id": ob.c.lead_id,
+        "lead_name": func.coalesce(lead.c.name, ""),
+        "board_id": ob.c.board_id,
+        "board_name": func.coalesce(board.c.name, ""),
+        "four_p": ob.c.four_p,
+        "start_date": ob.c.start_date,
+        "target_date": ob.c.target_date,
+        "lifecycle": ob.c.lifecycle,
+        "rag": ob.c.rag,
+        "progress_pct": ob.c.progress_pct,
+        "revision": ob.c.revision,
+        "deleted": ob.c.deleted,
+    }
     stmt = (
-        select(
-            ob.c.id,
-            ob.c.ref,
-            ob.c.title,
-            th.c.id,
-            th.c.code,
-            th.c.name,
-            oc.c.id,
-            oc.c.code,
-            oc.c.title,
-            ob.c.lead_id,
-            lead.c.name,
-            ob.c.board_id,
-            board.c.name,
-            ob.c.four_p,
-            ob.c.start_date,
-            ob.c.target_date,
-            ob.c.lifecycle,
-            ob.c.rag,
-            ob.c.progress_pct,
-            ob.c.revision,
-            ob.c.deleted,
-        )  # fmt: skip
+        OBJECTIVE.select(columns)
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
         .outerjoin(lead, lead.c.id == ob.c.lead_id)
@@ -141,17 +150,23 @@ def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[Obje
         .where(all_of(where))
         .order_by(th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref)
     )
+    read = OBJECTIVE.getter("start_date", "target_date", "lifecycle", "rag", "deleted")
+    make = OBJECTIVE.make
+    days = Days()
     out = []
-    for r in keep_ids(session.execute(stmt).all(), f.ids):
-        (oid, ref, title, tid, tcode, tname, ocid, occode, octitle, lead_id, lead_name, board_id,
-         board_name, four_p, start, target, lifecycle, rag, pct, revision, deleted) = r  # fmt: skip
-        out.append(
-            ObjectiveRow(
-                oid, ref, title, tid, tcode, tname, ocid, occode, octitle, lead_id, lead_name or "",
-                board_id, board_name or "", four_p, start, target, lifecycle, rag,
-                brag(lifecycle, rag), brag_label(lifecycle, rag), pct, revision, deleted,
+    with bulk_rows():
+        for r in keep_ids(driver_rows(session, stmt), f.ids):
+            start, target, lifecycle, rag, deleted = read(r)
+            out.append(
+                make(
+                    r,
+                    start_date=days[start],
+                    target_date=days[target],
+                    brag=brag(lifecycle, rag),
+                    brag_label=brag_label(lifecycle, rag),
+                    deleted=bool(deleted),
+                )
             )
-        )  # fmt: skip
     return out
 
 
@@ -179,6 +194,14 @@ class MilestoneRow(NamedTuple):
     deleted: bool
 
 
+# Read from the driver: dates come as ISO text on SQLite, booleans as 0/1 (see driver_rows).
+MILESTONE = RowShape(
+    MilestoneRow,
+    derived=("state", "days_overdue", "slip_days"),
+    converted=("baseline_date", "forecast_date", "completed_date", "deleted"),
+)
+
+
 def milestone_rows(
     session: Session,
     filters: Filters = NO_FILTERS,
@@ -203,24 +226,25 @@ def milestone_rows(
         where.append(m.c.owner_id == f.owner_id)
     if f.text:
         where.append(text_match(f.text, (m.c.title, m.c.notes, ob.c.ref)))
+    columns = {
+        "id": m.c.id,
+        "objective_id": ob.c.id,
+        "objective_ref": ob.c.ref,
+        "objective_title": ob.c.title,
+        "theme_id": th.c.id,
+        "theme_name": th.c.name,
+        "title": m.c.title,
+        "owner_id": m.c.owner_id,
+        "owner_name": func.coalesce(owner.c.name, ""),
+        "baseline_date": m.c.baseline_date,
+        "forecast_date": m.c.forecast_date,
+        "completed_date": m.c.completed_date,
+        "notes": m.c.notes,
+        "revision": m.c.revision,
+        "deleted": m.c.deleted,
+    }
     stmt = (
-        select(
-            m.c.id,
-            ob.c.id,
-            ob.c.ref,
-            ob.c.title,
-            th.c.id,
-            th.c.name,
-            m.c.title,
-            m.c.owner_id,
-            owner.c.name,
-            m.c.baseline_date,
-            m.c.forecast_date,
-            m.c.completed_date,
-            m.c.notes,
-            m.c.revision,
-            m.c.deleted,
-        )  # fmt: skip
+        MILESTONE.select(columns)
         .join(ob, ob.c.id == m.c.objective_id)
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
@@ -240,23 +264,33 @@ def milestone_rows(
     )
     # 100,000 rows at scale: plain driver tuples, each distinct date parsed once, the state from the rules.
     tolerance = settings.slip_tolerance_days
-    days = Days()
+    # Only dates are looked up (baseline and forecast are NOT NULL; a missing completion is tested
+    # first), so every value the cache gives here is a date.
+    days = cast(dict[Any, date], Days())
     OVERDUE = MilestoneState.OVERDUE  # noqa: N806 - a local for the loop
+    driver = MILESTONE.getter("baseline_date", "forecast_date", "completed_date", "deleted")
+    make = MILESTONE.make
     out = []
     with bulk_rows():
-        for (mid, oid, ref, otitle, tid, tname, title, owner_id, owner_name,
-             baseline, forecast, completed, notes, revision, deleted) in keep_ids(driver_rows(session, stmt), f.ids):  # fmt: skip
-            baseline, forecast, completed = days[baseline], days[forecast], days[completed]
+        for r in keep_ids(driver_rows(session, stmt), f.ids):
+            baseline, forecast, completed, deleted = driver(r)
+            baseline, forecast = days[baseline], days[forecast]
+            completed = None if completed is None else days[completed]
             state = milestone_state(baseline, forecast, completed, as_of=as_of, tolerance_days=tolerance)
             if f.state is not None and state != f.state:
                 continue
             out.append(
-                MilestoneRow(
-                    mid, oid, ref, otitle, tid, tname, title, owner_id, owner_name or "", baseline, forecast,
-                    completed, state, days_overdue(forecast, completed, as_of=as_of) if state is OVERDUE else 0,
-                    (forecast - baseline).days, notes, revision, bool(deleted),
+                make(
+                    r,
+                    baseline_date=baseline,
+                    forecast_date=forecast,
+                    completed_date=completed,
+                    state=state,
+                    days_overdue=days_overdue(forecast, completed, as_of=as_of) if state is OVERDUE else 0,
+                    slip_days=(forecast - baseline).days,
+                    deleted=bool(deleted),
                 )
-            )  # fmt: skip
+            )
     return out
 
 
@@ -308,6 +342,15 @@ class RiskRow(NamedTuple):
     deleted: bool
 
 
+# Read from the driver, as the milestones are (dates come as ISO text on SQLite, booleans as 0/1).
+RISK = RowShape(
+    RiskRow,
+    derived=("inherent_score", "inherent_band", "residual_score", "residual_band", "target_score",
+             "target_band", "above_appetite"),
+    converted=("review_date", "deleted"),
+)  # fmt: skip
+
+
 def risk_rows(
     session: Session, filters: Filters = NO_FILTERS, *, settings: RuleSettings | None = None
 ) -> list[RiskRow]:
@@ -331,33 +374,34 @@ def risk_rows(
     if f.text:
         cols = (r.c.ref, r.c.title, r.c.cause, r.c.event, r.c.effect, r.c.mitigations)
         where.append(text_match(f.text, cols))
+    columns = {
+        "id": r.c.id,
+        "ref": r.c.ref,
+        "title": r.c.title,
+        "cause": r.c.cause,
+        "event": r.c.event,
+        "effect": r.c.effect,
+        "owner_id": r.c.owner_id,
+        "owner_name": func.coalesce(owner.c.name, ""),
+        "objective_id": r.c.objective_id,
+        "objective_ref": func.coalesce(ob.c.ref, ""),
+        "theme_id": th.c.id,
+        "theme_name": func.coalesce(th.c.name, ""),
+        "inherent_likelihood": r.c.inherent_likelihood,
+        "inherent_impact": r.c.inherent_impact,
+        "residual_likelihood": r.c.residual_likelihood,
+        "residual_impact": r.c.residual_impact,
+        "target_likelihood": r.c.target_likelihood,
+        "target_impact": r.c.target_impact,
+        "response": r.c.response,
+        "mitigations": r.c.mitigations,
+        "status": r.c.status,
+        "review_date": r.c.review_date,
+        "revision": r.c.revision,
+        "deleted": r.c.deleted,
+    }
     stmt = (
-        select(
-            r.c.id,
-            r.c.ref,
-            r.c.title,
-            r.c.cause,
-            r.c.event,
-            r.c.effect,
-            r.c.owner_id,
-            owner.c.name,
-            r.c.objective_id,
-            ob.c.ref,
-            th.c.id,
-            th.c.name,
-            r.c.inherent_likelihood,
-            r.c.inherent_impact,
-            r.c.residual_likelihood,
-            r.c.residual_impact,
-            r.c.target_likelihood,
-            r.c.target_impact,
-            r.c.response,
-            r.c.mitigations,
-            r.c.status,
-            r.c.review_date,
-            r.c.revision,
-            r.c.deleted,
-        )  # fmt: skip
+        RISK.select(columns)
         .outerjoin(ob, ob.c.id == r.c.objective_id)
         .outerjoin(oc, oc.c.id == ob.c.outcome_id)
         .outerjoin(th, th.c.id == theme_id)
@@ -365,22 +409,31 @@ def risk_rows(
         .where(all_of(where))
         .order_by((r.c.residual_likelihood * r.c.residual_impact).desc(), r.c.ref, r.c.id)
     )
+    read = RISK.getter(
+        "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact",
+        "target_likelihood", "target_impact", "status", "review_date", "deleted",
+    )  # fmt: skip
+    make = RISK.make
+    days = Days()
     out = []
-    for x in keep_ids(session.execute(stmt).all(), f.ids):
-        (rid, ref, title, cause, event, effect, owner_id, owner_name, oid, oref, tid, tname,
-         il, ii, rl, ri, tl, ti, response, mitigations, status, review, revision, deleted) = x  # fmt: skip
-        inherent, residual, target = risk_score(il, ii), risk_score(rl, ri), risk_score(tl, ti)
-        out.append(
-            RiskRow(
-                rid, ref, title, cause, event, effect, owner_id, owner_name or "", oid, oref or "",
-                tid, tname or "",
-                il, ii, inherent, risk_band(inherent, settings),
-                rl, ri, residual, risk_band(residual, settings),
-                tl, ti, target, risk_band(target, settings),
-                status == RiskStatus.OPEN and above_appetite(residual, settings),
-                response, mitigations, status, review, revision, deleted,
+    with bulk_rows():
+        for x in keep_ids(driver_rows(session, stmt), f.ids):
+            il, ii, rl, ri, tl, ti, status, review, deleted = read(x)
+            inherent, residual, target = risk_score(il, ii), risk_score(rl, ri), risk_score(tl, ti)
+            out.append(
+                make(
+                    x,
+                    inherent_score=inherent,
+                    inherent_band=risk_band(inherent, settings),
+                    residual_score=residual,
+                    residual_band=risk_band(residual, settings),
+                    target_score=target,
+                    target_band=risk_band(target, settings),
+                    above_appetite=status == RiskStatus.OPEN and above_appetite(residual, settings),
+                    review_date=days[review],
+                    deleted=bool(deleted),
+                )
             )
-        )  # fmt: skip
     return out
 
 
@@ -408,6 +461,9 @@ class RecommendationRow(NamedTuple):
     objective_refs: tuple[str, ...]
     revision: int
     deleted: bool
+
+
+RECOMMENDATION = RowShape(RecommendationRow, derived=("overdue",), converted=("objective_refs",))
 
 
 def recommendation_rows(
@@ -439,28 +495,29 @@ def recommendation_rows(
     objective_scope = [*scope_conditions(f, t.objective, t.outcome), *status_conditions(f, t.objective)]
     if objective_scope:
         where.append(answered_by_objective(objective_scope))
+    columns = {
+        "id": rec.c.id,
+        "inspection_id": insp.c.id,
+        "body": insp.c.body,
+        "inspection_title": insp.c.title,
+        "kind": rec.c.kind,
+        "ref": rec.c.ref,
+        "text": rec.c.text,
+        "owner_id": rec.c.owner_id,
+        "owner_name": func.coalesce(owner.c.name, ""),
+        "due_date": rec.c.due_date,
+        "status": rec.c.status,
+        "closed_date": rec.c.closed_date,
+        "evidence": rec.c.evidence,
+        "closure_rationale": rec.c.closure_rationale,
+        "latest_note": func.coalesce(note.c.text, ""),
+        "latest_note_date": note.c.note_date,
+        "objective_refs": refs.c.refs,  # joined by REF_SEPARATOR; split and sorted below
+        "revision": rec.c.revision,
+        "deleted": rec.c.deleted,
+    }
     stmt = (
-        select(
-            rec.c.id,
-            insp.c.id,
-            insp.c.body,
-            insp.c.title,
-            rec.c.kind,
-            rec.c.ref,
-            rec.c.text,
-            rec.c.owner_id,
-            owner.c.name,
-            rec.c.due_date,
-            rec.c.status,
-            rec.c.closed_date,
-            rec.c.evidence,
-            rec.c.closure_rationale,
-            note.c.text,
-            note.c.note_date,
-            refs.c.refs,
-            rec.c.revision,
-            rec.c.deleted,
-        )  # fmt: skip
+        RECOMMENDATION.select(columns)
         .join(insp, insp.c.id == rec.c.inspection_id)
         .outerjoin(owner, owner.c.id == rec.c.owner_id)
         .outerjoin(note, note.c.id == _latest_note_id())
@@ -468,18 +525,18 @@ def recommendation_rows(
         .where(all_of(where))
         .order_by(insp.c.published_date, insp.c.title, insp.c.id, rec.c.ref, rec.c.id)
     )
+    read = RECOMMENDATION.getter("status", "due_date", "objective_refs")
+    make = RECOMMENDATION.make
     out = []
     for r in keep_ids(session.execute(stmt).all(), f.ids):
-        (rid, iid, body, ititle, kind, ref, text, owner_id, owner_name, due, status, closed, evidence,
-         rationale, note_text, note_date, joined, revision, deleted) = r  # fmt: skip
-        overdue = status in OPEN_STATUSES and due is not None and due < as_of
-        linked = tuple(sorted(joined.split(REF_SEPARATOR))) if joined else ()
+        status, due, joined = read(r)
         out.append(
-            RecommendationRow(
-                rid, iid, body, ititle, kind, ref, text, owner_id, owner_name or "", due, status, overdue,
-                closed, evidence, rationale, note_text or "", note_date, linked, revision, deleted,
+            make(
+                r,
+                overdue=status in OPEN_STATUSES and due is not None and due < as_of,
+                objective_refs=tuple(sorted(joined.split(REF_SEPARATOR))) if joined else (),
             )
-        )  # fmt: skip
+        )
     return out
 
 
