@@ -23,7 +23,13 @@ from sqlmodel import select
 from tests.builders import small_plan, snapshot
 from tests.gui.helpers import succeeded, written
 from tracker.models import Milestone, Risk
-from tracker.services import create_milestone, create_recommendation, create_risk, restore_deleted
+from tracker.services import (
+    create_milestone,
+    create_recommendation,
+    create_risk,
+    restore_deleted,
+    update_milestone,
+)
 from ui.context import AppContext, Identity
 from ui.models.roles import ID_ROLE
 from ui.pages.registers.milestones import MilestonesPage
@@ -387,3 +393,28 @@ def test_the_side_form_fits_its_panel_without_a_horizontal_scroll_bar(
         objective.setCurrentIndex(objective.findData(ctx.ids.obj1))  # type: ignore[attr-defined]
         assert objective.toolTip().endswith(LONG_TITLE)  # the elided choice in full on hover
         assert objective.view().minimumWidth() > objective.width()  # and a drop-down wide enough to read
+
+
+def test_saving_an_item_rereads_only_its_row_and_keeps_sort_and_selection(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, MilestonesPage, ctx)
+    click_header(page, "title")  # sorted by title
+    before = shown(page)
+    target = page.model.row_at(len(before) - 1)  # the last by title
+    page.select(target.id)
+    reads: list[object] = []
+    monkeypatch.setattr(page, "reload", lambda: reads.append("everything"))
+    page.form.editors["title"].setText("Aardvark review")  # now the first by title
+    assert succeeded(page.save())
+    assert reads == []  # not the whole register: just the row the change touched
+    assert shown(page)[0] == "Aardvark review" and len(shown(page)) == len(before)
+    assert page.selected_id() == target.id and page._editing.revision == target.revision + 1
+
+
+def test_a_hidden_register_reads_again_when_shown(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, MilestonesPage, ctx)
+    first = page.model.row_at(0)
+    page.hide()
+    written(ctx, update_milestone, milestone_id=first.id, changes={"title": "Changed elsewhere"})
+    assert page.model.row_at(0).title == first.title  # hidden: not read yet
+    page.show()
+    qtbot.waitUntil(lambda: page.model.row_at(0).title == "Changed elsewhere")
