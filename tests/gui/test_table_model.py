@@ -146,6 +146,23 @@ def test_persistent_indexes_follow_their_rows(model: TableModel, qtbot) -> None:
     assert model.view_row_of("d") == 1 and model.view_row_of("a") == -1
 
 
+def test_replacing_some_rows_keeps_sort_filter_and_the_rows_held(
+    model: TableModel, qtbot, qtmodeltester
+) -> None:  # type: ignore[no-untyped-def]
+    model.sort(2, ASC)  # by score: b d e a c
+    model.set_filter("", {"theme": lambda v: v == "Service"})  # e a c
+    held = QPersistentModelIndex(model.index(1, 0))  # row "a"
+    dropped = QPersistentModelIndex(model.index(0, 0))  # row "e"
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.layoutChanged):
+        model.replace_rows([ROWS[0]._replace(score=30), ROWS[2]._replace(theme="People")], gone=["e"])
+    assert ids(model) == "a" and held.data(ID_ROLE) == "a" and held.row() == 0
+    assert not dropped.isValid() and not model.has_row("e") and model.has_row("c")
+    assert model.index(0, 2).data() == "30"
+    model.set_filter()
+    assert ids(model) == "bdca"  # the new score sorts a last; c is kept, only filtered out before
+    qtmodeltester.check(model, force_py=True)
+
+
 def test_reload_is_a_model_reset(model: TableModel, qtbot) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(model.modelReset):
         model.set_rows(ROWS[:2])

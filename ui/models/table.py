@@ -169,9 +169,6 @@ class TableModel(QAbstractTableModel):
         drop = {positions[i] for i in gone if i in positions}
         if not fresh and not drop:
             return
-        self.layoutAboutToBeChanged.emit()
-        old_visible = self._visible
-        persistent = self.persistentIndexList()
         rows = list(self._rows)
         for row in fresh:
             at = positions.get(self.row_id(row))
@@ -184,21 +181,13 @@ class TableModel(QAbstractTableModel):
         kept = np.flatnonzero(keep)
         moved_to = np.full(len(rows), -1, dtype=np.int64)  # old position -> new position
         moved_to[kept] = np.arange(len(kept), dtype=np.int64)
-        self._rows = [rows[i] for i in kept.tolist()] if drop else rows
-        self._clear_caches()
-        self._order = self._sorted(self._sort_column, self._sort_order)
-        self._visible = self._compute_visible()
-        if persistent:
-            where = np.full(len(self._rows), -1, dtype=np.int64)
-            where[self._visible] = np.arange(len(self._visible), dtype=np.int64)
-            targets = []
-            for index in persistent:
-                old = int(old_visible[index.row()]) if 0 <= index.row() < len(old_visible) else -1
-                new = int(moved_to[old]) if old >= 0 else -1
-                row = int(where[new]) if new >= 0 else -1
-                targets.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
-            self.changePersistentIndexList(persistent, targets)
-        self.layoutChanged.emit()
+
+        def change() -> None:
+            self._rows = [rows[i] for i in kept.tolist()] if drop else rows
+            self._clear_caches()
+            self._order = self._sorted(self._sort_column, self._sort_order)
+
+        self._relayout(change, moved_to)
 
     def append_rows(self, rows: Sequence[Row]) -> None:
         """Add rows after the others (a page of older entries); sorted or filtered, they take their places."""
@@ -413,8 +402,12 @@ class TableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------------------------------ layout
 
-    def _relayout(self, change: Callable[[], None]) -> None:
-        """Apply a sort or filter change as a layout change, moving persistent indexes with their rows."""
+    def _relayout(self, change: Callable[[], None], moved_to: np.ndarray | None = None) -> None:
+        """Apply a change as a layout change, moving persistent indexes with their rows.
+
+        ``moved_to`` maps each row's old position among the rows to its new one (-1: gone) when the
+        change replaced rows; a sort or filter moves none.
+        """
         self.layoutAboutToBeChanged.emit()
         old_visible = self._visible
         persistent = self.persistentIndexList()
@@ -425,7 +418,10 @@ class TableModel(QAbstractTableModel):
             where[self._visible] = np.arange(len(self._visible), dtype=np.int64)
             moved = []
             for index in persistent:
-                row = int(where[old_visible[index.row()]]) if 0 <= index.row() < len(old_visible) else -1
+                at = int(old_visible[index.row()]) if 0 <= index.row() < len(old_visible) else -1
+                if moved_to is not None and at >= 0:
+                    at = int(moved_to[at])
+                row = int(where[at]) if at >= 0 else -1
                 moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
             self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()

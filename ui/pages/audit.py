@@ -14,6 +14,7 @@ from tracker.services.registry import REGISTRY
 from ui.context import AppContext
 from ui.models.audit import AuditModel, entity_word, is_deletion
 from ui.models.roles import ROW_ROLE
+from ui.pages.following import FollowsChanges
 from ui.tasks import Task
 from ui.widgets.dialogs import tell
 from ui.widgets.layout import page_layout
@@ -22,12 +23,11 @@ from ui.widgets.tables import filter_box, table_view
 PAGE_SIZE = 500
 
 
-class AuditPage(QWidget):
+class AuditPage(FollowsChanges, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self._more = False
-        self._stale = False
         layout = page_layout(self, "Audit log", "Every change, newest first: one line per changed field. "
                              "The log is hash-chained, so tampering with it can be detected.")  # fmt: skip
         bar = QHBoxLayout()
@@ -75,7 +75,7 @@ class AuditPage(QWidget):
         self.more_button.clicked.connect(self.load_older)
         self.restore_button.clicked.connect(self.restore_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        ctx.changed.connect(self._on_ctx_changed)
+        self.follow(ctx)  # every change adds entries
         self.setTabOrder(self.entity, self.actor)
         self.setTabOrder(self.actor, self.text)
         self.setTabOrder(self.text, self.table)
@@ -167,16 +167,6 @@ class AuditPage(QWidget):
         row = self.selected()
         self.restore_button.setEnabled(not self.ctx.read_only and row is not None and is_deletion(row))
 
-    def _on_ctx_changed(self, _changes: Changes, initiator: object) -> None:
-        if initiator is not self and not self.isVisible():
-            self._stale = True  # read the newest entries when next shown, not after every change
-            return
-        self._fill_actors()
+    def on_change(self, changes: Changes, initiator: object) -> None:
+        self._fill_actors()  # a new name may have made a change
         self.reload()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self._fill_actors()
-            self.reload()

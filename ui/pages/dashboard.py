@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.queries import Filters, boards, latest_period_with_updates, people, periods, themes
-from tracker.services import Changes
 from ui.charts import CHARTS, Chart, TrendChart
 from ui.context import AppContext
 from ui.dashboard_data import LAST_YEAR, PREVIOUS, DashboardData, load_dashboard
 from ui.pages.dashboard_parts import ExceptionsTable, Headline
+from ui.pages.following import FollowsChanges
 from ui.widgets.forms import fit_popup, shrinkable
 
 
-class DashboardPage(QWidget):
+class DashboardPage(FollowsChanges, QWidget):
     """Refreshes in one read session; the trend's own theme box re-reads only when changed."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -33,7 +33,6 @@ class DashboardPage(QWidget):
         self.data: DashboardData | None = None
         self._trend_theme: str | None = None
         self._filling = True  # until the choices are filled
-        self._stale = False  # a change came while hidden: read again when shown
 
         self.period = self._combo("Reporting period")
         self.compare = self._combo("Compare with")
@@ -96,7 +95,7 @@ class DashboardPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(scroll, 1)
 
-        ctx.changed.connect(self._on_ctx_changed)
+        self.follow(ctx)  # every figure may move with any change
         ctx.period_changed.connect(self._on_ctx_period_changed)
         self._fill_choices()
         self.refresh()
@@ -190,19 +189,9 @@ class DashboardPage(QWidget):
         self._trend_theme = theme_id
         self.refresh()
 
-    def _on_ctx_changed(self, _changes: Changes, _initiator: object) -> None:
-        if not self.isVisible():
-            self._stale = True  # every figure may move: read them again when next shown
-            return
+    def reload(self) -> None:
         self._fill_choices()
         self.refresh()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self._fill_choices()
-            self.refresh()
 
     def _on_ctx_period_changed(self, period_id: str | None) -> None:
         if period_id is not None and period_id != self.period.currentData():

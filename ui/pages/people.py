@@ -25,6 +25,7 @@ from tracker.services.holdings import HELD
 from ui.context import AppContext
 from ui.models.people import PeopleModel
 from ui.models.roles import ROW_ROLE
+from ui.pages.following import FollowsChanges
 from ui.tasks import Task
 from ui.widgets.dialogs import confirm
 from ui.widgets.forms import FieldErrors
@@ -32,7 +33,7 @@ from ui.widgets.layout import page_layout
 from ui.widgets.tables import filter_box, table_view
 
 
-class PeoplePage(QWidget):
+class PeoplePage(FollowsChanges, QWidget):
     reload_on: ClassVar[frozenset[Kind]] = frozenset({Kind.PERSON, *(e.kind for e, _ in HELD)})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -61,7 +62,7 @@ class PeoplePage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        ctx.changed.connect(self._on_ctx_changed)
+        self.follow(ctx)
         self.setTabOrder(self.find, self.table)
         self.setTabOrder(self.table, self.name)
         self.reload()
@@ -225,7 +226,3 @@ class PeoplePage(QWidget):
             changes={"active": not row.active},
             expected_revision=row.revision,
         ).failure(self.errors.show).run(initiator=self)
-
-    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
-        if changes.touches(*self.reload_on) or not changes.kinds:
-            self.reload()

@@ -30,6 +30,7 @@ from tracker.services import Changes, close_period, open_period, reopen_period
 from ui.context import AppContext
 from ui.models.periods import PeriodsModel
 from ui.models.roles import ROW_ROLE
+from ui.pages.following import FollowsChanges
 from ui.pages.returns_panel import ReturnsPanel
 from ui.tasks import Task
 from ui.widgets.dialogs import confirm
@@ -110,7 +111,7 @@ class ReopenDialog(QDialog):
         self.submit(self)
 
 
-class PeriodsPage(QWidget):
+class PeriodsPage(FollowsChanges, QWidget):
     reload_on: ClassVar[frozenset[Kind]] = frozenset({Kind.REPORTING_PERIOD, Kind.STATUS_UPDATE, Kind.PLAN})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -144,7 +145,7 @@ class PeriodsPage(QWidget):
         self.add_panel(self.returns_panel)
 
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        ctx.changed.connect(self._on_ctx_changed)
+        self.follow(ctx)
         self.setTabOrder(self.table, self.close_button)
         self.setTabOrder(self.close_button, self.reopen_button)
         self.setTabOrder(self.reopen_button, self.name)
@@ -299,7 +300,3 @@ class PeriodsPage(QWidget):
 
     def _on_reopen_clicked(self) -> None:
         self.reopen_selected()
-
-    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
-        if changes.touches(*self.reload_on) or not changes.kinds:
-            self.reload()

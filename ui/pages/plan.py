@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from tracker import queries as q
 from tracker.enums import Brag, FourP, Lifecycle
 from tracker.models import Kind
-from tracker.services import Changes
 from tracker.services.registry import REGISTRY
 from ui.context import AppContext
 from ui.models.plan_tree import COLUMNS, LEAD, NAME, STATUS, PlanTreeModel, TreeFilter
+from ui.pages.following import FollowsChanges
 from ui.pages.objective import ObjectiveDetail
 from ui.widgets.chips import ChipDelegate, chip_icon
 from ui.widgets.forms import fit_popup, shrinkable
@@ -47,7 +47,7 @@ def _combo(name: str, everything: str, chars: int = 12) -> QComboBox:
     return shrinkable(combo, chars, tooltip=False)
 
 
-class PlanPage(QWidget):
+class PlanPage(FollowsChanges, QWidget):
     reload_on: ClassVar[frozenset[Kind]] = REGISTRY[Kind.OBJECTIVE].reload_on  # the tree is objectives
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -139,7 +139,7 @@ class PlanPage(QWidget):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.mine.toggled.connect(self._apply_filters)
         self._ids: frozenset[str] | None = None
-        ctx.changed.connect(self._on_ctx_changed)
+        self.follow(ctx)
         ctx.period_changed.connect(lambda _id: self.reload())
         self.reload()
 
@@ -159,10 +159,6 @@ class PlanPage(QWidget):
         self._fill_choices(rows)
         self.model.set_rows(rows)
         self._after_reset(selected)
-
-    def _on_ctx_changed(self, changes: Changes, _initiator: object) -> None:
-        if changes.touches(*self.reload_on):
-            self.reload()
 
     def _fill_choices(self, rows: list[q.TreeRow]) -> None:
         themes = [(r.id, f"{r.ref} {r.title}") for r in rows if r.kind == "theme"]

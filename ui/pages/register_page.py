@@ -34,6 +34,7 @@ from tracker.services import Changes, ServiceError, ValidationError
 from ui.context import AppContext, WriteOp
 from ui.models.roles import ID_ROLE
 from ui.models.table import TableModel
+from ui.pages.following import FollowsChanges
 from ui.pages.register_form import ItemForm
 from ui.pages.register_specs import Lookups, RegisterSpec, predicate
 from ui.tasks import Task
@@ -60,7 +61,7 @@ def ask_to_confirm(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class RegisterPage(QWidget):
+class RegisterPage(FollowsChanges, QWidget):
     """The shared page; a subclass gives its spec (and may add defaults for a new item or a side panel)."""
 
     loaded = Signal()  # the rows are in the table (at once for a small register, later for a large one)
@@ -77,7 +78,6 @@ class RegisterPage(QWidget):
         self._ids: tuple[str, ...] | None = None
         self._sized = False
         self._generation = 0
-        self._stale = False  # a change came while hidden: read again when shown
         self._loaded = False  # rows are in the model (a patch needs something to patch)
         self._busy = False  # a save or delete of this page's is on the write lane
         noun = self.spec.noun
@@ -149,7 +149,7 @@ class RegisterPage(QWidget):
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         remove = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
         remove.setContext(Qt.ShortcutContext.WidgetShortcut)
-        ctx.changed.connect(self._on_ctx_changed)
+        self.follow(ctx)
         self.reload()
         self._show(None)
 
@@ -295,23 +295,18 @@ class RegisterPage(QWidget):
             combo.setCurrentIndex(max(combo.findData(keep), 0))
             combo.blockSignals(False)
 
-    def _on_ctx_changed(self, changes: Changes, initiator: object) -> None:
-        if not changes.touches(*self.spec.reload_on):
-            return
-        if initiator is not self and not self.isVisible():
-            self._stale = True  # read again when next shown, not for every change made elsewhere
-        elif (
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if hasattr(cls, "spec"):
+            cls.reload_on = cls.spec.reload_on  # as the registry says of its kind
+
+    def on_change(self, changes: Changes, initiator: object) -> None:
+        if (
             self._loaded and changes.kinds == {self.spec.kind} and len(changes.ids) <= PATCH_ROWS
             and all(map(self.model.has_row, changes.ids))  # a new or restored row has its place in plan order
         ):  # fmt: skip
             self._refresh_rows(changes.ids)
         else:
-            self.reload()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
             self.reload()
 
     def _refresh_rows(self, ids: Collection[str]) -> None:
