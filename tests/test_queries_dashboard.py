@@ -242,7 +242,7 @@ def test_headline_does_not_count_milestones_of_an_objective_under_a_deleted_them
         uow.changes()
     with store.read() as s:
         h = q.headline(s, ids.period["Q2"], today=TODAY)
-        listed = [i for i in q.overdue_items(s, Q2_AS_OF) if i.kind == "milestone"]
+        listed = [i for i in q.overdue_items(s, ids.period["Q2"], today=TODAY) if i.kind == "milestone"]
         register = q.milestone_rows(s, Filters(state="overdue"), as_of=Q2_AS_OF)
     assert h.overdue_milestones == len(listed) == len(register) == 2
 
@@ -429,7 +429,7 @@ def test_the_aggregates_agree_with_each_other_on_the_sample_plan(any_store, acto
         matrix = q.risk_matrix(s)
         risks = q.risk_rows(s)
         bodies = q.recommendations_by_body_status(s, h.as_of)
-        overdue = q.overdue_items(s, h.as_of)
+        overdue = q.overdue_items(s, pid, today=today)
         milestones = q.milestone_rows(s, Filters(state="overdue"), as_of=h.as_of)
         carried = [x for x in q.dashboard_data(s, pid, today=today).statuses if x.is_carried]
     assert n > 50 and total.total == n and len(q.STATUS_KEYS) == len(total)

@@ -135,8 +135,11 @@ def test_milestone_rows_with_state_as_of_a_date(built):  # noqa: F811
     assert (m2.owner_name, m2.days_overdue, m2.slip_days, m2.notes) == ("Head of HR", 29, 31, "critical path")
     assert rows[2].slip_days == 45 and rows[2].days_overdue == 0
     assert rows[0].owner_name == ""
-    # On 5 Sep the final report (completed 10 Sep, forecast 1 Sep) was still overdue.
-    assert {names[m.id]: (m.state, m.days_overdue) for m in earlier}["M6"] == (MilestoneState.OVERDUE, 4)
+    # On 5 Sep the final report (completed 10 Sep, forecast 1 Sep) was unfinished and past its forecast;
+    # but its objective PEO-01.01 is complete, so it is not pursued: never late, and no days overdue.
+    assert {names[m.id]: (m.state, m.days_overdue) for m in earlier}["M6"] == (MilestoneState.NOT_PURSUED, 0)
+    late = {names[m.id] for m in earlier if m.state is MilestoneState.OVERDUE}
+    assert late == {"M2"}
 
 
 MILESTONE_FILTERS = [

@@ -46,11 +46,29 @@ def as_of_date(period_end: date, today: date) -> date:
 # ------------------------------------------------------------------------------------------ milestones
 
 
+CLOSED_LIFECYCLES = frozenset({Lifecycle.COMPLETE, Lifecycle.CANCELLED})  # an objective no longer pursued
+
+
+def is_pursued(lifecycle: str | None) -> bool:
+    """Whether an objective's milestones are still pursued: not once it is complete or cancelled."""
+    return lifecycle not in CLOSED_LIFECYCLES
+
+
 def milestone_state(
-    baseline: date, forecast: date, completed: date | None, *, as_of: date, tolerance_days: int
+    baseline: date,
+    forecast: date,
+    completed: date | None,
+    *,
+    as_of: date,
+    tolerance_days: int,
+    pursued: bool = True,
 ) -> MilestoneState:
+    """A milestone's state as of a date. One left unfinished by an objective that was cancelled or
+    completed (``pursued`` False) is not pursued: never overdue or slipping, whatever its dates."""
     if completed is not None and completed <= as_of:
         return MilestoneState.COMPLETE
+    if not pursued:
+        return MilestoneState.NOT_PURSUED
     if forecast < as_of:
         return MilestoneState.OVERDUE
     if (forecast - baseline).days > tolerance_days:
@@ -58,9 +76,10 @@ def milestone_state(
     return MilestoneState.ON_TRACK
 
 
-def days_overdue(forecast: date, completed: date | None, *, as_of: date) -> int:
-    """How many days past its forecast an unfinished milestone is (0 when not overdue)."""
-    if completed is not None and completed <= as_of:
+def days_overdue(forecast: date, completed: date | None, *, as_of: date, pursued: bool = True) -> int:
+    """How many days past its forecast an unfinished milestone is, as of a date (0 when not overdue,
+    and for one no longer pursued)."""
+    if (completed is not None and completed <= as_of) or not pursued:
         return 0
     return max(0, (as_of - forecast).days)
 

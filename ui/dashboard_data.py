@@ -139,7 +139,9 @@ def load_dashboard(
         session, period_id, baseline_id=baseline.id if baseline else None, filters=f, today=today
     )
     # The trend chart can narrow to a theme of its own; only then is the trend read again.
-    trend = core.trend if trend_theme_id is None else tuple(q.trend(session, trend_theme_id, f))
+    trend = (
+        core.trend if trend_theme_id is None else tuple(q.trend(session, trend_theme_id, f, up_to=period_id))
+    )
     return DashboardData(
         plan=q.current_plan(session),
         core=core,

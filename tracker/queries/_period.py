@@ -10,17 +10,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, FromClause, and_, exists, func, literal, null, select, union_all
+from sqlalchemy import ColumnElement, FromClause, Select, and_, exists, func, literal, null, select, union_all
 from sqlmodel import Session
 
-from tracker.enums import Brag, Lifecycle, Movement
+from tracker.enums import Brag, Movement
+from tracker.rules import CLOSED_LIFECYCLES as RULE_CLOSED
 from tracker.rules import brag, brag_label, movement
 
 from ._sql import RowShape, all_of, driver_rows, keep_ids, live, t
 from .common import NO_UPDATE, PeriodRow, person_contacts
 from .filters import NO_FILTERS, Filters, id_conditions, scope_conditions
 
-CLOSED_LIFECYCLES = (Lifecycle.COMPLETE.value, Lifecycle.CANCELLED.value)
+CLOSED_LIFECYCLES = tuple(sorted(lc.value for lc in RULE_CLOSED))
 
 
 class ObjectiveStatus(NamedTuple):
@@ -77,10 +78,15 @@ STATUS = RowShape(
 
 
 def carry_conditions(
-    update: FromClause, update_period: FromClause, period_start: ColumnElement[Any] | date
+    update: FromClause,
+    update_period: FromClause,
+    period_start: ColumnElement[Any] | date,
+    *,
+    own: bool = False,
 ) -> list[ColumnElement[bool]]:
     """The update (in its period) is a closing one that a period starting on ``period_start`` carries:
-    earlier, complete or cancelled, and the objective's last live update up to that start."""
+    earlier, complete or cancelled, and the objective's last live update up to that start.
+    ``own`` counts the period's own update too (one closing it in that very period)."""
     later, lp = t.status.alias("later"), t.period.alias("later_period")
     reported_since = (
         select(literal(1))
@@ -97,9 +103,23 @@ def carry_conditions(
         live(update),
         live(update_period),
         update.c.lifecycle.in_(CLOSED_LIFECYCLES),
-        update_period.c.start_date < period_start,
+        update_period.c.start_date <= period_start if own else update_period.c.start_date < period_start,
         ~exists(reported_since),
     ]
+
+
+def closed_objectives(period_start: date) -> Select[Any]:
+    """The objectives complete or cancelled as reported for a period starting on this date (closed in
+    it or carried from before): their unfinished milestones are not pursued in that period's views.
+
+    The same objectives as :func:`objective_statuses` gives a closed lifecycle for the period.
+    """
+    u, up = t.status.alias("closing"), t.period.alias("closing_period")
+    return (
+        select(u.c.objective_id)
+        .select_from(u.join(up, up.c.id == u.c.period_id))
+        .where(*carry_conditions(u, up, period_start, own=True))
+    )
 
 
 def carried_statuses(session: Session, *starts: date) -> list[dict[str, tuple[str, str, str]]]:

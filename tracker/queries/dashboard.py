@@ -18,7 +18,7 @@ from sqlmodel import Session
 from tracker.enums import Lifecycle, Movement, Rag, RecommendationStatus, RiskBand, RiskStatus
 from tracker.rules import RuleSettings, as_of_date, brag, risk_band
 
-from ._period import ObjectiveStatus, carry_conditions, objective_statuses
+from ._period import ObjectiveStatus, carry_conditions, closed_objectives, objective_statuses
 from ._sql import all_of, live, milestone_overdue, t
 from .common import (
     NO_UPDATE,
@@ -102,8 +102,15 @@ class TrendRow(NamedTuple):
     counts: BragCounts
 
 
-def trend(session: Session, theme_id: str | None = None, filters: Filters | None = None) -> list[TrendRow]:
-    """Objectives by status in every period, earliest first.
+def trend(
+    session: Session,
+    theme_id: str | None = None,
+    filters: Filters | None = None,
+    *,
+    up_to: str | None = None,
+) -> list[TrendRow]:
+    """Objectives by status in every period, earliest first; with ``up_to`` (a period's id), only the
+    periods up to that one: a report for a period shows nothing after it.
 
     Counted over today's live objectives: one that did not exist yet in a period counts as no update;
     one closed earlier and not reported since counts as its closed status (see ``_period``).
@@ -111,7 +118,15 @@ def trend(session: Session, theme_id: str | None = None, filters: Filters | None
     f = filters or NO_FILTERS
     if theme_id is not None:
         f = replace(f, theme_id=theme_id)
-    return trend_rows(session, f, periods(session, count_updates=False))
+    rows = periods(session, count_updates=False)
+    if up_to is not None:
+        rows = periods_up_to(rows, find_period(rows, up_to))
+    return trend_rows(session, f, rows)
+
+
+def periods_up_to(rows: list[PeriodRow], this: PeriodRow) -> list[PeriodRow]:
+    """The periods that start no later than this one (earliest first, as given)."""
+    return [p for p in rows if p.start <= this.start]
 
 
 def trend_rows(
@@ -242,7 +257,7 @@ def headline(
     settings = rule_settings(session)
     as_of = as_of_date(this.end, today or date.today())
     statuses = objective_statuses(session, this, None, f)
-    return fold_headline(this, as_of, statuses, _headline_counts(session, f, as_of, settings))
+    return fold_headline(this, as_of, statuses, _headline_counts(session, f, this, as_of, settings))
 
 
 def fold_headline(
@@ -262,7 +277,7 @@ def fold_headline(
 
 
 def _headline_counts(
-    session: Session, f: Filters, as_of: date, settings: RuleSettings
+    session: Session, f: Filters, this: PeriodRow, as_of: date, settings: RuleSettings
 ) -> tuple[int, int, int, int]:
     """Overdue milestones, open risks above appetite, open and overdue recommendations: one SELECT."""
     m, r, rec, insp = t.milestone, t.risk, t.recommendation, t.inspection
@@ -275,7 +290,13 @@ def _headline_counts(
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
         .where(
-            live(m), live(ob), live(oc), live(th), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc)
+            live(m),
+            live(ob),
+            live(oc),
+            live(th),
+            milestone_overdue(m, as_of),
+            *scope_conditions(f, ob, oc),
+            m.c.objective_id.not_in(closed_objectives(this.start)),  # not pursued: not overdue
         )
     )
     risks = risk_scope(select(func.count()).select_from(r), f).where(

@@ -23,7 +23,7 @@ from tracker.rules import (
     risk_band,
 )
 
-from ._period import ObjectiveStatus, objective_statuses
+from ._period import ObjectiveStatus, closed_objectives, objective_statuses
 from ._sql import live, milestone_done, milestone_overdue, t
 from .common import PeriodRow, find_period, period_before, periods, rule_settings
 from .filters import NO_FILTERS, Filters, scope_conditions
@@ -78,7 +78,7 @@ def exceptions(
     statuses = objective_statuses(session, this, baseline, f)
     overdue = [
         (mid, title, oid, forecast)
-        for mid, title, oid, forecast in session.execute(_overdue_milestones(f, as_of)).all()
+        for mid, title, oid, forecast in session.execute(_overdue_milestones(f, this, as_of)).all()
     ]
     above = [tuple(r) for r in session.execute(_risks_above(f, settings)).all()]
     facts = milestone_facts(session, f, as_of, settings)
@@ -236,7 +236,8 @@ def derive_all(
     }
 
 
-def _overdue_milestones(f: Filters, as_of: date) -> Select[Any]:
+def _overdue_milestones(f: Filters, this: PeriodRow, as_of: date) -> Select[Any]:
+    """Milestones overdue as of the date, of objectives still pursued in the period."""
     m, ob, oc, th = t.milestone, t.objective, t.outcome, t.theme
     return (
         select(m.c.id, m.c.title, m.c.objective_id, m.c.forecast_date)
@@ -244,7 +245,13 @@ def _overdue_milestones(f: Filters, as_of: date) -> Select[Any]:
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
         .where(
-            live(m), live(ob), live(oc), live(th), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc)
+            live(m),
+            live(ob),
+            live(oc),
+            live(th),
+            milestone_overdue(m, as_of),
+            *scope_conditions(f, ob, oc),
+            m.c.objective_id.not_in(closed_objectives(this.start)),
         )
         .order_by(m.c.forecast_date, m.c.id)
     )
@@ -299,14 +306,22 @@ class OverdueItem(NamedTuple):
 
 
 def overdue_items(
-    session: Session, as_of: date | None = None, filters: Filters | None = None
+    session: Session,
+    period_id: str,
+    filters: Filters | None = None,
+    *,
+    today: date | None = None,
+    as_of: date | None = None,
 ) -> list[OverdueItem]:
-    """Unfinished milestones past their forecast, open recommendations past due, open risks past review.
+    """Unfinished milestones past their forecast (of objectives still pursued in the period), open
+    recommendations past due, open risks past review: as of ``as_of`` (default: the period's end, or
+    today while it runs).
 
     One UNION ALL, most overdue first.
     """
     f = filters or NO_FILTERS
-    as_of = as_of or date.today()
+    this = find_period(periods(session, count_updates=False), period_id)
+    as_of = as_of or as_of_date(this.end, today or date.today())
     m, ob, oc, th, person = t.milestone, t.objective, t.outcome, t.theme, t.person
     rec, insp, r = t.recommendation, t.inspection, t.risk
     owner_m, owner_rec, owner_r = person.alias("mo"), person.alias("ro"), person.alias("rko")
@@ -326,7 +341,13 @@ def overdue_items(
         .join(th, th.c.id == oc.c.theme_id)
         .outerjoin(owner_m, owner_m.c.id == m.c.owner_id)
         .where(
-            live(m), live(ob), live(oc), live(th), milestone_overdue(m, as_of), *scope_conditions(f, ob, oc)
+            live(m),
+            live(ob),
+            live(oc),
+            live(th),
+            milestone_overdue(m, as_of),
+            *scope_conditions(f, ob, oc),
+            m.c.objective_id.not_in(closed_objectives(this.start)),
         )
     )
     objective_scope = scope_conditions(f, t.objective, t.outcome)

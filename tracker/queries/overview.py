@@ -19,7 +19,7 @@ from sqlmodel import Session
 from tracker.enums import Brag, MilestoneState, RiskStatus
 from tracker.rules import RuleSettings, as_of_date, milestone_state
 
-from ._period import ObjectiveStatus, objective_statuses
+from ._period import ObjectiveStatus, closed_objectives, objective_statuses
 from ._sql import Days, bulk_rows, driver_rows, live, milestone_done, t
 from .common import PeriodRow, find_period, period_before, periods, person_contacts, rule_settings, themes
 from .dashboard import (
@@ -35,6 +35,7 @@ from .dashboard import (
     fold_matrix,
     fold_movement,
     fold_returns,
+    periods_up_to,
     recommendations_by_body_status,
     trend_rows,
 )
@@ -135,10 +136,12 @@ def _fold(
     facts: dict[str, list[MilestoneRow]] = defaultdict(list)
     upcoming: list[UpcomingMilestone] = []
     tolerance = settings.slip_tolerance_days
+    # A cancelled or completed objective's unfinished milestones are not pursued: never late or due.
+    closed = set(session.execute(closed_objectives(this.start)).scalars())
     for row in driver_rows(session, _milestones(as_of, horizon, settings)):
         mid, title, oid, owner_id, b, fc, c = row
         ref = refs.get(oid)
-        if ref is None:
+        if ref is None or oid in closed:
             continue
         forecast = days[fc]
         if forecast < as_of:
@@ -168,7 +171,9 @@ def _fold(
         as_of=as_of,
         statuses=tuple(statuses),
         rag_by_theme=tuple(fold_by_theme(statuses, themes(session), f)),
-        trend=tuple(trend_rows(session, f, rows, total=len(statuses) if f.ids is None else None)),
+        trend=tuple(  # up to this period: a report for a period shows nothing after it
+            trend_rows(session, f, periods_up_to(rows, this), total=len(statuses) if f.ids is None else None)
+        ),
         movement=fold_movement(statuses, this, baseline),
         headline=fold_headline(this, as_of, statuses, counts),
         inherent=fold_matrix("inherent", ((r[0], r[5], r[6]) for r in risks), settings),

@@ -26,6 +26,7 @@ from tracker.rules import (
     risk_score,
 )
 
+from ._period import CLOSED_LIFECYCLES, closed_objectives
 from ._sql import (
     Days,
     RowShape,
@@ -199,6 +200,7 @@ MILESTONE = RowShape(
     MilestoneRow,
     derived=("state", "days_overdue", "slip_days"),
     converted=("baseline_date", "forecast_date", "completed_date", "deleted"),
+    inputs=("pursued",),  # whether its objective still pursues it (not cancelled or complete)
 )
 
 
@@ -208,19 +210,29 @@ def milestone_rows(
     *,
     as_of: date | None = None,
     settings: RuleSettings | None = None,
+    period_start: date | None = None,
 ) -> list[MilestoneRow]:
-    """Milestones in plan order (by objective, then milestone order) with their state as of a date."""
+    """Milestones in plan order (by objective, then milestone order) with their state as of a date.
+
+    A view of a period gives the period's start (and its as-of date): an objective then stops
+    pursuing its milestones when it is cancelled or complete as reported for that period; otherwise
+    as it stands now.
+    """
     f = filters
     as_of = as_of or date.today()
     settings = settings or rule_settings(session)
     m, ob, oc, th, owner = t.milestone, t.objective, t.outcome, t.theme, t.person
+    if period_start is not None:
+        pursued = ob.c.id.not_in(closed_objectives(period_start))
+    else:
+        pursued = ob.c.lifecycle.not_in(CLOSED_LIFECYCLES)
     where = [
         *deleted_conditions(f, (m, ob, oc, th)),
         *scope_conditions(f, ob, oc),
         *status_conditions(f, ob),
         *due_conditions(f, m.c.forecast_date),
         *id_conditions(f, m.c.id),
-        *_state_conditions(f.state, m, as_of),
+        *_state_conditions(f.state, m, as_of, pursued),
     ]
     if f.owner_id is not None:
         where.append(m.c.owner_id == f.owner_id)
@@ -242,6 +254,7 @@ def milestone_rows(
         "notes": m.c.notes,
         "revision": m.c.revision,
         "deleted": m.c.deleted,
+        "pursued": pursued,
     }
     stmt = (
         MILESTONE.select(columns)
@@ -268,15 +281,17 @@ def milestone_rows(
     # first), so every value the cache gives here is a date.
     days = cast(dict[Any, date], Days())
     OVERDUE = MilestoneState.OVERDUE  # noqa: N806 - a local for the loop
-    driver = MILESTONE.getter("baseline_date", "forecast_date", "completed_date", "deleted")
+    driver = MILESTONE.getter("baseline_date", "forecast_date", "completed_date", "deleted", "pursued")
     make = MILESTONE.make
     out = []
     with bulk_rows():
         for r in keep_ids(driver_rows(session, stmt), f.ids):
-            baseline, forecast, completed, deleted = driver(r)
+            baseline, forecast, completed, deleted, going = driver(r)
             baseline, forecast = days[baseline], days[forecast]
             completed = None if completed is None else days[completed]
-            state = milestone_state(baseline, forecast, completed, as_of=as_of, tolerance_days=tolerance)
+            state = milestone_state(
+                baseline, forecast, completed, as_of=as_of, tolerance_days=tolerance, pursued=bool(going)
+            )
             if f.state is not None and state != f.state:
                 continue
             out.append(
@@ -294,15 +309,20 @@ def milestone_rows(
     return out
 
 
-def _state_conditions(state: str | None, m: FromClause, as_of: date) -> list[ColumnElement[bool]]:
+def _state_conditions(
+    state: str | None, m: FromClause, as_of: date, pursued: ColumnElement[bool]
+) -> list[ColumnElement[bool]]:
     """The part of a milestone-state filter SQL can do without date arithmetic (the rest is in Python)."""
     if state is None:
         return []
     if state == MilestoneState.COMPLETE:
         return [milestone_done(m, as_of)]
+    if state == MilestoneState.NOT_PURSUED:
+        return [~milestone_done(m, as_of), ~pursued]
     if state == MilestoneState.OVERDUE:
-        return [milestone_overdue(m, as_of)]
-    return [~milestone_done(m, as_of), m.c.forecast_date >= as_of]  # on track or slipping: decided per row
+        return [milestone_overdue(m, as_of), pursued]
+    # on track or slipping: decided per row
+    return [~milestone_done(m, as_of), m.c.forecast_date >= as_of, pursued]
 
 
 # ---------------------------------------------------------------------------------------------- risks

@@ -76,7 +76,7 @@ def read_status_data(session: Session, period_id: str, *, today: date | None = N
         plan, period, previous, as_of, objectives,
         q.derived_rags(session, period_id, today=today), q.rag_by_theme(session, period_id),
         q.movement_summary(session, period_id), q.headline(session, period_id, today=today),
-        q.milestone_rows(session, as_of=as_of, settings=plan.rule_settings),
+        q.milestone_rows(session, as_of=as_of, settings=plan.rule_settings, period_start=period.start),
         q.risk_rows(session, settings=plan.rule_settings),
         [q.risk_matrix(session, kind) for kind in ("residual", "inherent", "target")],
         q.recommendation_rows(session, as_of=as_of),

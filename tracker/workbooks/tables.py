@@ -55,6 +55,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "on track": ("CCE2D8", INK),
     "slipping": ("FCD6B8", INK),
     "overdue": ("D4351C", WHITE),
+    "not pursued": ("F3F2F1", INK),  # its objective was cancelled or completed
     # movement
     "improved": ("CCE2D8", INK),
     "deteriorated": ("F6D7D2", INK),

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from tracker import queries as q
 from tracker.enums import PeriodStatus
 from tracker.models import Kind
+from tracker.rules import as_of_date
 from tracker.services import Changes
 from tracker.services.registry import REGISTRY
 from ui.context import AppContext
@@ -244,14 +245,21 @@ class ObjectiveDetail(QWidget):
             history = q.status_history(s, oid)
             period = choose_period(history, self.ctx.period_id, date.today())
             derived = q.derived_rags(s, period.period_id, q.Filters(ids=(oid,))).get(oid) if period else None
-            milestones = q.milestone_rows(s, only)
+            # a view of a period: milestone states and days overdue as of its end (or today while it runs)
+            as_of = as_of_date(period.period_end, date.today()) if period else date.today()
+            milestones = q.milestone_rows(
+                s, only, as_of=as_of, period_start=period.period_start if period else None
+            )
             risks = q.risk_rows(s, only)
             recommendations = q.recommendation_rows(s, only)
             people = q.people(s, active_only=True)
         self.objective = obj = found[0]
         self._show_header(obj)
         self.history.set_rows(history)
-        self.milestones.show_rows(oid, milestones, people)
+        self.milestones.show_rows(
+            oid, milestones, people,
+            f"States as of {as_of:%d %b %Y}" + (f", the end of {period.period_name}" if period and as_of == period.period_end else " (today)"),
+        )  # fmt: skip
         self.risks.set_rows(risks)
         self.recommendations.set_rows(recommendations)
         for n, (name, rows) in enumerate(

@@ -106,6 +106,9 @@ class MilestonesPanel(QWidget):
         self.table.setItemDelegateForColumn(STATE, ChipDelegate(ctx.palette, self.table))
         self.table.setItemDelegateForColumn(OWNER, OwnerDelegate(lambda: self.people, self.table))
 
+        self.as_of = QLabel(wordWrap=True)  # what the states are judged against
+        self.as_of.setObjectName("PageHint")
+        self.as_of.setAccessibleName("Milestone states as of")
         self.message = QLabel(wordWrap=True)
         self.message.setAccessibleName("Milestone problem")
         self.message.setStyleSheet(f"color: {ctx.palette.surfaces.danger};")
@@ -151,6 +154,7 @@ class MilestonesPanel(QWidget):
         row.addStretch(0)
         row.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.as_of)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         heading = QLabel("<b>New milestone</b>")
@@ -159,8 +163,13 @@ class MilestonesPanel(QWidget):
 
     # ------------------------------------------------------------------------------------------ showing
 
-    def show_rows(self, objective_id: str, rows: Sequence[MilestoneRow], people: Sequence[PersonRow]) -> None:
+    def show_rows(
+        self, objective_id: str, rows: Sequence[MilestoneRow], people: Sequence[PersonRow], as_of: str = ""
+    ) -> None:
+        """Show the objective's milestones; ``as_of`` says what their states are judged against."""
         keep = self.selected_id()
+        self.as_of.setText(as_of)
+        self.as_of.setVisible(bool(as_of))
         self.objective_id = objective_id
         self.people = list(people)
         self.model.set_rows(rows)

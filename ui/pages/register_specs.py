@@ -37,7 +37,8 @@ RIGHT = Qt.AlignmentFlag.AlignRight
 
 BRAG_RANK = {b.value: n for n, b in enumerate((Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.GREY))}
 STATE_RANK = {s.value: n for n, s in enumerate((MilestoneState.OVERDUE, MilestoneState.SLIPPING,
-                                                 MilestoneState.ON_TRACK, MilestoneState.COMPLETE))}  # fmt: skip
+                                                 MilestoneState.ON_TRACK, MilestoneState.NOT_PURSUED,
+                                                 MilestoneState.COMPLETE))}  # fmt: skip
 BAND_RANK = {b.value: n for n, b in enumerate(RiskBand)}
 STATUS_RANK = {s.value: n for n, s in enumerate(RecommendationStatus)}
 

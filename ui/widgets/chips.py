@@ -22,7 +22,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 # The status colour each state argues for, wherever a state is drawn as a chip (a value's word is
 # drawn inside it, so the colour never stands alone).
-STATE_CHIP = {"complete": "blue", "on track": "green", "slipping": "amber", "overdue": "red"}  # milestones
+STATE_CHIP = {"complete": "blue", "on track": "green", "slipping": "amber", "overdue": "red",
+              "not pursued": "grey"}  # milestones  # fmt: skip
 BAND_CHIP = {"low": "green", "medium": "amber", "high": "red", "very high": "red"}  # risk bands
 RECOMMENDATION_CHIP = {"awaiting allocation": "grey", "being progressed": "amber", "proposed for closure": "green",
                        "closed": "blue", "superseded": "grey", "not accepted": "grey"}  # fmt: skip
