@@ -55,6 +55,10 @@ def import_return(args: argparse.Namespace) -> int:
         with store.read() as session:
             preview = preview_return(session, Path(args.file))
         print("\n".join(preview_lines(preview)))
+        if preview.applied_already:
+            if args.apply:
+                raise CliError(f"{preview.applied_already} Nothing was applied.")
+            return 0
         if preview.problems:
             print(
                 f"\n{len(preview.problems)} problem(s): fix them in the workbook and import it again. Nothing was applied."
@@ -82,6 +86,7 @@ def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
     """The preview as text: what file, then problems, conflicts, rows not applied and changes."""
     out = [
         f"{p.file_name}: the {p.period_name} return from {p.lead_name} ({p.rows_read} row(s) read)",
+        *([p.applied_already] if p.applied_already else []),
         *p.notes,
     ]
     if p.problems:
@@ -90,7 +95,14 @@ def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
     if p.conflicts:
         out += ["", "Conflicts (changed in the plan since the return was issued):"]
         rows = [
-            [c.sheet, c.row, c.item, c.column, _v(c.issued), _v(c.ours), _v(c.theirs)] for c in p.conflicts
+            [
+                c.sheet,
+                c.row,
+                c.item,
+                c.column,
+                *(_v(c.kind, c.field, v) for v in (c.issued, c.ours, c.theirs)),
+            ]
+            for c in p.conflicts
         ]
         out.append(
             _indent(
@@ -100,20 +112,19 @@ def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
     if p.not_owned:
         out += ["", "Not applied (not this lead's):"]
         out += [f"  {n.sheet}, row {n.row}: {n.item} — {n.reason}" for n in p.not_owned]
-    out += ["", f"Changes ({p.n_changes}):" if p.changes else "Changes: none"]
+    out += ["", f"Changes to apply: {p.changes_in_words()}" if p.n_changes else "Changes: none"]
     for c in p.changes:
         for f in c.fields:
             extra = " (follows)" if f.implied else ""
-            out.append(
-                f"  {c.sheet}, row {c.row}: {c.item} — {f.column}: {_v(f.ours)} -> {_v(f.theirs)}{extra}"
-            )
+            ours, theirs = _v(c.kind, f.field, f.ours), _v(c.kind, f.field, f.theirs)
+            out.append(f"  {c.sheet}, row {c.row}: {c.item} — {f.column}: {ours} -> {theirs}{extra}")
     return out
 
 
-def _v(value: object) -> str:
-    from tracker.workbooks.returns_layout import describe
+def _v(kind: str, field: str, value: object) -> str:
+    from tracker.workbooks.returns_layout import value_words
 
-    return describe(value)
+    return value_words(kind, field, value)
 
 
 def _indent(text: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol
 from sqlmodel import Session
 
 from tracker.db import Actor
+from tracker.enums import Lifecycle
 from tracker.errors import ValidationError
 from tracker.queries import current_plan, people, period
 from tracker.queries.returns import (
@@ -31,7 +32,7 @@ from tracker.queries.returns import (
     return_recommendations,
     return_risks,
 )
-from tracker.rules import brag_label, risk_score
+from tracker.rules import brag_label
 from tracker.services.returns import record_return_issued
 from tracker.workbooks.returns_layout import (
     FIRST_ROW,
@@ -42,9 +43,11 @@ from tracker.workbooks.returns_layout import (
     MANIFEST_SHEET,
     MILESTONE,
     OBJECTIVE,
+    OBJECTIVES_LIST,
     RECOMMENDATION,
     RISK,
     SHEETS,
+    Contact,
     Manifest,
     ManifestRow,
     SheetSpec,
@@ -93,11 +96,25 @@ def objective_values(r: ReturnObjective) -> dict[str, Any]:
 
 
 def milestone_values(r: ReturnMilestone) -> dict[str, Any]:
-    return r._asdict()
+    return {**r._asdict(), "reason": ""}
 
 
 def risk_values(r: ReturnRisk) -> dict[str, Any]:
-    return {**r._asdict(), "inherent": risk_score(r.inherent_likelihood, r.inherent_impact)}
+    return r._asdict()
+
+
+# A complete or cancelled objective is not reported on, and its open milestones are not pursued.
+CLOSED_LIFECYCLES = frozenset({Lifecycle.COMPLETE.value, Lifecycle.CANCELLED.value})
+
+
+def objective_asked(r: ReturnObjective) -> bool:
+    """Whether a return asks about the objective: not when it is complete or cancelled."""
+    return (r.u_lifecycle or r.lifecycle) not in CLOSED_LIFECYCLES
+
+
+def milestone_asked(r: ReturnMilestone) -> bool:
+    """Whether a return asks about the milestone: not when done, nor when its objective is closed."""
+    return r.completed_date is None and r.objective_lifecycle not in CLOSED_LIFECYCLES
 
 
 def recommendation_values(r: ReturnRecommendation) -> dict[str, Any]:
@@ -125,11 +142,13 @@ class ItemQuery(Protocol):
 class ItemSource(NamedTuple):
     query: ItemQuery
     values: Callable[[Any], dict[str, Any]]  # takes the query's own row type
+    asked: Callable[[Any], bool] = lambda _row: True  # whether a return asks about the row
 
 
 # The kinds other than objectives (whose rows depend on the period): where a return's rows come from.
+# The risk and recommendation queries hold open items only; milestones are filtered here.
 ITEMS: dict[str, ItemSource] = {
-    MILESTONE: ItemSource(return_milestones, milestone_values),
+    MILESTONE: ItemSource(return_milestones, milestone_values, milestone_asked),
     RISK: ItemSource(return_risks, risk_values),
     RECOMMENDATION: ItemSource(return_recommendations, recommendation_values),
 }
@@ -138,14 +157,14 @@ ITEMS: dict[str, ItemSource] = {
 def lead_items(
     session: Session, period_id: str, lead_id: str | None = None
 ) -> dict[str, dict[str, list[Any]]]:
-    """Lead id -> kind -> (values, revision) for each item; one statement per kind."""
+    """Lead id -> kind -> (id, values, revision) for each item a return asks about; one statement per kind."""
     out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for r in return_objectives(session, period_id, lead_id=lead_id):
-        if r.responsible:
+        if r.responsible and objective_asked(r):
             out[r.responsible][OBJECTIVE].append((r.id, objective_values(r), r.update_revision))
-    for kind, (query, values) in ITEMS.items():
+    for kind, (query, values, asked) in ITEMS.items():
         for row in query(session, lead_id=lead_id):
-            if row.responsible:
+            if row.responsible and asked(row):
                 out[row.responsible][kind].append((row.id, values(row), row.revision))
     return out
 
@@ -215,27 +234,40 @@ def write_return(
     items: dict[str, list[Any]],
     manifest: Manifest,
     author: str,
+    contact: Contact | None = None,
 ) -> None:
     """Write one lead's return workbook (write-only mode: returns can be long)."""
     from openpyxl import Workbook
 
-    from tracker.workbooks.cells import hidden_lists_sheet, mark_workbook
+    from tracker.workbooks.cells import mark_workbook
     from tracker.workbooks.returns_sheets import (
         write_data_sheet,
         write_instructions,
+        write_lists,
         write_manifest,
     )
 
+    contact = contact or Contact()
     wb = Workbook(write_only=True)
     title = f"{plan.name}: {this.name} return for {lead.name}"
-    write_instructions(wb, plan, this, lead, {k: len(v) for k, v in items.items()})
-    refs = hidden_lists_sheet(wb, {name: list(values) for name, values in LISTS.items()}, title=LISTS_SHEET)
+    write_instructions(wb, plan, this, lead, {k: len(v) for k, v in items.items()}, contact)
+    lists = {name: list(values) for name, values in LISTS.items()}
+    lists[OBJECTIVES_LIST] = [values["ref"] for _, values, _ in items.get(OBJECTIVE, [])]
+    refs = write_lists(wb, lists, LISTS_SHEET)
     for spec in SHEETS:
         rows = [(item_id, _shown(spec, values)) for item_id, values, _ in items.get(spec.kind, [])]
-        write_data_sheet(wb, spec, rows, refs)
+        write_data_sheet(wb, spec, rows, refs, contact=contact, new_row=_new_row(spec, lead.name))
     write_manifest(wb, manifest, MANIFEST_SHEET)
     mark_workbook(wb, plan.protective_marking, plan.handling_caveat, title=title, author=author)
     wb.save(path)
+
+
+def _new_row(spec: SheetSpec, lead_name: str) -> list[Any]:
+    """A new item's row as issued: what it raises in the first column, the lead as its owner."""
+    return [
+        spec.new_noun if i == 0 else lead_name if c.field == "owner_name" else None
+        for i, c in enumerate(spec.columns[:-1])
+    ]
 
 
 def _shown(spec: SheetSpec, values: dict[str, Any]) -> list[Any]:
