@@ -42,6 +42,12 @@ PMO = Actor("PMO analyst", "cli")
 
 @pytest.fixture
 def plan(store, actor):
+    return returns_plan(store, actor)
+
+
+def returns_plan(store, actor) -> SimpleNamespace:
+    """The small plan with a status in Q1, SER-01.03 led by the Programme Manager, two milestones,
+    a risk and a recommendation."""
     ids = small_plan(store, actor)
     with store.write() as s:
         record_status_update(

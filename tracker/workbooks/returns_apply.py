@@ -94,7 +94,8 @@ def apply_return(
             session, actor=who, period_id=preview.period_id, lead_id=preview.lead_id, rows_applied=items
         )
     )
-    summary = f"Applied {changes_in_words(fields_written, items, new)} from {preview.file_name}"
+    counted = changes_in_words(fields_written, items, new)
+    summary = f"Applied {counted}{',' if new else ''} from {preview.file_name}"
     if resolutions:
         taken = sum(Resolution(r) is TAKE_THEIRS for r in resolutions.values())
         summary += (

@@ -251,10 +251,9 @@ def compare_rows(
         cur = current[kind]
         for row in reader.rows:
             if row.new:
-                if row.ok:
-                    new = _new_item(spec, row, objectives, lead_id, names, problems)
-                    if new is not None:
-                        out.changes.append(new)
+                new = _new_item(spec, row, objectives, lead_id, names, problems)
+                if new is not None:
+                    out.changes.append(new)
                 continue
             what = f"{NOUN[kind]} {row.label}" if kind != MILESTONE else f"milestone “{row.label}”"
             if row.item_id not in reader.issued or row.item_id not in cur.mine:
@@ -382,6 +381,7 @@ def _new_item(
     """A new risk from its row: what to create (owned by the lead), or None with its problems listed.
 
     A target score left blank is the residual one. The objective must be one the lead leads.
+    A row with a cell that could not be read has its objective checked, and nothing more.
     """
     theirs = dict(row.theirs)
     ref = theirs.pop("objective_ref", None)
@@ -400,6 +400,14 @@ def _new_item(
                 else "an objective you lead (this return has none, so no risk can be raised here)",
             )  # fmt: skip
         )
+    if _blank(theirs.get("title")):
+        problems.append(
+            ReturnProblem(
+                spec.title, row.number, _header(spec, "title"), "(blank)", "a short title for the new risk"
+            )
+        )
+    if not row.ok:
+        return None
     defaulted = {
         f"target_{part}": theirs[f"residual_{part}"]
         for part in ("likelihood", "impact")
@@ -411,8 +419,8 @@ def _new_item(
     except ValidationError as exc:
         for p in exc.problems:
             name = p.field.split(".")[0]
-            if name in ("objective_id", "owner_id"):
-                continue  # the objective is said above, in the sheet's words; the owner is the lead
+            if name in ("objective_id", "owner_id", "title"):
+                continue  # the objective and title are said above, in the sheet's words; the owner is the lead
             problems.append(
                 ReturnProblem(spec.title, row.number, _header(spec, name), describe(create.get(name)),
                               _message(name, p.message))

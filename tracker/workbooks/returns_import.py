@@ -90,7 +90,7 @@ class ReturnPreview:
         return sum(c.new for c in self.changes)
 
     def changes_in_words(self) -> str:
-        """ "9 changes to 4 items, 1 of them new": the same words as the result of applying it."""
+        """ "9 changes to 4 items, one of them a new risk": the same words as the result of applying it."""
         return changes_in_words(self.n_changes, self.n_items, self.n_new)
 
     @property

@@ -76,7 +76,14 @@ class RowChange:
     new: bool = False  # a new item (a new risk): ``base`` is what to create, ``fields`` what to show
 
 
-def changes_in_words(changes: int, items: int, new: int = 0, noun: str = "item") -> str:
-    """ "9 changes to 4 items, 1 of them new": how the preview and the result of applying count alike."""
-    text = f"{plural(changes, 'change')} to {plural(items, noun)}"
-    return text + (f", {new} of them new" if new else "")
+def changes_in_words(changes: int, items: int, new: int = 0) -> str:
+    """ "9 changes to 4 items, one of them a new risk": how the preview and the result of applying count alike.
+
+    A return's only new items are risks (the risks sheet's "New risk" rows).
+    """
+    text = f"{plural(changes, 'change')} to {plural(items, 'item')}"
+    if new == 1:
+        text += ", a new risk" if items == 1 else ", one of them a new risk"
+    elif new:
+        text += f", {new} of them new risks" if new < items else ", all new risks"
+    return text
