@@ -336,3 +336,64 @@ def test_a_return_from_an_earlier_version_is_refused_with_what_to_do(store, plan
     wb.save(path)
     with pytest.raises(NotAReturn, match="earlier version of the tracker.*issue the return again"):
         preview(store, path)
+
+
+# ---------------------------------------------------------------------------------------------- return by
+
+
+def test_the_return_by_date_and_pmo_contact_are_set_when_issuing_and_kept_on_the_period(
+    store, plan, tmp_path
+):
+    from tracker.queries.period_report import period_report
+    from tracker.workbooks.returns_issue import issue_returns
+
+    with store.write() as s:
+        issue_returns(
+            s, PMO, plan.q2, tmp_path, return_by=date(2024, 10, 14), contact="Head of PMO, pmo@example.org"
+        )
+    with store.read() as s:
+        row = period_report(s, plan.q2)
+        audited = set(s.exec(select(AuditEntry.field).where(AuditEntry.entity_id == plan.q2)).all())
+    assert (row.return_by, row.return_contact) == (date(2024, 10, 14), "Head of PMO, pmo@example.org")
+    assert {"return_by", "return_contact"} <= audited
+    path = next(tmp_path.glob("*Head of Intelligence.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    line = "Return by 14 Oct 2024 to Head of PMO, pmo@example.org."
+    for title in ("Objectives", "Milestones", "Risks", "Recommendations"):
+        ws = wb[title]
+        assert ws["A1"].value.endswith(line) and ws.print_title_rows == "$1:$2", (
+            title
+        )  # on every printed page
+        assert ws.oddHeader.left.text.startswith("Due 14 Oct 2024: 2024/25 Q2 return"), title
+    text = [str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value]
+    assert line in text and "Questions about this return: contact Head of PMO, pmo@example.org." in text
+    assert any("send it back to Head of PMO, pmo@example.org by 14 Oct 2024" in t for t in text)
+
+    with store.write() as s:  # issued again without saying: the period's are used
+        issue_returns(s, PMO, plan.q2, tmp_path / "again")
+    again = openpyxl.load_workbook(next((tmp_path / "again").glob("*Head of Intelligence.xlsx")))
+    assert again["Risks"]["A1"].value.endswith(line)
+
+
+def test_a_return_by_date_before_the_period_starts_is_refused_and_nothing_issued(store, plan, tmp_path):
+    from tracker.workbooks.returns_issue import issue_returns
+
+    before = snapshot(store)
+    with pytest.raises(ValidationError, match="must not be before the period starts"), store.write() as s:
+        issue_returns(s, PMO, plan.q2, tmp_path, return_by=date(2024, 6, 1))
+    assert snapshot(store) == before
+
+
+def test_the_command_line_sets_the_return_by_date_and_contact(store, plan, tmp_path, capsys, db_path):
+    from tracker.cli import main
+
+    store.close()
+    args = ["--db", str(db_path), "issue-returns", "--period", "2024/25 Q2", "--out", str(tmp_path)]
+    assert main([*args, "--return-by", "14/10/2024", "--contact", "PMO, pmo@example.org"]) == 0
+    assert (
+        "Issued 2 return(s) for 2024/25 Q2: due 14 Oct 2024, to PMO, pmo@example.org"
+        in capsys.readouterr().out
+    )
+    with pytest.raises(SystemExit):
+        main([*args, "--return-by", "next Friday"])
+    assert "is not a date (expected 31/03/2025 or 2025-03-31)" in capsys.readouterr().err

@@ -386,3 +386,52 @@ def test_a_plan_change_after_the_preview_refuses_the_apply_and_writes_nothing(ct
     assert not succeeded(dialog.apply())
     assert "changed in the plan since the preview" in shown.texts and snapshot(ctx.store) == before
     assert dialog.changes is None and dialog.result() != dialog.DialogCode.Accepted
+
+
+def test_issuing_asks_when_the_returns_are_due_and_whom_to_send_them_to_and_keeps_both(
+    ctx, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDialog
+
+    from tracker.queries.period_report import period_report
+    from ui.returns_dialogs import IssueReturnsDialog
+
+    seen = {}
+
+    def answer(dialog) -> QDialog.DialogCode:  # type: ignore[no-untyped-def]
+        seen["prefilled"] = dialog.chosen()
+        seen["issue enabled without a folder"] = dialog.issue_button.isEnabled()
+        dialog.return_by.setDate(QDate(2024, 4, 19))
+        dialog.contact.setText("Head of PMO, pmo@emsou.example")
+        dialog.folder.setText(str(tmp_path / "out"))
+        seen["names"] = [accessible_name(w) for w in (dialog.return_by, dialog.contact, dialog.folder)]
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(IssueReturnsDialog, "exec", answer)
+    shown = record_message_boxes(monkeypatch)
+    task = issue_returns_dialog(ctx, None)
+    assert task is not None and task.done
+    # the period's own settings to start from (the sample's: a fortnight after the quarter)
+    assert seen["prefilled"] == (date(2024, 4, 14), "EMSOU Strategic PMO, pmo@emsou.example", "")
+    assert not seen["issue enabled without a folder"] and all(seen["names"])
+    with ctx.read() as session:
+        row = period_report(session, ctx.period_id)
+    assert (row.return_by, row.return_contact) == (date(2024, 4, 19), "Head of PMO, pmo@emsou.example")
+    wb = openpyxl.load_workbook(tmp_path / "out" / return_file_name(PERIOD, LEAD))
+    assert wb["Objectives"]["A1"].value.endswith("Return by 19 Apr 2024 to Head of PMO, pmo@emsou.example.")
+    assert "(due 19 Apr 2024, to Head of PMO, pmo@emsou.example)" in shown.texts
+    assert (
+        ctx.undo_text() == f"Issued {LEADS} return(s) for {PERIOD}"
+    )  # one change: the period with the issue
+
+
+def test_cancelling_the_issue_dialog_writes_nothing(ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialog
+
+    from ui.returns_dialogs import IssueReturnsDialog
+
+    monkeypatch.setattr(IssueReturnsDialog, "exec", lambda _dialog: QDialog.DialogCode.Rejected)
+    before = snapshot(ctx.store)
+    assert issue_returns_dialog(ctx, None) is None
+    assert snapshot(ctx.store) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime
 from pathlib import Path
 
 from tracker.cli import CliError, actor, arguments, command, open_for
@@ -12,22 +13,46 @@ from tracker.textout import table
 EXIT_PROBLEMS = 3
 
 
+def _day(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected 31/03/2025 or 2025-03-31)")
+
+
 def _issue_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, help="the reporting period, e.g. '2023/24 Q4'")
     p.add_argument("--out", required=True, metavar="DIR", help="the folder to write the workbooks into")
+    p.add_argument(
+        "--return-by", type=_day, metavar="DATE",
+        help="when the returns are due, e.g. 12/04/2024 (kept on the period; default: the period's)",
+    )  # fmt: skip
+    p.add_argument(
+        "--contact", metavar="TEXT",
+        help="whom at the PMO leads send the return to and ask, e.g. 'EMSOU PMO, pmo@example.org' "
+        "(kept on the period; default: the period's)",
+    )  # fmt: skip
 
 
 @command("issue-returns", "write a period return workbook for each lead, to fill in without the app")
 @arguments(_issue_args)
 def issue(args: argparse.Namespace) -> int:
+    from tracker.queries.period_report import period_report
     from tracker.workbooks.returns_issue import issue_returns
 
     with open_for(args) as store, store.write() as session:
         period = period_named(session, args.period)
-        issued = issue_returns(session, actor(args), period.id, Path(args.out))
+        issued = issue_returns(
+            session, actor(args), period.id, Path(args.out), return_by=args.return_by, contact=args.contact
+        )
+        details = period_report(session, period.id)
     for r in issued:
         print(f"{r.lead_name}: {r.rows} item(s) -> {r.path}")
-    print(f"Issued {len(issued)} return(s) for {period.name}")
+    due = f"due {details.return_by:%d %b %Y}" if details.return_by else "no return-by date (--return-by)"
+    contact = f"to {details.return_contact}" if details.return_contact else "no PMO contact (--contact)"
+    print(f"Issued {len(issued)} return(s) for {period.name}: {due}, {contact}")
     return 0
 
 

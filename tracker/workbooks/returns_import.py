@@ -163,7 +163,8 @@ def preview_return(
         issued_at=manifest.issued_at, checksum=checksum,
         rows_read=sum(len(r.rows) for r in readers.values()),
         problems=tuple(problems), conflicts=tuple(found.conflicts), not_owned=tuple(found.not_owned),
-        changes=tuple(found.changes), notes=tuple(notes + found.notes), applied_already=applied_already,
+        changes=tuple(found.changes), applied_already=applied_already,
+        notes=tuple(notes + ([] if applied_already else found.notes)),  # what is not kept: moot once applied
     )  # fmt: skip
 
 

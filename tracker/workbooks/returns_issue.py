@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -22,6 +22,7 @@ from tracker.db import Actor
 from tracker.enums import Lifecycle
 from tracker.errors import ValidationError
 from tracker.queries import current_plan, people, period
+from tracker.queries.period_report import period_report
 from tracker.queries.returns import (
     ReturnMilestone,
     ReturnObjective,
@@ -33,6 +34,7 @@ from tracker.queries.returns import (
     return_risks,
 )
 from tracker.rules import brag_label
+from tracker.services.periods import update_period
 from tracker.services.returns import record_return_issued
 from tracker.workbooks.returns_layout import (
     FIRST_ROW,
@@ -180,11 +182,26 @@ def issue_returns(
     progress: Progress | None = None,
     *,
     lead_ids: Iterable[str] | None = None,
+    return_by: date | None = None,
+    contact: str | None = None,
 ) -> list[IssuedReturn]:
-    """Write a return workbook for each lead with objectives (or the leads named) and record each issue."""
+    """Write a return workbook for each lead with objectives to report on (or the leads named) and
+    record each issue.
+
+    Each sheet says by when and to whom it goes back: the period's return-by date and PMO contact.
+    ``return_by`` and ``contact``, when given, are set on the period first (through
+    :func:`~tracker.services.update_period`, in the same transaction), so the period keeps what its
+    returns said.
+    """
     this = period(session, period_id)
     if this.status != "open":
         raise ValidationError(f"{this.name} is closed: returns can only be issued for an open period.")
+    settings = {"return_by": return_by, "return_contact": contact}
+    settings = {k: v for k, v in settings.items() if v is not None}
+    if settings:
+        update_period(session, actor=actor, period_id=period_id, changes=settings)
+    details = period_report(session, period_id)
+    send_to = Contact(details.return_by, details.return_contact)
     plan = current_plan(session)
     names = {p.id: p for p in people(session)}
     items = lead_items(session, period_id)
@@ -209,7 +226,7 @@ def issue_returns(
             ),
         )  # fmt: skip
         path = folder / return_file_name(this.name, lead.name)
-        write_return(path, plan, this, lead, items[lead_id], manifest, actor.name)
+        write_return(path, plan, this, lead, items[lead_id], manifest, actor.name, send_to)
         checksum = manifest.checksum()
         record_return_issued(
             session, actor=actor, period_id=this.id, lead_id=lead_id, file_name=path.name, checksum=checksum
@@ -258,7 +275,11 @@ def write_return(
         rows = [(item_id, _shown(spec, values)) for item_id, values, _ in items.get(spec.kind, [])]
         write_data_sheet(wb, spec, rows, refs, contact=contact, new_row=_new_row(spec, lead.name))
     write_manifest(wb, manifest, MANIFEST_SHEET)
-    mark_workbook(wb, plan.protective_marking, plan.handling_caveat, title=title, author=author)
+    # Each printed page's header says when it is due (first, so a long name is what gets shortened).
+    header = f"{this.name} return, {lead.name}"
+    header = f"Due {contact.due}: {header}" if contact.due else header
+    mark_workbook(wb, plan.protective_marking, plan.handling_caveat, title=header, author=author)
+    wb.properties.title = title
     wb.save(path)
 
 

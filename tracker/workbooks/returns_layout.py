@@ -250,24 +250,25 @@ SHEET_BY_TITLE = {s.title: s for s in SHEETS}
 
 @dataclass(frozen=True)
 class Contact:
-    """What a return says about sending it back: by when and to whom (empty when not set)."""
+    """What a return says about sending it back: by when and to whom, as set on the period."""
 
-    return_by: str = ""  # e.g. "Friday 19 April 2024"
-    name: str = ""
-    contact: str = ""  # an email address or telephone number
+    return_by: date | None = None
+    contact: str = ""  # whom at the PMO a lead sends it to and asks, e.g. "EMSOU PMO, pmo@example.org"
 
     @property
     def to_whom(self) -> str:
-        """ "Head of PMO (pmo@example.org)", or "the PMO"."""
-        if self.name and self.contact:
-            return f"{self.name} ({self.contact})"
-        return self.name or self.contact or "the PMO"
+        return " ".join(self.contact.split()) or "the PMO"
+
+    @property
+    def due(self) -> str:
+        """ "12 Apr 2024", or "" when no date is set."""
+        return f"{self.return_by:%d %b %Y}" if self.return_by else ""
 
     def line(self) -> str:
-        """The sentence on every sheet: "Return by Friday 19 April 2024 to Head of PMO (pmo@…)."."""
+        """The sentence at the top of every sheet: "Return by 12 Apr 2024 to EMSOU PMO, pmo@…"."""
         if self.return_by:
-            return f"Return by {self.return_by} to {self.to_whom}."
-        return f"Return to {self.to_whom}." if self.name or self.contact else ""
+            return f"Return by {self.due} to {self.to_whom}."
+        return f"Return to {self.to_whom}." if self.contact.strip() else ""
 
 
 # ---------------------------------------------------------------------------------------------- values

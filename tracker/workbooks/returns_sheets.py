@@ -44,6 +44,7 @@ SUBTITLE = Font(name=FONT, size=12, bold=True)
 UNLOCKED = Protection(locked=False)
 TOP = Alignment(vertical="top")
 TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+TOP_CENTRE = Alignment(vertical="top", horizontal="center")  # dates, scores: clear of the next column
 HEADER = Alignment(vertical="bottom", wrap_text=True)
 DATE_FORMAT = "dd/mm/yyyy"
 ROW_POINTS = 15.0  # the least height of a row
@@ -73,7 +74,7 @@ def write_instructions(
         row += 1
         if text_for_height:  # write-only mode: the height must be set before the row is written
             ws.row_dimensions[row].height = max(
-                ROW_POINTS, wrapped_height(text_for_height, 85, line_points=13)
+                ROW_POINTS, wrapped_height(text_for_height, 100, line_points=13)
             )
         ws.append([None, *cells])
 
@@ -91,7 +92,7 @@ def write_instructions(
     put()
     line("What to do", BOLD)
     sheets = ", ".join(f"{s.title} ({counts.get(s.kind, 0)})" for s in SHEETS)
-    send = f"send it back to {contact.to_whom}" + (f" by {contact.return_by}" if contact.return_by else "")
+    send = f"send it back to {contact.to_whom}" + (f" by {contact.due}" if contact.due else "")
     steps = [
         f"Fill in the yellow columns on each sheet: {sheets}. Grey columns are for reference. Choose "
         "a yellow cell to see what it takes.",
@@ -162,7 +163,7 @@ def write_data_sheet(
     ws.append(
         [
             safe_value(ws, c.header, font=BOLD, alignment=HEADER,
-                       fill=INPUT_HEADER_FILL if c.input or c.new_input else CONTEXT_HEADER_FILL)
+                       fill=INPUT_HEADER_FILL if c.input else CONTEXT_HEADER_FILL)
             for c in spec.columns
         ]
     )  # fmt: skip
@@ -193,10 +194,14 @@ def write_data_sheet(
     protect(ws)
 
 
+_CENTRED = frozenset({"date", "score", "percent", "choice"})
+
+
 def _cells(ws: Any, spec: SheetSpec, values: Sequence[Any], *, new: bool) -> list[Any]:
     cells = []
     for column, value in zip(spec.columns, values, strict=True):
-        style: dict[str, Any] = {"font": BODY, "alignment": TOP_WRAP if column.wrap else TOP}
+        align = TOP_WRAP if column.wrap else TOP_CENTRE if column.kind in _CENTRED else TOP
+        style: dict[str, Any] = {"font": BODY, "alignment": align}
         if column.new_input if new else column.input:
             style.update(fill=INPUT_FILL, protection=UNLOCKED)
         elif new and column.kind != "id":
