@@ -5,8 +5,10 @@ is a return this tracker issued for this plan (manifest present, checksum matchi
 reads every input cell, and compares three values per field: what was issued, what the lead
 returned ("theirs") and what the plan holds now ("ours") with :func:`tracker.merge.merge_fields`.
 A field the lead changed is a change; one that both the lead and someone else changed, differently,
-is a conflict for the PMO to settle.
-Rows for items the lead does not answer for are listed and never applied.
+is a conflict for the PMO to settle. A filled-in new risk row is a new item. A date moved without
+a reason, or a completed date after the day of import, is a problem. Rows for items the lead does
+not answer for are listed and never applied; an issue already applied is said so, and not applied
+again.
 
 :func:`apply_return` (in :mod:`tracker.workbooks.returns_apply`) writes the changes through the
 services in the caller's transaction.

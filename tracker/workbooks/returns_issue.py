@@ -1,8 +1,10 @@
 """Issuing period returns: one workbook per lead, filled in with Excel or LibreOffice, no app needed.
 
 Each workbook has an instructions sheet, a sheet per kind of item the lead answers for (context
-columns locked, the columns to fill in yellow with drop-downs from a hidden lists sheet), and a
-very hidden manifest (see :mod:`tracker.workbooks.returns_layout`). Each issue is recorded as a
+columns locked, the columns to fill in yellow with drop-downs from a hidden, locked lists sheet),
+and a very hidden manifest (see :mod:`tracker.workbooks.returns_layout`). A return asks only about
+what is still open: not complete or cancelled objectives, nor milestones that are done or whose
+objective is (they are not pursued), nor closed risks and recommendations. Each issue is recorded as a
 :class:`~tracker.models.PeriodReturn` through :func:`tracker.services.record_return_issued`.
 """
 

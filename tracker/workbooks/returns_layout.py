@@ -2,7 +2,10 @@
 
 Four data sheets (objectives, milestones, risks, recommendations). Each row carries its item's id
 in a hidden, locked last column, so rows can be sorted and still be recognised. The columns a
-lead fills in are listed per sheet; every other column is context and is locked.
+lead fills in are listed per sheet, each with the input message a cell shows; every other column
+is context and is locked. The risks sheet ends with a few rows for new risks ("new-1"...), whose
+own columns are the ones a new item takes (``Column.new_input``). A reason column gives the reason
+for changing the dates it ``explains``.
 
 A very hidden sheet holds the manifest: plan, period, lead, issue time, and for each row its kind,
 id, revision and the values issued in its input columns. The checksum (sha256 over all of that)
