@@ -42,6 +42,12 @@ PMO = Actor("PMO analyst", "cli")
 
 @pytest.fixture
 def plan(store, actor):
+    return returns_plan(store, actor)
+
+
+def returns_plan(store, actor) -> SimpleNamespace:
+    """The small plan with a status in Q1, SER-01.03 led by the Programme Manager, two milestones,
+    a risk and a recommendation."""
     ids = small_plan(store, actor)
     with store.write() as s:
         record_status_update(
@@ -126,7 +132,7 @@ def test_issue_writes_a_workbook_per_lead_with_locked_context_drop_downs_and_a_h
     )
     assert ws.column_dimensions["L"].hidden and row[-1].value == plan.obj1
     kinds = {dv.type for dv in ws.data_validations.dataValidation}
-    assert kinds == {"list", "whole"}
+    assert kinds == {"list", "whole", "textLength"}  # text inputs carry a rule for their input message
     assert any("Lists" in dv.formula1 for dv in ws.data_validations.dataValidation)
     milestones = [r[1].value for r in wb["Milestones"].iter_rows(min_row=3)]
     assert milestones == ["Train staff"]  # "Buy kit" belongs to its owner
@@ -136,39 +142,75 @@ def test_issue_writes_a_workbook_per_lead_with_locked_context_drop_downs_and_a_h
     assert rows[plan.lead].status == "issued" and len(rows[plan.lead].checksum) == 64
 
 
-def test_each_input_column_has_its_validation_and_each_sheet_prints_marked(store, plan, tmp_path):
+def test_each_input_column_has_its_validation_and_input_message_and_each_sheet_prints_marked(
+    store, plan, tmp_path
+):
     wb = openpyxl.load_workbook(issue(store, plan, tmp_path)[plan.lead])
     lists = wb["Lists"]
     found = {}
     for title in ("Objectives", "Milestones", "Risks", "Recommendations"):
         ws = wb[title]
         headers = [c.value for c in ws[2]]
+        new_rows = [r[0].row for r in ws.iter_rows(min_row=3) if r[0].value == "New risk"]
         for dv in ws.data_validations.dataValidation:
             (ref,) = str(dv.sqref).split()
             header = headers[openpyxl.utils.column_index_from_string(re.match(r"[A-Z]+", ref)[0]) - 1]
-            assert ref.split(":")[0].endswith("3") and dv.showErrorMessage and dv.error, (title, header)
+            numbers = [int(x) for x in re.findall(r"\d+", ref)]
+            first, last = numbers[0], numbers[-1]
+            rows = "new" if new_rows and first == new_rows[0] else "items"
+            assert first == (new_rows[0] if rows == "new" else 3), (title, header)
+            items_end = new_rows[0] - 1 if new_rows else ws.max_row
+            assert last == (new_rows[-1] if rows == "new" else items_end), (title, header)
+            assert dv.showErrorMessage and dv.error, (title, header)
+            # every input cell says what it takes when chosen, within Excel's limits
+            assert dv.showInputMessage and dv.promptTitle == header, (title, header)
+            assert 20 < len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32, (title, header)
             if dv.type == "list":
                 sheet, cells = dv.formula1.split("!")
                 assert sheet == "'Lists'"
-                first, last = (int(x) for x in re.findall(r"\d+", cells))
+                low, high = (int(x) for x in re.findall(r"\d+", cells))
                 column = re.match(r"\$([A-Z]+)", cells)[1]
-                shown = [lists[f"{column}{r}"].value for r in range(first, last + 1)]
-                found[title, header] = ("list", tuple(shown))
+                shown = [lists[f"{column}{r}"].value for r in range(low, high + 1)]
+                found[title, header, rows] = ("list", tuple(shown))
             else:
-                found[title, header] = (dv.type, dv.formula1, dv.formula2, dv.allow_blank)
+                found[title, header, rows] = (dv.type, dv.formula1, dv.formula2, dv.allow_blank)
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, title
         assert ws.print_title_rows and ws.freeze_panes, title
         assert "OFFICIAL" in ws.oddHeader.center.text and ws.oddFooter.right.text == "Page &P of &N", title
+    text = ("textLength", "30000", None, True)
     assert found == {
-        ("Objectives", "RAG"): ("list", ("Red", "Amber", "Green")),
-        ("Objectives", "Lifecycle"): ("list", ("Not started", "In progress", "On hold", "Complete", "Cancelled")),
-        ("Objectives", "% progress"): ("whole", "0", "100", True),
-        ("Milestones", "Forecast date"): ("date", "36526", "73050", True),
-        ("Milestones", "Completed date"): ("date", "36526", "73050", True),
-        ("Risks", "Residual likelihood (1-5)"): ("whole", "1", "5", False),
-        ("Risks", "Residual impact (1-5)"): ("whole", "1", "5", False),
-        ("Recommendations", "Status"): ("list", ("Awaiting allocation", "Being progressed", "Proposed for closure",
-                                                  "Closed", "Superseded", "Not accepted")),
+        ("Objectives", "RAG", "items"): ("list", ("Red", "Amber", "Green")),
+        ("Objectives", "Lifecycle", "items"): ("list", ("Not started", "In progress", "On hold", "Complete", "Cancelled")),
+        ("Objectives", "% progress", "items"): ("whole", "0", "100", True),
+        ("Objectives", "Rationale for the RAG", "items"): text,
+        ("Objectives", "Corrective action (if Red)", "items"): text,
+        ("Objectives", "Commentary", "items"): text,
+        ("Objectives", "Next steps", "items"): text,
+        ("Milestones", "Baseline date", "items"): ("date", "36526", "73050", True),
+        ("Milestones", "Forecast date", "items"): ("date", "36526", "73050", True),
+        ("Milestones", "Completed date", "items"): ("date", "36526", "73050", True),
+        ("Milestones", "Reason for date change", "items"): ("textLength", "1000", None, True),
+        ("Risks", "Residual likelihood (1-5)", "items"): ("whole", "1", "5", False),
+        ("Risks", "Residual impact (1-5)", "items"): ("whole", "1", "5", False),
+        ("Risks", "Mitigations", "items"): text,
+        # a new risk's row: all it takes, the scores blank until the row is used
+        ("Risks", "Risk", "new"): text,
+        ("Risks", "Cause", "new"): text,
+        ("Risks", "Event", "new"): text,
+        ("Risks", "Effect", "new"): text,
+        ("Risks", "Objective", "new"): ("list", ("SER-01.01", "SER-01.02")),
+        ("Risks", "Inherent likelihood (1-5)", "new"): ("whole", "1", "5", True),
+        ("Risks", "Inherent impact (1-5)", "new"): ("whole", "1", "5", True),
+        ("Risks", "Residual likelihood (1-5)", "new"): ("whole", "1", "5", True),
+        ("Risks", "Residual impact (1-5)", "new"): ("whole", "1", "5", True),
+        ("Risks", "Target likelihood (1-5)", "new"): ("whole", "1", "5", True),
+        ("Risks", "Target impact (1-5)", "new"): ("whole", "1", "5", True),
+        ("Risks", "Mitigations", "new"): text,
+        ("Recommendations", "Status", "items"): ("list", ("Awaiting allocation", "Being progressed", "Proposed for closure",
+                                                           "Closed", "Superseded", "Not accepted")),
+        ("Recommendations", "Evidence", "items"): text,
+        ("Recommendations", "Closure rationale", "items"): text,
+        ("Recommendations", "New progress note", "items"): text,
     }  # fmt: skip
     assert wb.properties.subject.startswith("OFFICIAL")
 
@@ -191,7 +233,7 @@ def test_a_filled_in_return_is_previewed_then_applied_with_the_file_named_in_the
     path = issue(store, plan, tmp_path)[plan.lead]
     edit(path, "Objectives", plan.obj1, RAG="Amber", Rationale_for_the_RAG="Supplier late",
          Commentary="On the way", Next_steps="Chase", **{"% progress": 55})  # fmt: skip
-    edit(path, "Milestones", plan.m1, Forecast_date="30/09/2024")
+    edit(path, "Milestones", plan.m1, Forecast_date="30/09/2024", Reason_for_date_change="Supplier late")
     edit(
         path,
         "Risks",
@@ -210,11 +252,12 @@ def test_a_filled_in_return_is_previewed_then_applied_with_the_file_named_in_the
         ("objective", "commentary"): "On the way", ("objective", "next_steps"): "Chase",
         ("objective", "progress_pct"): 55, ("milestone", "forecast_date"): date(2024, 9, 30),
         ("risk", "residual_likelihood"): 4, ("risk", "mitigations"): "Hedge funding, = not a formula",
-        ("recommendation", "note"): "Tasking review done",
+        ("recommendation", "note"): "Tasking review done", ("milestone", "reason"): "Supplier late",
     }  # fmt: skip
+    assert p.changes_in_words() == "10 changes to 4 items"
 
     changes = apply(store, p)
-    assert changes.txn and "Applied 4 row(s)" in changes.summary
+    assert changes.txn and changes.summary == f"Applied 10 changes to 4 items from {path.name}"
     with store.read() as s:
         from sqlmodel import select
 
@@ -231,11 +274,13 @@ def test_a_filled_in_return_is_previewed_then_applied_with_the_file_named_in_the
     assert sources == {"return"} and all(path.name in d for d in details)
     assert (ret.status, ret.rows_applied) == ("applied", 4)
 
-    # the same file again changes nothing
+    # the same file again says it was applied and cannot be applied again
     again = preview(store, path)
-    assert again.changes == () and again.conflicts == () and any("applied on" in n for n in again.notes)
+    assert again.changes == () and again.conflicts == () and not again.can_apply
+    assert again.applied_already.startswith("This return from Head of Intelligence was already applied on ")
     before = snapshot(store)
-    assert not apply(store, again)
+    with pytest.raises(ValidationError, match="cannot be applied again"), store.write() as s:
+        apply_return(s, PMO, again)
     assert snapshot(store) == before
 
 
@@ -290,7 +335,7 @@ def test_rows_removed_from_the_plan_or_never_in_it_are_reported_and_not_applied(
     from tracker.services import delete_milestone
 
     path = issue(store, plan, tmp_path)[plan.lead]
-    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 12, 1))
+    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 12, 1), Reason_for_date_change="Supplier late")
     wb = openpyxl.load_workbook(path)
     ws = wb["Milestones"]
     made_up = [c.value for c in ws[3]]
@@ -360,7 +405,9 @@ def conflicted(store, plan, tmp_path):
             s, actor=PMO, objective_id=plan.obj1, period_id=plan.q2,
             data={"lifecycle": "in progress", "rag": "green", "commentary": "PMO words", "next_steps": "PMO next"},
         )  # fmt: skip
-    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 11, 30))
+    edit(
+        path, "Milestones", plan.m1, Forecast_date=date(2024, 11, 30), Reason_for_date_change="Supplier late"
+    )
     edit(
         path,
         "Objectives",
@@ -382,7 +429,10 @@ def test_edits_made_since_issue_are_field_level_conflicts(store, plan, conflicte
         ("Objectives", "Commentary"): ("", "PMO words", "Lead words"),
     }
     # RAG and next steps agree with the plan already; progress changed only in the return
-    assert [(f.field, f.theirs) for c in p.changes for f in c.fields] == [("progress_pct", 30)]
+    assert [(f.field, f.theirs) for c in p.changes for f in c.fields] == [
+        ("progress_pct", 30),
+        ("reason", "Supplier late"),  # kept only if the forecast is taken from the return
+    ]
     before = snapshot(store)
     with pytest.raises(ValidationError, match="1 conflict"), store.write() as s:
         apply_return(s, PMO, p, {p.conflicts[0].key: TAKE_THEIRS})
@@ -408,7 +458,7 @@ def test_conflicts_are_settled_either_way(store, plan, conflicted, choice):
 
 def test_a_change_in_the_plan_between_preview_and_apply_refuses_the_apply(store, plan, tmp_path):
     path = issue(store, plan, tmp_path)[plan.lead]
-    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 12, 1))
+    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 12, 1), Reason_for_date_change="Supplier late")
     p = preview(store, path)
     with store.write() as s:
         update_milestone(s, actor=PMO, milestone_id=plan.m1, changes={"notes": "moved on"})
@@ -432,7 +482,9 @@ def test_rows_the_lead_does_not_answer_for_are_reported_and_not_applied(store, p
     wb.save(path)
     with store.write() as s:  # and a milestone handed to someone else after issue
         update_milestone(s, actor=PMO, milestone_id=plan.m1, changes={"owner_id": plan.spare})
-    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 12, 24))
+    edit(
+        path, "Milestones", plan.m1, Forecast_date=date(2024, 12, 24), Reason_for_date_change="Supplier late"
+    )
     p = preview(store, path)
     assert {(n.sheet, n.item, n.reason) for n in p.not_owned} == {
         ("Objectives", "objective SER-01.03", "not in this return: Programme Manager answers for it, so it was not applied"),
@@ -515,7 +567,9 @@ def test_an_earlier_issue_is_still_recognised_after_issuing_again(store, plan, t
     with store.write() as s:  # so the second issue's manifest differs (a revision moved)
         update_milestone(s, actor=PMO, milestone_id=plan.m1, changes={"notes": "re-planned"})
     issue(store, plan, tmp_path / "two")
-    edit(first, "Milestones", plan.m1, Forecast_date=date(2024, 9, 20))
+    edit(
+        first, "Milestones", plan.m1, Forecast_date=date(2024, 9, 20), Reason_for_date_change="Supplier late"
+    )
     p = preview(store, first)
     assert any("earlier issue" in n for n in p.notes) and len(p.changes) == 1
 
@@ -573,7 +627,7 @@ def test_the_command_line_issues_previews_applies_and_tracks(store, plan, tmp_pa
     assert "sheet 'Milestones', row 3, column 'Forecast date': found “not a date”" in out
     assert "Nothing was applied" in out
 
-    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 9, 15))
+    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 9, 15), Reason_for_date_change="Supplier late")
     assert main([*db, "import-return", str(path)]) == 0
     assert (
         "Milestones, row 3: milestone “Train staff” — Forecast date: 01 Sep 2024 -> 15 Sep 2024"
@@ -582,7 +636,7 @@ def test_the_command_line_issues_previews_applies_and_tracks(store, plan, tmp_pa
     assert main([*db, "returns", "--period", "2024/25 Q2"]) == 0
     assert "received" in capsys.readouterr().out
     assert main([*db, "import-return", str(path), "--apply"]) == 0
-    assert "Applied 1 row(s)" in capsys.readouterr().out
+    assert f"Applied 2 changes to 1 item from {path.name}" in capsys.readouterr().out
     assert main([*db, "returns", "--period", "2024/25 Q2"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any(ln.startswith("Head of Intelligence") and " applied " in ln for ln in lines)

@@ -1,6 +1,8 @@
 """Period returns from the window: issue them into a folder, and import one back through a preview.
 
-Both start from the returns panel on the Periods page and from the File menu. Writing workbooks
+Both start from the returns panel on the Periods page and from the File menu. Issuing asks when the
+returns are due, whom at the PMO leads send them to, and the folder; the first two are kept on the
+period (the same transaction as the issue) and printed on every sheet. Writing workbooks
 and reading a returned one run off the UI thread with progress and cancel; every database write
 goes through the context's write lane (:meth:`AppContext.write`, with progress for the issue), so
 it is audited, undoable and broadcast like any other change.
@@ -8,10 +10,24 @@ it is audited, undoable and broadcast like any other change.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tracker.db import StoreError
 from tracker.enums import PeriodStatus
@@ -47,14 +63,96 @@ def _period_to_issue(ctx: AppContext, period_id: str | None) -> PeriodRow | None
     return chosen
 
 
-def issue_returns_dialog(
-    ctx: AppContext, parent: QWidget | None = None, *, period_id: str | None = None, path: str | None = None
-) -> Task | None:
-    """Ask for a folder, then write a return workbook per lead for the period and record each issue.
+RETURN_DAYS = 14  # a new return-by date: a fortnight after the period ends (or from today, if later)
 
-    ``period_id`` defaults to the period the window shows; ``path`` skips the folder dialog (tests).
+
+class IssueReturnsDialog(QDialog):
+    """When the returns are due, whom at the PMO leads send them to, and the folder to write them into.
+
+    Starts from what the period holds; what is chosen here is kept on the period when the returns
+    are issued.
+    """
+
+    def __init__(self, period: PeriodRow, return_by: date | None, contact: str, leads: int,
+                 parent: QWidget | None = None):  # fmt: skip
+        super().__init__(parent)
+        self.setWindowTitle(f"{ISSUE_TITLE}: {period.name}")
+        self.setAccessibleName(f"Issue the {period.name} returns")
+        intro = QLabel(
+            f"A workbook for each of the {leads} lead(s) with objectives to report on in {period.name}, "
+            "to fill in without the app. Each sheet says when it is due and whom to send it to.",
+            self,
+        )
+        intro.setWordWrap(True)
+        due = return_by or max(period.end + timedelta(days=RETURN_DAYS), date.today())
+        self.return_by = QDateEdit(QDate(due.year, due.month, due.day), self)
+        self.return_by.setCalendarPopup(True)
+        self.return_by.setDisplayFormat("dd MMM yyyy")
+        self.return_by.setMinimumDate(QDate(period.start.year, period.start.month, period.start.day))
+        self.return_by.setAccessibleName("Date the returns are due")
+        self.contact = QLineEdit(contact, self)
+        self.contact.setPlaceholderText("e.g. PMO, pmo@example.org, 0115 000 0000")
+        self.contact.setAccessibleName("PMO contact: whom leads send the return to and ask")
+        self.folder = QLineEdit(self)
+        self.folder.setPlaceholderText("The folder to write the workbooks into")
+        self.folder.setAccessibleName("Folder for the returns")
+        browse = QPushButton("&Browse…", self)
+        browse.setAccessibleName("Choose the folder for the returns")
+        browse.clicked.connect(self._on_browse_clicked)
+        where = QHBoxLayout()
+        where.addWidget(self.folder, 1)
+        where.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Return &by:", self.return_by)
+        form.addRow("PMO &contact:", self.contact)
+        folder_label = QLabel("&Folder:", self)
+        folder_label.setBuddy(self.folder)  # a row holding a layout gets no buddy of its own
+        form.addRow(folder_label, where)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.issue_button = self.buttons.addButton("&Issue", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.issue_button.setAccessibleName(f"Issue the {period.name} returns")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.folder.textChanged.connect(self._on_folder_text_changed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._on_folder_text_changed(self.folder.text())
+        self.resize(self.fontMetrics().averageCharWidth() * 90, self.sizeHint().height())
+
+    def chosen(self) -> tuple[date, str, str]:
+        """The return-by date, the PMO contact and the folder."""
+        d = self.return_by.date()
+        return date(d.year(), d.month(), d.day()), self.contact.text().strip(), self.folder.text().strip()
+
+    def _on_browse_clicked(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, f"{ISSUE_TITLE}: choose the folder",
+                                                self.folder.text() or str(Path.home()))  # fmt: skip
+        if path:
+            self.folder.setText(path)
+
+    def _on_folder_text_changed(self, text: str) -> None:
+        self.issue_button.setEnabled(bool(text.strip()))
+
+
+def issue_returns_dialog(
+    ctx: AppContext,
+    parent: QWidget | None = None,
+    *,
+    period_id: str | None = None,
+    path: str | None = None,
+    return_by: date | None = None,
+    contact: str | None = None,
+) -> Task | None:
+    """Ask when the returns are due, whom to send them to and the folder, then write a return
+    workbook per lead for the period and record each issue.
+
+    ``period_id`` defaults to the period the window shows; ``path`` skips the dialog (tests), the
+    period keeping its return-by date and contact unless ``return_by`` or ``contact`` is given.
     Returns the running task, or None when nothing was started.
     """
+    from tracker.queries.period_report import period_report
     from tracker.queries.returns import returns_tracker
     from tracker.workbooks.returns_issue import return_file_name
 
@@ -70,12 +168,12 @@ def issue_returns_dialog(
         return None
     with ctx.read() as session:
         leads = [r.lead_name for r in returns_tracker(session, chosen.id) if r.n_objectives]
+        details = period_report(session, chosen.id)
     if path is None:
-        path = QFileDialog.getExistingDirectory(
-            parent, f"{ISSUE_TITLE}: choose the folder for the {chosen.name} returns", str(Path.home())
-        )
-        if not path:
+        dialog = IssueReturnsDialog(chosen, details.return_by, details.return_contact, len(leads), parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
+        return_by, contact, path = dialog.chosen()
     folder = Path(path)
     existing = [n for n in (return_file_name(chosen.name, lead) for lead in leads) if (folder / n).exists()]
     if existing and not confirm(
@@ -88,12 +186,16 @@ def issue_returns_dialog(
         return None
 
     issued: list[Any] = []
+    sent: list[Any] = []
 
     def issue(session: Any, *, actor: Any, progress: Any, period_id: str, out_dir: Path) -> Changes:
         from tracker.services import unit_of_work
         from tracker.workbooks.returns_issue import issue_returns
 
-        issued[:] = issue_returns(session, actor, period_id, out_dir, progress)
+        issued[:] = issue_returns(
+            session, actor, period_id, out_dir, progress, return_by=return_by, contact=contact
+        )
+        sent[:] = [period_report(session, period_id)]
         # issue_returns records each issue through the services in this transaction's unit of work
         return unit_of_work(session, actor).changes(f"Issued {len(issued)} return(s) for {chosen.name}")
 
@@ -109,8 +211,11 @@ def issue_returns_dialog(
         listed = "\n".join(names[:_LISTED]) + (
             f"\n… and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
         )
+        row = sent[0]
+        due = f"due {row.return_by:%d %b %Y}" if row.return_by else "with no return-by date"
+        to = f", to {row.return_contact}" if row.return_contact else ""
         tell(parent, ISSUE_TITLE,
-             f"Issued {len(issued)} return(s) for {chosen.name} into {folder}:\n\n{listed}\n\n"
+             f"Issued {len(issued)} return(s) for {chosen.name} into {folder} ({due}{to}):\n\n{listed}\n\n"
              "Send each lead their workbook; import it back with File > Import a return.",
              warning=False)  # fmt: skip
 

@@ -173,7 +173,7 @@ class ReturnPreviewDialog(QDialog):
         self.changes_view = self._section(
             sections,
             body,
-            f"Changes to apply ({p.n_changes})",
+            f"Changes to apply: {p.changes_in_words()}",
             self.changes_model,
             "Changes the return makes",
         )
@@ -237,11 +237,13 @@ class ReturnPreviewDialog(QDialog):
     # ------------------------------------------------------------------------------------------ state
 
     def can_apply(self) -> bool:
-        return not self.preview.problems and self.conflicts.unsettled() == 0
+        return self.preview.can_apply and self.conflicts.unsettled() == 0
 
     def _update_state(self) -> None:
         p = self.preview
-        if p.problems:
+        if p.applied_already:
+            text, kind = p.applied_already, "error"
+        elif p.problems:
             text = (f"{len(p.problems)} problem(s) in this file: nothing will be written. Fix them in the "
                     "workbook (or ask the lead to) and import it again.")  # fmt: skip
             kind = "error"
@@ -280,12 +282,7 @@ class ReturnPreviewDialog(QDialog):
 
         def applied(changes: Changes) -> None:
             self.changes = changes
-            taken = sum(choice == TAKE_THEIRS for choice in resolutions.values())
-            text = changes.summary or "The return was applied."
-            if resolutions:
-                text += f"; {taken} conflict(s) taken from the return, {len(resolutions) - taken} kept as in the plan"
-            if self.preview.not_owned:
-                text += f"; {len(self.preview.not_owned)} row(s) not this lead's were not applied"
+            text = changes.summary or "The return was applied."  # counts as the preview did
             self.applied.emit(changes)
             self.accept()
             tell(self.parentWidget(), TITLE, text + ".", warning=False)

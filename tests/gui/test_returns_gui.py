@@ -24,7 +24,7 @@ from ui.tasks import TaskRunner
 
 LEAD = "Head of EMSOU"
 PERIOD = "2023/24 Q4"  # the sample plan's open period
-LEADS = 11  # people leading objectives in the sample plan
+LEADS = 10  # people leading open objectives in the sample plan (a return does not ask about closed ones)
 
 
 @pytest.fixture
@@ -170,8 +170,10 @@ def test_a_filled_in_return_is_previewed_then_applied(ctx, tmp_path, monkeypatch
     shown = record_message_boxes(monkeypatch)
     assert succeeded(dialog.apply())
     changes = dialog.changes
-    assert changes is not None and "Applied 1 row(s)" in changes.summary
-    assert "Applied 1 row(s)" in shown.texts and dialog.result() == dialog.DialogCode.Accepted
+    # the result counts what was applied as the preview counted it
+    assert dialog.changes_view.parentWidget().title() == "Changes to apply: 2 changes to 1 item"
+    assert changes is not None and changes.summary == f"Applied 2 changes to 1 item from {path.name}"
+    assert changes.summary in shown.texts and dialog.result() == dialog.DialogCode.Accepted
     from sqlmodel import select
 
     with ctx.read() as session:
@@ -205,7 +207,10 @@ def test_a_conflict_settled_take_theirs_applies_the_returns_value(ctx, tmp_path,
     out = issue_all(ctx, tmp_path, monkeypatch)
     path = out / return_file_name(PERIOD, LEAD)
     milestone = edit(
-        path, "Milestones", lambda v: v.get("Forecast date"), **{"Forecast date": date(2030, 5, 31)}
+        path,
+        "Milestones",
+        lambda v: v.get("Forecast date"),
+        **{"Forecast date": date(2030, 5, 31), "Reason for date change": "Supplier late"},
     )
     written(ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
     dialog = preview_of(ctx, path)
@@ -284,7 +289,10 @@ def test_models_pass_the_model_tester(ctx, page, tmp_path, monkeypatch, qtmodelt
     out = issue_all(ctx, tmp_path, monkeypatch)
     path = out / return_file_name(PERIOD, LEAD)
     milestone = edit(
-        path, "Milestones", lambda v: v.get("Forecast date"), **{"Forecast date": date(2030, 5, 31)}
+        path,
+        "Milestones",
+        lambda v: v.get("Forecast date"),
+        **{"Forecast date": date(2030, 5, 31), "Reason for date change": "Supplier late"},
     )
     written(ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
     edit(path, "Objectives", has_rag, Commentary="New words")
@@ -308,7 +316,10 @@ def test_controls_have_accessible_names(ctx, page, tmp_path, monkeypatch):  # ty
     out = issue_all(ctx, tmp_path, monkeypatch)
     path = out / return_file_name(PERIOD, LEAD)
     milestone = edit(
-        path, "Milestones", lambda v: v.get("Forecast date"), **{"Forecast date": date(2030, 5, 31)}
+        path,
+        "Milestones",
+        lambda v: v.get("Forecast date"),
+        **{"Forecast date": date(2030, 5, 31), "Reason for date change": "Supplier late"},
     )
     written(ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
     dialog = preview_of(ctx, path)
@@ -362,13 +373,65 @@ def test_a_plan_change_after_the_preview_refuses_the_apply_and_writes_nothing(ct
     out = issue_all(ctx, tmp_path, monkeypatch)
     path = out / return_file_name(PERIOD, LEAD)
     milestone = edit(
-        path, "Milestones", lambda v: v.get("Forecast date"), **{"Forecast date": date(2030, 5, 31)}
+        path,
+        "Milestones",
+        lambda v: v.get("Forecast date"),
+        **{"Forecast date": date(2030, 5, 31), "Reason for date change": "Supplier late"},
     )
     dialog = preview_of(ctx, path)
-    assert dialog.changes_model.rowCount() == 1 and dialog.apply_button.isEnabled()
+    assert dialog.changes_model.rowCount() == 2 and dialog.apply_button.isEnabled()  # the date and its reason
     written(ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": date(2029, 1, 31)})
     before = snapshot(ctx.store)
     shown = record_message_boxes(monkeypatch)
     assert not succeeded(dialog.apply())
     assert "changed in the plan since the preview" in shown.texts and snapshot(ctx.store) == before
     assert dialog.changes is None and dialog.result() != dialog.DialogCode.Accepted
+
+
+def test_issuing_asks_when_the_returns_are_due_and_whom_to_send_them_to_and_keeps_both(
+    ctx, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDialog
+
+    from tracker.queries.period_report import period_report
+    from ui.returns_dialogs import IssueReturnsDialog
+
+    seen = {}
+
+    def answer(dialog) -> QDialog.DialogCode:  # type: ignore[no-untyped-def]
+        seen["prefilled"] = dialog.chosen()
+        seen["issue enabled without a folder"] = dialog.issue_button.isEnabled()
+        dialog.return_by.setDate(QDate(2024, 4, 19))
+        dialog.contact.setText("Head of PMO, pmo@emsou.example")
+        dialog.folder.setText(str(tmp_path / "out"))
+        seen["names"] = [accessible_name(w) for w in (dialog.return_by, dialog.contact, dialog.folder)]
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(IssueReturnsDialog, "exec", answer)
+    shown = record_message_boxes(monkeypatch)
+    task = issue_returns_dialog(ctx, None)
+    assert task is not None and task.done
+    # the period's own settings to start from (the sample's: a fortnight after the quarter)
+    assert seen["prefilled"] == (date(2024, 4, 14), "EMSOU Strategic PMO, pmo@emsou.example", "")
+    assert not seen["issue enabled without a folder"] and all(seen["names"])
+    with ctx.read() as session:
+        row = period_report(session, ctx.period_id)
+    assert (row.return_by, row.return_contact) == (date(2024, 4, 19), "Head of PMO, pmo@emsou.example")
+    wb = openpyxl.load_workbook(tmp_path / "out" / return_file_name(PERIOD, LEAD))
+    assert wb["Objectives"]["A1"].value.endswith("Return by 19 Apr 2024 to Head of PMO, pmo@emsou.example.")
+    assert "(due 19 Apr 2024, to Head of PMO, pmo@emsou.example)" in shown.texts
+    assert (
+        ctx.undo_text() == f"Issued {LEADS} return(s) for {PERIOD}"
+    )  # one change: the period with the issue
+
+
+def test_cancelling_the_issue_dialog_writes_nothing(ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialog
+
+    from ui.returns_dialogs import IssueReturnsDialog
+
+    monkeypatch.setattr(IssueReturnsDialog, "exec", lambda _dialog: QDialog.DialogCode.Rejected)
+    before = snapshot(ctx.store)
+    assert issue_returns_dialog(ctx, None) is None
+    assert snapshot(ctx.store) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime
 from pathlib import Path
 
 from tracker.cli import CliError, actor, arguments, command, open_for
@@ -12,22 +13,46 @@ from tracker.textout import table
 EXIT_PROBLEMS = 3
 
 
+def _day(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected 31/03/2025 or 2025-03-31)")
+
+
 def _issue_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, help="the reporting period, e.g. '2023/24 Q4'")
     p.add_argument("--out", required=True, metavar="DIR", help="the folder to write the workbooks into")
+    p.add_argument(
+        "--return-by", type=_day, metavar="DATE",
+        help="when the returns are due, e.g. 12/04/2024 (kept on the period; default: the period's)",
+    )  # fmt: skip
+    p.add_argument(
+        "--contact", metavar="TEXT",
+        help="whom at the PMO leads send the return to and ask, e.g. 'EMSOU PMO, pmo@example.org' "
+        "(kept on the period; default: the period's)",
+    )  # fmt: skip
 
 
 @command("issue-returns", "write a period return workbook for each lead, to fill in without the app")
 @arguments(_issue_args)
 def issue(args: argparse.Namespace) -> int:
+    from tracker.queries.period_report import period_report
     from tracker.workbooks.returns_issue import issue_returns
 
     with open_for(args) as store, store.write() as session:
         period = period_named(session, args.period)
-        issued = issue_returns(session, actor(args), period.id, Path(args.out))
+        issued = issue_returns(
+            session, actor(args), period.id, Path(args.out), return_by=args.return_by, contact=args.contact
+        )
+        details = period_report(session, period.id)
     for r in issued:
         print(f"{r.lead_name}: {r.rows} item(s) -> {r.path}")
-    print(f"Issued {len(issued)} return(s) for {period.name}")
+    due = f"due {details.return_by:%d %b %Y}" if details.return_by else "no return-by date (--return-by)"
+    contact = f"to {details.return_contact}" if details.return_contact else "no PMO contact (--contact)"
+    print(f"Issued {len(issued)} return(s) for {period.name}: {due}, {contact}")
     return 0
 
 
@@ -55,6 +80,10 @@ def import_return(args: argparse.Namespace) -> int:
         with store.read() as session:
             preview = preview_return(session, Path(args.file))
         print("\n".join(preview_lines(preview)))
+        if preview.applied_already:
+            if args.apply:
+                raise CliError(f"{preview.applied_already} Nothing was applied.")
+            return 0
         if preview.problems:
             print(
                 f"\n{len(preview.problems)} problem(s): fix them in the workbook and import it again. Nothing was applied."
@@ -82,6 +111,7 @@ def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
     """The preview as text: what file, then problems, conflicts, rows not applied and changes."""
     out = [
         f"{p.file_name}: the {p.period_name} return from {p.lead_name} ({p.rows_read} row(s) read)",
+        *([p.applied_already] if p.applied_already else []),
         *p.notes,
     ]
     if p.problems:
@@ -90,7 +120,14 @@ def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
     if p.conflicts:
         out += ["", "Conflicts (changed in the plan since the return was issued):"]
         rows = [
-            [c.sheet, c.row, c.item, c.column, _v(c.issued), _v(c.ours), _v(c.theirs)] for c in p.conflicts
+            [
+                c.sheet,
+                c.row,
+                c.item,
+                c.column,
+                *(_v(c.kind, c.field, v) for v in (c.issued, c.ours, c.theirs)),
+            ]
+            for c in p.conflicts
         ]
         out.append(
             _indent(
@@ -100,20 +137,19 @@ def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
     if p.not_owned:
         out += ["", "Not applied (not this lead's):"]
         out += [f"  {n.sheet}, row {n.row}: {n.item} — {n.reason}" for n in p.not_owned]
-    out += ["", f"Changes ({p.n_changes}):" if p.changes else "Changes: none"]
+    out += ["", f"Changes to apply: {p.changes_in_words()}" if p.n_changes else "Changes: none"]
     for c in p.changes:
         for f in c.fields:
             extra = " (follows)" if f.implied else ""
-            out.append(
-                f"  {c.sheet}, row {c.row}: {c.item} — {f.column}: {_v(f.ours)} -> {_v(f.theirs)}{extra}"
-            )
+            ours, theirs = _v(c.kind, f.field, f.ours), _v(c.kind, f.field, f.theirs)
+            out.append(f"  {c.sheet}, row {c.row}: {c.item} — {f.column}: {ours} -> {theirs}{extra}")
     return out
 
 
-def _v(value: object) -> str:
-    from tracker.workbooks.returns_layout import describe
+def _v(kind: str, field: str, value: object) -> str:
+    from tracker.workbooks.returns_layout import value_words
 
-    return describe(value)
+    return value_words(kind, field, value)
 
 
 def _indent(text: str) -> str:

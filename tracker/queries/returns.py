@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlmodel import Session
 
+from ._period import CLOSED_LIFECYCLES
 from ._sql import MAX_BOUND_IDS, live, t
 from .common import find_period, periods
 from .registers import OPEN_STATUSES
@@ -136,6 +137,7 @@ class ReturnMilestone(NamedTuple):
     forecast_date: date
     completed_date: date | None
     revision: int
+    objective_lifecycle: str  # a complete or cancelled objective's open milestones are not pursued
 
 
 def return_milestones(
@@ -155,6 +157,7 @@ def return_milestones(
             m.c.forecast_date,
             m.c.completed_date,
             m.c.revision,
+            ob.c.lifecycle,
         )  # fmt: skip
         .join(ob, ob.c.id == m.c.objective_id)
         .join(oc, oc.c.id == ob.c.outcome_id)
@@ -178,13 +181,19 @@ class ReturnRisk(NamedTuple):
     residual_impact: int
     mitigations: str
     revision: int
+    cause: str
+    event: str
+    effect: str
+    owner_name: str
+    target_likelihood: int
+    target_impact: int
 
 
 def return_risks(
     session: Session, *, lead_id: str | None = None, ids: Collection[str] | None = None
 ) -> list[ReturnRisk]:
     """Live open risks (of live objectives, or of a theme) by reference, with who answers for each."""
-    r, ob = t.risk, t.objective
+    r, ob, owner = t.risk, t.objective, t.person
     responsible = func.coalesce(r.c.owner_id, ob.c.lead_id)
     where = [live(r), or_(r.c.objective_id.is_(None), live(ob)), *_scope(r.c.id, responsible, lead_id, ids)]
     if ids is None:
@@ -202,8 +211,15 @@ def return_risks(
             r.c.residual_impact,
             r.c.mitigations,
             r.c.revision,
+            r.c.cause,
+            r.c.event,
+            r.c.effect,
+            func.coalesce(owner.c.name, ""),
+            r.c.target_likelihood,
+            r.c.target_impact,
         )  # fmt: skip
         .outerjoin(ob, ob.c.id == r.c.objective_id)
+        .outerjoin(owner, owner.c.id == r.c.owner_id)
         .where(*where)
         .order_by(r.c.ref, r.c.id)
     )
@@ -292,12 +308,15 @@ class ReturnTrackerRow(NamedTuple):
 
 
 def returns_tracker(session: Session, period_id: str) -> list[ReturnTrackerRow]:
-    """Per lead of a live objective (and anyone issued a return for the period): where their return is."""
+    """Per lead of a live open objective (and anyone issued a return for the period): where their return is.
+
+    ``n_objectives`` counts the objectives a return asks about: not those complete or cancelled.
+    """
     this = find_period(periods(session), period_id)
     ob, person, ret = t.objective, t.person, t.period_return
-    led = (
+    led = (  # a complete or cancelled objective is not asked about in a return
         select(ob.c.lead_id.label("lead_id"), func.count().label("n"))
-        .where(live(ob), ob.c.lead_id.is_not(None))
+        .where(live(ob), ob.c.lead_id.is_not(None), ob.c.lifecycle.not_in(CLOSED_LIFECYCLES))
         .group_by(ob.c.lead_id)
         .subquery()
     )
@@ -344,10 +363,15 @@ class IssuedReturnRow(NamedTuple):
     applied_at: datetime | None
     applied_by: str
     past_checksums: frozenset[str]  # every checksum this return was issued with, from the audit log
+    applied_checksums: frozenset[str] = frozenset()  # the issues that were applied, from the audit log
 
 
 def issued_return(session: Session, period_id: str, lead_id: str) -> IssuedReturnRow | None:
-    """The lead's return for the period, with the checksums of its earlier issues."""
+    """The lead's return for the period, with the checksums of its issues and of those applied.
+
+    An issue was applied when the return's status became "applied" while its checksum was in force
+    (issuing again sets a new checksum and starts the status over).
+    """
     from tracker.audit import CREATED, decode
 
     ret, a = t.period_return, t.audit
@@ -366,21 +390,34 @@ def issued_return(session: Session, period_id: str, lead_id: str) -> IssuedRetur
             a,
             (a.c.entity == "period_return")
             & (a.c.entity_id == ret.c.id)
-            & a.c.field.in_(["checksum", CREATED]),
+            & a.c.field.in_(["checksum", "status", CREATED]),
         )  # fmt: skip
         .where(ret.c.period_id == period_id, ret.c.lead_id == lead_id, live(ret))
+        .order_by(a.c.seq)
     )
     rows = session.execute(stmt).all()
     if not rows:
         return None
     past: set[str] = set()
+    applied: set[str] = set()
+    in_force = ""
     for r in rows:
         value = decode(r.new) if r.new is not None else None
-        if isinstance(value, dict):
-            value = value.get("checksum")
-        if isinstance(value, str):
+        if r.field == CREATED and isinstance(value, dict):
+            in_force = str(value.get("checksum") or "")
+            past.add(in_force)
+            if value.get("status") == "applied":
+                applied.add(in_force)
+        elif r.field == "checksum" and isinstance(value, str):
+            in_force = value
             past.add(value)
+        elif r.field == "status" and value == "applied":
+            applied.add(in_force)
     first = rows[0]
+    if first.status == "applied":  # also when the log holds no status change (applied on creation)
+        applied.add(first.checksum)
+    past.discard("")
+    applied.discard("")
     return IssuedReturnRow(
         first.id,
         first.status,
@@ -389,4 +426,5 @@ def issued_return(session: Session, period_id: str, lead_id: str) -> IssuedRetur
         first.applied_at,
         first.applied_by,
         frozenset(past),
+        frozenset(applied),
     )

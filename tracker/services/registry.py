@@ -20,7 +20,17 @@ from sqlmodel import Session
 from tracker.db import Actor
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES, RiskStatus
 from tracker.models import ENTITIES, Editable, Kind
-from tracker.services import milestones, objectives, people, periods, plan, recommendations, risks, status
+from tracker.services import (
+    milestones,
+    objectives,
+    people,
+    periods,
+    plan,
+    recommendations,
+    returns,
+    risks,
+    status,
+)
 from tracker.services._common import describe
 from tracker.services.base import Changes, unit_of_work
 from tracker.services.returns import ReturnedItem
@@ -159,7 +169,7 @@ _ENTITIES: tuple[Entity, ...] = (
         create=milestones.create_milestone, update=milestones.update_milestone,
         delete=milestones.delete_milestone, restore=milestones.restore_milestone,
         holding=Holding("owner_id", "own", "open milestone", _open_milestone),
-        write_return=BY_UPDATE,
+        write_return=returns.write_returned_milestone,
         read_with=_PLACE | {Kind.OBJECTIVE, Kind.PERSON},
     ),
     Entity(
@@ -167,7 +177,7 @@ _ENTITIES: tuple[Entity, ...] = (
         create=risks.create_risk, update=risks.update_risk, delete=risks.delete_risk,
         restore=risks.restore_risk,
         holding=Holding("owner_id", "own", "open risk", _open_risk),
-        write_return=BY_UPDATE,
+        write_return=returns.write_returned_risk,
         read_with=_PLACE | {Kind.OBJECTIVE, Kind.PERSON},
     ),
     Entity(

@@ -558,19 +558,20 @@ def mark_workbook(wb: Workbook, marking: str, caveat: str, *, title: str, author
 
 
 def hidden_lists_sheet(
-    wb: Workbook, lists: Mapping[str, Sequence[str]], *, title: str = "Lists"
+    wb: Workbook, lists: Mapping[str, Sequence[str]], *, title: str = "Lists", **style: Any
 ) -> dict[str, str]:
     """Write each list down one column of a new hidden sheet; return each list's range reference.
 
     The reference (e.g. ``"'Lists'!$A$2:$A$7"``) is for :func:`add_list_validation`. Row 1 holds the
-    list names. An empty list refers to one blank cell, so only a blank passes.
+    list names. An empty list refers to one blank cell, so only a blank passes. ``style`` is given
+    to every cell, as to :func:`safe_value` (a font, so the drop-downs read like the sheets).
     """
     ws = wb.create_sheet(valid_sheet_title(title, wb.sheetnames))
     names = list(lists)
     columns = [[v for v in lists[n] if v is not None] for n in names]
-    ws.append(safe_row(ws, names))
+    ws.append(safe_row(ws, names, **style))
     for row in zip_longest(*columns):
-        ws.append(safe_row(ws, row))
+        ws.append(safe_row(ws, row, **style))
     ws.sheet_state = "hidden"
     refs = {}
     for i, (name, values) in enumerate(zip(names, columns, strict=True), start=1):
@@ -579,10 +580,39 @@ def hidden_lists_sheet(
     return refs
 
 
+MAX_PROMPT = 255  # Excel's limit for a data validation's input message (and its error message)
+MAX_PROMPT_TITLE = 32  # and for the input message's title
+
+
+def _prompt(dv: DataValidation, title: str, prompt: str) -> None:
+    """Show ``prompt`` (with ``title``) when a cell is chosen: Excel's input message. Never cut: too long raises."""
+    if not prompt:
+        return
+    title, prompt = clean_text(title), clean_text(prompt)
+    if len(prompt) > MAX_PROMPT or len(title) > MAX_PROMPT_TITLE:
+        raise ValueError(
+            f"an input message is at most {MAX_PROMPT} characters and its title {MAX_PROMPT_TITLE} "
+            f"(Excel's limits); this one has {len(prompt)} and {len(title)}: {title!r}"
+        )
+    dv.showInputMessage = True
+    dv.promptTitle = title or None
+    dv.prompt = prompt
+
+
 def add_list_validation(
-    ws: Any, ref: str, cells: str, *, allow_blank: bool = True, error: str = ""
+    ws: Any,
+    ref: str,
+    cells: str,
+    *,
+    allow_blank: bool = True,
+    error: str = "",
+    prompt: str = "",
+    prompt_title: str = "",
 ) -> DataValidation:
-    """Give ``cells`` (e.g. ``"C2:C200"``) a drop-down accepting only the values in ``ref``; both modes."""
+    """Give ``cells`` (e.g. ``"C2:C200"``) a drop-down accepting only the values in ``ref``; both modes.
+
+    ``prompt`` (with ``prompt_title``), as for every validation here, is shown when a cell is chosen.
+    """
     dv = DataValidation(
         type="list",
         formula1=ref,
@@ -592,13 +622,22 @@ def add_list_validation(
         errorTitle="Not in the list",
         error=clean_text(error or "Choose a value from the drop-down list.")[:255],
     )
+    _prompt(dv, prompt_title, prompt)
     dv.add(cells)
     ws.data_validations.append(dv)  # write-only sheets have no add_data_validation
     return dv
 
 
 def add_whole_number_validation(
-    ws: Any, cells: str, low: int, high: int, *, allow_blank: bool = True, error: str = ""
+    ws: Any,
+    cells: str,
+    low: int,
+    high: int,
+    *,
+    allow_blank: bool = True,
+    error: str = "",
+    prompt: str = "",
+    prompt_title: str = "",
 ) -> DataValidation:
     """Give ``cells`` a rule accepting whole numbers from ``low`` to ``high``; both modes."""
     dv = DataValidation(
@@ -611,12 +650,21 @@ def add_whole_number_validation(
         errorTitle="Not a whole number in range",
         error=clean_text(error or f"Type a whole number from {low} to {high}.")[:255],
     )
+    _prompt(dv, prompt_title, prompt)
     dv.add(cells)
     ws.data_validations.append(dv)
     return dv
 
 
-def add_date_validation(ws: Any, cells: str, *, allow_blank: bool = True, error: str = "") -> DataValidation:
+def add_date_validation(
+    ws: Any,
+    cells: str,
+    *,
+    allow_blank: bool = True,
+    error: str = "",
+    prompt: str = "",
+    prompt_title: str = "",
+) -> DataValidation:
     """Give ``cells`` a rule accepting dates from 1 Jan 2000 to 31 Dec 2099; both modes."""
     dv = DataValidation(
         type="date",
@@ -628,6 +676,29 @@ def add_date_validation(ws: Any, cells: str, *, allow_blank: bool = True, error:
         errorTitle="Not a date",
         error=clean_text(error or "Type a date such as 31/03/2025.")[:255],
     )
+    _prompt(dv, prompt_title, prompt)
+    dv.add(cells)
+    ws.data_validations.append(dv)
+    return dv
+
+
+def add_text_validation(
+    ws: Any, cells: str, max_chars: int, *, error: str = "", prompt: str = "", prompt_title: str = ""
+) -> DataValidation:
+    """Give ``cells`` a rule accepting text of at most ``max_chars`` characters; both modes.
+
+    Mostly for its input message: a text cell otherwise has no rule to carry one.
+    """
+    dv = DataValidation(
+        type="textLength",
+        operator="lessThanOrEqual",
+        formula1=str(max_chars),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Too long",
+        error=clean_text(error or f"Type at most {max_chars:,} characters.")[:255],
+    )
+    _prompt(dv, prompt_title, prompt)
     dv.add(cells)
     ws.data_validations.append(dv)
     return dv

@@ -5,8 +5,10 @@ is a return this tracker issued for this plan (manifest present, checksum matchi
 reads every input cell, and compares three values per field: what was issued, what the lead
 returned ("theirs") and what the plan holds now ("ours") with :func:`tracker.merge.merge_fields`.
 A field the lead changed is a change; one that both the lead and someone else changed, differently,
-is a conflict for the PMO to settle.
-Rows for items the lead does not answer for are listed and never applied.
+is a conflict for the PMO to settle. A filled-in new risk row is a new item. A date moved without
+a reason, or a completed date after the day of import, is a problem. Rows for items the lead does
+not answer for are listed and never applied; an issue already applied is said so, and not applied
+again.
 
 :func:`apply_return` (in :mod:`tracker.workbooks.returns_apply`) writes the changes through the
 services in the caller's transaction.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from tracker.queries import current_plan, people, periods
 from tracker.queries.returns import issued_return, note_texts
 from tracker.workbooks.returns_diff import RowReader, compare_rows, current_items
 from tracker.workbooks.returns_layout import (
+    EARLIER_FORMATS,
     FIRST_ROW,
     FORMAT,
     HEADER_ROW,
@@ -39,7 +43,13 @@ from tracker.workbooks.returns_layout import (
     describe,
     issued_value,
 )
-from tracker.workbooks.returns_rows import FieldConflict, NotOwned, ReturnProblem, RowChange
+from tracker.workbooks.returns_rows import (
+    FieldConflict,
+    NotOwned,
+    ReturnProblem,
+    RowChange,
+    changes_in_words,
+)
 from tracker.workbooks.safety import inspect_upload, open_untrusted
 
 
@@ -65,22 +75,44 @@ class ReturnPreview:
     not_owned: tuple[NotOwned, ...]
     changes: tuple[RowChange, ...]
     notes: tuple[str, ...] = ()
+    applied_already: str = ""  # why it cannot be applied again, when this issue was applied before
 
     @property
     def n_changes(self) -> int:
+        """The changes to apply, one per field (as the preview lists them)."""
         return sum(len(c.fields) for c in self.changes)
 
     @property
+    def n_items(self) -> int:
+        """The items the changes are to, new ones included (not those with only a conflict)."""
+        return sum(1 for c in self.changes if c.fields)
+
+    @property
+    def n_new(self) -> int:
+        return sum(c.new for c in self.changes)
+
+    def changes_in_words(self) -> str:
+        """ "9 changes to 4 items, one of them a new risk": the same words as the result of applying it."""
+        return changes_in_words(self.n_changes, self.n_items, self.n_new)
+
+    @property
     def can_apply(self) -> bool:
-        """No problems (conflicts still need settling: see apply_return)."""
-        return not self.problems
+        """No problems, and not applied before (conflicts still need settling: see apply_return)."""
+        return not self.problems and not self.applied_already
 
 
 # ---------------------------------------------------------------------------------------------- preview
 
 
-def preview_return(session: Session, path: str | os.PathLike[str], **limits: Any) -> ReturnPreview:
-    """Check and read a returned workbook and say what applying it would do; writes nothing."""
+def preview_return(
+    session: Session, path: str | os.PathLike[str], *, today: date | None = None, **limits: Any
+) -> ReturnPreview:
+    """Check and read a returned workbook and say what applying it would do; writes nothing.
+
+    ``today`` is the day of the import (a completed date after it is refused); ``limits`` go to
+    :func:`~tracker.workbooks.safety.inspect_upload`.
+    """
+    today = today or date.today()
     safe = inspect_upload(path, **limits)
     name = safe.name
     with open_untrusted(safe) as wb:
@@ -106,10 +138,16 @@ def preview_return(session: Session, path: str | os.PathLike[str], **limits: Any
         notes = []
         if checksum != issued.checksum:
             notes.append(f"This is an earlier issue of {lead.name}'s return; it was issued again since.")
-        if issued.status == "applied" and issued.applied_at is not None:
-            notes.append(
-                f"A return from {lead.name} was applied on {issued.applied_at:%d %b %Y %H:%M} by "
-                f"{issued.applied_by}; only what still differs from the plan is shown."
+        applied_already = ""
+        if checksum in issued.applied_checksums:
+            when = (
+                f" on {issued.applied_at:%d %b %Y %H:%M} by {issued.applied_by}"
+                if checksum == issued.checksum and issued.applied_at is not None
+                else ""
+            )
+            applied_already = (
+                f"This return from {lead.name} was already applied{when}: it cannot be applied again. "
+                "To take in further changes, issue the return again and import the new one."
             )
         problems: list[ReturnProblem] = []
         readers = _read_sheets(name, wb, manifest, problems)
@@ -118,7 +156,7 @@ def preview_return(session: Session, path: str | os.PathLike[str], **limits: Any
         session, [r.item_id for r in readers.get("recommendation", RowReader()).rows]
     )
     names: dict[str | None, str] = {p.id: p.name for p in people(session)}
-    changes, conflicts, not_owned = compare_rows(readers, current, notes_on_record, problems, names)
+    found = compare_rows(readers, current, notes_on_record, problems, names, lead_id=lead.id, today=today)
     order = {spec.title: n for n, spec in enumerate(SHEETS)}
     problems.sort(key=lambda p: (order.get(p.sheet, 99), p.row))
     return ReturnPreview(
@@ -126,8 +164,9 @@ def preview_return(session: Session, path: str | os.PathLike[str], **limits: Any
         plan_id=plan.id, period_id=this.id, period_name=this.name, lead_id=lead.id, lead_name=lead.name,
         issued_at=manifest.issued_at, checksum=checksum,
         rows_read=sum(len(r.rows) for r in readers.values()),
-        problems=tuple(problems), conflicts=tuple(conflicts), not_owned=tuple(not_owned),
-        changes=tuple(changes), notes=tuple(notes),
+        problems=tuple(problems), conflicts=tuple(found.conflicts), not_owned=tuple(found.not_owned),
+        changes=tuple(found.changes), applied_already=applied_already,
+        notes=tuple(notes + ([] if applied_already else found.notes)),  # what is not kept: moot once applied
     )  # fmt: skip
 
 
@@ -159,6 +198,11 @@ def _read_manifest(name: str, wb: Any) -> Manifest:
         except (TypeError, ValueError):
             raise damaged from None
         rows.append(ManifestRow(kind, item_id, revision, issued))
+    if head.get("format") in EARLIER_FORMATS:
+        raise NotAReturn(
+            f"{name} was issued by an earlier version of the tracker, whose returns this version cannot "
+            "read: issue the return again and ask the lead to fill in the new one"
+        )
     if head.get("format") != FORMAT:
         raise NotAReturn(f"{name} is not a period return this version of the tracker can read")
     if not all(isinstance(head.get(k), str) for k in ("plan", "period", "lead", "issued_at", "checksum")):

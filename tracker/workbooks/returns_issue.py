@@ -1,8 +1,10 @@
 """Issuing period returns: one workbook per lead, filled in with Excel or LibreOffice, no app needed.
 
 Each workbook has an instructions sheet, a sheet per kind of item the lead answers for (context
-columns locked, the columns to fill in yellow with drop-downs from a hidden lists sheet), and a
-very hidden manifest (see :mod:`tracker.workbooks.returns_layout`). Each issue is recorded as a
+columns locked, the columns to fill in yellow with drop-downs from a hidden, locked lists sheet),
+and a very hidden manifest (see :mod:`tracker.workbooks.returns_layout`). A return asks only about
+what is still open: not complete or cancelled objectives, nor milestones that are done or whose
+objective is (they are not pursued), nor closed risks and recommendations. Each issue is recorded as a
 :class:`~tracker.models.PeriodReturn` through :func:`tracker.services.record_return_issued`.
 """
 
@@ -12,15 +14,17 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from sqlmodel import Session
 
 from tracker.db import Actor
+from tracker.enums import Lifecycle
 from tracker.errors import ValidationError
 from tracker.queries import current_plan, people, period
+from tracker.queries.period_report import period_report
 from tracker.queries.returns import (
     ReturnMilestone,
     ReturnObjective,
@@ -31,7 +35,8 @@ from tracker.queries.returns import (
     return_recommendations,
     return_risks,
 )
-from tracker.rules import brag_label, risk_score
+from tracker.rules import brag_label
+from tracker.services.periods import update_period
 from tracker.services.returns import record_return_issued
 from tracker.workbooks.returns_layout import (
     FIRST_ROW,
@@ -42,9 +47,11 @@ from tracker.workbooks.returns_layout import (
     MANIFEST_SHEET,
     MILESTONE,
     OBJECTIVE,
+    OBJECTIVES_LIST,
     RECOMMENDATION,
     RISK,
     SHEETS,
+    Contact,
     Manifest,
     ManifestRow,
     SheetSpec,
@@ -93,11 +100,25 @@ def objective_values(r: ReturnObjective) -> dict[str, Any]:
 
 
 def milestone_values(r: ReturnMilestone) -> dict[str, Any]:
-    return r._asdict()
+    return {**r._asdict(), "reason": ""}
 
 
 def risk_values(r: ReturnRisk) -> dict[str, Any]:
-    return {**r._asdict(), "inherent": risk_score(r.inherent_likelihood, r.inherent_impact)}
+    return r._asdict()
+
+
+# A complete or cancelled objective is not reported on, and its open milestones are not pursued.
+CLOSED_LIFECYCLES = frozenset({Lifecycle.COMPLETE.value, Lifecycle.CANCELLED.value})
+
+
+def objective_asked(r: ReturnObjective) -> bool:
+    """Whether a return asks about the objective: not when it is complete or cancelled."""
+    return (r.u_lifecycle or r.lifecycle) not in CLOSED_LIFECYCLES
+
+
+def milestone_asked(r: ReturnMilestone) -> bool:
+    """Whether a return asks about the milestone: not when done, nor when its objective is closed."""
+    return r.completed_date is None and r.objective_lifecycle not in CLOSED_LIFECYCLES
 
 
 def recommendation_values(r: ReturnRecommendation) -> dict[str, Any]:
@@ -125,11 +146,13 @@ class ItemQuery(Protocol):
 class ItemSource(NamedTuple):
     query: ItemQuery
     values: Callable[[Any], dict[str, Any]]  # takes the query's own row type
+    asked: Callable[[Any], bool] = lambda _row: True  # whether a return asks about the row
 
 
 # The kinds other than objectives (whose rows depend on the period): where a return's rows come from.
+# The risk and recommendation queries hold open items only; milestones are filtered here.
 ITEMS: dict[str, ItemSource] = {
-    MILESTONE: ItemSource(return_milestones, milestone_values),
+    MILESTONE: ItemSource(return_milestones, milestone_values, milestone_asked),
     RISK: ItemSource(return_risks, risk_values),
     RECOMMENDATION: ItemSource(return_recommendations, recommendation_values),
 }
@@ -138,14 +161,14 @@ ITEMS: dict[str, ItemSource] = {
 def lead_items(
     session: Session, period_id: str, lead_id: str | None = None
 ) -> dict[str, dict[str, list[Any]]]:
-    """Lead id -> kind -> (values, revision) for each item; one statement per kind."""
+    """Lead id -> kind -> (id, values, revision) for each item a return asks about; one statement per kind."""
     out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for r in return_objectives(session, period_id, lead_id=lead_id):
-        if r.responsible:
+        if r.responsible and objective_asked(r):
             out[r.responsible][OBJECTIVE].append((r.id, objective_values(r), r.update_revision))
-    for kind, (query, values) in ITEMS.items():
+    for kind, (query, values, asked) in ITEMS.items():
         for row in query(session, lead_id=lead_id):
-            if row.responsible:
+            if row.responsible and asked(row):
                 out[row.responsible][kind].append((row.id, values(row), row.revision))
     return out
 
@@ -161,11 +184,26 @@ def issue_returns(
     progress: Progress | None = None,
     *,
     lead_ids: Iterable[str] | None = None,
+    return_by: date | None = None,
+    contact: str | None = None,
 ) -> list[IssuedReturn]:
-    """Write a return workbook for each lead with objectives (or the leads named) and record each issue."""
+    """Write a return workbook for each lead with objectives to report on (or the leads named) and
+    record each issue.
+
+    Each sheet says by when and to whom it goes back: the period's return-by date and PMO contact.
+    ``return_by`` and ``contact``, when given, are set on the period first (through
+    :func:`~tracker.services.update_period`, in the same transaction), so the period keeps what its
+    returns said.
+    """
     this = period(session, period_id)
     if this.status != "open":
         raise ValidationError(f"{this.name} is closed: returns can only be issued for an open period.")
+    settings = {"return_by": return_by, "return_contact": contact}
+    settings = {k: v for k, v in settings.items() if v is not None}
+    if settings:
+        update_period(session, actor=actor, period_id=period_id, changes=settings)
+    details = period_report(session, period_id)
+    send_to = Contact(details.return_by, details.return_contact)
     plan = current_plan(session)
     names = {p.id: p for p in people(session)}
     items = lead_items(session, period_id)
@@ -190,7 +228,7 @@ def issue_returns(
             ),
         )  # fmt: skip
         path = folder / return_file_name(this.name, lead.name)
-        write_return(path, plan, this, lead, items[lead_id], manifest, actor.name)
+        write_return(path, plan, this, lead, items[lead_id], manifest, actor.name, send_to)
         checksum = manifest.checksum()
         record_return_issued(
             session, actor=actor, period_id=this.id, lead_id=lead_id, file_name=path.name, checksum=checksum
@@ -215,27 +253,44 @@ def write_return(
     items: dict[str, list[Any]],
     manifest: Manifest,
     author: str,
+    contact: Contact | None = None,
 ) -> None:
     """Write one lead's return workbook (write-only mode: returns can be long)."""
     from openpyxl import Workbook
 
-    from tracker.workbooks.cells import hidden_lists_sheet, mark_workbook
+    from tracker.workbooks.cells import mark_workbook
     from tracker.workbooks.returns_sheets import (
         write_data_sheet,
         write_instructions,
+        write_lists,
         write_manifest,
     )
 
+    contact = contact or Contact()
     wb = Workbook(write_only=True)
     title = f"{plan.name}: {this.name} return for {lead.name}"
-    write_instructions(wb, plan, this, lead, {k: len(v) for k, v in items.items()})
-    refs = hidden_lists_sheet(wb, {name: list(values) for name, values in LISTS.items()}, title=LISTS_SHEET)
+    write_instructions(wb, plan, this, lead, {k: len(v) for k, v in items.items()}, contact)
+    lists = {name: list(values) for name, values in LISTS.items()}
+    lists[OBJECTIVES_LIST] = [values["ref"] for _, values, _ in items.get(OBJECTIVE, [])]
+    refs = write_lists(wb, lists, LISTS_SHEET)
     for spec in SHEETS:
         rows = [(item_id, _shown(spec, values)) for item_id, values, _ in items.get(spec.kind, [])]
-        write_data_sheet(wb, spec, rows, refs)
+        write_data_sheet(wb, spec, rows, refs, contact=contact, new_row=_new_row(spec, lead.name))
     write_manifest(wb, manifest, MANIFEST_SHEET)
-    mark_workbook(wb, plan.protective_marking, plan.handling_caveat, title=title, author=author)
+    # Each printed page's header says when it is due (first, so a long name is what gets shortened).
+    header = f"{this.name} return, {lead.name}"
+    header = f"Due {contact.due}: {header}" if contact.due else header
+    mark_workbook(wb, plan.protective_marking, plan.handling_caveat, title=header, author=author)
+    wb.properties.title = title
     wb.save(path)
+
+
+def _new_row(spec: SheetSpec, lead_name: str) -> list[Any]:
+    """A new item's row as issued: what it raises in the first column, the lead as its owner."""
+    return [
+        spec.new_noun if i == 0 else lead_name if c.field == "owner_name" else None
+        for i, c in enumerate(spec.columns[:-1])
+    ]
 
 
 def _shown(spec: SheetSpec, values: dict[str, Any]) -> list[Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.wording import plural
+
 
 @dataclass(frozen=True)
 class ReturnProblem:
@@ -57,6 +59,7 @@ class FieldChange:
     ours: Any
     theirs: Any
     implied: bool = False  # follows from another change (e.g. complete sets progress to 100)
+    implied_by: str = ""  # the field whose change it follows from ("" on a new item: it comes with it)
 
 
 @dataclass(frozen=True)
@@ -68,4 +71,19 @@ class RowChange:
     item: str
     fields: tuple[FieldChange, ...]  # what will change, conflicts not included
     our_revision: int  # the item's revision when previewed (a status update: 0 when none exists)
-    base: dict[str, Any] = field(default_factory=dict)  # ours, for a record written whole
+    # ours, for a record written whole; for a new item, what to create
+    base: dict[str, Any] = field(default_factory=dict)
+    new: bool = False  # a new item (a new risk): ``base`` is what to create, ``fields`` what to show
+
+
+def changes_in_words(changes: int, items: int, new: int = 0) -> str:
+    """ "9 changes to 4 items, one of them a new risk": how the preview and the result of applying count alike.
+
+    A return's only new items are risks (the risks sheet's "New risk" rows).
+    """
+    text = f"{plural(changes, 'change')} to {plural(items, 'item')}"
+    if new == 1:
+        text += ", a new risk" if items == 1 else ", one of them a new risk"
+    elif new:
+        text += f", {new} of them new risks" if new < items else ", all new risks"
+    return text

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import Qt
 
 from tracker.workbooks.returns_apply import KEEP_OURS, TAKE_THEIRS
-from tracker.workbooks.returns_layout import describe
+from tracker.workbooks.returns_layout import value_words
 from ui.models.roles import CHOICE_ROLE
 from ui.models.table import RIGHT, Column, Index, SortKind, TableModel
 
@@ -49,11 +49,6 @@ class ReturnsTrackerModel(TableModel):
         super().__init__(TRACKER_COLUMNS, row_id=attrgetter("lead_id"), parent=parent)
 
 
-def _whole(value: Any) -> str:
-    """A tooltip's value: long text in full (the cell shows it shortened)."""
-    return value if isinstance(value, str) and value else describe(value)
-
-
 class ChangeLine(NamedTuple):
     """One field a return would change: a row of the changes table."""
 
@@ -64,21 +59,30 @@ class ChangeLine(NamedTuple):
     ours: Any
     theirs: Any
     implied: bool
+    kind: str = ""
+    field: str = ""
 
 
 def change_lines(changes: Sequence[Any]) -> list[ChangeLine]:
     """The preview's row changes, one line per field."""
     return [
-        ChangeLine(c.sheet, c.row, c.item, f.column, f.ours, f.theirs, f.implied)
+        ChangeLine(c.sheet, c.row, c.item, f.column, f.ours, f.theirs, f.implied, c.kind, f.field)
         for c in changes
         for f in c.fields
     ]
 
 
 def _values(key: str, header: str, field: str) -> Column:
-    """A column of plan or return values: described in the cell, whole in the tooltip."""
+    """A column of plan or return values in the app's words ("Green"), long text whole in the tooltip."""
     get = attrgetter(field)
-    return Column(key, header, lambda r: describe(get(r)), tip=lambda r: _whole(get(r)))
+
+    def words(r: Any) -> str:
+        return value_words(r.kind, r.field, get(r))
+
+    def whole(r: Any) -> str:
+        return value_words(r.kind, r.field, get(r), whole=True)
+
+    return Column(key, header, words, tip=whole)
 
 
 _SHEET = Column("sheet", "Sheet", attrgetter("sheet"))
