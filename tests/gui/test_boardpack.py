@@ -22,6 +22,7 @@ import pytest
 from tracker.db import Actor
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES
 from tracker.queries import latest_period_with_updates, milestone_rows, periods, recommendation_rows
+from tracker.queries.period_report import period_report
 from tracker.seed.sample import add_sample_progress
 from tracker.seed.scale import build_scale_plan
 from tracker.seed.template import emsou_template, seed_plan
@@ -53,6 +54,7 @@ class Pack(NamedTuple):
     milestones: list[Any]  # every live milestone
     recommendations: list[Any]  # every live recommendation
     progress: list[tuple[int, int, str]]
+    store: Any
 
     def section(self, title: str) -> str:
         """The text of a section's pages, whitespace collapsed."""
@@ -77,7 +79,7 @@ def make_pack(store: Any, period_id: str, out: Path, today: date | None) -> Pack
         data = load_pack(s, period_id, today=today)
         milestones = milestone_rows(s, as_of=data.dash.as_of)
         recommendations = recommendation_rows(s, as_of=data.dash.as_of)
-    return Pack(out, n, raw.split("\f")[:-1], outline(out), data, milestones, recommendations, seen)
+    return Pack(out, n, raw.split("\f")[:-1], outline(out), data, milestones, recommendations, seen, store)
 
 
 def outline(pdf: Path) -> list[tuple[int, str, int]]:
@@ -278,6 +280,21 @@ def test_the_summary_says_plainly_when_the_pmo_wrote_nothing(sample_pack: Pack) 
     summary = sample_pack.section("Executive summary")
     assert f"No key messages were recorded for {PERIOD}." in summary
     assert f"No decisions were recorded for {PERIOD}." in summary
+
+
+def test_the_summary_gives_the_pmos_key_messages_and_the_decisions_asked(sample_pack: Pack, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = sample_pack.store
+    with store.read() as s:
+        pid = next(p.id for p in periods(s) if p.name == "2023/24 Q4")
+        report = period_report(s, pid)
+    assert report.has_report
+    pack = make_pack(store, pid, tmp_path / "q4.pdf", TODAY)
+    summary = pack.section("Executive summary")
+    for line in report.key_messages.splitlines():
+        assert norm(f"• {line}") in summary
+    for i, line in enumerate(report.decisions.splitlines(), start=1):
+        assert norm(f"{i}. {line}") in summary
+    assert f"Last changed by {report.written_by} on " in summary and "No key messages" not in summary
 
 
 def test_board_pack_command_works_without_a_display(tmp_path) -> None:  # type: ignore[no-untyped-def]

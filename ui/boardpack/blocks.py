@@ -95,6 +95,7 @@ class Para:
     text: str
     style: Style = BODY
     after: float = 6.0  # space below, in page units
+    hanging: bool = False  # an item of a list: its lines after the first align after its mark ("• ", "2. ")
 
 
 @dataclass(frozen=True)

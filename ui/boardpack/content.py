@@ -23,8 +23,9 @@ from tracker.queries.pack import (
     open_recommendations,
     top_risks,
 )
+from tracker.queries.period_report import PeriodReportRow, period_report
 from ui.boardpack import charts
-from ui.boardpack.blocks import BOLD, Block, Chart, Chip, Column, Heading, Para, Row, Section, Table
+from ui.boardpack.blocks import BOLD, SMALL, Block, Chart, Chip, Column, Heading, Para, Row, Section, Table
 from ui.boardpack.definitions import definitions, glossary
 from ui.boardpack.words import movement_words, uk
 from ui.charts.recommendations import LETTERS as REC_LETTERS
@@ -41,19 +42,11 @@ STATE_COLOURS = {"overdue": "red", "slipping": "amber", "on track": "green", "co
 
 
 @dataclass(frozen=True)
-class PeriodMessages:
-    """The PMO's words for the period: key messages and the decisions the board is asked to make."""
-
-    key_messages: str = ""
-    decisions: str = ""
-
-
-@dataclass(frozen=True)
 class PackData:
     dash: DashboardData
     top: TopRisks
     recommendations: tuple[OpenRecommendation, ...]
-    messages: PeriodMessages | None
+    report: PeriodReportRow  # the PMO's key messages and the decisions asked of the board
     printed: date
 
     @property
@@ -70,7 +63,7 @@ def load_pack(
         dash=dash,
         top=top_risks(session, dash.compare_to, dash.filters),
         recommendations=tuple(open_recommendations(session, dash.as_of, dash.filters)),
-        messages=None,
+        report=period_report(session, period_id),
         printed=today or date.today(),
     )
 
@@ -99,11 +92,18 @@ def _n(v: int) -> str:
 def summary(d: PackData) -> Section:
     dash, h = d.dash, d.dash.headline
     period = dash.period.name
-    m = d.messages
+    r = d.report
     blocks: list[Block] = [Heading("Key messages")]
-    blocks += _text(m.key_messages if m else "", f"No key messages were recorded for {period}.")
+    blocks += _items(r.key_messages, "• ", f"No key messages were recorded for {period}.")
     blocks += [Heading("Decisions the board is asked to make")]
-    blocks += _text(m.decisions if m else "", f"No decisions were recorded for {period}.")
+    blocks += _items(r.decisions, "", f"No decisions were recorded for {period}.", numbered=True)
+    if r.report_id and r.written_at:
+        blocks.append(
+            Para(
+                f"Last changed by {r.written_by} on {uk(r.written_at.date())}; the audit log keeps every version.",
+                SMALL,
+            )
+        )
     statuses = [Row((STATUS_WORDS[k], _n(h.by_status.of(k)))) for k in STATUS_KEYS]
     blocks += [
         Heading("The period in figures"),
@@ -128,9 +128,15 @@ def summary(d: PackData) -> Section:
                    f"figures as of {uk(dash.as_of)}", tuple(blocks))  # fmt: skip
 
 
-def _text(text: str, empty: str) -> list[Block]:
-    paras = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
-    return [Para(p) for p in paras] if paras else [Para(empty, BOLD)]
+def _items(text: str, mark: str, empty: str, *, numbered: bool = False) -> list[Block]:
+    """Each line of the PMO's text as an item of a list (numbered, for decisions a minute can cite)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return [Para(empty, BOLD)]
+    return [
+        Para(f"{f'{i}. ' if numbered else mark}{line}", after=4, hanging=True)
+        for i, line in enumerate(lines, start=1)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- status

@@ -170,7 +170,16 @@ class Flow:
             self.y += lh
 
     def _para(self, p: Para) -> None:
-        self._lines(self.ts.wrap(p.text, p.style, self.body.w), p.style)
+        if p.hanging and " " in p.text:
+            mark, text = p.text.split(" ", 1)
+            indent = self.ts.width(mark + " ", p.style)
+            lines = self.ts.wrap(text, p.style, self.body.w - indent)
+            if self.ts.line_height(p.style) > self.room:
+                self._new_page(continued=True)
+            self.page.ops.append(TextOp(self.body.x, self.y + self.ts.ascent(p.style), mark, p.style))
+            self._lines(lines, p.style, x=self.body.x + indent)
+        else:
+            self._lines(self.ts.wrap(p.text, p.style, self.body.w), p.style)
         self.y += p.after
 
     def _heading(self, h: Heading) -> None:
