@@ -86,11 +86,11 @@ def bars(p: QPainter, rect: QRectF, b: Bars, pal: Palette) -> None:
             for key, n in bar:
                 if n:
                     w = plot.width() * n / most
-                    _segment(p, QRectF(x, y, w, h), b.fills[key], f"{b.letters[key]} {n}", str(n))
+                    _segment(p, QRectF(x, y, w, h), b.fills[key], f"{b.letters[key]} {n:,}", f"{n:,}")
                     x += w
             _font(p, LABEL_PT, bold=True)
             p.setPen(QColor(pal.surfaces.text))
-            total = f"{sum(n for _, n in bar)}"
+            total = f"{sum(n for _, n in bar):,}"
             note = b.notes[i] if i < len(b.notes) else ""
             p.drawText(QRectF(x + 6, y, 160, h), Qt.AlignmentFlag.AlignVCenter, total)
             if note:
@@ -110,12 +110,12 @@ def bars(p: QPainter, rect: QRectF, b: Bars, pal: Palette) -> None:
         for key, n in bar:
             if n:
                 h = plot.height() * n / most
-                _segment(p, QRectF(x, y - h, w, h), b.fills[key], f"{b.letters[key]} {n}", str(n))
+                _segment(p, QRectF(x, y - h, w, h), b.fills[key], f"{b.letters[key]} {n:,}", f"{n:,}")
                 y -= h
         _font(p, LABEL_PT, bold=True)
         p.setPen(QColor(pal.surfaces.text))
         p.drawText(
-            QRectF(x - 6, y - 16, w + 12, 14), Qt.AlignmentFlag.AlignCenter, str(sum(n for _, n in bar))
+            QRectF(x - 6, y - 16, w + 12, 14), Qt.AlignmentFlag.AlignCenter, f"{sum(n for _, n in bar):,}"
         )
         _font(p, LABEL_PT)
         p.drawText(QRectF(x - 6, plot.bottom() + 3, w + 12, 16), Qt.AlignmentFlag.AlignCenter, label)
@@ -144,7 +144,7 @@ def heat_maps(p: QPainter, rect: QRectF, matrices: Sequence[RiskMatrix], pal: Pa
         _font(p, 9.5, bold=True)
         p.setPen(QColor(pal.surfaces.text))
         p.drawText(QRectF(area.left(), area.top(), area.width(), 18), Qt.AlignmentFlag.AlignCenter,
-                   f"{mx.kind.capitalize()} scores ({mx.total} open risks)")  # fmt: skip
+                   f"{mx.kind.capitalize()} scores ({mx.total:,} open risks)")  # fmt: skip
         side = min(area.width() - 60, area.height() - 70) / 5
         left = area.left() + (area.width() - 5 * side) / 2 + 10
         top = area.top() + 40
@@ -161,7 +161,7 @@ def heat_maps(p: QPainter, rect: QRectF, matrices: Sequence[RiskMatrix], pal: Pa
                        BAND_LETTERS[c.band])  # fmt: skip
             if c.n:
                 _font(p, 12, bold=True)
-                p.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(c.n))
+                p.drawText(cell, Qt.AlignmentFlag.AlignCenter, f"{c.n:,}")
         _font(p, LABEL_PT)
         p.setPen(QColor(pal.surfaces.text))
         for k in range(1, 6):

@@ -57,7 +57,8 @@ def definitions(dash: DashboardData, pal: Palette) -> Section:
         ]),  # fmt: skip
         Heading("Milestone states"),
         Table.of((Column("State", 1), Column("Meaning", 6)),
-                 [Row((m.label, MILESTONE_MEANINGS.get(m.value, ""))) for m in MilestoneState]),
+                 [Row((m.label, MILESTONE_MEANINGS.get(m.value, "").replace(
+                     "the slip tolerance", f"the slip tolerance ({s.slip_tolerance_days} days)"))) for m in MilestoneState]),
         Heading("Movement"),
         Table.of((Column("Movement", 1), Column("Meaning", 6)),
                  [Row((" ".join(movement_words(k)), text)) for k, text in MOVEMENT_MEANINGS.items()]),

@@ -144,7 +144,7 @@ def milestones(d: PackData, pal: Palette) -> Section:
 
 def recommendations(d: PackData, pal: Palette) -> Section:
     dash = d.dash
-    rows = dash.recommendations
+    rows = sorted(dash.recommendations, key=lambda r: r.body.casefold())  # as the chart orders them
     bodies = sorted({r.body for r in rows}, key=str.casefold)
     statuses = list(dict.fromkeys(REC_LETTERS))
     colour = {s: pal.series[i % len(pal.series)] for i, s in enumerate(statuses)}

@@ -105,6 +105,9 @@ def trend(d: PackData, pal: Palette) -> Section:
         Chart(partial(charts.bars, b=bars, pal=pal), 300), table))  # fmt: skip
 
 
+MOVED_LISTED = 30  # beyond this a list of moved objectives here repeats pages of Appendix A
+
+
 def movement(d: PackData, pal: Palette) -> Section:
     dash = d.dash
     counts = dash.movement.counts
@@ -127,6 +130,11 @@ def movement(d: PackData, pal: Palette) -> Section:
         blocks.append(Heading(f"{arrow} {word} ({len(ids):,})", bookmark=False))
         if not ids:
             blocks.append(Para("None."))
+            continue
+        if len(ids) > MOVED_LISTED:
+            where = "under Exceptions and in Appendix A" if key == "deteriorated" else "in Appendix A"
+            blocks.append(Para(f"Not listed here: the {len(ids):,} {word.lower()} objectives are each listed "
+                               f"{where}, with their status and how it moved.", BOLD))  # fmt: skip
             continue
         cols = (
             Column("Objective", 5),
