@@ -30,7 +30,7 @@ def risk(session, actor, ids, ref, residual, *, inherent=(5, 5), status="open", 
     })  # fmt: skip
 
 
-def risk_id(session, ref):  # type: ignore[no-untyped-def]
+def risk_row(session, ref):  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
     from tracker.models import Risk
@@ -59,7 +59,7 @@ def test_top_risks_by_residual_score_with_their_trend_since_the_last_period_clos
         close_period(s, actor=actor, period_id=ids.q1)
     at(monkeypatch, T2)
     with any_store.write() as s:
-        one, two = risk_id(s, "R-001"), risk_id(s, "R-002")
+        one, two = risk_row(s, "R-001"), risk_row(s, "R-002")
         update_risk(s, actor=actor, risk_id=one.id, changes={"residual_likelihood": 4})
         update_risk(s, actor=actor, risk_id=two.id, changes={"residual_likelihood": 3})
         risk(s, actor, ids, "R-006", (2, 3), inherent=(2, 3))  # new since Q1 closed
