@@ -29,8 +29,8 @@ __all__ = [
 
 
 class TrendCell(NamedTuple):
-    key: str  # a BRAG value, or NO_UPDATE
     label: str  # the app's word: "Amber", "Complete", "No update"...
+    key: str  # a BRAG value, or NO_UPDATE
 
 
 class ObjectiveTrendRow(NamedTuple):
@@ -47,7 +47,7 @@ class ObjectiveTrend:
     rows: tuple[ObjectiveTrendRow, ...]  # live objectives (of live outcomes and themes) in plan order
 
 
-_NO_UPDATE = TrendCell(NO_UPDATE, "No update")
+_NO_UPDATE = TrendCell("No update", NO_UPDATE)
 
 
 def objective_trend(session: Session, period_id: str) -> ObjectiveTrend:
@@ -76,19 +76,21 @@ def objective_trend(session: Session, period_id: str) -> ObjectiveTrend:
         found = words.get((lifecycle, rag))
         if found is None:
             found = words[(lifecycle, rag)] = TrendCell(
-                brag(lifecycle, rag).value, brag_label(lifecycle, rag)
+                brag_label(lifecycle, rag), brag(lifecycle, rag).value
             )
         return found
 
     reported: set[tuple[str, int]] = set()
-    updates = select(su.c.objective_id, su.c.period_id, su.c.lifecycle, su.c.rag).where(
-        live(su), su.c.period_id.in_(list(index))
-    )
+    # Every live update, the later periods' skipped here: a scan of the covering index
+    # ix_status_update_objective_status is a quarter of the time of finding the periods' updates by
+    # period and then each one's row (64,000 updates at scale: about 60 ms against 225).
+    updates = select(su.c.objective_id, su.c.period_id, su.c.lifecycle, su.c.rag).where(live(su))
     for oid, pid, lifecycle, rag in driver_rows(session, updates):
+        n = index.get(pid)
         statuses = grid.get(oid)
-        if statuses is not None:
-            statuses[index[pid]] = cell(lifecycle, rag)
-            reported.add((oid, index[pid]))
+        if n is not None and statuses is not None:
+            statuses[n] = cell(lifecycle, rag)
+            reported.add((oid, n))
     for n, carried in enumerate(carried_statuses(session, *(p.start for p in shown))):
         for oid, (lifecycle, _pid, _name) in carried.items():
             if oid in grid and (oid, n) not in reported:

@@ -319,7 +319,10 @@ def wrapped_height(text: str, width: float, *, line_points: float = 15.0) -> flo
     over the next rows. An estimate on the generous side; Excel allows at most 409 points.
     """
     per_line = max(1, int(width * 1.1))  # prose runs about 1.1 characters per width unit
-    lines = sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
+    if "\n" not in text:  # most text: one paragraph (a million cells at scale)
+        lines = max(1, -(-len(text) // per_line))
+    else:
+        lines = sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
     return min(MAX_ROW_HEIGHT, lines * line_points)
 
 

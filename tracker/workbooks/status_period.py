@@ -18,7 +18,7 @@ from tracker import queries as q
 from tracker.queries.returns import ReturnTrackerRow
 from tracker.queries.workbook import ObjectiveTrend, ObjectiveTrendRow, RiskChange, RiskChanges
 
-from .status_registers import NO_UPDATE
+from .status_registers import NO_UPDATE, word_of
 from .tables import PAGE_UNITS, Column
 
 # ---------------------------------------------------------------------------------------------- exceptions
@@ -89,7 +89,7 @@ def trend_note(trend: ObjectiveTrend) -> str:
 
 
 def trend_cells(row: ObjectiveTrendRow) -> list[Any]:
-    return [row.ref, row.title, *((c.label, c.key) for c in row.cells)]
+    return [row.ref, row.title, *row.cells]  # each cell a (word, key) pair already
 
 
 TREND_WORDS = {  # the count rows under the trend, in BragCounts order
@@ -126,7 +126,7 @@ def upcoming_note(as_of: date, horizon_days: int, n: int) -> str:
 def upcoming_cells(m: q.UpcomingMilestone, row: q.MilestoneRow | None, as_of: date) -> list[Any]:
     return [
         m.objective_ref, m.title, m.owner_name, m.forecast_date, (m.forecast_date - as_of).days,
-        row.baseline_date if row else None, (m.state.label, m.state.value), (row.slip_days or None) if row else None,
+        row.baseline_date if row else None, word_of(m.state), (row.slip_days or None) if row else None,
     ]  # fmt: skip
 
 

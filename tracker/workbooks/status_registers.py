@@ -25,6 +25,18 @@ def status_word(brag: Brag) -> str:
     return {Brag.BLUE: "Complete", Brag.GREY: "Grey"}.get(brag, brag.value.capitalize())
 
 
+_WORDS: dict[Any, tuple[str, str]] = {}
+
+
+def word_of(state: Any) -> tuple[str, str]:
+    """A state's (word, colour key): a milestone state, a risk band... Worked out once per state, since
+    an enum's property costs a call per cell (100,000 milestones at scale)."""
+    found = _WORDS.get(state)
+    if found is None:
+        found = _WORDS[state] = (state.label, state.value)
+    return found
+
+
 def movement_cell(m: Movement | None) -> tuple[str, str | None]:
     return (f"{m.arrow} {m.label}", m.value) if m is not None else ("", None)
 
@@ -106,7 +118,7 @@ MILESTONE_NOTE = "On screen only (columns J and K): the theme and the notes."
 def milestone_cells(m: MilestoneRow) -> list[Any]:
     return [
         m.objective_ref, m.title, m.owner_name, m.baseline_date, m.forecast_date, m.completed_date,
-        (m.state.label, m.state.value), m.days_overdue or None, m.slip_days or None, m.theme_name, m.notes,
+        word_of(m.state), m.days_overdue or None, m.slip_days or None, m.theme_name, m.notes,
     ]  # fmt: skip
 
 
@@ -131,11 +143,11 @@ RISK_NOTE = (
 def risk_cells(r: RiskRow) -> list[Any]:
     return [
         r.ref, r.title, r.owner_name, r.status.capitalize(), r.residual_score,
-        (r.residual_band.label, r.residual_band.value),
+        word_of(r.residual_band),
         ("Yes", "attention") if r.above_appetite else ("No", None), r.target_score, r.review_date, r.mitigations,
         r.objective_ref, r.theme_name, f"{r.inherent_likelihood}×{r.inherent_impact}", r.inherent_score,
-        (r.inherent_band.label, r.inherent_band.value), f"{r.residual_likelihood}×{r.residual_impact}",
-        f"{r.target_likelihood}×{r.target_impact}", (r.target_band.label, r.target_band.value),
+        word_of(r.inherent_band), f"{r.residual_likelihood}×{r.residual_impact}",
+        f"{r.target_likelihood}×{r.target_impact}", word_of(r.target_band),
         r.response.capitalize(),
     ]  # fmt: skip
 
