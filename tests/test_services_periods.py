@@ -8,14 +8,18 @@ import pytest
 from sqlmodel import select
 
 from tests.builders import assert_refused, audit_of, get, small_plan
+from tracker.db import Actor
 from tracker.models import AuditEntry, Kind, ReportingPeriod
+from tracker.queries.period_report import period_report
 from tracker.services import (
     ValidationError,
     close_period,
     open_period,
+    record_period_report,
     reopen_period,
     restore_deleted,
     revert_transaction,
+    update_period,
 )
 
 Q3 = {"name": "2024/25 Q3", "start_date": "2024-10-01", "end_date": "2024-12-31"}
@@ -130,3 +134,66 @@ def test_a_removed_period_comes_back_when_opened_again_or_restored(any_store, ac
     err = assert_refused(any_store, ValidationError, lambda s: restore_deleted(
         s, actor=actor, entity="reporting_period", entity_id=period_id))  # fmt: skip
     assert "Autumn" in err.for_field("start_date")
+
+
+# ---------------------------------------------------------------------------------------------- returns and the board report
+
+
+def test_a_period_keeps_when_returns_are_due_and_whom_to_ask(any_store, actor, plan):
+    with any_store.write() as s:
+        changes = update_period(
+            s,
+            actor=actor,
+            period_id=plan.q1,
+            changes={"return_by": "2024-07-12", "return_contact": "PMO, x123"},
+        )
+    period = get(any_store, ReportingPeriod, plan.q1)
+    assert (period.return_by, period.return_contact, period.revision) == (date(2024, 7, 12), "PMO, x123", 2)
+    assert changes.summary == "Changed the returns for 2024/25 Q1: return by, return contact"
+    with any_store.read() as s:
+        row = period_report(s, plan.q1)
+    assert (row.return_by, row.return_contact, row.report_id, row.has_report) == (
+        date(2024, 7, 12),
+        "PMO, x123",
+        None,
+        False,
+    )
+    err = assert_refused(
+        any_store, ValidationError,
+        lambda s: update_period(s, actor=actor, period_id=plan.q1, changes={"return_by": "2024-03-31"}),
+    )  # fmt: skip
+    assert "must not be before the period starts (01 Apr 2024)" in err.for_field("return_by")
+
+
+def test_the_board_report_is_written_then_changed_even_once_the_period_is_closed(any_store, actor, plan):
+    with any_store.write() as s:
+        close_period(s, actor=actor, period_id=plan.q1)
+    with any_store.write() as s:
+        first = record_period_report(
+            s, actor=actor, period_id=plan.q1, data={"key_messages": "Two vacancies filled."}
+        )
+    with any_store.write() as s:
+        record_period_report(
+            s, actor=Actor("Head of PMO", "app"), period_id=plan.q1,
+            data={"decisions": "Approve the revised plan for SER-02.08."}, expected_revision=1,
+        )  # fmt: skip
+    with any_store.read() as s:
+        row = period_report(s, plan.q1)
+    assert (row.key_messages, row.decisions, row.report_revision, row.written_by) == (
+        "Two vacancies filled.",
+        "Approve the revised plan for SER-02.08.",
+        2,
+        "Head of PMO",
+    )
+    assert row.has_report and first.kinds == {Kind.PERIOD_REPORT}
+    history = [(f, n) for f, _, n in audit_of(any_store, row.report_id)]
+    assert history[-1] == ("decisions", "Approve the revised plan for SER-02.08.")
+    with any_store.write() as s:  # undo of the second write puts the first back
+        revert_transaction(s, actor=actor, txn=_last_txn(any_store))
+    with any_store.read() as s:
+        assert period_report(s, plan.q1).decisions == ""
+
+
+def _last_txn(store):  # type: ignore[no-untyped-def]
+    with store.read() as s:
+        return s.exec(select(AuditEntry.txn).order_by(AuditEntry.seq.desc())).first()  # type: ignore[attr-defined]

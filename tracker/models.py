@@ -130,6 +130,22 @@ class ReportingPeriod(Editable, table=True):
     status: str = Field(default="open", max_length=10)
     closed_at: datetime | None = None
     closed_by: str = Field(default="", max_length=200)
+    return_by: date | None = None  # when leads' returns are due, as issued
+    return_contact: str = Field(default="", max_length=200)  # who at the PMO leads ask about returns
+
+
+class PeriodReport(Editable, table=True):
+    """What the PMO tells the board for a period: its key messages and the decisions it asks for.
+
+    One per period; every edit is audited, so the audit log is its history.
+    """
+
+    __tablename__ = "period_report"
+    __table_args__ = (UniqueConstraint("period_id", name="uq_period_report_period"),)
+
+    period_id: str = Field(foreign_key="reporting_period.id", max_length=36)
+    key_messages: str = Field(default="", sa_column=_text())
+    decisions: str = Field(default="", sa_column=_text())
 
 
 class StatusUpdate(Editable, table=True):
@@ -319,6 +335,7 @@ class Kind(StrEnum):
     RECOMMENDATION_MILESTONE = "recommendation_milestone"
     RECOMMENDATION_RISK = "recommendation_risk"
     PERIOD_RETURN = "period_return"
+    PERIOD_REPORT = "period_report"
 
     @property
     def label(self) -> str:
@@ -329,7 +346,7 @@ class Kind(StrEnum):
 _TABLES: tuple[type[Editable], ...] = (
     Plan, Theme, Outcome, Person, Board, Objective, ReportingPeriod, StatusUpdate, Milestone, Risk,
     Inspection, Recommendation, ProgressNote, RecommendationObjective, RecommendationMilestone,
-    RecommendationRisk, PeriodReturn,
+    RecommendationRisk, PeriodReturn, PeriodReport,
 )  # fmt: skip
 
 # kind -> table class, and back

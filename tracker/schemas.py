@@ -303,6 +303,20 @@ class PeriodIn(InputModel):
         return _check_not_before(value, info, "start_date", "start date")  # type: ignore[return-value]
 
 
+class PeriodReturnsIn(InputModel):
+    """When the period's returns are due and whom at the PMO a lead asks about them (set when issuing)."""
+
+    return_by: OptionalDate = None
+    return_contact: Short = ""
+
+
+class PeriodReportIn(InputModel):
+    """What the PMO tells the board for a period: its key messages and the decisions it asks for."""
+
+    key_messages: Text = ""
+    decisions: Text = ""
+
+
 # ---------------------------------------------------------------------------------------------- objective, plan
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.gui.helpers import record_message_boxes, succeeded, written
 from tracker.models import AuditEntry
 from tracker.queries import periods
+from tracker.queries.period_report import period_report
 from tracker.services import create_milestone, delete_milestone
 from ui.pages.audit import AuditPage
 from ui.pages.people import PeoplePage
@@ -67,6 +68,40 @@ def test_end_before_start_and_a_missing_name_are_each_shown_by_their_field(plan_
     assert page.errors.error("name") != ""
     assert "start date" in page.errors.error("end_date")
     assert audit_count(plan_ctx) == before
+
+
+def test_the_board_report_and_return_details_are_kept_per_period(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    page = PeriodsPage(plan_ctx)
+    qtbot.addWidget(page)
+    panel = page.board_report
+    page.select_period(plan_ctx.ids.q1)
+    assert (
+        panel.title() == "For the board: 2024/25 Q1"
+        and panel.written.text() == "Nothing written for the board yet."
+    )
+    panel.key_messages.setPlainText("Two analyst vacancies filled.")
+    panel.decisions.setPlainText("Agree the revised milestones for SER-01.02.")
+    assert succeeded(panel.save_report())
+    assert panel.written.text().startswith("Last changed by PMO on ")
+    with plan_ctx.read() as s:
+        row = period_report(s, plan_ctx.ids.q1)
+    assert (row.key_messages, row.decisions) == (
+        "Two analyst vacancies filled.",
+        "Agree the revised milestones for SER-01.02.",
+    )
+    page.select_period(plan_ctx.ids.q2)  # another period has its own
+    assert panel.key_messages.toPlainText() == "" and panel.title() == "For the board: 2024/25 Q2"
+
+    panel.has_return_by.setChecked(True)
+    panel.return_by.setDate(QDate(2024, 5, 1))  # before Q2 starts
+    assert not succeeded(panel.save_returns())
+    assert "must not be before the period starts (01 Jul 2024)" in panel.return_errors.error("return_by")
+    panel.return_by.setDate(QDate(2024, 10, 14))
+    panel.return_contact.setText("Strategic PMO, x2345")
+    assert succeeded(panel.save_returns())
+    with plan_ctx.read() as s:
+        row = period_report(s, plan_ctx.ids.q2)
+    assert (row.return_by, row.return_contact) == (date(2024, 10, 14), "Strategic PMO, x2345")
 
 
 def test_close_then_reopen_with_a_reason(plan_ctx, qtbot, monkeypatch):  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ from tracker.models import (
     Milestone,
     Objective,
     Outcome,
+    PeriodReport,
     PeriodReturn,
     Person,
     Plan,
@@ -71,6 +72,7 @@ class t:  # noqa: N801 - a namespace read like a schema: t.objective.c.ref
     rec_risk = table_of(RecommendationRisk)
     audit = table_of(AuditEntry)
     period_return = table_of(PeriodReturn)
+    period_report = table_of(PeriodReport)
 
 
 def live(table: FromClause) -> ColumnElement[bool]:

@@ -27,6 +27,7 @@ from tracker.models import (
     Milestone,
     Objective,
     Outcome,
+    PeriodReport,
     Person,
     Plan,
     ProgressNote,
@@ -70,6 +71,36 @@ def plan_periods(start: date, end: date, today: date | None) -> tuple[list[Perio
     return periods, min(today, periods[-1].end)
 
 
+RETURN_DAYS = 14  # leads' returns are due a fortnight after the period ends
+RETURN_CONTACT = "EMSOU Strategic PMO, pmo@emsou.example"
+
+# What the PMO told the board for the quarter the 2024 report to the audit panel describes (the
+# seeds' progress report, paragraphs 8 to 10): words only, no figures, so they stay true to the data.
+BOARD_REPORTS = {
+    "2023/24 Q4": (
+        "The Section 22 agreement has been reviewed and every Chief Constable of the five forces supports "
+        "it: the cause of concern is proposed for closure.\n"
+        "After the December workshops all forces agreed the funding proposals and the organisation of "
+        "EMSOU capabilities from April 2024; a cross-force working group will develop a longer-term "
+        "financial plan.\n"
+        "A full review of all EMSOU capabilities, including the intelligence functions the inspection "
+        "highlighted, has begun under a Chief Constable as Senior Responsible Officer.",
+        "Note the progress against the HMICFRS causes of concern and recommendations, and those "
+        "proposed for closure.\n"
+        "Agree the terms of reference for the review of EMSOU capabilities.",
+    ),
+}
+
+
+def report_rows(periods: Sequence[dict[str, Any]], ids: IdMaker) -> list[dict[str, Any]]:
+    """The board reports of the sample's periods that have one."""
+    return [
+        {"id": ids(), "period_id": p["id"], "key_messages": BOARD_REPORTS[p["name"]][0],
+         "decisions": BOARD_REPORTS[p["name"]][1]}
+        for p in periods if p["name"] in BOARD_REPORTS
+    ]  # fmt: skip
+
+
 def period_rows(
     plan_id: str, periods: Sequence[Period], as_at: date, closed_by: str, rng: random.Random, ids: IdMaker
 ) -> list[dict[str, Any]]:
@@ -84,7 +115,8 @@ def period_rows(
             closed_at = max(min(closed_at, latest), datetime.combine(p.end, time(18, 0), tzinfo=UTC))
         rows.append({"id": ids(), "plan_id": plan_id, "name": p.name, "start_date": p.start, "end_date": p.end,
                      "status": (PeriodStatus.OPEN if is_open else PeriodStatus.CLOSED).value,
-                     "closed_at": closed_at, "closed_by": "" if is_open else closed_by})  # fmt: skip
+                     "closed_at": closed_at, "closed_by": "" if is_open else closed_by,
+                     "return_by": p.end + timedelta(days=RETURN_DAYS), "return_contact": RETURN_CONTACT})  # fmt: skip
     return rows
 
 
@@ -163,6 +195,7 @@ def add_sample_progress(
     uow = unit_of_work(session, actor)
     uow.update(plan, {"is_sample": True})
     uow.bulk_create(ReportingPeriod, periods_out)
+    uow.bulk_create(PeriodReport, report_rows(periods_out, ids))
     uow.bulk_create(StatusUpdate, updates)
     uow.bulk_create(Milestone, milestones)
     uow.bulk_create(Risk, risks)

@@ -15,7 +15,14 @@ from tracker.services.milestones import (
 )
 from tracker.services.objectives import update_objective
 from tracker.services.people import create_person, delete_person, restore_person, update_person
-from tracker.services.periods import close_period, open_period, reopen_period, restore_period
+from tracker.services.periods import (
+    close_period,
+    open_period,
+    record_period_report,
+    reopen_period,
+    restore_period,
+    update_period,
+)
 from tracker.services.plan import update_plan_settings
 from tracker.services.recommendations import (
     add_progress_note,
@@ -64,6 +71,7 @@ __all__ = [
     "delete_risk",
     "link_recommendation",
     "open_period",
+    "record_period_report",
     "record_status_update",
     "record_return_applied",
     "record_return_issued",
@@ -83,6 +91,7 @@ __all__ = [
     "unlink_recommendation",
     "update_inspection",
     "update_milestone",
+    "update_period",
     "update_objective",
     "update_person",
     "update_plan_settings",

@@ -11,9 +11,9 @@ from sqlmodel import Session, col, func, select
 from tracker.db import Actor
 from tracker.enums import PeriodStatus
 from tracker.errors import Problem, ValidationError
-from tracker.models import Kind, ReportingPeriod
-from tracker.schemas import LONG_TEXT_MAX, PeriodIn
-from tracker.services._common import as_changes, fail_if, resolve_plan
+from tracker.models import Kind, PeriodReport, ReportingPeriod
+from tracker.schemas import LONG_TEXT_MAX, PeriodIn, PeriodReportIn, PeriodReturnsIn
+from tracker.services._common import as_changes, fail_if, resolve_plan, update_from
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 from tracker.wording import listing
 
@@ -81,6 +81,61 @@ def reopen_period(session: Session, *, actor: Actor, period_id: str, reason: str
         f"Reopened {period.name}, closed by {closed_by}, because: {reason} "
         "(the reopening and its reason are in the audit log)"
     )
+
+
+def update_period(
+    session: Session,
+    *,
+    actor: Actor,
+    period_id: str,
+    changes: Mapping[str, Any],
+    expected_revision: int | None = None,
+) -> Changes:
+    """Set when the period's returns are due and whom at the PMO leads ask (its name and dates stay)."""
+    uow = unit_of_work(session, actor)
+    period = uow.get(ReportingPeriod, period_id, what="reporting period")
+
+    def fits(valid: PeriodReturnsIn) -> list[Problem | None]:
+        if valid.return_by is not None and valid.return_by < period.start_date:
+            return [
+                Problem(
+                    "return_by",
+                    f"return by: must not be before the period starts ({period.start_date:%d %b %Y})",
+                )
+            ]
+        return []
+
+    changed = update_from(
+        uow, period, PeriodReturnsIn, as_changes(changes), expected_revision=expected_revision, checks=fits
+    )
+    what = ", ".join(c.replace("_", " ") for c in changed) or "nothing"
+    return uow.changes(f"Changed the returns for {period.name}: {what}")
+
+
+def record_period_report(
+    session: Session,
+    *,
+    actor: Actor,
+    period_id: str,
+    data: PeriodReportIn | Mapping[str, Any],
+    expected_revision: int | None = None,
+) -> Changes:
+    """Write what the PMO tells the board for the period (its key messages, the decisions it asks for).
+
+    Kept whatever the period's status: a board pack is written once a period has closed. The
+    first write creates the period's report; each later one changes the fields given.
+    """
+    uow = unit_of_work(session, actor)
+    period = uow.get(ReportingPeriod, period_id, what="reporting period")
+    report = session.exec(select(PeriodReport).where(PeriodReport.period_id == period.id)).first()
+    if report is None:
+        valid = validate(PeriodReportIn, as_changes(data))
+        uow.create(PeriodReport, period_id=period.id, **valid.to_row())
+    else:
+        if report.deleted:
+            uow.restore(report)
+        update_from(uow, report, PeriodReportIn, as_changes(data), expected_revision=expected_revision)
+    return uow.changes(f"Wrote the board report for {period.name}")
 
 
 def restore_period(session: Session, *, actor: Actor, period_id: str) -> Changes:

@@ -148,7 +148,7 @@ _ENTITIES: tuple[Entity, ...] = (
     ),
     Entity(
         Kind.REPORTING_PERIOD, "reporting period", "period_id", "name",
-        create=periods.open_period, restore=periods.restore_period,
+        create=periods.open_period, update=periods.update_period, restore=periods.restore_period,
     ),
     Entity(
         Kind.STATUS_UPDATE, "status update", "status_update_id",
@@ -198,6 +198,8 @@ _ENTITIES: tuple[Entity, ...] = (
     Entity(Kind.RECOMMENDATION_MILESTONE, "link to a milestone", "link_id"),
     Entity(Kind.RECOMMENDATION_RISK, "link to a risk", "link_id"),
     Entity(Kind.PERIOD_RETURN, "period return", "period_return_id"),
+    Entity(Kind.PERIOD_REPORT, "board report", "period_report_id", create=periods.record_period_report,
+           read_with=frozenset({Kind.REPORTING_PERIOD})),
 )  # fmt: skip
 
 REGISTRY: dict[Kind, Entity] = {e.kind: e for e in _ENTITIES}

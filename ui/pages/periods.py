@@ -30,6 +30,7 @@ from tracker.services import Changes, close_period, open_period, reopen_period
 from ui.context import AppContext
 from ui.models.periods import PeriodsModel
 from ui.models.roles import ROW_ROLE
+from ui.pages.board_report import BoardReportPanel
 from ui.pages.following import FollowsChanges
 from ui.pages.returns_panel import ReturnsPanel
 from ui.tasks import Task
@@ -124,7 +125,8 @@ class PeriodsPage(FollowsChanges, QWidget):
         self.table = table_view("Reporting periods", self)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(False)
-        layout.addWidget(self.table, 1)
+        left = QVBoxLayout()
+        left.addWidget(self.table, 1)
 
         actions = QHBoxLayout()
         self.close_button = QPushButton("&Close period…", self)
@@ -136,8 +138,14 @@ class PeriodsPage(FollowsChanges, QWidget):
         actions.addWidget(self.close_button)
         actions.addWidget(self.reopen_button)
         actions.addStretch(1)
-        layout.addLayout(actions)
-        layout.addWidget(self._build_form())
+        left.addLayout(actions)
+        left.addWidget(self._build_form())
+        # beside the periods: what the PMO tells the board for the chosen one, and when its returns are due
+        self.board_report = BoardReportPanel(ctx, self)
+        top = QHBoxLayout()
+        top.addLayout(left, 1)
+        top.addWidget(self.board_report, 1)
+        layout.addLayout(top, 1)
         # Panels added later (the returns status, say) go below the form, in the order added.
         self._panels = QVBoxLayout()
         layout.addLayout(self._panels, 1)
@@ -294,6 +302,7 @@ class PeriodsPage(FollowsChanges, QWidget):
         self._update_buttons()
         row = self.selected()
         self.returns_panel.set_period(row.id if row is not None else None)
+        self.board_report.set_period(row.id if row is not None else None)
 
     def _on_close_clicked(self) -> None:
         self.close_selected()

@@ -68,12 +68,12 @@ def _table(model: TableModel, name: str) -> QTableView:
 
 
 class RecommendationDetail:
+    """Builds and drives the notes and links panels for the recommendation the register has selected."""
+
     reload_on: ClassVar[frozenset[Kind]] = frozenset({
         Kind.RECOMMENDATION, Kind.PROGRESS_NOTE,
         *(k for link in REGISTRY[Kind.RECOMMENDATION].links for k in (link.via, link.target)),
     })  # fmt: skip
-
-    """Builds and drives the notes and links panels for the recommendation the register has selected."""
 
     def __init__(self, ctx: AppContext):
         self.ctx = ctx

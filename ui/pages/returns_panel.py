@@ -17,11 +17,11 @@ from ui.widgets.tables import table_view
 
 
 class ReturnsPanel(QGroupBox):
+    """Shows the period chosen with :meth:`set_period`, else the period the window shows."""
+
     reload_on: ClassVar[frozenset[Kind]] = frozenset(
         {Kind.PERIOD_RETURN, Kind.PERSON, Kind.OBJECTIVE, Kind.REPORTING_PERIOD}
     )
-
-    """Shows the period chosen with :meth:`set_period`, else the period the window shows."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__("Returns", parent)
