@@ -318,7 +318,9 @@ def wrapped_height(text: str, width: float, *, line_points: float = 15.0) -> flo
     Neither openpyxl nor LibreOffice sizes rows for wrapped text, so without this the lines print
     over the next rows. An estimate on the generous side; Excel allows at most 409 points.
     """
-    per_line = max(1, int(width * 1.1))  # prose runs about 1.1 characters per width unit
+    # Prose runs about 1.1 characters per width unit, less the part of a word that wraps to the
+    # next line (which matters in a narrow column: without it, the last line of a 19-wide cell was cut).
+    per_line = max(1, int(width * 1.1) - 3)
     if "\n" not in text:  # most text: one paragraph (a million cells at scale)
         lines = max(1, -(-len(text) // per_line))
     else:
