@@ -1,4 +1,8 @@
-"""The status workbook, reopened with openpyxl: sheets, formats, chart, print set-up, marking, hostile text."""
+"""The status workbook, reopened with openpyxl: sheets, formats, chart, freezing, marking, hostile text.
+
+How it prints is tested in test_status_workbook_print.py; that it holds what the queries hold, and
+that its breakdowns add up, in test_status_workbook_truth.py.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import load_workbook
 
+from tests.workbook_reading import body, column, header_row, headers, last_data_row
 from tracker import queries as q
 from tracker.cli import EXIT_ERROR, main
 from tracker.db import Actor
@@ -36,22 +41,37 @@ from tracker.services.base import unit_of_work
 from tracker.store import open_store
 from tracker.workbooks.cells import REPLACEMENT
 from tracker.workbooks.status import export_status_workbook
+from tracker.workbooks.status_period import (
+    EXCEPTION_COLUMNS,
+    RETURN_COLUMNS,
+    RISK_CHANGE_COLUMNS,
+    UPCOMING_COLUMNS,
+)
 from tracker.workbooks.status_registers import (
     CHANGE_COLUMNS,
     MILESTONE_COLUMNS,
     OBJECTIVE_COLUMNS,
     RECOMMENDATION_COLUMNS,
     RISK_COLUMNS,
+    UPDATE_COLUMNS,
 )
 from tracker.workbooks.tables import STATUS_COLOURS
 
 ACTOR = Actor("Test PMO", "cli")
-SHEETS = ["Cover", "Summary", "Objectives", "Milestones", "Risks", "Heat map", "Recommendations", "Changes"]
+SHEETS = [
+    "Cover", "Summary", "Exceptions", "Objectives", "Updates", "RAG trend", "Milestones", "Due in 90 days",
+    "Risks", "Risk changes", "Heat map", "Recommendations", "Returns", "Changes",
+]  # fmt: skip
 REGISTERS = {
+    "Exceptions": EXCEPTION_COLUMNS,
     "Objectives": OBJECTIVE_COLUMNS,
+    "Updates": UPDATE_COLUMNS,
     "Milestones": MILESTONE_COLUMNS,
+    "Due in 90 days": UPCOMING_COLUMNS,
     "Risks": RISK_COLUMNS,
+    "Risk changes": RISK_CHANGE_COLUMNS,
     "Recommendations": RECOMMENDATION_COLUMNS,
+    "Returns": RETURN_COLUMNS,
     "Changes": CHANGE_COLUMNS,
 }
 WORDS = {  # a status word and the fill it must carry (colour is never alone)
@@ -64,14 +84,9 @@ def fill_of(cell) -> str:  # type: ignore[no-untyped-def]
     return (cell.fill.fgColor.rgb or "")[-6:].upper() if cell.fill.fill_type == "solid" else ""
 
 
-def column(ws, header: str) -> int:  # type: ignore[no-untyped-def]
-    headers = [c.value for c in ws[2]]
-    return headers.index(header) + 1
-
-
-def body(ws, header: str) -> list:  # type: ignore[no-untyped-def]
-    col = column(ws, header)
-    return [ws.cell(row=r, column=col) for r in range(3, ws.max_row + 1)]
+def row_of(ws, text: str, col: int = 1) -> int:  # type: ignore[no-untyped-def]
+    """The first row whose cell in ``col`` is ``text``."""
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, col).value == text)
 
 
 # ---------------------------------------------------------------------------------------------- the sample plan
@@ -108,10 +123,11 @@ def test_sheets_in_order_and_each_register_has_its_headers_and_rows(sample) -> N
     assert wb.sheetnames == SHEETS
     for name, columns in REGISTERS.items():
         ws = wb[name]
-        assert [c.value for c in ws[2]] == [c.header for c in columns], name
+        assert headers(ws) == [c.header for c in columns], name
         assert ws["A1"].font.bold and ws["A1"].value
-    assert wb["Objectives"].max_row - 2 == sample.n_objectives
-    assert wb["Milestones"].max_row - 2 == sample.n_milestones
+    for name in ("Objectives", "Updates"):
+        assert last_data_row(wb[name]) - header_row(wb[name]) == sample.n_objectives
+    assert last_data_row(wb["Milestones"]) - header_row(wb["Milestones"]) == sample.n_milestones
     assert wb["Objectives"]["A1"].value == "Objectives — 2022/23 Q4"
 
 
@@ -149,14 +165,14 @@ def test_dates_percentages_and_wrapped_text_are_formatted(sample) -> None:  # ty
     assert progress and all(c.number_format == '0"%"' and isinstance(c.value, int) for c in progress)
     title = body(objectives, "Objective")[0]
     assert title.alignment.wrap_text and title.alignment.vertical == "top" and title.font.name == "Arial"
-    assert objectives.row_dimensions[3].height > 15  # sized for its wrapped lines
-    assert objectives.column_dimensions["D"].width == 36
+    assert objectives.row_dimensions[title.row].height > 15  # sized for its wrapped lines
+    assert objectives.column_dimensions["B"].width == 32
 
 
 def test_headers_sit_over_their_columns_and_dates_and_statuses_are_centred(sample) -> None:  # type: ignore[no-untyped-def]
     wb = sample.wb
     milestones = wb["Milestones"]
-    heads = {c.value: c.alignment.horizontal for c in milestones[2]}
+    heads = {c.value: c.alignment.horizontal for c in milestones[header_row(milestones)]}
     assert (heads["Milestone"], heads["Baseline"], heads["State"], heads["Days overdue"]) == (
         None, "center", "center", "right"
     )  # fmt: skip
@@ -168,9 +184,13 @@ def test_headers_sit_over_their_columns_and_dates_and_statuses_are_centred(sampl
     updated = [c for c in body(wb["Objectives"], "Last updated") if c.value is not None]
     assert updated and all(c.is_date and c.number_format == "dd mmm yyyy hh:mm" for c in updated)
     summary = wb["Summary"]
-    assert [summary.cell(3, col).alignment.horizontal for col in (1, 2, 8)] == [None, "center", "center"]
+    top = row_of(summary, "Theme")
+    assert [summary.cell(top, col).alignment.horizontal for col in (1, 2, 8)] == [None, "center", "center"]
     heat = wb["Heat map"]
-    axes = [heat.cell(5, col) for col in range(2, 7)] + [heat.cell(row, 1) for row in range(6, 11)]
+    heads = row_of(heat, "Likelihood ↓ Impact →")
+    axes = [heat.cell(heads, col) for col in range(2, 7)] + [
+        heat.cell(row, 1) for row in range(heads + 1, heads + 6)
+    ]
     assert all(c.alignment.horizontal == "center" and c.font.bold for c in axes)
 
 
@@ -178,13 +198,13 @@ def test_rows_are_as_tall_as_their_wrapped_text(sample) -> None:  # type: ignore
     ws = sample.wb["Objectives"]
     commentary = column(ws, "Commentary")
     heights = {}
-    for row in range(3, ws.max_row + 1):
+    for row in range(header_row(ws) + 1, last_data_row(ws) + 1):
         text = ws.cell(row, commentary).value or ""
         heights[len(text)] = ws.row_dimensions[row].height or 15
     longest, shortest = max(heights), min(heights)
     assert heights[longest] >= 12.75 * (
-        longest // 53 + 1
-    )  # a 48-wide column holds about 53 characters a line
+        longest // 99 + 1
+    )  # a 90-wide column holds about 99 characters a line
     assert heights[longest] > heights[shortest]
     assert max(heights.values()) <= 409  # Excel's limit
 
@@ -242,50 +262,50 @@ def test_the_file_is_a_clean_package_with_a_native_chart_and_no_formulas(sample)
 
 def test_summary_counts_and_a_native_stacked_bar_chart_over_them(sample) -> None:  # type: ignore[no-untyped-def]
     ws = sample.wb["Summary"]
-    assert [ws.cell(3, c).value for c in range(1, 9)] == [
+    top = row_of(ws, "Theme")
+    assert [ws.cell(top, c).value for c in range(1, 9)] == [
         "Theme", "Red", "Amber", "Green", "Complete (Blue)", "Not started (Grey)", "No update", "Total"
     ]  # fmt: skip
-    themes = [ws.cell(r, 1).value for r in range(4, 8)]
+    first, last = top + 1, top + 4
+    themes = [ws.cell(r, 1).value for r in range(first, last + 1)]
     assert themes == ["Service", "People and culture", "Modernisation", "Governance"]
-    assert ws["A8"].value == "All themes" and ws["H8"].value == sample.n_objectives
-    assert sum(ws.cell(r, 8).value for r in range(4, 8)) == sample.n_objectives
+    assert ws.cell(last + 1, 1).value == "All themes" and ws.cell(last + 1, 8).value == sample.n_objectives
+    assert sum(ws.cell(r, 8).value for r in range(first, last + 1)) == sample.n_objectives
     (chart,) = ws._charts
     assert (chart.tagname, chart.type, chart.grouping, chart.overlap) == ("barChart", "bar", "stacked", 100)
     assert len(chart.series) == 6
     for n, series in enumerate(chart.series):
         col = "BCDEFG"[n]
-        assert series.tx.strRef.f == f"'Summary'!{col}3"
-        assert series.val.numRef.f == f"'Summary'!${col}$4:${col}$7"
-        assert series.cat.strRef.f == "'Summary'!$A$4:$A$7"
+        assert series.tx.strRef.f == f"'Summary'!{col}{top}"
+        assert series.val.numRef.f == f"'Summary'!${col}${first}:${col}${last}"
+        assert series.cat.strRef.f == f"'Summary'!$A${first}:$A${last}"
     assert chart.series[0].graphicalProperties.solidFill.srgbClr == STATUS_COLOURS["red"][0]
     words = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
     counts = sample.movement.counts
     assert words["↑ Improved"] == counts["improved"] and words["↓ Deteriorated"] == counts["deteriorated"]
 
 
-def test_registers_freeze_filter_and_print_their_header_rows(sample) -> None:  # type: ignore[no-untyped-def]
+def test_registers_freeze_their_reference_title_and_header_and_filter(sample) -> None:  # type: ignore[no-untyped-def]
     for name, columns in REGISTERS.items():
         ws = sample.wb[name]
+        top = header_row(ws)
         last = chr(ord("A") + len(columns) - 1)
-        assert ws.freeze_panes == "A3", name
-        assert ws.auto_filter.ref == f"A2:{last}{max(ws.max_row, 2)}", name
-        assert ws.print_title_rows == "$1:$2", name
+        frozen = "B" if name == "Returns" else "C"  # a lead's name is its row's title
+        assert ws.freeze_panes == f"{frozen}{top + 1}", name
+        assert ws.auto_filter.ref == f"A{top}:{last}{last_data_row(ws)}", name
+        assert ws.print_title_rows == f"${top}:${top}", name
         assert ws.print_options.gridLines
+        assert ws["A2"].value.startswith("SAMPLE DATA") and fill_of(ws["A2"]) == "D4351C", name
 
 
-def test_every_sheet_prints_landscape_fitted_to_width_with_the_marking_and_page_numbers(sample) -> None:  # type: ignore[no-untyped-def]
+def test_every_sheet_carries_the_marking_sample_data_and_page_numbers(sample) -> None:  # type: ignore[no-untyped-def]
     for ws in sample.wb.worksheets:
-        assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
-        one_page = ws.title in ("Cover", "Summary")
-        assert ws.page_setup.fitToHeight == (1 if one_page else 0), ws.title  # else as many pages down
         assert not ws.HeaderFooter.differentFirst and not ws.HeaderFooter.differentOddEven, ws.title
         for part in (ws.oddHeader, ws.oddFooter):
             assert part.center.text == "&BOFFICIAL&B", ws.title
             assert part.right.text == "Page &P of &N", ws.title
-        assert ws.oddFooter.left.text == "&A"
-        assert ws.oddHeader.left.text.startswith(sample.plan.name[:20])
-    assert sample.wb["Summary"].print_title_rows == "$1:$1" and sample.wb["Heat map"].freeze_panes == "A2"
+        assert ws.oddFooter.left.text == "&BSAMPLE DATA&B – &A"
+        assert ws.oddHeader.left.text.startswith("&BSAMPLE DATA&B – " + sample.plan.name[:10])
     props = sample.wb.properties
     assert props.subject == "OFFICIAL" and props.keywords == "OFFICIAL"
     assert props.creator == "Head of PMO" and "Status report 2022/23 Q4" in props.title
@@ -308,12 +328,15 @@ def test_cover_names_plan_period_author_marking_sample_and_rag_definitions(sampl
 
 def test_heat_map_counts_open_risks_coloured_by_band(sample) -> None:  # type: ignore[no-untyped-def]
     ws = sample.wb["Heat map"]
-    assert ws["A4"].value.startswith("Residual (")
-    grid = [[ws.cell(row, col) for col in range(2, 7)] for row in range(6, 11)]  # likelihood 5..1
+    heads = row_of(ws, "Likelihood ↓ Impact →")
+    assert ws.cell(heads - 1, 1).value.startswith("Residual (")
+    grid = [
+        [ws.cell(row, col) for col in range(2, 7)] for row in range(heads + 1, heads + 6)
+    ]  # likelihood 5..1
     assert sum(c.value for row in grid for c in row) == sample.open_risks
     assert fill_of(grid[0][4]) == STATUS_COLOURS["very high"][0]  # 5 x 5
     assert fill_of(grid[4][0]) == STATUS_COLOURS["low"][0]  # 1 x 1
-    assert [ws.cell(r, 1).value for r in range(6, 11)] == [5, 4, 3, 2, 1]
+    assert [ws.cell(r, 1).value for r in range(heads + 1, heads + 6)] == [5, 4, 3, 2, 1]
 
 
 def test_changes_list_each_status_move(sample) -> None:  # type: ignore[no-untyped-def]
@@ -343,6 +366,11 @@ HOSTILE_THEMES = ["Service/Delivery: [Phase 1]*?", "'History'", "A" * 40]
 
 @pytest.fixture
 def nasty(tmp_path: Path) -> SimpleNamespace:
+    return build_nasty(tmp_path)
+
+
+def build_nasty(tmp_path: Path) -> SimpleNamespace:
+    """A plan with hostile text everywhere, a caveat with an ampersand and a commentary too long for a cell."""
     store = open_store(tmp_path / "nasty.db")
     with store.write() as session:
         uow = unit_of_work(session, ACTOR)
@@ -392,7 +420,8 @@ def nasty(tmp_path: Path) -> SimpleNamespace:
 
 def test_text_that_looks_like_a_formula_stays_text(nasty) -> None:  # type: ignore[no-untyped-def]
     ws = nasty.wb["Objectives"]
-    row = {c.value: ws.cell(3, c.column) for c in ws[2]}
+    top = header_row(ws)
+    row = {c.value: ws.cell(top + 1, c.column) for c in ws[top]}
     for field, header in (("rationale", "Rationale"), ("corrective_action", "Corrective action"),
                           ("next_steps", "Next steps")):  # fmt: skip
         cell = row[header]
@@ -421,17 +450,17 @@ def test_long_commentary_continues_on_the_long_text_sheet_and_nothing_is_lost(na
     wb = nasty.wb
     assert wb.sheetnames == [*SHEETS, "Long text"]
     ws = wb["Objectives"]
-    cell = ws.cell(3, column(ws, "Commentary"))
+    cell = ws.cell(header_row(ws) + 1, column(ws, "Commentary"))
     head, note = cell.value.rsplit("\n", 1)
     match = re.fullmatch(r"… continued in sheet 'Long text', rows (\d+)–(\d+)", note)
     assert match and cell.data_type == "s" and cell.quotePrefix  # it starts with "=1+1"
     first, last = map(int, match.groups())
     extra = wb["Long text"]
-    assert {extra.cell(r, 1).value for r in range(first, last + 1)} == {"'Objectives'!O3"}
+    assert {extra.cell(r, 1).value for r in range(first, last + 1)} == {f"'Objectives'!O{cell.row}"}
     whole = head + "".join(extra.cell(r, 3).value for r in range(first, last + 1))
     assert whole == LONG + REPLACEMENT + "bell"
     # moved to the end after it was made: each sheet still prints its own header rows
-    assert extra.print_title_rows == "$1:$1" and wb["Changes"].print_title_rows == "$1:$2"
+    assert extra.print_title_rows == "$1:$1" and wb["Changes"].print_title_rows == "$3:$3"
     assert extra.oddHeader.center.text.startswith("&BOFFICIAL-SENSITIVE&B")
 
 
@@ -448,8 +477,9 @@ def test_sheet_names_are_valid_and_hostile_theme_names_are_plain_text(nasty) -> 
     for title in nasty.wb.sheetnames:
         assert len(title) <= 31 and not re.search(r"[\\/*?:\[\]]", title)
     ws = nasty.wb["Summary"]
-    assert [ws.cell(r, 1).value for r in range(4, 7)] == HOSTILE_THEMES
-    assert ws._charts[0].series[0].cat.strRef.f == "'Summary'!$A$4:$A$6"
+    top = row_of(ws, "Theme")
+    assert [ws.cell(r, 1).value for r in range(top + 1, top + 4)] == HOSTILE_THEMES
+    assert ws._charts[0].series[0].cat.strRef.f == f"'Summary'!$A${top + 1}:$A${top + 3}"
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -463,7 +493,8 @@ def test_libreoffice_opens_it_and_prints_the_formula_as_text(nasty, tmp_path: Pa
     assert done.returncode == 0 and pdf.exists(), done.stderr
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        assert 'HYPERLINK("http://evil.example"' in text and "OFFICIAL-SENSITIVE" in text
+        joined = text.replace("\n", "")  # the printed cell wraps its text
+        assert 'HYPERLINK("http://evil.example"' in joined and "OFFICIAL-SENSITIVE" in text
 
 
 # ---------------------------------------------------------------------------------------------- failure, CLI

@@ -190,7 +190,7 @@ def test_a_40000_character_text_is_kept_whole_across_the_long_text_sheet(write_o
 
 def test_wrapped_height_counts_lines():
     assert wrapped_height("short", 50) == 15
-    assert wrapped_height("x" * 56, 50) == 30  # 55 characters to a line 50 wide
+    assert wrapped_height("x" * 53, 50) == 30  # 52 characters to a line 50 wide, allowing for word wrap
     assert wrapped_height("a\nb\n\nc", 50) == 60
     assert wrapped_height("x" * 32_000, 10) == 409, "Excel's tallest row"
 
@@ -286,6 +286,43 @@ def test_print_setup_and_freeze_panes_read_back(write_only, tmp_path):
     assert back.freeze_panes == "A2"
     assert back.auto_filter.ref == "A1:C41"
     assert [back.column_dimensions[c].width for c in "ABC"] == [12, 50, 8]
+
+
+@MODES
+def test_print_setup_at_a_scale_prints_full_size_with_frozen_columns_repeated(write_only, tmp_path):
+    wb, ws = new_sheet(write_only)
+    column_widths(ws, [10, 40, 10])
+    print_setup(ws, header_rows=2, last_row=5, last_column=3, scale=100, frozen_columns=2)
+    for row in [["Title"], ["Ref", "Title", "RAG"], ["SER-01", "t", "Red"]]:
+        ws.append(safe_row(ws, row))
+    wb.save(tmp_path / "scale.xlsx")
+    back = load_workbook(tmp_path / "scale.xlsx")["Status"]
+    assert not back.sheet_properties.pageSetUpPr.fitToPage and back.page_setup.scale == 100
+    assert back.freeze_panes == "C3" and back.print_title_cols == "$A:$B" and back.print_title_rows == "$1:$2"
+    assert back.auto_filter.ref == "A2:C5"
+
+
+def test_a_sample_plans_sheets_say_sample_data_left_of_header_and_footer(tmp_path):
+    wb, ws = new_sheet(False)
+    mark_workbook(wb, "OFFICIAL", "", title="Status 2023/24 Q4", author="PMO", sample=True)
+    assert ws.oddHeader.left.text == "&BSAMPLE DATA&B – Status 2023/24 Q4"
+    assert ws.oddFooter.left.text == "&BSAMPLE DATA&B – &A"
+    assert ws.oddHeader.center.text == ws.oddFooter.center.text == "&BOFFICIAL&B"
+    marking_header_footer(ws, "OFFICIAL", "", "A title " * 20, sample=True)
+    assert ws.oddHeader.left.text.startswith("&BSAMPLE DATA&B – A title") and ws.oddHeader.left.text.endswith(
+        "…"
+    )
+    assert len(ws.oddHeader.left.text.replace("&B", "")) <= 50
+
+
+def test_long_text_sheet_takes_its_text_width_and_print_scale(tmp_path):
+    wb, ws = new_sheet(True)
+    overflow = LongTextSheet(wb, text_width=80, scale=100)
+    ws.append(safe_row(ws, ["x", overflow.fit("y " * 20_000, ws.title, "B1")]))
+    wb.save(tmp_path / "long.xlsx")
+    back = load_workbook(tmp_path / "long.xlsx")["Long text"]
+    assert back.column_dimensions["C"].width == 80 and back.page_setup.scale == 100
+    assert not back.sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_write_only_print_setup_needs_the_extent():

@@ -318,8 +318,13 @@ def wrapped_height(text: str, width: float, *, line_points: float = 15.0) -> flo
     Neither openpyxl nor LibreOffice sizes rows for wrapped text, so without this the lines print
     over the next rows. An estimate on the generous side; Excel allows at most 409 points.
     """
-    per_line = max(1, int(width * 1.1))  # prose runs about 1.1 characters per width unit
-    lines = sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
+    # Prose runs about 1.1 characters per width unit, less the part of a word that wraps to the
+    # next line (which matters in a narrow column: without it, the last line of a 19-wide cell was cut).
+    per_line = max(1, int(width * 1.1) - 3)
+    if "\n" not in text:  # most text: one paragraph (a million cells at scale)
+        lines = max(1, -(-len(text) // per_line))
+    else:
+        lines = sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
     return min(MAX_ROW_HEIGHT, lines * line_points)
 
 
@@ -337,12 +342,22 @@ class LongTextSheet:
 
     HEADERS = ("Continues cell", "Part", "Text")
 
-    def __init__(self, wb: Workbook, *, title: str = "Long text", part_chars: int = 2_000):
+    def __init__(
+        self,
+        wb: Workbook,
+        *,
+        title: str = "Long text",
+        part_chars: int = 2_000,
+        text_width: int = TEXT_WIDTH,
+        scale: int | None = None,
+    ):
         if not 100 <= part_chars <= MAX_CELL_TEXT - 100:
             raise ValueError(f"part_chars must be between 100 and {MAX_CELL_TEXT - 100:,}")
         self._wb = wb
         self._title = title
         self._part_chars = part_chars
+        self._text_width = text_width  # the "Text" column, in characters
+        self._scale = scale  # print at this size rather than fitted to the page width (see print_setup)
         self._ws: Any = None
         self._last_row = 0
 
@@ -367,7 +382,9 @@ class LongTextSheet:
         source = f"{quote_sheetname(sheet)}!{coordinate}"
         wrap = Alignment(wrap_text=True, vertical="top")
         for number, part in enumerate(rest, start=2):
-            self._ws.row_dimensions[self._last_row + number - 1].height = wrapped_height(part, TEXT_WIDTH)
+            self._ws.row_dimensions[self._last_row + number - 1].height = wrapped_height(
+                part, self._text_width
+            )
             self._ws.append(
                 safe_row(
                     self._ws, [source, f"{number} of {len(rest) + 1}"], alignment=Alignment(vertical="top")
@@ -381,8 +398,8 @@ class LongTextSheet:
         from openpyxl.styles import Font
 
         ws = self._wb.create_sheet(valid_sheet_title(self._title, self._wb.sheetnames))
-        column_widths(ws, [24, 10, TEXT_WIDTH])
-        print_setup(ws, header_rows=1, autofilter=False)
+        column_widths(ws, [24, 10, self._text_width])
+        print_setup(ws, header_rows=1, autofilter=False, scale=self._scale)
         ws.append(safe_row(ws, self.HEADERS, font=Font(bold=True)))
         self._ws, self._last_row = ws, 1
 
@@ -441,23 +458,38 @@ def print_setup(
     last_column: int | None = None,
     autofilter: bool = True,
     paper_size: int = PAPER_A4,
+    scale: int | None = None,
+    frozen_columns: int = 0,
 ) -> None:
     """Landscape A4 (or ``paper_size``) fitted to the page width, header rows repeated and frozen, an autofilter.
 
     The filter covers the last header row down to ``last_row`` and columns A to ``last_column``; in
     normal mode they default to the used range (call this after writing the rows). In write-only
     mode call it before the first row and give both, or ``autofilter=False``.
+
+    ``scale`` prints at that percentage instead of fitting the page width: fitting shrinks a wide
+    sheet's text with no lower limit, while at 100 a 10-point font prints at 10 points (the columns
+    must then fit the page, or they continue on pages to the right). ``frozen_columns`` freezes the
+    first columns with the header rows and repeats them on each page to the right.
     """
     _require_no_rows(ws, "print_setup")
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = paper_size
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if scale is None:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = scale
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+    if frozen_columns:
+        ws.print_title_cols = f"A:{get_column_letter(frozen_columns)}"
     if header_rows < 1:
+        if frozen_columns:
+            ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}1"
         return
     ws.print_title_rows = f"1:{header_rows}"
-    ws.freeze_panes = f"A{header_rows + 1}"
+    ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_rows + 1}"
     if not autofilter:
         return
     if isinstance(ws, WriteOnlyWorksheet):
@@ -485,8 +517,10 @@ def _hf(text: str) -> str:
     return clean_text(text).replace("&", "&&")
 
 
-def marking_header_footer(ws: Any, marking: str, caveat: str, title: str) -> None:
+def marking_header_footer(ws: Any, marking: str, caveat: str, title: str, *, sample: bool = False) -> None:
     """Bold marking and caveat centred in header and footer, "Page x of y" right in both; title left.
+
+    ``sample``: a sample plan's made-up figures; "SAMPLE DATA" leads the left of header and footer.
 
     Uses the odd-page header and footer with different first/even pages switched off, so they
     print on every page. One line each: openpyxl escapes a line break as "_x000a_", which
@@ -504,7 +538,8 @@ def marking_header_footer(ws: Any, marking: str, caveat: str, title: str) -> Non
     hf.differentOddEven = False
     hf.oddHeader.center.text = stamp
     hf.oddFooter.center.text = stamp
-    hf.oddFooter.left.text = "&A"  # the sheet's name
+    flag = "&BSAMPLE DATA&B – " if sample else ""
+    hf.oddFooter.left.text = f"{flag}&A"  # the sheet's name
     hf.oddHeader.right.text = hf.oddFooter.right.text = "Page &P of &N"
     if max(len(str(hf.oddHeader)), len(str(hf.oddFooter))) > MAX_HEADER_FOOTER:
         raise ValueError(
@@ -513,17 +548,17 @@ def marking_header_footer(ws: Any, marking: str, caveat: str, title: str) -> Non
         )
     # The title must end before the centred stamp starts, or the two print over each other.
     visible = len(marking.strip()) * 1.15 + (len(caveat.strip()) + 3 if caveat and caveat.strip() else 0)
-    room = min(TITLE_IN_HEADER, int((HEADER_LINE_CHARS - visible) / 2) - 3)
+    room = min(TITLE_IN_HEADER, int((HEADER_LINE_CHARS - visible) / 2) - 3) - len(flag.replace("&B", ""))
     title = " ".join(clean_text(title).split()) if room >= 10 else ""
     if len(title) > room:
         title = title[: room - 1].rstrip() + "…"
     while title:
-        hf.oddHeader.left.text = _hf(title)
+        hf.oddHeader.left.text = flag + _hf(title)
         if len(str(hf.oddHeader)) <= MAX_HEADER_FOOTER:
             break
         title = title[:-2].rstrip() + "…"
     else:
-        hf.oddHeader.left.text = None
+        hf.oddHeader.left.text = flag.removesuffix(" – ") or None
 
 
 def set_document_properties(wb: Workbook, marking: str, title: str, author: str, *, caveat: str = "") -> None:
@@ -547,10 +582,12 @@ def set_document_properties(wb: Workbook, marking: str, title: str, author: str,
     custom.append(StringProperty(name="Protective marking", value=line))
 
 
-def mark_workbook(wb: Workbook, marking: str, caveat: str, *, title: str, author: str) -> None:
+def mark_workbook(
+    wb: Workbook, marking: str, caveat: str, *, title: str, author: str, sample: bool = False
+) -> None:
     """:func:`marking_header_footer` on every sheet and :func:`set_document_properties`; call last."""
     for ws in wb.worksheets:
-        marking_header_footer(ws, marking, caveat, title)
+        marking_header_footer(ws, marking, caveat, title, sample=sample)
     set_document_properties(wb, marking, title, author, caveat=caveat)
 
 

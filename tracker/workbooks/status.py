@@ -1,10 +1,12 @@
 """The status workbook: a period's position for the PMO and SLT, as an Excel workbook.
 
-Sheets: Cover (plan, period, who and when, marking, RAG definitions), Summary (theme by status with
-a native stacked bar chart, movement, headline numbers), Objectives, Milestones, Risks, Heat map,
-Recommendations and Changes, plus "Long text" when some text is longer than a cell holds. Every
-sheet carries the protective marking and "Page x of y" in its header and footer, prints landscape
-fitted to the page width, and the registers repeat and freeze their header row and have a filter.
+Sheets: Cover (plan, period, who and when, marking, RAG definitions, contents), Summary (theme by
+status with a native stacked bar chart, movement, headline numbers), Exceptions, Objectives, Updates,
+RAG trend, Milestones, Due in 90 days, Risks, Risk changes, Heat map, Recommendations, Returns and
+Changes, plus "Long text" when some text is longer than a cell holds. Every sheet carries the
+protective marking (and a sample plan's SAMPLE DATA) in its header and footer with "Page x of y",
+and prints on A4 landscape at full size (see :mod:`.tables`); the registers freeze and repeat their
+header row, freeze their reference and title, and have a filter.
 
 Everything is read from :mod:`tracker.queries` first, then written in openpyxl's write-only mode
 (a scale plan's 100,000 milestones stream to disk) to a temporary file that replaces ``path``
@@ -15,35 +17,73 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
 from tracker import queries as q
-from tracker.enums import Brag, Movement
+from tracker.queries.returns import ReturnTrackerRow, returns_tracker
+from tracker.queries.workbook import ObjectiveTrend, RiskChanges, objective_trend, risk_changes
 from tracker.rules import DerivedRag, as_of_date
 
-from .cells import PAPER_A3, LongTextSheet, column_widths, mark_workbook, print_setup, styled_value
+from .cells import LongTextSheet, mark_workbook, styled_value, wrapped_height
+from .status_front import cover, heat_map, summary
+from .status_period import (
+    EXCEPTION_COLUMNS,
+    EXCEPTION_PRINTED,
+    RETURN_COLUMNS,
+    RETURN_PRINTED,
+    RISK_CHANGE_COLUMNS,
+    RISK_CHANGE_PRINTED,
+    UPCOMING_COLUMNS,
+    exception_cells,
+    exception_note,
+    return_note,
+    return_rows,
+    risk_change_cells,
+    risk_change_note,
+    trend_cells,
+    trend_columns,
+    trend_counts,
+    trend_folded,
+    trend_note,
+    upcoming_cells,
+    upcoming_note,
+)
 from .status_registers import (
     CHANGE_COLUMNS,
     MILESTONE_COLUMNS,
+    MILESTONE_NOTE,
+    MILESTONE_PRINTED,
     OBJECTIVE_COLUMNS,
+    OBJECTIVE_NOTE,
+    OBJECTIVE_PRINTED,
     RECOMMENDATION_COLUMNS,
+    RECOMMENDATION_NOTE,
+    RECOMMENDATION_PRINTED,
     RISK_COLUMNS,
+    RISK_NOTE,
+    RISK_PRINTED,
+    UPDATE_COLUMNS,
+    UPDATE_NOTE,
     changes,
     milestone_cells,
     objective_cells,
     recommendation_cells,
     risk_cells,
+    update_cells,
 )
-from .tables import STATUS_COLOURS, FreeSheet, Look, TableSheet
+from .tables import LINE_POINTS, PAGE_MARGINS, PRINT_SCALE, ROW_POINTS, Column, Look, TableSheet
 
 Progress = Callable[[int, int, str], None]
 REPORT_EVERY = 2_000  # rows between progress reports
 SAMPLE_WARNING = "Made-up progress for trying the tracker: not real performance information"
+SAMPLE_BANNER = f"SAMPLE DATA. {SAMPLE_WARNING}."
+LONG_TEXT_WIDTH = 80  # the "Long text" sheet's text column: with its other two, a page wide
 
 
 @dataclass(frozen=True)
@@ -56,30 +96,35 @@ class StatusData:
     as_of: date
     objectives: list[q.PeriodObjectiveRow]
     derived: dict[str, DerivedRag]
-    by_theme: list[q.ThemeStatusRow]
-    movement: q.MovementSummary
-    headline: q.Headline
+    dashboard: q.DashboardData  # by theme, movement, headline, exceptions, due soon, updates per lead
     milestones: list[q.MilestoneRow]
     risks: list[q.RiskRow]
-    matrices: list[q.RiskMatrix]
+    target: q.RiskMatrix
     recommendations: list[q.RecommendationRow]
+    trend: ObjectiveTrend
+    risk_changes: RiskChanges
+    returns: list[ReturnTrackerRow]
+
+    @property
+    def matrices(self) -> list[q.RiskMatrix]:
+        return [self.dashboard.residual, self.dashboard.inherent, self.target]
 
 
 def read_status_data(session: Session, period_id: str, *, today: date | None = None) -> StatusData:
-    """Read the period's position with the queries (milestones and recommendations judged as at its end)."""
+    """Read the period's position with the queries, judged as at the period's as-of date (its end, or
+    today while it runs)."""
     plan = q.current_plan(session)
     period = q.period(session, period_id)
     today = today or date.today()
     as_of = as_of_date(period.end, today)
     previous, objectives = q.period_objective_rows(session, period_id)
     return StatusData(
-        plan, period, previous, as_of, objectives,
-        q.derived_rags(session, period_id, today=today), q.rag_by_theme(session, period_id),
-        q.movement_summary(session, period_id), q.headline(session, period_id, today=today),
+        plan, period, previous, as_of, objectives, q.derived_rags(session, period_id, today=today),
+        q.dashboard_data(session, period_id, today=today),
         q.milestone_rows(session, as_of=as_of, settings=plan.rule_settings, period_start=period.start),
-        q.risk_rows(session, settings=plan.rule_settings),
-        [q.risk_matrix(session, kind) for kind in ("residual", "inherent", "target")],
-        q.recommendation_rows(session, as_of=as_of),
+        q.risk_rows(session, settings=plan.rule_settings), q.risk_matrix(session, "target"),
+        q.recommendation_rows(session, as_of=as_of), objective_trend(session, period_id),
+        risk_changes(session, period_id, as_of=as_of), returns_tracker(session, period_id),
     )  # fmt: skip
 
 
@@ -106,13 +151,16 @@ def write_status_workbook(
 
     path = Path(path)
     temp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    p = data.period
+    p, dash = data.period, data.dashboard
     change_rows = list(
         changes(data.objectives, data.milestones, data.recommendations, start=p.start, end=p.end,
-                as_of=data.as_of, previous=data.previous)
+                previous=data.previous)
     )  # fmt: skip
-    total = len(data.objectives) + len(data.milestones) + len(data.risks) + len(data.recommendations)
-    total += len(change_rows)
+    by_id = {m.id: m for m in data.milestones} if dash.upcoming else {}
+    returns = return_rows(data.returns, dash.returns)
+    total = 2 * len(data.objectives) + len(data.milestones) + len(data.risks) + len(data.recommendations)
+    total += len(change_rows) + len(dash.exceptions) + len(data.trend.rows) + len(dash.upcoming)
+    total += len(data.risk_changes.rows) + len(returns)
     done = 0
 
     def step(text: str = "") -> None:
@@ -123,41 +171,63 @@ def write_status_workbook(
 
     wb = Workbook(write_only=True)
     look = Look(wb)
-    overflow = LongTextSheet(wb)
+    overflow = LongTextSheet(wb, text_width=LONG_TEXT_WIDTH, scale=PRINT_SCALE)
+    banner = SAMPLE_BANNER if data.plan.is_sample else ""
     title = f"Status report {p.name}"
     try:
         progress(0, total, "Writing the cover and summary…")
-        _cover(wb, look, data, generated_by)
-        _summary(wb, look, data)
+        cover(wb, look, data, generated_by, SAMPLE_WARNING)
+        summary(wb, look, data, banner)
 
         def table(
-            name: str, heading: str, columns: Any, rows: list[Any], paper: int = PAPER_A3
-        ) -> TableSheet:
+            name: str, heading: str, columns: list[Column], rows: list[Any], *, note: str = "",
+            printed: int | None = None, frozen: int = 2, fold: int = 0,
+        ) -> TableSheet:  # fmt: skip
             progress(done, total, f"Writing {name.lower()}…")
-            sheet = TableSheet(
-                wb, look, overflow, name, heading, columns, len(rows), paper_size=paper, on_row=step
-            )
+            sheet = TableSheet(wb, look, overflow, name, heading, columns, len(rows), banner=banner, note=note,
+                               frozen=frozen, printed=printed, fold=fold, on_row=step)  # fmt: skip
             for cells in rows:
                 sheet.append(cells)
             return sheet
 
+        at = f"as at {data.as_of:%d %b %Y}"
         has_previous = data.previous is not None
+        appetite = data.plan.rule_settings.risk_appetite
+        table("Exceptions", f"Exceptions — {p.name}, {at}", EXCEPTION_COLUMNS,
+              [exception_cells(e) for e in dash.exceptions], printed=EXCEPTION_PRINTED,
+              note=exception_note(p.name, data.previous, data.as_of, appetite))  # fmt: skip
         table("Objectives", f"Objectives — {p.name}", OBJECTIVE_COLUMNS,
-              [objective_cells(r, data.derived.get(r.id), has_previous) for r in data.objectives])  # fmt: skip
-        table("Milestones", f"Milestones — as at {data.as_of:%d %B %Y}", MILESTONE_COLUMNS,
-              [milestone_cells(m) for m in data.milestones])  # fmt: skip
-        table(
-            "Risks", "Risks — highest residual score first", RISK_COLUMNS, [risk_cells(r) for r in data.risks]
-        )
-        _heat_map(wb, look, data)
-        table("Recommendations", f"Inspection recommendations — as at {data.as_of:%d %B %Y}",
-              RECOMMENDATION_COLUMNS, [recommendation_cells(r) for r in data.recommendations])  # fmt: skip
+              [objective_cells(r, data.derived.get(r.id), has_previous) for r in data.objectives],
+              printed=OBJECTIVE_PRINTED, note=OBJECTIVE_NOTE)  # fmt: skip
+        table("Updates", f"Updates from the leads — {p.name}", UPDATE_COLUMNS,
+              [update_cells(r) for r in data.objectives], note=UPDATE_NOTE)  # fmt: skip
+        _trend(table, look, data)
+        table("Milestones", f"Milestones — {at}", MILESTONE_COLUMNS, [milestone_cells(m) for m in data.milestones],
+              printed=MILESTONE_PRINTED, note=f"Days overdue are counted to {data.as_of:%d %b %Y}, the period's "
+              f"as-of date. {MILESTONE_NOTE}")  # fmt: skip
+        table("Due in 90 days", f"Milestones due in the next 90 days — {at}", UPCOMING_COLUMNS,
+              [upcoming_cells(m, by_id.get(m.id), data.as_of) for m in dash.upcoming],
+              note=upcoming_note(data.as_of, q.HORIZON_DAYS, len(dash.upcoming)))  # fmt: skip
+        table("Risks", "Risks — highest residual score first", RISK_COLUMNS, [risk_cells(r) for r in data.risks],
+              printed=RISK_PRINTED, note=RISK_NOTE)  # fmt: skip
+        table("Risk changes", f"Risk changes since the last period — {p.name}", RISK_CHANGE_COLUMNS,
+              [risk_change_cells(c) for c in data.risk_changes.rows], printed=RISK_CHANGE_PRINTED,
+              note=risk_change_note(data.risk_changes))  # fmt: skip
+        heat_map(wb, look, data, banner)
+        table("Recommendations", f"Inspection recommendations — {at}", RECOMMENDATION_COLUMNS,
+              [recommendation_cells(r) for r in data.recommendations], printed=RECOMMENDATION_PRINTED,
+              note=RECOMMENDATION_NOTE)  # fmt: skip
+        table("Returns", f"Returns — {p.name}", RETURN_COLUMNS, returns, printed=RETURN_PRINTED, frozen=1,
+              note=return_note(data.returns))  # fmt: skip
         since = f"since {data.previous}" if data.previous else "in the period"
-        table("Changes", f"Changes {since} — {p.name}", CHANGE_COLUMNS, change_rows)
-        mark_workbook(wb, data.plan.protective_marking, data.plan.handling_caveat,
-                      title=f"{data.plan.name} — {title}", author=generated_by)  # fmt: skip
+        table("Changes", f"Changes {since} — {p.name}", CHANGE_COLUMNS, change_rows,
+              note=f"What moved in {p.name}: status changes, milestones completed or gone overdue, "
+              "recommendations closed. Each shows what it was and what it is now.")  # fmt: skip
         if overflow.worksheet is not None:  # made when first needed; it belongs at the end
+            overflow.worksheet.page_margins = copy(PAGE_MARGINS)
             wb.move_sheet(overflow.worksheet.title, len(wb.sheetnames) - 1 - wb.index(overflow.worksheet))
+        mark_workbook(wb, data.plan.protective_marking, data.plan.handling_caveat,
+                      title=f"{data.plan.name} — {title}", author=generated_by, sample=data.plan.is_sample)  # fmt: skip
         progress(total, total, "Saving the workbook…")
         wb.save(temp)
         os.replace(temp, path)
@@ -183,198 +253,17 @@ def _discard(wb: Any) -> None:
         Path(writer.out).unlink(missing_ok=True)
 
 
-# ---------------------------------------------------------------------------------------------- cover
-
-
-def _cover(wb: Any, look: Look, data: StatusData, generated_by: str) -> None:
-    plan, p = data.plan, data.period
-    ws = wb.create_sheet("Cover")
-    sheet = FreeSheet(ws, [30, 100])
-    print_setup(ws, header_rows=0)
-    ws.page_setup.fitToHeight = 1  # the cover is one page
-    put = sheet.put
-    put(styled_value(ws, plan.name, look.title), height=30)
-    put(styled_value(ws, f"Status report — {p.name}", look.section))
-    put()
-    if plan.is_sample:
-        put(
-            styled_value(ws, "SAMPLE DATA", look.warning),
-            styled_value(ws, SAMPLE_WARNING, look.warning),
-            height=24,
-        )
-        put()
-    marking = plan.protective_marking + (f" – {plan.handling_caveat}" if plan.handling_caveat else "")
-    generated = datetime.now().astimezone().replace(tzinfo=None)
-    facts = [
-        ("Protective marking", marking),
-        ("Organisation", plan.organisation),
-        ("Reporting period", f"{p.name} ({p.start:%d %B %Y} to {p.end:%d %B %Y}, {p.status})"),
-        ("Compared with", data.previous or "No earlier period"),
-        ("Milestones and risks as at", f"{data.as_of:%d %B %Y}"),
-        ("Generated", f"{generated:%d %B %Y at %H:%M}"),
-        ("Generated by", generated_by),
-    ]
-    for label, value in facts:
-        put(styled_value(ws, label, look.label), styled_value(ws, value, look.boxed))
-    put()
-    put(styled_value(ws, "RAG definitions", look.section), height=20)
-    for brag, text in data.plan.rag_definitions.items():
-        label = {Brag.BLUE: "Blue — complete", Brag.GREY: "Grey — not started"}.get(
-            brag, brag.value.capitalize()
-        )
-        put(styled_value(ws, label, look.status[brag.value]), styled_value(ws, text, look.boxed))
-    put(styled_value(ws, "No update", look.status["no update"]),
-        styled_value(ws, "No status update was received for the period.", look.boxed))  # fmt: skip
-    put()
-    put(styled_value(ws, "In this workbook", look.section), height=20)
-    for name, what in _CONTENTS:
-        put(styled_value(ws, name, look.label), styled_value(ws, what, look.boxed))
-
-
-_CONTENTS = [
-    ("Summary", "Objectives by theme and status (table and chart), movement since the previous period, headline numbers."),
-    ("Objectives", "Every objective's RAG for the period, the previous RAG, movement, the derived RAG and the lead's update."),
-    ("Milestones", "Baseline, forecast and completed dates with each milestone's state; overdue ones in red."),
-    ("Risks", "Inherent, residual and target scores and bands; open risks above appetite are flagged."),
-    ("Heat map", "Open risks counted by likelihood and impact (residual, inherent and target)."),
-    ("Recommendations", "Inspection recommendations: status, owner, due date, latest progress note, linked objectives."),
-    ("Changes", "What moved in the period: status changes, milestones completed or gone overdue, recommendations closed."),
-    ("Long text", "Only present when some text was longer than a cell holds: the rest of it, in order."),
-]  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------- summary
-
-
-_SUMMARY_KEYS = ("red", "amber", "green", "blue", "grey", q.NO_UPDATE)
-_CHART_COLOURS = {q.NO_UPDATE: "DEE0E2"}  # the table's pale fill would vanish on a white chart
-_SUMMARY_HEADERS = ("Red", "Amber", "Green", "Complete (Blue)", "Not started (Grey)", "No update")
-
-
-def _summary(wb: Any, look: Look, data: StatusData) -> None:
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.data_source import AxDataSource, StrRef
-
-    ws = wb.create_sheet("Summary")
-    sheet = FreeSheet(ws, [36, 11, 9, 9, 11, 11, 10, 9])
-    print_setup(ws, header_rows=1, autofilter=False)
-    ws.page_setup.fitToHeight = 1  # tables and chart on one page, the chart under the tables
-    put = sheet.put
-    p = data.period
-    put(styled_value(ws, f"Summary — {p.name}", look.title), height=30)
-    put(styled_value(ws, "Objectives by theme and status", look.section), height=20)
-    put(styled_value(ws, "Theme", look.header),
-        *(styled_value(ws, h, look.header_centre) for h in (*_SUMMARY_HEADERS, "Total")), height=30)  # fmt: skip
-    first = 4
-    for r in data.by_theme:
-        put(styled_value(ws, r.name, look.label), *(styled_value(ws, n, look.count) for n in r.counts),
-            styled_value(ws, r.counts.total, look.total))  # fmt: skip
-    last = first + len(data.by_theme) - 1
-    totals = [sum(r.counts[i] for r in data.by_theme) for i in range(len(_SUMMARY_KEYS))]
-    put(styled_value(ws, "All themes", look.label), *(styled_value(ws, n, look.total) for n in totals),
-        styled_value(ws, sum(totals), look.total))  # fmt: skip
-    put()
-
-    counts = data.movement.counts
-    since = f"since {data.previous}" if data.previous else "(no earlier period)"
-    put(styled_value(ws, f"Movement {since}", look.section), height=20)
-    put(styled_value(ws, "Movement", look.header_centre), styled_value(ws, "Objectives", look.header_centre))
-    for m in (Movement.IMPROVED, Movement.DETERIORATED, Movement.UNCHANGED, Movement.NEW):
-        put(
-            styled_value(ws, f"{m.arrow} {m.label}", look.status[m.value]),
-            styled_value(ws, counts[m.value], look.count),
-        )
-    put(
-        styled_value(ws, "No update", look.status[q.NO_UPDATE]),
-        styled_value(ws, counts[q.NO_UPDATE], look.count),
-    )
-    put()
-
-    h = data.headline
-    put(styled_value(ws, f"Headline numbers (as at {h.as_of:%d %B %Y})", look.section), height=20)
-    for label, n in (
-        ("Objectives", h.n_objectives),
-        ("Reported Red", h.by_status.red),
-        ("Complete", h.by_status.blue),
-        ("No update for the period", h.by_status.no_update),
-        ("Milestones overdue", h.overdue_milestones),
-        ("Open risks above appetite", h.risks_above_appetite),
-        ("Open inspection recommendations", h.open_recommendations),
-        ("Recommendations past their due date", h.overdue_recommendations),
-    ):
-        put(styled_value(ws, label, look.label), styled_value(ws, n, look.count))
-
-    if data.by_theme:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.grouping = "stacked"
-        chart.overlap = 100
-        chart.gapWidth = 60
-        chart.title = f"Objectives by theme and status, {p.name}"
-        chart.y_axis.title = "Objectives"
-        chart.y_axis.majorGridlines = None
-        chart.x_axis.scaling.orientation = "maxMin"  # themes top to bottom in plan order
-        chart.y_axis.delete = False
-        chart.x_axis.delete = False
-        chart.legend.position = "b"
-        values = Reference(ws, min_col=2, max_col=1 + len(_SUMMARY_KEYS), min_row=first - 1, max_row=last)
-        chart.add_data(values, titles_from_data=True)
-        themes = Reference(ws, min_col=1, min_row=first, max_row=last)
-        for series, key in zip(chart.series, _SUMMARY_KEYS, strict=True):
-            series.cat = AxDataSource(strRef=StrRef(f=str(themes)))  # theme names are text, not numbers
-            colour = _CHART_COLOURS.get(key, STATUS_COLOURS[key][0])
-            series.graphicalProperties.solidFill = colour
-            series.graphicalProperties.line.solidFill = "FFFFFF"
-        # Under the tables and as wide as them: beside them, it made the printed page a third smaller.
-        chart.width, chart.height = 19.5, 9.5
-        ws.add_chart(chart, f"A{sheet.row + 2}")
-
-
-# ---------------------------------------------------------------------------------------------- heat map
-
-
-def _heat_map(wb: Any, look: Look, data: StatusData) -> None:
-    ws = wb.create_sheet("Heat map")
-    block = [15, 8, 8, 8, 8, 8]
-    column_widths(ws, [*block, 3, *block, 3, *block])
-    print_setup(ws, header_rows=1, autofilter=False)
-    ws.row_dimensions[1].height = 30
-    s = data.plan.rule_settings
-    ws.append([styled_value(ws, "Risk heat map — open risks by likelihood and impact", look.title)])
-    ws.append([styled_value(ws, f"Risk appetite: a residual score above {s.risk_appetite}. Each cell counts "
-                                "the open risks with that likelihood and impact; its colour is the score's band.",
-                            look.subtitle)])  # fmt: skip
-    ws.append([])
-
-    def gap(row: list[Any]) -> list[Any]:
-        return row + [None]
-
-    titles: list[Any] = []
-    heads: list[Any] = []
-    for m in data.matrices:
-        titles += gap(
-            [styled_value(ws, f"{m.kind.capitalize()} ({m.total} risks)", look.section), *[None] * 5]
-        )
-        heads += gap([styled_value(ws, "Likelihood ↓ Impact →", look.header),
-                      *(styled_value(ws, i, look.header_centre) for i in range(1, 6))])  # fmt: skip
-    ws.append(titles)
-    ws.row_dimensions[5].height = 30
-    ws.append(heads)
-    for likelihood in range(5, 0, -1):
-        ws.row_dimensions[6 + 5 - likelihood].height = 30
-        row: list[Any] = []
-        for m in data.matrices:
-            row += gap([styled_value(ws, likelihood, look.header_centre),
-                        *(styled_value(ws, m.cell(likelihood, i).n, look.cell[m.cell(likelihood, i).band.value])
-                          for i in range(1, 6))])  # fmt: skip
-        ws.append(row)
-    ws.append([])
-    ws.append([styled_value(ws, "Bands (score = likelihood × impact)", look.section)])
-    bands = [
-        ("low", f"Low: 1 to {s.risk_low_max}"),
-        ("medium", f"Medium: {s.risk_low_max + 1} to {s.risk_medium_max}"),
-        ("high", f"High: {s.risk_medium_max + 1} to {s.risk_high_max}"),
-        ("very high", f"Very high: {s.risk_high_max + 1} to 25"),
-    ]
-    for key, text in bands:
-        ws.append([styled_value(ws, text, look.status[key])])
+def _trend(table: Callable[..., TableSheet], look: Look, data: StatusData) -> None:
+    """The RAG trend: an objective a row, a period a column, the query's counts under them."""
+    trend = data.trend
+    sheet = table("RAG trend", f"RAG trend — every period up to {data.period.name}", trend_columns(trend),
+                  [trend_cells(r) for r in trend.rows], note=trend_note(trend), fold=trend_folded(trend))  # fmt: skip
+    ws = sheet.ws
+    sheet.put()
+    sheet.put(styled_value(ws, "Objectives by status", look.section))
+    label_width = sum(c.width for c in sheet.columns[:2])
+    for label, key, counts in trend_counts(trend, data.dashboard.trend):
+        sheet.put(styled_value(ws, label, look.status_of(key) if key else look.total), None,
+                  *(styled_value(ws, n, look.total if not key else look.count) for n in counts),
+                  height=max(ROW_POINTS, wrapped_height(label, label_width, line_points=LINE_POINTS)))  # fmt: skip
+        ws.merged_cells.add(f"A{sheet.row}:B{sheet.row}")
