@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(
     reason="pdftotext and pdftohtml (poppler-utils) are not installed",
 )
 
-PERIOD = "2022/23 Q3"  # the sample plan's period with every kind of status, movement and exception
+PERIOD = "2023/24 Q3"  # a closed period of the sample plan with every kind of status, movement and exception
 TODAY = date(2024, 6, 1)
 SECTIONS = ["Contents", "Executive summary", "RAG by theme", "RAG trend across periods", "Movement", "Top risks",
             "Risk heat map", "Milestones", "Inspection recommendations", "Exceptions",
@@ -251,7 +251,7 @@ def test_the_pdf_is_a4_with_a_title_a_language_and_no_text_under_8_points(sample
         ["pdfinfo", str(sample_pack.path)], capture_output=True, text=True, check=True
     ).stdout
     assert re.search(r"Page size:\s+842 x 595 pts \(A4\)", info), info  # landscape: 297 x 210 mm
-    assert "Title:           EMSOU Strategy and Delivery Plan 2021/22: board pack, 2022/23 Q3" in info
+    assert "Title:           EMSOU Strategy and Delivery Plan 2021/22: board pack, 2023/24 Q3" in info
     data = sample_pack.path.read_bytes()
     lang = re.findall(rb"/Lang <FEFF([0-9A-F]+)>", data)
     assert [bytes.fromhex(x.decode()).decode("utf-16-be") for x in lang] == ["en-GB"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
 from sqlalchemy import ColumnElement, FromClause
 from sqlmodel import Session
@@ -37,15 +36,6 @@ from tracker.services.returns import ReturnedItem
 
 Service = Callable[..., Changes]
 ReturnWriter = Callable[[Session, Actor, ReturnedItem], Changes]
-
-
-class ByUpdate(Enum):
-    """A return writes this kind through its ``update`` service: the returned fields as the changes."""
-
-    UPDATE = "update"
-
-
-BY_UPDATE = ByUpdate.UPDATE
 
 
 @dataclass(frozen=True)
@@ -81,7 +71,7 @@ class Entity:
     restore: Service | None = None  # None: the tombstone is cleared without further checks
     holding: Holding | None = None
     links: tuple[Link, ...] = ()
-    write_return: ReturnWriter | ByUpdate | None = None  # None: a period return never carries it
+    write_return: ReturnWriter | None = None  # None: a period return never carries it
     read_with: frozenset[Kind] = frozenset()  # other kinds whose changes alter how this kind's lists read
 
     @property
@@ -111,15 +101,6 @@ class Entity:
 
     def write_returned(self, session: Session, actor: Actor, item: ReturnedItem) -> Changes:
         """Write one item's fields from an applied period return."""
-        if self.write_return is BY_UPDATE:
-            assert self.update is not None, f"{self.kind} is written by update but has none"
-            return self.update(
-                session,
-                actor=actor,
-                **{self.id_arg: item.item_id},
-                changes=item.fields,
-                expected_revision=item.revision,
-            )
         if self.write_return is None:
             raise ValueError(f"a period return does not carry {self.nouns}")
         return self.write_return(session, actor, item)
