@@ -263,6 +263,9 @@ def test_recommendation_rows_with_latest_note_links_and_overdue(built):  # noqa:
     assert afi.objective_refs == () and afi.latest_note == "" and afi.latest_note_date is None
     assert [r.overdue for r in rows] == [False, False, True, True]  # C1 is past due but closed
     assert [r.overdue for r in in_june] == [False, False, False, False]
+    # as of 1 June only the note of 1 May had been written: nothing after the as-of date shows
+    june_r1 = next(r for r in in_june if r.ref == "R1")
+    assert (june_r1.latest_note, june_r1.latest_note_date) == ("Work started", date(2024, 5, 1))
     assert (c1.status, c1.closed_date) == ("closed", date(2024, 2, 1))
     assert ia1.evidence == "Board minutes attached"
 

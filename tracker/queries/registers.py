@@ -540,7 +540,7 @@ def recommendation_rows(
         RECOMMENDATION.select(columns)
         .join(insp, insp.c.id == rec.c.inspection_id)
         .outerjoin(owner, owner.c.id == rec.c.owner_id)
-        .outerjoin(note, note.c.id == _latest_note_id())
+        .outerjoin(note, note.c.id == _latest_note_id(as_of))
         .outerjoin(refs, refs.c.recommendation_id == rec.c.id)
         .where(all_of(where))
         .order_by(insp.c.published_date, insp.c.title, insp.c.id, rec.c.ref, rec.c.id)
@@ -560,11 +560,12 @@ def recommendation_rows(
     return out
 
 
-def _latest_note_id() -> Any:
+def _latest_note_id(as_of: date) -> Any:
+    """The latest live note dated on or before the as-of date: a view of a period shows nothing after it."""
     n = t.note.alias("latest")
     return (
         select(n.c.id)
-        .where(n.c.recommendation_id == t.recommendation.c.id, live(n))
+        .where(n.c.recommendation_id == t.recommendation.c.id, live(n), n.c.note_date <= as_of)
         .order_by(n.c.note_date.desc(), n.c.changed_at.desc(), n.c.id.desc())
         .limit(1)
         .correlate(t.recommendation)
