@@ -141,3 +141,39 @@ def printed_width(ws: Any) -> tuple[float, float]:
         sum(column_points(w) for w in widths),
         sum((8.43 if w is None else w) * LIBREOFFICE_UNIT for w in widths),
     )
+
+
+def repeated_columns(ws: Any) -> list[str]:
+    """The columns printed again at the left of every page to the right (the sheet's print titles)."""
+    if not ws.print_title_cols:
+        return []
+    first, last = ws.print_title_cols.replace("$", "").split(":")
+    letters = (
+        get_column_letter(i)
+        for i in range(column_index_from_string(first), column_index_from_string(last) + 1)
+    )
+    return [c for c in letters if not is_hidden(ws, c)]
+
+
+def page_strips(ws: Any, points: Any = column_points) -> list[list[str]]:
+    """The printed columns as they fall across pages, the repeated columns at the left of each: a
+    page takes columns until the next would not fit (``points``: a column's width in points)."""
+    scale, repeated = print_scale(ws), repeated_columns(ws)
+    room = page_width(ws) / scale - sum(points(width_of(ws, c)) for c in repeated)
+    strips: list[list[str]] = []
+    used = room
+    for letter in printed_columns(ws):
+        if letter in repeated:
+            continue
+        wide = points(width_of(ws, letter))
+        assert wide <= room, f"{ws.title}: column {letter} is wider than a page beside the repeated columns"
+        if used + wide > room:
+            strips.append([])
+            used = 0.0
+        strips[-1].append(letter)
+        used += wide
+    return [repeated + strip for strip in strips] or [repeated]
+
+
+def libreoffice_points(width: float | None) -> float:
+    return (8.43 if width is None else width) * LIBREOFFICE_UNIT

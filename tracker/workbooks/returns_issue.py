@@ -265,9 +265,11 @@ def write_return(
         write_lists,
         write_manifest,
     )
+    from tracker.workbooks.tables import default_font
 
     contact = contact or Contact()
     wb = Workbook(write_only=True)
+    default_font(wb)  # column widths count digits of the default font: Arial 10, as the cells use
     title = f"{plan.name}: {this.name} return for {lead.name}"
     write_instructions(wb, plan, this, lead, {k: len(v) for k, v in items.items()}, contact)
     lists = {name: list(values) for name, values in LISTS.items()}

@@ -94,6 +94,7 @@ class SheetSpec:
     columns: tuple[Column, ...]
     new_rows: int = 0  # rows at the end for new items (their ids "new-1"...)
     new_noun: str = ""  # what a new row raises, e.g. "New risk" (shown in its first column)
+    repeat: int = 2  # the reference columns, frozen on screen and printed again on every page to the right
 
     @property
     def inputs(self) -> tuple[Column, ...]:

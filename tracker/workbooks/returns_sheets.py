@@ -21,13 +21,12 @@ from tracker.workbooks.cells import (
     add_text_validation,
     add_whole_number_validation,
     column_widths,
-    print_setup,
     safe_row,
     safe_value,
     wrapped_height,
 )
 from tracker.workbooks.returns_layout import FIRST_ROW, SHEETS, Column, Contact, Manifest, SheetSpec
-from tracker.workbooks.tables import FONT, LINE_POINTS
+from tracker.workbooks.tables import FONT, LINE_POINTS, PAGE_UNITS, page_setup
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: "fill me in"
 INPUT_HEADER_FILL = PatternFill("solid", fgColor="FFD966")
@@ -39,6 +38,7 @@ BRAG_FILLS = {
 BODY = Font(name=FONT, size=10)
 BOLD = Font(name=FONT, size=10, bold=True)
 LEAD_LINE = Font(name=FONT, size=11, bold=True)
+LEAD_LINE_WIDER = 1.25  # how much wider 11-point bold runs than the 10-point text widths count
 TITLE = Font(name=FONT, size=16, bold=True)
 SUBTITLE = Font(name=FONT, size=12, bold=True)
 UNLOCKED = Protection(locked=False)
@@ -49,6 +49,7 @@ HEADER = Alignment(vertical="bottom", wrap_text=True)
 DATE_FORMAT = "dd/mm/yyyy"
 ROW_POINTS = 15.0  # the least height of a row
 NEW_ROW_POINTS = 30.0  # a new item's row: room to see that it is there to be filled in
+STEP_WIDTH = PAGE_UNITS - 25  # the instructions' text column: with the two before it, a page wide
 
 
 def protect(ws: Any) -> None:
@@ -65,8 +66,8 @@ def write_instructions(
     wb: Any, plan: Any, this: Any, lead: Any, counts: dict[str, int], contact: Contact
 ) -> None:
     ws = wb.create_sheet("Instructions")
-    column_widths(ws, [3, 22, 95])
-    print_setup(ws, header_rows=0)
+    column_widths(ws, [3, 22, STEP_WIDTH])
+    page_setup(ws)
     row = 0
 
     def put(*cells: Any, text_for_height: str = "") -> None:
@@ -74,7 +75,7 @@ def write_instructions(
         row += 1
         if text_for_height:  # write-only mode: the height must be set before the row is written
             ws.row_dimensions[row].height = max(
-                ROW_POINTS, wrapped_height(text_for_height, 100, line_points=13)
+                ROW_POINTS, wrapped_height(text_for_height, STEP_WIDTH, line_points=13)
             )
         ws.append([None, *cells])
 
@@ -106,6 +107,8 @@ def write_instructions(
         "Risks: re-score each risk as it stands now. To raise a new risk, fill in a 'New risk' row at "
         "the bottom of the Risks sheet: a title, the cause, event and effect, one of your objectives "
         "and the scores. You will own it.",
+        "Recommendations: set the status and add a progress note. Proposing closure needs the "
+        "evidence; closing needs a closure rationale.",
         "Not asked for: objectives that are complete or cancelled, milestones that are done or belong "
         "to a complete or cancelled objective, and closed risks and recommendations. Tell the PMO if "
         "one of those needs changing.",
@@ -155,10 +158,22 @@ def write_data_sheet(
     last = FIRST_ROW - 1 + max(len(rows), 1) + len(new_ids)
     column_widths(ws, [c.width for c in spec.columns])
     ws.column_dimensions[get_column_letter(ncols)].hidden = True
-    print_setup(ws, header_rows=FIRST_ROW - 1, last_row=last, last_column=ncols - 1)
-    ws.row_dimensions[1].height = 30
+    # Full size, so that 10-point text prints at 10 points: the columns continue on pages to the
+    # right, each starting with the reference columns, and an item's pages follow one another.
+    page_setup(ws, header_rows=FIRST_ROW - 1, frozen_columns=spec.repeat, last_row=last,
+               last_column=ncols - 1, autofilter=True)  # fmt: skip
+    ws.page_setup.pageOrder = "overThenDown"
+    # The line saying what to do is for the screen, wrapped across the first page's columns; it
+    # does not print (the instructions sheet, which prints, says the same), since the reference
+    # columns repeated on each page to the right would print a piece of it there.
+    ws.print_area = f"A{FIRST_ROW - 1}:{get_column_letter(ncols - 1)}{last}"
+    ws.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
     top = " ".join(x for x in (spec.what_to_do, contact.line()) if x)
-    ws.append([safe_value(ws, top, font=LEAD_LINE, alignment=Alignment(vertical="center"))])
+    across = first_page_columns([c.width for c in spec.columns[:-1]])
+    width = sum(c.width for c in spec.columns[:across])
+    ws.row_dimensions[1].height = max(30.0, wrapped_height(top, width / LEAD_LINE_WIDER, line_points=15))
+    ws.merged_cells.add(f"A1:{get_column_letter(across)}1")
+    ws.append([safe_value(ws, top, font=LEAD_LINE, alignment=Alignment(vertical="center", wrap_text=True))])
     ws.row_dimensions[2].height = 48
     ws.append(
         [
@@ -192,6 +207,16 @@ def write_data_sheet(
     added = (first_new, r - 1) if new_ids else None
     _validations(ws, spec, existing, added, refs)
     protect(ws)
+
+
+def first_page_columns(widths: Sequence[float]) -> int:
+    """How many columns, from A, print across the first page at full size (at least one)."""
+    total, n = 0.0, 0
+    for width in widths:
+        if n and total + width > PAGE_UNITS:
+            break
+        total, n = total + width, n + 1
+    return n
 
 
 _CENTRED = frozenset({"date", "score", "percent", "choice"})
