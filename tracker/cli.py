@@ -99,7 +99,13 @@ def actor(args: argparse.Namespace, detail: str = "") -> Actor:
 def open_for(args: argparse.Namespace, *, readonly: bool = False, create: bool = False):  # type: ignore[no-untyped-def]
     from tracker.store import open_store
 
-    return open_store(db_location(args), readonly=readonly, create=create)
+    store = open_store(db_location(args), readonly=readonly, create=create)
+    if not readonly:  # the first write of the day takes the day's backup; a failure only warns
+        from tracker.autobackup import on_open
+
+        for warning in on_open(store.path, store.schema_report.backup):
+            print(f"warning: {warning}", file=sys.stderr)
+    return store
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,23 +5,81 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tracker.cli import CliError, arguments, command, open_for
+from tracker.cli import CliError, arguments, command, db_location, open_for
 from tracker.textout import table
+from tracker.wording import file_size
 
 
 def _backup_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", type=Path, help="where to write the copy (a new SQLite file)")
+    p.add_argument("path", type=Path, nargs="?", help="where to write the copy (a new SQLite file)")
+    p.add_argument(
+        "--list", action="store_true", help="list the automatic backups kept beside the plan instead"
+    )
 
 
 @command("backup", "write a verified copy of the plan to a new SQLite file (safe while the app is open)")
 @arguments(_backup_args)
 def backup(args: argparse.Namespace) -> int:
+    if args.list:
+        return _list_backups(args)
+    if args.path is None:
+        raise CliError("give a file name for the copy (backup PATH), or --list to see the automatic backups")
     if args.path.exists():
         raise CliError(f"{args.path} already exists; choose a new file name for the backup")
     with open_for(args, readonly=True) as store:
         report = store.backup(args.path)
     print(f"Backed up {report.rows:,} rows in {report.tables} tables to {report.path} (verified)")
     return 0
+
+
+def _list_backups(args: argparse.Namespace) -> int:
+    from tracker import autobackup
+
+    path = _plan_file(args)
+    if path is None:
+        print(autobackup.SERVER_NOTE)
+        return 0
+    kept = autobackup.listing(path)
+    if not kept:
+        print(f"No automatic backups of {path.name} yet (they go in {autobackup.folder_for(path)}).")
+        return 0
+    print(f"Automatic backups of {path.name}, newest first, in {autobackup.folder_for(path)}:")
+    rows = [
+        [f"{k.at:%Y-%m-%d %H:%M:%S}", k.why, file_size(k.size),
+         f"{k.rows:,}" if k.rows is not None else "not verified", k.path.name]
+        for k in kept
+    ]  # fmt: skip
+    print(table(["When (UTC)", "Why", "Size", "Rows", "Name (for restore)"], rows))
+    print(autobackup.RULE)
+    return 0
+
+
+def _restore_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("backup", help="a name from `backup --list`, or the path of a backup file")
+
+
+@command("restore", "replace the plan with a backup (the plan as it is now is backed up first)")
+@arguments(_restore_args)
+def restore(args: argparse.Namespace) -> int:
+    from tracker import autobackup
+
+    path = _plan_file(args)
+    if path is None:
+        raise CliError(
+            "restore works on plan files (SQLite); a plan on a server is restored by its administrators"
+        )
+    done = autobackup.restore(path, autobackup.resolve(path, args.backup))
+    saved = f"; the plan as it was is kept as {done.saved_first.path.name!r}" if done.saved_first else ""
+    print(
+        f"Restored {path.name} from {done.source.name}: {done.rows:,} rows in {done.tables} tables (verified){saved}"
+    )
+    return 0
+
+
+def _plan_file(args: argparse.Namespace) -> Path | None:
+    from tracker.db import sqlite_path, to_url
+
+    return sqlite_path(to_url(db_location(args)))
 
 
 @command("check", "check the plan's integrity: database, references and the audit chain")

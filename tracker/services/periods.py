@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.autobackup import BEFORE_CLOSE, backed_up
 from tracker.db import Actor
 from tracker.enums import PeriodStatus
 from tracker.errors import Problem, ValidationError
@@ -46,6 +47,7 @@ def open_period(
     return uow.changes(f"Opened {valid.name} ({_span(valid.start_date, valid.end_date)})")
 
 
+@backed_up(BEFORE_CLOSE, "Closing the period")
 def close_period(session: Session, *, actor: Actor, period_id: str) -> Changes:
     """Close the period: its status updates become the record as reported and can no longer change."""
     uow = unit_of_work(session, actor)
