@@ -29,6 +29,7 @@ from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
 from tracker.services import Changes
 from ui.about import about_text
 from ui.appearance import Appearance
+from ui.backups_dialog import BackupsDialog
 from ui.context import AppContext
 from ui.icons import icon
 from ui.identity import IdentityDialog
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
     open_requested = Signal(str, bool)  # location, read-only
     new_plan_requested = Signal(str, str)  # location, plan name
     mode_change_requested = Signal(object)  # Remembered: the viewer mode was switched on or off
+    restore_requested = Signal(object)  # Path: replace the open plan with this backup, then reopen it
     closed = Signal()
 
     def __init__(
@@ -136,6 +138,9 @@ class MainWindow(QMainWindow):
         self.save_copy_action = self._action(
             "Save a &copy…", self._on_save_copy, std.Save, "Save a copy (backup)"
         )
+        self.backups_action = self._action(
+            "&Backups…", self.show_backups, name="The automatic backups of this plan, and restoring one"
+        )
         self.export_status_action = self._action(
             "&Export status workbook…", self._on_export_status, name="Export the status workbook (Excel)"
         )
@@ -191,6 +196,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addMenu(self.recent_menu)
         file.addAction(self.save_copy_action)
+        file.addAction(self.backups_action)
         file.addSeparator()
         file.addAction(self.export_status_action)
         file.addAction(self.export_pack_action)
@@ -472,6 +478,13 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.save_copy(Path(path))
+
+    def show_backups(self) -> BackupsDialog:
+        """File > Backups…: the automatic backups, with Restore… (the launcher restores and reopens)."""
+        dialog = BackupsDialog(self.ctx.store.path, self, read_only=self.ctx.read_only)
+        dialog.restore_requested.connect(self.restore_requested)
+        dialog.open()
+        return dialog
 
     def _on_export_status(self) -> None:
         from ui.exports import export_status_dialog

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.autobackup import on_open
 from tracker.db import StoreError, sqlite_path, to_url
 from tracker.enums import Source
 from tracker.lock import DatabaseLocked
@@ -23,6 +24,7 @@ class Opened:
     plan: PlanInfo
     people: list[PersonRow]
     created: bool  # the sample plan was just made for this run
+    warnings: tuple[str, ...] = ()  # e.g. today's automatic backup failed: shown, never silent
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ def open_plan(
         created = True
     store = open_store(where, readonly=readonly, create=False)
     try:
+        warnings: list[str] = []
+        if not readonly:  # the first open of the day takes the day's backup; a failure only warns
+            progress.report(0, 0, "Taking today's backup…")
+            warnings = on_open(store.path, store.schema_report.backup)
         progress.report(0, 0, "Reading the plan…")
         with store.read() as session:
             plan = current_plan(session)
@@ -60,7 +66,7 @@ def open_plan(
     except BaseException:
         store.close()
         raise
-    return Opened(where, store, plan, persons, created)
+    return Opened(where, store, plan, persons, created, tuple(warnings))
 
 
 def create_sample_plan(location: str) -> None:
@@ -111,7 +117,8 @@ def describe_failure(exc: BaseException, location: str) -> OpenFailure:
     if isinstance(exc, StoreError):
         return OpenFailure(
             "Cannot open the plan",
-            f"{exc}\n\nIf the file is damaged, restore it from a backup (File > Save a copy makes one). "
+            f"{exc}\n\nIf the file is damaged, restore it from a backup (`backup --list` and `restore` at "
+            "the command line; File > Backups… in the app on a plan that opens). "
             "Nothing has been changed.",
         )
     return OpenFailure(

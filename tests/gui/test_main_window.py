@@ -135,7 +135,8 @@ def test_every_control_has_an_accessible_name(window):  # type: ignore[no-untype
 def test_file_menu_exports_sit_together_after_save_a_copy(window):  # type: ignore[no-untyped-def]
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
-    at = texts.index("Save a &copy…")
+    at = texts.index("&Backups…")  # the copies of the plan together: Save a copy…, then Backups…
+    assert texts[at - 1] == "Save a &copy…"
     exports = [window.export_status_action, window.export_pack_action]
     block = [a for a in file_menu.actions()[at + 1 :] if not a.isSeparator()][:2]
     assert block == exports
