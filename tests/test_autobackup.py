@@ -263,3 +263,29 @@ def test_backup_list_for_a_server_plan_says_the_server_is_backed_up_by_its_admin
 ) -> None:
     assert main(["--db", "postgresql+psycopg://someone@db.example.org/plan", "backup", "--list"]) == 0
     assert capsys.readouterr().out.strip() == autobackup.SERVER_NOTE
+    assert main(["--db", "postgresql+psycopg://someone@db.example.org/plan", "restore", "x.db"]) == EXIT_ERROR
+    assert "restored by its administrators" in capsys.readouterr().err
+
+
+def test_an_upgrade_from_the_command_line_keeps_its_backup_with_the_others_and_it_restores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_store import _older_file
+
+    path = tmp_path / "old.db"
+    first = _older_file(path)
+    args = ["--db", str(path), "periods", "open", "2024 Q1", "--start", "2024-01-01", "--end", "2024-03-31"]
+    assert main(args) == 0
+    assert capsys.readouterr().err == ""
+    kept = {k.why: k for k in listing(path)}
+    assert set(kept) == {"before schema upgrade", "daily"}
+    assert not list(tmp_path.glob("old.before-*"))  # moved into the folder, not left beside the plan
+    upgrade = kept["before schema upgrade"]
+    with closing(sqlite3.connect(f"{upgrade.path.as_uri()}?mode=ro", uri=True)) as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == first
+        assert con.execute("SELECT count(*) FROM reporting_period").fetchone()[0] == 0
+
+    autobackup.restore(path, upgrade.path)  # back to before the upgrade; the next open upgrades again
+    with open_store(path) as store, store.read() as s:
+        assert store.schema_report.upgraded_from == first
+        assert s.exec(select(ReportingPeriod)).all() == []
