@@ -289,3 +289,28 @@ def test_an_upgrade_from_the_command_line_keeps_its_backup_with_the_others_and_i
     with open_store(path) as store, store.read() as s:
         assert store.schema_report.upgraded_from == first
         assert s.exec(select(ReportingPeriod)).all() == []
+
+
+def test_a_restore_that_does_not_verify_puts_the_plan_back_as_it_was(
+    plan_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    daily = autobackup.take(plan_file, autobackup.DAILY)
+    close_q1(plan_file)
+    real = autobackup.verify_copy
+    calls: list[Path] = []
+
+    def fails_once(src: sqlite3.Connection, copy: Path):  # type: ignore[no-untyped-def]
+        calls.append(copy)
+        if len(calls) == 1:  # the restored plan: as if a row had gone missing on the way
+            raise StoreError("the backup has 0 rows in reporting_period; the database has 2.")
+        return real(src, copy)
+
+    monkeypatch.setattr(autobackup, "verify_copy", fails_once)
+    with pytest.raises(StoreError, match=r"did not verify .*plan.db was put back as it was\.$"):
+        autobackup.restore(plan_file, daily.path)
+    assert period_status(plan_file) == "closed" and len(calls) == 2
+
+
+def test_restore_refuses_the_plan_itself(plan_file: Path) -> None:
+    with pytest.raises(StoreError, match="is the plan itself"):
+        autobackup.restore(plan_file, plan_file)

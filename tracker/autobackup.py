@@ -235,6 +235,10 @@ def restore(store: Path, backup: Path, progress: Progress | None = None) -> Rest
     and is compared with the backup before it counts; if it does not match, the store is put back.
     """
     backup = Path(backup)
+    if backup.resolve() == store.resolve():
+        raise StoreError(
+            f"Nothing was restored: {backup.name} is the plan itself; choose one of its backups."
+        )
     _check_backup(backup)
     try:
         lock = WriteLock(store).acquire()
@@ -256,11 +260,8 @@ def restore(store: Path, backup: Path, progress: Progress | None = None) -> Rest
         try:
             tables, rows = _copy_into(backup, store, progress)
         except Exception as exc:
-            if saved is not None:
-                _copy_into(saved.path, store, None)
             raise StoreError(
-                f"The restore from {backup.name} did not verify ({_reason(exc)}); "
-                f"{store.name} was put back as it was."
+                f"The restore from {backup.name} did not verify ({_reason(exc)}); {_put_back(store, saved)}"
             ) from exc
     finally:
         lock.release()
@@ -292,6 +293,17 @@ def _copy_into(source: Path, store: Path, progress: Progress | None) -> tuple[in
             src.backup(dst, pages=256, progress=_step)
         report = verify_copy(src, store)
     return report.tables, report.rows
+
+
+def _put_back(store: Path, saved: Kept | None) -> str:
+    """After a failed restore: the store as it was, copied back; what became of it, in words."""
+    if saved is None:
+        return f"{store.name} may be incomplete: restore another backup."
+    try:
+        _copy_into(saved.path, store, None)
+    except Exception:  # the copy of the plan as it was is still there to restore by hand
+        return f"{store.name} may be incomplete: restore {saved.path.name!r}, the plan as it was."
+    return f"{store.name} was put back as it was."
 
 
 def _check_backup(backup: Path) -> None:

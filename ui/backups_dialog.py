@@ -110,5 +110,5 @@ class BackupsDialog(QDialog):
             "first, so you can restore it again from this list. The plan reopens when it is done.",
             "Restore",
         ):
+            self.accept()  # closed first: the window it belongs to is replaced when the plan reopens
             self.restore_requested.emit(kept.path)
-            self.accept()
