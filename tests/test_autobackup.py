@@ -314,3 +314,18 @@ def test_a_restore_that_does_not_verify_puts_the_plan_back_as_it_was(
 def test_restore_refuses_the_plan_itself(plan_file: Path) -> None:
     with pytest.raises(StoreError, match="is the plan itself"):
         autobackup.restore(plan_file, plan_file)
+
+
+def test_import_return_apply_from_the_command_line_backs_up_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_store(tmp_path / "plan.db") as store:
+        plan = returns_plan(store, PMO)
+        path = issue(store, plan, tmp_path / "returns")[plan.lead]
+        edit(path, "Objectives", plan.obj1, RAG="Amber", Rationale_for_the_RAG="Supplier late")
+    db = ["--db", str(tmp_path / "plan.db")]
+    assert main([*db, "import-return", str(path)]) == 0  # a preview takes only the day's backup
+    assert [k.why for k in listing(tmp_path / "plan.db")] == ["daily"]
+    assert main([*db, "import-return", str(path), "--apply"]) == 0
+    assert [k.why for k in listing(tmp_path / "plan.db")] == ["before return import", "daily"]
+    assert "Applied 2 changes" in capsys.readouterr().out
