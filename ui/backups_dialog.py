@@ -71,14 +71,14 @@ class BackupsDialog(QDialog):
         else:
             kept = autobackup.listing(path)
             folder = autobackup.folder_for(path)
+            when = (
+                "One is taken the first time each day the plan is opened for editing, and before each "
+                "return is applied, period closed, schema upgrade and restore."
+            )
             self.intro.setText(
-                f"Automatic backups of {path.name}, newest first, in {folder}. One is taken on the first "
-                "change of each day, and before each return is applied, period closed, schema upgrade "
-                "and restore."
+                f"Automatic backups of {path.name}, newest first, in {folder}. {when}"
                 if kept
-                else f"No automatic backups of {path.name} yet. One is taken on the first change of each "
-                f"day, and before each return is applied, period closed, schema upgrade and restore; "
-                f"they are kept in {folder}."
+                else f"No automatic backups of {path.name} yet; they are kept in {folder}. {when}"
             )
             self.model.set_rows(kept)
             if kept:
