@@ -198,3 +198,48 @@ def test_every_page_of_the_sample_plan_fits_a_1280_pixel_laptop_screen(
     for key in w.page_keys():
         w.show_page(key)
         assert w.minimumSizeHint().width() <= 1280, f"the {key} page needs a wider screen"
+
+
+def _wheel(widget: QWidget, notches: int = -3) -> None:
+    """Turn the mouse wheel over ``widget`` (negative: towards the user, i.e. scroll down)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(), QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_past_a_form_field_and_changes_it_only_once_it_has_focus(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_risk
+
+    written(plan_ctx, create_risk, data={
+        "ref": "R-001", "title": "Key staff leave", "objective_id": plan_ctx.ids.obj1,
+        "inherent_likelihood": 4, "inherent_impact": 4, "residual_likelihood": 3, "residual_impact": 3,
+        "target_likelihood": 1, "target_impact": 1,
+    })  # fmt: skip
+    window.resize(1366, 500)  # short enough for the side form to scroll
+    page = window.show_page("risks")
+    with plan_ctx.read() as s:
+        from sqlmodel import select
+
+        from tracker.models import Risk
+
+        risk_id = s.exec(select(Risk.id)).one()
+    assert page.select(risk_id)
+    status, likelihood = page.form.editors["status"], page.form.editors["residual_likelihood"]
+    before = (status.currentIndex(), likelihood.value())
+    window.setFocus()
+    for field in (status, likelihood):
+        assert not field.hasFocus()
+        _wheel(field)
+    assert (status.currentIndex(), likelihood.value()) == before  # a risk's status does not flip
+    assert not page.form.changed_values()
+    likelihood.setFocus()
+    qtbot.waitUntil(likelihood.hasFocus)
+    _wheel(likelihood, notches=1)
+    assert likelihood.value() == before[1] + 1  # a field with focus still takes the wheel
