@@ -77,11 +77,7 @@ class PlanPage(FollowsChanges, QWidget):
             self.four_p.addItem(str(tag.value), tag.value)
         self.mine = QCheckBox("Only &mine")
         self.mine.setAccessibleName("Only my objectives")
-        if ctx.identity.person_id is None:
-            self.mine.setEnabled(False)
-            self.mine.setToolTip("You are using the app as the PMO, who leads no objectives.")
-        else:
-            self.mine.setToolTip(f"Only the objectives {ctx.identity.name} leads")
+        self._show_whose()
         self.clear = QPushButton("Clear filters")
         self.clear.setAccessibleName("Clear filters")
         self.clear.clicked.connect(self.clear_filters)
@@ -141,6 +137,7 @@ class PlanPage(FollowsChanges, QWidget):
         self._ids: frozenset[str] | None = None
         self.follow(ctx)
         ctx.period_changed.connect(lambda _id: self.reload())
+        ctx.identity_changed.connect(self._on_identity_changed)
         self.reload()
 
     def showEvent(self, event: Any) -> None:
@@ -187,6 +184,22 @@ class PlanPage(FollowsChanges, QWidget):
             four_p=chosen(self.four_p),
             ids=self._ids,
         )
+
+    def _show_whose(self) -> None:
+        """ "Only mine" means the objectives the person using the app leads; the PMO leads none."""
+        who = self.ctx.identity
+        self.mine.setEnabled(who.person_id is not None)
+        self.mine.setToolTip(
+            f"Only the objectives {who.name} leads" if who.person_id is not None
+            else "You are using the app as the PMO, who leads no objectives."
+        )  # fmt: skip
+
+    def _on_identity_changed(self, _identity: object) -> None:
+        self._show_whose()
+        if self.mine.isChecked() and not self.mine.isEnabled():
+            self.mine.setChecked(False)  # refilters
+        else:
+            self._apply_filters()  # "mine" is someone else now
 
     def _apply_filters(self) -> None:
         self.lead.setEnabled(not self.mine.isChecked())
