@@ -243,3 +243,46 @@ def test_the_wheel_scrolls_past_a_form_field_and_changes_it_only_once_it_has_foc
     qtbot.waitUntil(likelihood.hasFocus)
     _wheel(likelihood, notches=1)
     assert likelihood.value() == before[1] + 1  # a field with focus still takes the wheel
+
+
+def test_a_drill_down_shows_in_the_plan_filter_bar_and_is_cleared_there(
+    window, plan_ctx, app_settings, qtbot
+):  # type: ignore[no-untyped-def]
+    from tracker import queries as q
+    from tracker.services import record_status_update
+
+    written(plan_ctx, record_status_update, objective_id=plan_ctx.ids.obj1, period_id=plan_ctx.period_id,
+            data={"lifecycle": "in progress", "rag": "green", "rationale": "On plan"})  # fmt: skip
+    with plan_ctx.read() as s:
+        everything = len(q.objective_rows(s))
+    dashboard = window.show_page("dashboard")
+    tiles = dashboard.headline.tiles
+    key = "green"
+    picked = tiles[key].target[1]["ids"]
+    tiles[key].clicked.emit()  # a click on the tile
+    plan = window.pages["plan"]
+    assert window.current_key() == "plan" and len(plan.model.objective_ids()) == len(picked) < everything
+    # every combo still reads "All…/Any…", so the bar says what narrows the page
+    assert plan.picked.isVisible() and plan.picked.label.text().startswith(
+        f"Only the {len(picked)} objective"
+    )
+    assert "on the dashboard" in plan.picked.label.text()
+    plan.picked.show_all.click()
+    assert len(plan.model.objective_ids()) == everything and not plan.picked.isVisible()
+
+    tiles[key].clicked.emit()
+    window.close()  # quit with the page narrowed, and start again: the Plan page shows everything
+    again = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(again)
+    again.show()
+    plan = again.show_page("plan")
+    assert len(plan.model.objective_ids()) == everything and not plan.picked.isVisible()
+
+
+def test_a_register_narrowed_to_picked_items_says_so_and_shows_all_again(window, plan_ctx):  # type: ignore[no-untyped-def]
+    page = window.show_page("milestones")
+    plan_ctx.navigate("milestones", ids=[], what="overdue on the dashboard")
+    assert page.model.visible_count == 0 and page.ids_note.isVisible()
+    assert page.ids_note.label.text() == "Only the 0 milestones picked: overdue on the dashboard"
+    page.ids_note.show_all.click()
+    assert page.model.visible_count == len(page.model.rows) and not page.ids_note.isVisible()

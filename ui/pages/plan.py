@@ -30,6 +30,7 @@ from ui.pages.following import FollowsChanges
 from ui.pages.objective import ObjectiveDetail
 from ui.widgets.chips import ChipDelegate, chip_icon
 from ui.widgets.forms import fit_popup, shrinkable
+from ui.widgets.picked import PickedFilter, picked_ids
 
 STATUS_CHOICES = (*((b.value, b.label) for b in Brag), (q.NO_UPDATE, "No update"))
 
@@ -83,6 +84,9 @@ class PlanPage(FollowsChanges, QWidget):
         self.clear.clicked.connect(self.clear_filters)
         self.count = QLabel()
         self.count.setAccessibleName("Objectives shown")
+        self.picked = PickedFilter("objective")
+        self.picked.cleared.connect(self._show_all_objectives)
+        self._picked_what = ""
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -123,6 +127,7 @@ class PlanPage(FollowsChanges, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.picked)  # a row of its own, shown only while a drill-down narrows the page
         layout.addWidget(self.splitter, 1)
 
         order = [self.search, self.theme, self.lead, self.status, self.lifecycle, self.four_p, self.mine, self.clear,
@@ -211,6 +216,7 @@ class PlanPage(FollowsChanges, QWidget):
         self.tree.expandAll()
         shown = len(self.model.objective_ids())
         self.count.setText(f"{shown} objective{'' if shown == 1 else 's'}")
+        self.picked.show_picked(self._ids, self._picked_what)
         index = self.model.index_of(selected) if selected else QModelIndex()
         if index.isValid():
             self.tree.selectionModel().setCurrentIndex(
@@ -242,8 +248,9 @@ class PlanPage(FollowsChanges, QWidget):
                 combo.setCurrentIndex(max(0, combo.findData(filters.get(key) or "")))
             status = filters.get("status", filters.get("brag"))
             self.status.setCurrentIndex(max(0, self.status.findData(status or "")))
-            ids = filters.get("ids")
+            ids = picked_ids(filters)
             self._ids = frozenset(ids) if ids is not None else None
+            self._picked_what = str(filters.get("what") or "")
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -251,6 +258,10 @@ class PlanPage(FollowsChanges, QWidget):
 
     def clear_filters(self) -> None:
         self.show_filters({})
+
+    def _show_all_objectives(self) -> None:
+        self._ids = None
+        self._apply_filters()
 
     def focus_find(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
