@@ -286,3 +286,32 @@ def test_a_register_narrowed_to_picked_items_says_so_and_shows_all_again(window,
     assert page.ids_note.label.text() == "Only the 0 milestones picked: overdue on the dashboard"
     page.ids_note.show_all.click()
     assert page.model.visible_count == len(page.model.rows) and not page.ids_note.isVisible()
+
+
+def test_switching_to_the_dark_theme_redraws_the_charts_at_once(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor
+
+    from ui.appearance import Appearance
+
+    app_settings.theme = "light"
+    appearance = Appearance(app_settings)
+    plan_ctx.palette = appearance.apply()
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings, appearance=appearance)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    charts = w.show_page("dashboard").charts
+    light = QColor(plan_ctx.palette.surfaces.surface)
+    assert all(c.plot.backgroundBrush().color() == light for c in charts)
+    try:
+        appearance.set_theme("dark")
+        dark = plan_ctx.palette.surfaces
+        assert QColor(dark.surface) != light
+        for chart in charts:
+            assert chart.plot.backgroundBrush().color() == QColor(dark.surface), chart.title
+            axis = chart.plot.getPlotItem().getAxis("bottom")
+            assert axis.textPen().color() == QColor(dark.text), chart.title
+            corner = chart.plot.grab().toImage().pixelColor(3, 3)  # painted, not only set
+            assert corner == QColor(dark.surface), chart.title
+    finally:
+        appearance.set_theme("light")
