@@ -56,6 +56,7 @@ class AppContext(QObject):
     changed = Signal(object, object)  # Changes a committed write (or undo/redo) made; the view that asked
     failed = Signal(str, object)  # what was being done, the unexpected error (not a refusal) that stopped it
     period_changed = Signal(object)  # str | None: the id of the period the pages show
+    identity_changed = Signal(object)  # Identity: who is using the app now
     undo_state_changed = Signal()
     navigate_requested = Signal(str, object)  # page key, filters (dict) for that page
     message = Signal(str)  # a short line for the status bar
@@ -72,7 +73,7 @@ class AppContext(QObject):
     ):
         super().__init__(parent)
         self.store = store
-        self.identity = identity
+        self._identity = identity
         self.read_only = read_only or store.readonly
         self.palette = palette or make_palette()
         self.runner = runner or TaskRunner(self)
@@ -87,6 +88,16 @@ class AppContext(QObject):
     def read(self) -> Iterator[Session]:
         with self.store.read() as session:
             yield session
+
+    @property
+    def identity(self) -> Identity:
+        return self._identity
+
+    @identity.setter
+    def identity(self, identity: Identity) -> None:
+        if identity != self._identity:
+            self._identity = identity
+            self.identity_changed.emit(identity)
 
     @property
     def actor(self) -> Actor:

@@ -199,3 +199,120 @@ def test_every_page_of_the_sample_plan_fits_a_1280_pixel_laptop_screen(
     for key in w.page_keys():
         w.show_page(key)
         assert w.minimumSizeHint().width() <= 1280, f"the {key} page needs a wider screen"
+
+
+def _wheel(widget: QWidget, notches: int = -3) -> None:
+    """Turn the mouse wheel over ``widget`` (negative: towards the user, i.e. scroll down)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(), QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_past_a_form_field_and_changes_it_only_once_it_has_focus(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_risk
+
+    written(plan_ctx, create_risk, data={
+        "ref": "R-001", "title": "Key staff leave", "objective_id": plan_ctx.ids.obj1,
+        "inherent_likelihood": 4, "inherent_impact": 4, "residual_likelihood": 3, "residual_impact": 3,
+        "target_likelihood": 1, "target_impact": 1,
+    })  # fmt: skip
+    window.resize(1366, 500)  # short enough for the side form to scroll
+    page = window.show_page("risks")
+    with plan_ctx.read() as s:
+        from sqlmodel import select
+
+        from tracker.models import Risk
+
+        risk_id = s.exec(select(Risk.id)).one()
+    assert page.select(risk_id)
+    status, likelihood = page.form.editors["status"], page.form.editors["residual_likelihood"]
+    before = (status.currentIndex(), likelihood.value())
+    window.setFocus()
+    for field in (status, likelihood):
+        assert not field.hasFocus()
+        _wheel(field)
+    assert (status.currentIndex(), likelihood.value()) == before  # a risk's status does not flip
+    assert not page.form.changed_values()
+    likelihood.setFocus()
+    qtbot.waitUntil(likelihood.hasFocus)
+    _wheel(likelihood, notches=1)
+    assert likelihood.value() == before[1] + 1  # a field with focus still takes the wheel
+
+
+def test_a_drill_down_shows_in_the_plan_filter_bar_and_is_cleared_there(
+    window, plan_ctx, app_settings, qtbot
+):  # type: ignore[no-untyped-def]
+    from tracker import queries as q
+    from tracker.services import record_status_update
+
+    written(plan_ctx, record_status_update, objective_id=plan_ctx.ids.obj1, period_id=plan_ctx.period_id,
+            data={"lifecycle": "in progress", "rag": "green", "rationale": "On plan"})  # fmt: skip
+    with plan_ctx.read() as s:
+        everything = len(q.objective_rows(s))
+    dashboard = window.show_page("dashboard")
+    tiles = dashboard.headline.tiles
+    key = "green"
+    picked = tiles[key].target[1]["ids"]
+    tiles[key].clicked.emit()  # a click on the tile
+    plan = window.pages["plan"]
+    assert window.current_key() == "plan" and len(plan.model.objective_ids()) == len(picked) < everything
+    # every combo still reads "All…/Any…", so the bar says what narrows the page
+    assert plan.picked.isVisible() and plan.picked.label.text().startswith(
+        f"Only the {len(picked)} objective"
+    )
+    assert "on the dashboard" in plan.picked.label.text()
+    plan.picked.show_all.click()
+    assert len(plan.model.objective_ids()) == everything and not plan.picked.isVisible()
+
+    tiles[key].clicked.emit()
+    window.close()  # quit with the page narrowed, and start again: the Plan page shows everything
+    again = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(again)
+    again.show()
+    plan = again.show_page("plan")
+    assert len(plan.model.objective_ids()) == everything and not plan.picked.isVisible()
+
+
+def test_a_register_narrowed_to_picked_items_says_so_and_shows_all_again(window, plan_ctx):  # type: ignore[no-untyped-def]
+    page = window.show_page("milestones")
+    plan_ctx.navigate("milestones", ids=[], what="overdue on the dashboard")
+    assert page.model.visible_count == 0 and page.ids_note.isVisible()
+    assert page.ids_note.label.text() == "Only the 0 milestones picked: overdue on the dashboard"
+    page.ids_note.show_all.click()
+    assert page.model.visible_count == len(page.model.rows) and not page.ids_note.isVisible()
+
+
+def test_switching_to_the_dark_theme_redraws_the_charts_at_once(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor
+
+    from ui.appearance import Appearance
+
+    app_settings.theme = "light"
+    appearance = Appearance(app_settings)
+    plan_ctx.palette = appearance.apply()
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings, appearance=appearance)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    charts = w.show_page("dashboard").charts
+    light = QColor(plan_ctx.palette.surfaces.surface)
+    assert all(c.plot.backgroundBrush().color() == light for c in charts)
+    try:
+        appearance.set_theme("dark")
+        dark = plan_ctx.palette.surfaces
+        assert QColor(dark.surface) != light
+        for chart in charts:
+            assert chart.plot.backgroundBrush().color() == QColor(dark.surface), chart.title
+            axis = chart.plot.getPlotItem().getAxis("bottom")
+            assert axis.textPen().color() == QColor(dark.text), chart.title
+            corner = chart.plot.grab().toImage().pixelColor(3, 3)  # painted, not only set
+            assert corner == QColor(dark.surface), chart.title
+    finally:
+        appearance.set_theme("light")
