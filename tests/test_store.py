@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 import tracker
-from tracker.db import StoreError
+from tracker.db import StoreError, to_url
 from tracker.lock import DatabaseLocked
 from tracker.migrate import (
     NewerSchema,
@@ -77,7 +77,7 @@ def test_a_failed_write_block_changes_nothing(any_store):
 def _older_file(path, rows: int = 3) -> str:
     """A store at the first schema revision, holding a plan and people."""
     first = [s.revision for s in script_directory().walk_revisions()][-1]
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(to_url(path))
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), first)
         conn.execute(

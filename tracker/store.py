@@ -20,6 +20,7 @@ from tracker.db import (
     make_engine,
     read_session,
     sqlite_path,
+    sqlite_uri,
     to_url,
     write_session,
 )
@@ -139,7 +140,7 @@ def _probe_sqlite(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        con = sqlite3.connect(sqlite_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
