@@ -149,6 +149,28 @@ def test_a_newer_store_is_refused_with_the_version_it_needs_and_left_alone(tmp_p
     WriteLock(path).acquire().release()
 
 
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_newer_store_in_rollback_journal_mode_is_refused_byte_for_byte_untouched(tmp_path, readonly):
+    path = tmp_path / "newer.db"
+    open_store(path).close()
+    (tmp_path / "newer.db.lock").unlink()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=DELETE")  # as a copy made by another tool may be
+    con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.commit()
+    con.close()  # store_meta still says this app's version wrote it: a development build's newer schema
+    before = _digest(path)
+
+    with pytest.raises(NewerSchema) as err:
+        open_store(path, readonly=readonly)
+    message = str(err.value)
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["newer.db"], "no lock, journal or WAL file either"
+    assert f"written by Delivery Plan Tracker {tracker.__version__} with schema 9999" in message
+    assert f"this version ({tracker.__version__}, schema {head_revision()})" in message
+    assert "or later; this is version" not in message and "\n" not in message
+
+
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("these are my meeting notes, not a database")

@@ -25,7 +25,7 @@ from tracker.db import (
     write_session,
 )
 from tracker.lock import WriteLock
-from tracker.migrate import NotATrackerDatabase, SchemaReport, ensure_schema
+from tracker.migrate import KNOWN_REVISIONS, NotATrackerDatabase, SchemaReport, ensure_schema, newer_schema
 
 APP_NAME = "DeliveryPlanTracker"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -136,19 +136,36 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
 
 
 def _probe_sqlite(path: Path) -> None:
-    """Look inside without writing a byte: a file of another application must stay exactly as it was."""
+    """Look inside without writing a byte: a file this version must refuse stays exactly as it was.
+
+    That is a file of another application, and a store of a newer schema: it is refused here,
+    before any connection that may write (switching to WAL rewrites the file's header).
+    """
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
         con = sqlite3.connect(sqlite_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revs, written_by = [], None
+            if "alembic_version" in tables:
+                revs = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")]
+            if "store_meta" in tables:
+                written_by = _app_version(con)
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise _damaged(path, str(path), exc) from exc
     if tables and "alembic_version" not in tables:
         raise NotATrackerDatabase(f"{path.name} holds tables but is not a Delivery Plan Tracker database.")
+    unknown = [r for r in revs if r not in KNOWN_REVISIONS]
+    if unknown:
+        raise newer_schema(path.name, unknown[0], written_by)
+
+
+def _app_version(con: sqlite3.Connection) -> str | None:
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'app_version'").fetchone()
+    return str(row[0]) if row else None
 
 
 def _damaged(path: Path | None, url: str, exc: Exception) -> StoreError:
