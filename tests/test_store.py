@@ -201,6 +201,43 @@ def test_a_damaged_file_is_reported_as_damaged(tmp_path):
         open_store(path)
 
 
+def damage_page_of(path, name: str) -> None:
+    """Overwrite with junk the 4 KB page at the root of table or index ``name`` (its only page when small)."""
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] != "wal"  # the page must be in the file
+        size = con.execute("PRAGMA page_size").fetchone()[0]
+        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+    finally:
+        con.close()
+    with open(path, "r+b") as fh:
+        fh.seek((root - 1) * size)
+        fh.write(b"\xab" * size)
+
+
+def test_a_store_damaged_inside_opens_read_only_saying_what_to_do_and_is_not_written(tmp_path):
+    from tracker.backup import backup_sqlite
+
+    path = tmp_path / "plan.db"
+    with open_store(tmp_path / "whole.db") as whole, whole.write() as session:
+        session.add(Plan(name="Damaged plan", start_date=date(2024, 4, 1), end_date=date(2025, 3, 31)))
+    backup_sqlite(tmp_path / "whole.db", path)  # one file in rollback-journal mode, WAL folded in
+    damage_page_of(path, "ix_risk_owner_id")
+    before = _digest(path)
+
+    with open_store(path) as store:
+        assert store.readonly and store.damage is not None
+        assert store.damage.startswith("plan.db is damaged (SQLite's check found: ")
+        assert "Restore it from your latest backup" in store.damage and "\n" not in store.damage
+        with store.read() as session:  # what can be read still can be, to look or to copy out
+            assert session.execute(text("SELECT name FROM plan")).scalar_one() == "Damaged plan"
+        with pytest.raises(StoreError, match="damaged") as err, store.write():
+            pass
+        assert str(err.value) == store.damage
+    assert _digest(path) == before
+    assert not (tmp_path / "plan.db.lock").exists(), "a damaged store is not opened for writing"
+
+
 def test_only_one_process_writes_a_file(tmp_path):
     path = tmp_path / "plan.db"
     with open_store(path):

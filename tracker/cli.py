@@ -12,6 +12,9 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from sqlite3 import DatabaseError as SqliteDatabaseError
+
+from sqlalchemy.exc import DBAPIError
 
 import tracker
 from tracker.db import Actor, StoreError
@@ -99,7 +102,10 @@ def actor(args: argparse.Namespace, detail: str = "") -> Actor:
 def open_for(args: argparse.Namespace, *, readonly: bool = False, create: bool = False):  # type: ignore[no-untyped-def]
     from tracker.store import open_store
 
-    return open_store(db_location(args), readonly=readonly, create=create)
+    store = open_store(db_location(args), readonly=readonly, create=create)
+    if store.damage and readonly:  # a write refuses with the same words; a read goes on, warned
+        print(f"warning: {store.damage}", file=sys.stderr)
+    return store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,9 +125,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted; nothing more was changed", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # the promise is one line, never a traceback
+        known = _known_cause(exc, db_location(args))
+        if known:
+            print(f"error: {known}", file=sys.stderr)
+            return EXIT_ERROR
         where = _log_unexpected(exc)
         print(f"error: unexpected {type(exc).__name__}: {exc} (details in {where})", file=sys.stderr)
         return EXIT_UNEXPECTED
+
+
+def _known_cause(exc: Exception, where: str) -> str | None:
+    """An error whose cause we can name in one line, with what to do (never the SQL or its parameters)."""
+    if isinstance(exc, DBAPIError | SqliteDatabaseError):
+        cause = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
+        name = Path(where).name or where
+        if "malformed" in cause or "not a database" in cause:
+            return (
+                f"{name} is damaged ({cause}). Restore it from your latest backup; "
+                "'check' shows what is affected."
+            )
+    return None
 
 
 def _log_unexpected(exc: BaseException) -> Path:
