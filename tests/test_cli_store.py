@@ -86,3 +86,68 @@ def test_a_read_that_meets_the_damage_says_so_in_one_line(
     code, _, err = run(capsys, "--db", str(path), "periods")
     assert code == EXIT_ERROR and err.count("\n") == 1
     assert err.startswith("error: plan.db is damaged (") and "latest backup" in err
+
+
+def full_disk_after(monkeypatch: pytest.MonkeyPatch, pages: int) -> None:
+    """Every store opened from now on fills up at ``pages`` pages: SQLite's own 'database or disk is full'."""
+    from sqlalchemy import event
+
+    import tracker.store
+
+    real = tracker.store.make_engine
+
+    def make_engine(url: str, **kwargs: bool):  # type: ignore[no-untyped-def]
+        engine = real(url, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _cap(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+        return engine
+
+    monkeypatch.setattr(tracker.store, "make_engine", make_engine)
+
+
+def test_init_on_a_full_disk_leaves_no_store_and_no_litter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full_disk_after(monkeypatch, pages=200)  # the schema fits; the sample plan does not
+    code, out, err = run(capsys, "--db", str(tmp_path / "plan.db"), "init", "--sample")
+    assert code != 0 and out == "" and err.startswith("error: "), err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_builds_the_store_whole_and_clears_what_a_killed_run_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "plan.db.building").write_bytes(b"half a store")
+    (tmp_path / "plan.db.building-journal").write_bytes(b"its journal")
+    (tmp_path / "plan.db").write_bytes(b"")  # an empty file holds nothing to keep
+    code, out, _ = run(capsys, "--db", str(tmp_path / "plan.db"), "init", "--sample")
+    assert code == 0 and out.endswith(f"in {tmp_path / 'plan.db'} with SAMPLE progress\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.db", "plan.db.lock"]
+    code, _, _ = run(capsys, "--db", str(tmp_path / "plan.db"), "check")
+    assert code == 0
+
+
+def test_a_write_command_on_an_empty_file_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "plan.db"
+    empty.write_bytes(b"")
+    code, _, err = run(
+        capsys,
+        "--db",
+        str(empty),
+        "periods",
+        "open",
+        "2024/25 Q1",
+        "--start",
+        "2024-04-01",
+        "--end",
+        "2024-06-30",
+    )
+    assert code == EXIT_ERROR and err == f"error: There is no plan in {empty}: the file is empty. " \
+        "Create a plan there, or open another file.\n"  # fmt: skip
+    assert empty.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.db"]

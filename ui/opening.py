@@ -10,7 +10,7 @@ from tracker.enums import Source
 from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
 from tracker.queries import PersonRow, PlanInfo, current_plan, people
-from tracker.store import Store, default_db_path, open_store
+from tracker.store import Store, building_store, default_db_path, open_store
 from ui.tasks import Progress
 
 
@@ -70,7 +70,7 @@ def create_sample_plan(location: str) -> None:
     from tracker.seed.template import emsou_template, seed_plan
 
     who = Actor("Delivery Plan Tracker", Source.APP, "sample plan")
-    with open_store(location) as store, store.write() as session:
+    with building_store(location) as store, store.write() as session:
         seed_plan(session, actor=who, template=emsou_template())
         add_sample_progress(session, actor=who)
 
@@ -82,7 +82,7 @@ def create_blank_plan(location: str, name: str, who: str) -> None:
 
     if Path(location).exists():
         raise StoreError(f"{Path(location).name} already exists: choose a new file name for the new plan.")
-    with open_store(location) as store, store.write() as session:
+    with building_store(location) as store, store.write() as session:
         seed_plan(session, actor=Actor(who, Source.APP, "new plan"), template=empty_template(name=name))
 
 

@@ -30,11 +30,11 @@ def _init_args(p: argparse.ArgumentParser) -> None:
 def init(args: argparse.Namespace) -> int:
     from tracker.seed.sample import add_sample_progress
     from tracker.seed.template import empty_template, emsou_template, seed_plan
-    from tracker.store import open_store
+    from tracker.store import building_store
 
     who = actor(args)
     template = empty_template(name=args.name) if args.empty else emsou_template()
-    with open_store(db_location(args)) as store:
+    with building_store(db_location(args)) as store:
         with store.write() as session:
             changes = seed_plan(session, actor=who, template=template)
             if args.sample:
