@@ -48,6 +48,13 @@ def backup_sqlite(source: Path, dest: Path, progress: Progress | None = None) ->
 
             src.backup(dst, pages=256, progress=_step)
             dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        except sqlite3.OperationalError as exc:
+            if "full" in str(exc):  # the copy's disk, not the database's
+                raise StoreError(
+                    f"There is no room for the backup in {dest.parent} ({exc}): free some space there "
+                    "or choose another place; no backup was written."
+                ) from exc
+            raise
         finally:
             dst.close()
         report = verify_copy(src, partial)

@@ -7,19 +7,18 @@ Errors are one clear line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from sqlite3 import DatabaseError as SqliteDatabaseError
-
-from sqlalchemy.exc import DBAPIError
 
 import tracker
 from tracker.db import Actor, StoreError
 from tracker.enums import Source
-from tracker.errors import ServiceError
+from tracker.errors import ServiceError, explain
 
 log = logging.getLogger("tracker.cli")
 
@@ -104,7 +103,7 @@ def open_for(args: argparse.Namespace, *, readonly: bool = False, create: bool =
 
     store = open_store(db_location(args), readonly=readonly, create=create)
     if store.damage and readonly:  # a write refuses with the same words; a read goes on, warned
-        print(f"warning: {store.damage}", file=sys.stderr)
+        say(f"warning: {store.damage}", 0)
     return store
 
 
@@ -119,32 +118,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args) or 0
     except (CliError, StoreError, ServiceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return say(f"error: {exc}", EXIT_ERROR)
     except KeyboardInterrupt:
-        print("error: interrupted; nothing more was changed", file=sys.stderr)
-        return EXIT_ERROR
+        return say("error: interrupted; nothing more was changed", EXIT_ERROR)
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return say(
+            "error: the output was closed before all of it was written (its reader, such as '| head', "
+            "stopped early)",
+            EXIT_ERROR,
+        )
     except Exception as exc:  # the promise is one line, never a traceback
-        known = _known_cause(exc, db_location(args))
+        where = db_location(args)
+        known = explain(exc, Path(where).name or where)
         if known:
-            print(f"error: {known}", file=sys.stderr)
-            return EXIT_ERROR
-        where = _log_unexpected(exc)
-        print(f"error: unexpected {type(exc).__name__}: {exc} (details in {where})", file=sys.stderr)
-        return EXIT_UNEXPECTED
+            return say(f"error: {known}", EXIT_ERROR)
+        log = _log_unexpected(exc)
+        return say(f"error: unexpected {type(exc).__name__}: {exc} (details in {log})", EXIT_UNEXPECTED)
 
 
-def _known_cause(exc: Exception, where: str) -> str | None:
-    """An error whose cause we can name in one line, with what to do (never the SQL or its parameters)."""
-    if isinstance(exc, DBAPIError | SqliteDatabaseError):
-        cause = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
-        name = Path(where).name or where
-        if "malformed" in cause or "not a database" in cause:
-            return (
-                f"{name} is damaged ({cause}). Restore it from your latest backup; "
-                "'check' shows what is affected."
-            )
-    return None
+def say(message: str, code: int) -> int:
+    """Print one line on stderr (a newline or other control character in a name is shown escaped)."""
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    with contextlib.suppress(OSError):  # stderr gone too: the exit code is all that is left
+        print(line, file=sys.stderr)
+    return code
+
+
+def _stdout_to_devnull() -> None:
+    """After a closed pipe, point stdout at nothing so the flush at exit does not fail again."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # not a real file: a test's capture
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _log_unexpected(exc: BaseException) -> Path:

@@ -48,7 +48,20 @@ def sqlite_uri(path: Path, *, mode: str = "ro") -> str:
     Never ``f"file:{path}"``: SQLite stops the path at "?" or "#" and decodes "%41" as "A", so
     ".../Team #3/plan.db" would open (and create) a file called "Team ".
     """
-    return f"{Path(path).absolute().as_uri()}?mode={mode}"
+    path = Path(path).absolute()
+    uri = f"{path.as_uri()}?mode={mode}"
+    if mode == "ro" and _unwritable_without_wal(path):
+        # SQLite must create "-shm" beside a WAL-mode file even to read it, which a folder nobody
+        # can write to refuses ("unable to open database file"). Nobody can write the file there
+        # either (a writer needs a journal or WAL beside it), so it is read as the unchanging file it is.
+        uri += "&immutable=1"
+    return uri
+
+
+def _unwritable_without_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    return path.parent.exists() and not os.access(path.parent, os.W_OK) and not has_wal
 
 
 def sqlite_path(url: str) -> Path | None:

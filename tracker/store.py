@@ -11,7 +11,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from tracker.backup import BackupReport, Progress, backup_sqlite
@@ -25,6 +25,7 @@ from tracker.db import (
     to_url,
     write_session,
 )
+from tracker.errors import explain
 from tracker.lock import WriteLock
 from tracker.migrate import KNOWN_REVISIONS, NotATrackerDatabase, SchemaReport, ensure_schema, newer_schema
 
@@ -130,8 +131,14 @@ def open_store(path_or_url: str | os.PathLike[str], *, readonly: bool = False, c
         damage = _probe_sqlite(path)
         readonly = readonly or damage is not None
         if not readonly:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            lock = WriteLock(path).acquire()
+            _refuse_unwritable(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                lock = WriteLock(path).acquire()
+            except OSError as exc:
+                raise StoreError(
+                    explain(exc, path.name) or f"Could not open {path} for changes: {exc}"
+                ) from exc
     try:
         engine = make_engine(url, readonly=readonly)
         try:
@@ -292,10 +299,28 @@ def _app_version(con: sqlite3.Connection) -> str | None:
 
 
 def _damaged(path: Path | None, url: str, exc: Exception) -> StoreError:
-    if isinstance(exc, OperationalError) and "unable to open" in str(exc):
-        return StoreError(f"Could not open {path or url}: {exc.orig}")
+    """What an error on opening means: damage only when SQLite says so, otherwise its true cause."""
     what = path.name if path is not None else url
+    cause = str(getattr(exc, "orig", exc))
+    if "malformed" in cause or "not a database" in cause:
+        return StoreError(
+            f"{what} is damaged and cannot be read ({cause}). "
+            "Restore it from your latest backup; the file has not been changed."
+        )
     return StoreError(
-        f"{what} is damaged and cannot be read ({getattr(exc, 'orig', exc)}). "
-        "Restore it from a backup; the file has not been changed."
+        explain(exc, what) or f"Could not open {what} ({cause}); the file has not been changed."
     )
+
+
+def _refuse_unwritable(path: Path) -> None:
+    """Opening for changes a file or folder that cannot be written fails later with SQL; say so now."""
+    folder = path.parent if path.parent.exists() else None
+    if folder is not None and not os.access(folder, os.W_OK):
+        raise StoreError(
+            f"{path.name} is in a folder that cannot be written to ({folder}): open it read-only, "
+            "or copy it to a folder you can write to."
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(
+            f"{path.name} is read-only (its file permissions): make it writable, or open it read-only."
+        )

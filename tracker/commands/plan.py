@@ -36,13 +36,12 @@ def init(args: argparse.Namespace) -> int:
     template = empty_template(name=args.name) if args.empty else emsou_template()
     with building_store(db_location(args)) as store:
         with store.write() as session:
-            changes = seed_plan(session, actor=who, template=template)
+            seed_plan(session, actor=who, template=template)
             if args.sample:
-                changes = changes.merge(add_sample_progress(session, actor=who))
-        print(
-            f"Created {template.plan.name!r} in {store.display_name}"
-            + (" with SAMPLE progress" if args.sample else "")
-        )
+                add_sample_progress(session, actor=who)
+        where = store.display_name
+    # Said once the store is in place: a closed output must not undo it.
+    print(f"Created {template.plan.name!r} in {where}" + (" with SAMPLE progress" if args.sample else ""))
     return 0
 
 
