@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -116,3 +117,64 @@ def test_verification_refuses_an_empty_copy_of_an_empty_file(tmp_path):
     with pytest.raises(StoreError, match="no tables"):
         backup_sqlite(tmp_path / "empty.db", tmp_path / "copy.db")
     assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_backup_clears_what_a_killed_backup_to_the_same_name_left(tmp_path):
+    source = tmp_path / "plan.db"
+    _plan_store(source, "The plan")
+    (tmp_path / "copy.db.partial").write_bytes(b"half a copy")
+    (tmp_path / "copy.db.partial-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\0" * 504)
+    report = backup_sqlite(source, tmp_path / "copy.db")
+    assert report.rows >= 3 and _plan_name(tmp_path / "copy.db") == "The plan"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]
+
+
+def test_a_backup_under_way_is_one_partial_file_with_no_journal_to_leave_behind(tmp_path):
+    source = tmp_path / "plan.db"
+    _plan_store(source, "The plan")
+    con = sqlite3.connect(source)
+    with con:  # enough pages that the copy takes several steps
+        con.execute("CREATE TABLE filler (x BLOB)")
+        con.executemany("INSERT INTO filler VALUES (?)", [(os.urandom(4000),) for _ in range(600)])
+    con.close()
+    folder = tmp_path / "copies"
+    seen = []
+    backup_sqlite(
+        source, folder / "copy.db", progress=lambda done, total: seen.append(sorted(os.listdir(folder)))
+    )
+    assert seen and all(names == ["copy.db.partial"] for names in seen), seen
+    assert os.listdir(folder) == ["copy.db"]
+
+
+def test_a_failed_backup_leaves_nothing_behind(tmp_path):
+    source = tmp_path / "plan.db"
+    _plan_store(source, "The plan")
+
+    def cancel(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        backup_sqlite(source, tmp_path / "copies" / "copy.db", progress=cancel)
+    assert list((tmp_path / "copies").iterdir()) == []
+
+
+def test_an_upgrade_clears_the_partial_copies_of_upgrades_that_were_killed(tmp_path):
+    from tests.test_store import _older_file
+
+    path = tmp_path / "old.db"
+    _older_file(path)
+    left = [
+        tmp_path / "old.before-0005-20240101-090000.db.partial",
+        tmp_path / "old.before-0005-20240101-090000.db.partial-journal",
+        tmp_path / "old.before-0005-20240102-090000.db.partial",
+    ]
+    for p in left:
+        p.write_bytes(b"x" * 100_000)
+    keep = tmp_path / "old.before-0004-20231201-090000.db"  # a finished backup is the person's to keep
+    keep.write_bytes(b"a backup")
+    with open_store(path) as store:
+        backup = store.schema_report.backup
+    assert backup is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["old.db", "old.db.lock", keep.name, backup.name]
+    )

@@ -12,6 +12,10 @@ from pathlib import Path
 from tracker.db import StoreError, sqlite_uri
 
 Progress = Callable[[int, int], None]  # (done, total) pages; may raise to cancel
+PARTIAL = (
+    ".partial"  # a copy being written; a run that died leaves it (and its journal) for the next to remove
+)
+SIDECARS = ("-journal", "-wal", "-shm", ".lock")
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,17 @@ def backup_sqlite(source: Path, dest: Path, progress: Progress | None = None) ->
     if dest.resolve() == source.resolve():
         raise StoreError("A backup cannot be written over the database it copies.")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = dest.with_name(dest.name + PARTIAL)
+    remove_with_sidecars(partial)  # what a run that died left: a stale journal must not touch the new copy
     src = sqlite3.connect(sqlite_uri(source), uri=True, isolation_level=None)
     try:
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
         dst = sqlite3.connect(partial)
         try:
+            # No journal for a copy that is thrown away unless it completes: a kill mid-copy then
+            # leaves the one .partial file the next backup to this name removes, and no journal.
+            dst.execute("PRAGMA journal_mode=OFF")
 
             def _step(_status: int, remaining: int, total: int) -> None:
                 if progress is not None:
@@ -59,12 +66,18 @@ def backup_sqlite(source: Path, dest: Path, progress: Progress | None = None) ->
             dst.close()
         report = verify_copy(src, partial)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        remove_with_sidecars(partial)
         raise
     finally:
         src.close()
     partial.replace(dest)
     return BackupReport(dest, report.tables, report.rows)
+
+
+def remove_with_sidecars(path: Path) -> None:
+    """Remove a SQLite file with its journal, WAL, shared memory and lock files, if there."""
+    for suffix in ("", *SIDECARS):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def verify_copy(src: sqlite3.Connection, copy: Path) -> BackupReport:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlmodel import SQLModel, col
 
 import tracker
 from tracker import models
-from tracker.backup import backup_sqlite
+from tracker.backup import PARTIAL, backup_sqlite
 from tracker.db import StoreError, is_sqlite
 
 if TYPE_CHECKING:
@@ -126,6 +127,10 @@ def ensure_schema(engine: Engine, *, db_path: Path | None, writable: bool = True
     if db_path is not None and is_sqlite(engine):
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         backup = db_path.with_name(f"{db_path.stem}.before-{head}-{stamp}{db_path.suffix or '.db'}")
+        # Each attempt's copy has its own name, so the partial copies of attempts that were killed
+        # are removed here (the write lock is ours: no other upgrade of this store is running).
+        for left in db_path.parent.glob(f"{glob.escape(db_path.stem)}.before-*{PARTIAL}*"):
+            left.unlink(missing_ok=True)
         backup_sqlite(db_path, backup)
     with engine.connect() as conn:
         sqlite = is_sqlite(engine)

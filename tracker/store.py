@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
-from tracker.backup import BackupReport, Progress, backup_sqlite
+from tracker.backup import BackupReport, Progress, backup_sqlite, remove_with_sidecars
 from tracker.db import (
     BUSY_TIMEOUT_S,
     StoreError,
@@ -39,7 +39,6 @@ AUDIT_LOG_TABLE = "audit_entry"
 BUILDING = (
     ".building"  # a new store's name while it is made; a run that died leaves it for the next to remove
 )
-SIDECARS = ("-journal", "-wal", "-shm", ".lock")
 
 
 def default_db_path() -> Path:
@@ -194,12 +193,6 @@ def building_store(path_or_url: str | os.PathLike[str]) -> Iterator[Store]:
             remove_with_sidecars(temp)
             if not final.exists():  # no store, so no lock file beside it either (removed while held)
                 lock.path.unlink(missing_ok=True)
-
-
-def remove_with_sidecars(path: Path) -> None:
-    """Remove a SQLite file with its journal, WAL, shared memory and lock files, if there."""
-    for suffix in ("", *SIDECARS):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _self_contained(path: Path) -> None:
