@@ -62,6 +62,28 @@ def test_a_locked_plan_can_be_opened_read_only_from_the_dialog(
         launcher.window.close()
 
 
+def test_a_damaged_plan_opens_read_only_saying_to_restore_a_backup(
+    qapp, settings, store, actor, db_path, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from tests.test_store import damage_page_of
+    from tracker.backup import backup_sqlite
+
+    small_plan(store, actor)
+    damaged = tmp_path / "damaged.db"
+    backup_sqlite(db_path, damaged)
+    damage_page_of(damaged, "ix_risk_owner_id")
+    shown = record_message_boxes(monkeypatch)
+    launcher = Launcher(settings, Appearance(settings))
+    assert launcher.open(str(damaged), as_name="PMO")
+    try:
+        assert shown.titles == ["Plan damaged"]
+        assert shown.texts.startswith("damaged.db is damaged") and "latest backup" in shown.texts
+        assert launcher.window is not None and launcher.window.ctx.read_only
+        assert launcher.window.read_only_badge.isVisibleTo(launcher.window)
+    finally:
+        launcher.window.close()
+
+
 def test_a_newer_plan_says_to_install_the_newer_version(qapp, isolated, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     path = tmp_path / "newer.db"
     open_store(path).close()
