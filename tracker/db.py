@@ -51,9 +51,11 @@ def sqlite_uri(path: Path, *, mode: str = "ro") -> str:
     path = Path(path).absolute()
     uri = f"{path.as_uri()}?mode={mode}"
     if mode == "ro" and _unwritable_without_wal(path):
-        # SQLite must create "-shm" beside a WAL-mode file even to read it, which a folder nobody
-        # can write to refuses ("unable to open database file"). Nobody can write the file there
-        # either (a writer needs a journal or WAL beside it), so it is read as the unchanging file it is.
+        # SQLite must create "-shm" beside a WAL-mode file even to read it, which a folder we cannot
+        # write to refuses ("unable to open database file"). No writer of ours can change the file
+        # there (a writer needs a journal or WAL beside it), so it is read as an unchanging file. Only
+        # someone else who may write the folder could change it meanwhile; with no WAL of theirs
+        # there now, that is the one risk taken, and only where reading would otherwise fail.
         uri += "&immutable=1"
     return uri
 
