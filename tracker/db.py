@@ -61,9 +61,11 @@ def sqlite_uri(path: Path, *, mode: str = "ro") -> str:
 
 
 def _unwritable_without_wal(path: Path) -> bool:
-    wal = path.with_name(path.name + "-wal")
-    has_wal = wal.exists() and wal.stat().st_size > 0
-    return path.parent.exists() and not os.access(path.parent, os.W_OK) and not has_wal
+    """A folder we cannot write, holding neither a WAL nor the shared memory a reader could use."""
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    if wal.exists() or shm.exists():
+        return False
+    return path.parent.exists() and not os.access(path.parent, os.W_OK)
 
 
 def sqlite_path(url: str) -> Path | None:
