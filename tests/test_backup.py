@@ -178,3 +178,24 @@ def test_an_upgrade_clears_the_partial_copies_of_upgrades_that_were_killed(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["old.db", "old.db.lock", keep.name, backup.name]
     )
+
+
+def test_verification_refuses_a_copy_that_fails_sqlites_integrity_check_in_one_line(tmp_path):
+    source = tmp_path / "plan.db"
+    _plan_store(source, "The plan")
+    copy = tmp_path / "copy.db"
+    _copy(source, copy)
+    con = sqlite3.connect(copy)
+    con.execute("CREATE TABLE t (a, b)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", [(1, "x"), (2, "y")])
+    con.execute("CREATE INDEX ix_t ON t (a)")
+    con.execute("PRAGMA writable_schema = ON")  # the index no longer matches its table
+    con.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX ix_t ON t (b)' WHERE name = 'ix_t'")
+    con.commit()
+    con.close()
+    src = sqlite3.connect(source)
+    try:
+        with pytest.raises(StoreError, match=r"^The backup copy.db failed SQLite's integrity check: [^\n]+$"):
+            verify_copy(src, copy)
+    finally:
+        src.close()

@@ -90,7 +90,8 @@ def verify_copy(src: sqlite3.Connection, copy: Path) -> BackupReport:
     try:
         check = dst.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
-            raise StoreError(f"The backup {copy.name} failed SQLite's integrity check: {check}")
+            first = next(ln for ln in f"{check}\n?".splitlines() if not ln.startswith("*** in database"))
+            raise StoreError(f"The backup {copy.name} failed SQLite's integrity check: {first}")
         if _schema(dst) != _schema(src):
             raise StoreError(f"The backup {copy.name} does not have the database's tables and indexes.")
         tables = [name for kind, name, _sql in _schema(src) if kind == "table"]
