@@ -41,6 +41,10 @@ BUILDING = (
 )
 
 
+class Unwritable(StoreError):
+    """A store that could be read but not changed where it is (its folder or file cannot be written)."""
+
+
 def default_db_path() -> Path:
     """The embedded default: a SQLite file in the user's data folder (override: TRACKER_DB)."""
     env = os.environ.get("TRACKER_DB")
@@ -309,11 +313,11 @@ def _refuse_unwritable(path: Path) -> None:
     """Opening for changes a file or folder that cannot be written fails later with SQL; say so now."""
     folder = path.parent if path.parent.exists() else None
     if folder is not None and not os.access(folder, os.W_OK):
-        raise StoreError(
+        raise Unwritable(
             f"{path.name} is in a folder that cannot be written to ({folder}): open it read-only, "
             "or copy it to a folder you can write to."
         )
     if path.exists() and not os.access(path, os.W_OK):
-        raise StoreError(
+        raise Unwritable(
             f"{path.name} is read-only (its file permissions): make it writable, or open it read-only."
         )

@@ -10,7 +10,7 @@ from tracker.enums import Source
 from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
 from tracker.queries import PersonRow, PlanInfo, current_plan, people
-from tracker.store import Store, building_store, default_db_path, open_store
+from tracker.store import Store, Unwritable, building_store, default_db_path, open_store
 from ui.tasks import Progress
 
 
@@ -108,12 +108,19 @@ def describe_failure(exc: BaseException, location: str) -> OpenFailure:
             f"{exc}\n\nChoose a Delivery Plan Tracker plan file (File > Open), "
             "or create a new plan (File > New plan). The file has not been changed.",
         )
-    if isinstance(exc, StoreError):
+    if isinstance(exc, Unwritable):
         return OpenFailure(
-            "Cannot open the plan",
-            f"{exc}\n\nIf the file is damaged, restore it from a backup (File > Save a copy makes one). "
-            "Nothing has been changed.",
+            "Plan cannot be changed here",
+            f"{exc}\n\nYou can open it read-only to look without changing anything. Nothing has been changed.",
+            can_open_read_only=True,
         )
+    if isinstance(exc, StoreError):
+        hint = (
+            "If the file is damaged, restore it from a backup (File > Save a copy makes one). "
+            if "damaged" in str(exc)
+            else ""
+        )
+        return OpenFailure("Cannot open the plan", f"{exc}\n\n{hint}Nothing has been changed.")
     return OpenFailure(
         "Cannot open the plan",
         f"{name} could not be opened: {type(exc).__name__}: {exc}\n\nNothing has been changed.",

@@ -14,7 +14,7 @@ from tests.gui.helpers import record_message_boxes
 from tracker.db import StoreError
 from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
-from tracker.store import open_store
+from tracker.store import Unwritable, open_store
 from ui.app import Launcher
 from ui.appearance import Appearance
 from ui.context import Identity
@@ -135,6 +135,8 @@ def test_failure_words_for_each_kind_of_error(tmp_path):  # type: ignore[no-unty
     assert describe_failure(NotATrackerDatabase("x"), "p.db").title == "Not a plan file"
     damaged = describe_failure(StoreError("p.db is damaged"), "p.db")
     assert "backup" in damaged.text and not damaged.can_open_read_only
+    folder = describe_failure(Unwritable("p.db is in a folder that cannot be written to (/x)"), "p.db")
+    assert folder.can_open_read_only and "damaged" not in folder.text and "backup" not in folder.text
     odd = describe_failure(RuntimeError("boom"), "p.db")
     assert "RuntimeError: boom" in odd.text and "Traceback" not in odd.text
 
