@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from tracker.audit import verify_chain
 from tracker.db import is_sqlite
@@ -20,10 +22,35 @@ class Finding:
 
 
 def check_store(store: Store) -> list[Finding]:
+    """Every check's finding; a file too damaged to read to the end is a failed finding, not an error."""
     findings: list[Finding] = []
+    try:
+        _run_checks(store, findings)
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        cause = exc.orig if isinstance(exc, DBAPIError) else exc
+        findings.append(
+            Finding("readable", False, f"SQLite could not read the plan to the end ({cause}); "
+                    "restore it from your latest backup")
+        )  # fmt: skip
+    return findings
+
+
+def _integrity_check(conn: Connection) -> list[str]:
+    """SQLite's findings, one a line ("ok" alone for a sound file)."""
+    try:
+        rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
+    except DBAPIError as exc:  # SQLite stops on some damage instead of listing it; the quick check may not
+        try:
+            rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+        except DBAPIError:
+            return [str(exc.orig)]
+    return [ln for r in rows for ln in str(r[0]).splitlines() if not ln.startswith("*** in database")]
+
+
+def _run_checks(store: Store, findings: list[Finding]) -> None:
     with store.engine.connect() as conn:
         if is_sqlite(store.engine):
-            result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+            result = _integrity_check(conn)
             findings.append(
                 Finding(
                     "database",
@@ -69,4 +96,3 @@ def check_store(store: Store) -> list[Finding]:
         Finding("audit chain", not problems, f"{count:,} entries, each linked and unaltered" if not problems
                 else "; ".join(p.message for p in problems[:5]))
     )  # fmt: skip
-    return findings

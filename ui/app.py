@@ -126,6 +126,9 @@ class Launcher(QObject):
                 readonly = True
                 continue
             return False
+        if opened.store.damage:  # it opened read-only: say why, and what to do
+            show_failure(OpenFailure("Plan damaged", opened.store.damage), parent)
+            readonly = True
         chosen = self._who(opened, readonly=readonly, as_name=as_name)
         if chosen is None:
             opened.store.close()

@@ -11,7 +11,7 @@ from tracker.enums import Source
 from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
 from tracker.queries import PersonRow, PlanInfo, current_plan, people
-from tracker.store import Store, default_db_path, open_store
+from tracker.store import Store, Unwritable, building_store, default_db_path, open_store
 from ui.tasks import Progress
 
 
@@ -76,7 +76,7 @@ def create_sample_plan(location: str) -> None:
     from tracker.seed.template import emsou_template, seed_plan
 
     who = Actor("Delivery Plan Tracker", Source.APP, "sample plan")
-    with open_store(location) as store, store.write() as session:
+    with building_store(location) as store, store.write() as session:
         seed_plan(session, actor=who, template=emsou_template())
         add_sample_progress(session, actor=who)
 
@@ -88,7 +88,7 @@ def create_blank_plan(location: str, name: str, who: str) -> None:
 
     if Path(location).exists():
         raise StoreError(f"{Path(location).name} already exists: choose a new file name for the new plan.")
-    with open_store(location) as store, store.write() as session:
+    with building_store(location) as store, store.write() as session:
         seed_plan(session, actor=Actor(who, Source.APP, "new plan"), template=empty_template(name=name))
 
 
@@ -114,13 +114,20 @@ def describe_failure(exc: BaseException, location: str) -> OpenFailure:
             f"{exc}\n\nChoose a Delivery Plan Tracker plan file (File > Open), "
             "or create a new plan (File > New plan). The file has not been changed.",
         )
-    if isinstance(exc, StoreError):
+    if isinstance(exc, Unwritable):
         return OpenFailure(
-            "Cannot open the plan",
-            f"{exc}\n\nIf the file is damaged, restore it from a backup (`backup --list` and `restore` at "
-            "the command line; File > Backups… in the app on a plan that opens). "
-            "Nothing has been changed.",
+            "Plan cannot be changed here",
+            f"{exc}\n\nYou can open it read-only to look without changing anything. Nothing has been changed.",
+            can_open_read_only=True,
         )
+    if isinstance(exc, StoreError):
+        hint = (
+            "If the file is damaged, restore it from a backup (`backup --list` and `restore` at the command "
+            "line; File > Backups… in the app on a plan that opens). "
+            if "damaged" in str(exc)
+            else ""
+        )
+        return OpenFailure("Cannot open the plan", f"{exc}\n\n{hint}Nothing has been changed.")
     return OpenFailure(
         "Cannot open the plan",
         f"{name} could not be opened: {type(exc).__name__}: {exc}\n\nNothing has been changed.",
