@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -11,6 +12,10 @@ os.environ.setdefault("PYTHONFAULTHANDLER", "1")
 os.environ.setdefault(
     "TRACKER_DB", os.path.join(os.path.dirname(__file__), "..", ".no-default-db-in-tests.db")
 )
+# Audit anchors (tracker.anchors) never go to the user's data folder from a test; each test has its own.
+os.environ.setdefault(
+    "TRACKER_ANCHORS", os.path.join(tempfile.gettempdir(), f"tracker-test-anchors-{os.getpid()}.json")
+)
 
 import pytest  # noqa: E402
 
@@ -18,6 +23,11 @@ from tracker.db import Actor  # noqa: E402
 from tracker.store import Store, open_store  # noqa: E402
 
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
+
+
+@pytest.fixture(autouse=True)
+def _anchors_in_tmp_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_ANCHORS", str(tmp_path / "audit-anchors.json"))
 
 
 @pytest.fixture

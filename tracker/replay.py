@@ -1,0 +1,241 @@
+"""Replaying the audit log: what every audited table should hold now, compared with what it holds.
+
+Every write goes through the unit of work, which records a row's creation (the row as JSON) and
+then each changed field (old and new), removals and restores included (``deleted`` is a field
+like any other). Replaying the entries in order therefore gives each row's fields as they must be
+now; a field that differs from the table was changed without the log, a row with no history was
+added without it, and history for a row that is gone means the row was removed without it.
+
+Reads are plain driver rows (no ORM objects): the scale plan has hundreds of thousands of rows and
+a million entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, text
+
+from tracker.audit import CREATED, NOTE_FIELDS, decode
+from tracker.models import ENTITIES, Editable
+
+# Columns the log does not record, and why. Nothing else in an audited table is left out.
+NOT_AUDITED: dict[str, str] = {
+    "revision": "a counter the unit of work bumps once per transaction, for spotting stale copies",
+    "changed_by": "who last changed the row: the log's actor of that change says the same, in full",
+    "changed_at": "when the row last changed: the log's time of that change says the same, in full",
+}
+# Tables that are not plan data, and why they are not replayed.
+NOT_REPLAYED: dict[str, str] = {
+    "audit_entry": "the log itself, checked by its hash chain",
+    "audit_head": "the log's last entry, checked against the chain and the anchors",
+    "store_meta": "which app version last wrote the file: a fact about the file, not the plan",
+    "alembic_version": "the schema's version, checked by the schema finding",
+}
+
+LIMIT = 20  # differences listed; the count says how many in all
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Difference:
+    entity: str
+    entity_id: str
+    field: str  # "" for the row as a whole
+    message: str
+
+
+@dataclass
+class ReplayReport:
+    entries: int = 0
+    rows: int = 0
+    total: int = 0  # differences found
+    differences: list[Difference] = field(default_factory=list)
+
+    def add(self, entity: str, entity_id: str, name: str, message: str) -> None:
+        self.total += 1
+        if len(self.differences) < LIMIT:
+            self.differences.append(Difference(entity, entity_id, name, message))
+
+
+def replay(conn: Connection, batch: int = 20_000) -> ReplayReport:
+    """Replay the log and compare every audited table with it."""
+    report = ReplayReport()
+    columns = {str(entity): _columns(cls) for entity, cls in ENTITIES.items()}
+    expected = _expected(conn, report, columns, batch)
+    for kind in ENTITIES:  # a kind's value is its table's name
+        _compare(conn, report, kind.value, columns[kind.value], expected, batch)
+    for entity, row_id in expected:
+        report.add(entity, row_id, "", f"{_item(entity, row_id)} is in the audit log but not in the table")
+    return report
+
+
+Key = tuple[str, str]  # (entity, entity_id)
+
+
+def _expected(
+    conn: Connection, report: ReplayReport, columns: dict[str, dict[str, _Column]], batch: int
+) -> dict[Key, dict[str, Any]]:
+    """Each row's fields as the log says they are now: its creation, then every change in order."""
+    expected: dict[Key, dict[str, Any]] = {}
+    for entity, entity_id, name, new in _entries(conn, batch):
+        report.entries += 1
+        cols = columns.get(entity)
+        if cols is None:
+            report.add(
+                entity, entity_id, name, f"the log names a kind of item this plan does not have ({entity})"
+            )
+            continue
+        key = (entity, entity_id)
+        if name == CREATED:
+            if key in expected:
+                report.add(entity, entity_id, "", f"{_item(entity, entity_id)} is created twice in the log")
+            snapshot = _json(new)
+            if not isinstance(snapshot, dict):
+                report.add(
+                    entity, entity_id, "", f"{_item(entity, entity_id)}: its creation in the log is not a row"
+                )
+                snapshot = {}
+            expected[key] = _created(cols, snapshot)
+        elif name in NOTE_FIELDS:
+            continue
+        elif name not in cols:
+            report.add(entity, entity_id, name, f"the log changes {name!r}, which {entity} does not have")
+        elif key not in expected:
+            report.add(
+                entity,
+                entity_id,
+                name,
+                f"{_item(entity, entity_id)} is changed in the log before it is created",
+            )
+            expected[key] = {name: _json(new, decode)}
+        else:
+            expected[key][name] = _json(new, decode)
+    return expected
+
+
+def _compare(
+    conn: Connection, report: ReplayReport, entity: str, cols: dict[str, _Column],
+    expected: dict[Key, dict[str, Any]], batch: int,
+) -> None:  # fmt: skip
+    """Each row of the table against the log's version of it; the rows compared leave ``expected``."""
+    names = list(cols)
+    for row in _fetch(conn, f"SELECT id, {', '.join(names)} FROM {entity}", batch):
+        report.rows += 1
+        row_id = row[0]
+        want = expected.pop((entity, row_id), None)
+        if want is None:
+            report.add(entity, row_id, "", f"{_item(entity, row_id)} has no history in the audit log")
+            continue
+        for name, actual in zip(names, row[1:], strict=True):
+            value = want.get(name, _MISSING)
+            if value is _MISSING:
+                continue  # changed before it was created: already reported
+            if value != actual and not _same(cols[name].kind, value, actual):
+                report.add(entity, row_id, name,
+                           f"{_item(entity, row_id)}: {name} is {_show(actual)} but the audit log says {_show(value)}")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Column:
+    kind: str  # bool | int | date | datetime | text
+    default: Any  # what a creation that left the field out stored (_MISSING: the field was required)
+
+
+def _columns(cls: type[Editable]) -> dict[str, _Column]:
+    out = {}
+    for column in cls.__table__.columns:  # type: ignore[attr-defined]
+        name = column.name
+        if name == "id" or name in NOT_AUDITED:
+            continue
+        info = cls.model_fields.get(name)
+        default = _MISSING if info is None or info.default is PydanticUndefined else info.default
+        out[name] = _Column(_kind(column.type), default)
+    return out
+
+
+def _kind(ctype: Any) -> str:
+    impl = getattr(ctype, "impl", ctype)
+    for kind, cls in (("bool", Boolean), ("datetime", DateTime), ("date", Date), ("int", Integer)):
+        if isinstance(impl, cls) or isinstance(ctype, cls):
+            return kind
+    return "text"
+
+
+def _created(cols: dict[str, _Column], snapshot: dict[str, Any]) -> dict[str, Any]:
+    # A bulk creation leaves out the fields it did not set: they hold the column's default.
+    row = {name: c.default for name, c in cols.items() if c.default is not _MISSING}
+    row.update((k, v) for k, v in snapshot.items() if k in cols)
+    row.setdefault("deleted", False)
+    return row
+
+
+def _same(kind: str, want: Any, actual: Any) -> bool:
+    """Equal once both are in one form (the log holds JSON; SQLite returns text for dates and 0/1)."""
+    return _norm(kind, want) == _norm(kind, actual)
+
+
+def _norm(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        if kind == "bool":
+            return bool(value)
+        if kind == "int":
+            return int(value)
+        if kind == "date":
+            return str(value)[:10]
+        if kind == "datetime":
+            at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+            return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+    except (TypeError, ValueError):
+        return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+def _entries(conn: Connection, batch: int) -> Iterator[tuple[str, str, str, str | None]]:
+    after = 0
+    query = text(
+        "SELECT seq, entity, entity_id, field, new FROM audit_entry WHERE seq > :after ORDER BY seq LIMIT :batch"
+    )
+    while rows := conn.execute(query, {"after": after, "batch": batch}).fetchall():
+        for r in rows:
+            yield r[1], r[2], r[3], r[4]
+        after = rows[-1][0]
+
+
+def _fetch(conn: Connection, sql: str, batch: int) -> Iterator[tuple[Any, ...]]:
+    result = conn.execute(text(sql))
+    while rows := result.fetchmany(batch):
+        yield from rows
+
+
+def _json(text: str | None, read: Any = json.loads) -> Any:
+    try:
+        return None if text is None else read(text)
+    except ValueError:
+        return _UNREADABLE
+
+
+class _Unreadable:
+    def __repr__(self) -> str:
+        return "an unreadable value"
+
+
+_UNREADABLE = _Unreadable()
+
+
+def _item(entity: str, entity_id: str) -> str:
+    return f"{entity.replace('_', ' ')} {entity_id}"
+
+
+def _show(value: Any, width: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= width else text[: width - 1] + "…"
