@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic_core import PydanticUndefined
 from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, text
 
 from tracker.audit import CREATED, NOTE_FIELDS, decode
@@ -153,8 +152,12 @@ def _columns(cls: type[Editable]) -> dict[str, _Column]:
         name = column.name
         if name == "id" or name in NOT_AUDITED:
             continue
-        info = cls.model_fields.get(name)
-        default = _MISSING if info is None or info.default is PydanticUndefined else info.default
+        # A bulk creation is a Core insert: a field it leaves out gets the column's default, not the model's.
+        given = column.default
+        if given is not None and given.is_scalar:
+            default = given.arg
+        else:
+            default = None if column.nullable else _MISSING
         out[name] = _Column(_kind(column.type), default)
     return out
 
