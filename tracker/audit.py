@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
 from tracker.errors import ServiceError
@@ -245,16 +246,27 @@ def verify_chain(conn: Connection | Session, batch: int = 20_000) -> list[ChainP
 
 def _raw_entries(conn: Connection | Session, batch: int) -> Iterator[tuple[Any, ...]]:
     """Every entry as the driver gives it, in order (SQLite gives ``at`` as text, PostgreSQL as a datetime)."""
+    return driver_rows(
+        conn,
+        "SELECT seq, txn, at, actor, source, detail, entity, entity_id, field, old, new, prev_hash, hash "
+        "FROM audit_entry ORDER BY seq",
+        batch,
+    )
+
+
+def driver_rows(conn: Connection | Session, sql: str, batch: int = 20_000) -> Iterator[tuple[Any, ...]]:
+    """A large read as plain tuples from the driver (no per-row work in SQLAlchemy), in the caller's
+    transaction; a driver error comes out as SQLAlchemy's, as from any other read."""
     connection = conn.connection() if isinstance(conn, Session) else conn
     connection.execute(select(col(AuditHead.seq)).limit(1))  # begin the transaction the cursor reads in
+    dbapi_error = connection.dialect.loaded_dbapi.Error
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(
-            "SELECT seq, txn, at, actor, source, detail, entity, entity_id, field, old, new, prev_hash, hash "
-            "FROM audit_entry ORDER BY seq"
-        )
+        cursor.execute(sql)
         while rows := cursor.fetchmany(batch):
             yield from rows
+    except dbapi_error as exc:
+        raise DBAPIError.instance(sql, None, exc, dbapi_error) from exc
     finally:
         cursor.close()
 

@@ -13,14 +13,13 @@ a million entries.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, text
+from sqlalchemy import Boolean, Connection, Date, DateTime, Integer
 
-from tracker.audit import CREATED, NOTE_FIELDS, decode
+from tracker.audit import CREATED, NOTE_FIELDS, decode, driver_rows
 from tracker.models import ENTITIES, Editable
 
 # Columns the log does not record, and why. Nothing else in an audited table is left out.
@@ -64,7 +63,6 @@ class ReplayReport:
 
 def replay(conn: Connection, batch: int = 20_000) -> ReplayReport:
     """Replay the log and compare every audited table with it, in the connection's one transaction."""
-    conn.execute(text("SELECT 1"))  # begin it here, so the driver-level reads below share it
     report = ReplayReport()
     columns = {str(entity): _columns(cls) for entity, cls in ENTITIES.items()}
     expected = _expected(conn, report, columns, batch)
@@ -88,7 +86,7 @@ def _expected(
     expected: dict[Key, dict[str, Any]] = {}
     bases = {entity: _base(cols) for entity, cols in columns.items()}
     sql = "SELECT entity, entity_id, field, new FROM audit_entry ORDER BY seq"
-    for entity, entity_id, name, new in _fetch(conn, sql, batch):
+    for entity, entity_id, name, new in driver_rows(conn, sql, batch):
         report.entries += 1
         key = (entity, entity_id)
         if name != CREATED:
@@ -152,7 +150,7 @@ def _compare(
 ) -> None:  # fmt: skip
     """Each row of the table against the log's version of it; the rows compared leave ``expected``."""
     names = list(cols)
-    for row in _fetch(conn, f"SELECT id, {', '.join(names)} FROM {entity}", batch):
+    for row in driver_rows(conn, f"SELECT id, {', '.join(names)} FROM {entity}", batch):
         report.rows += 1
         row_id = row[0]
         want = expected.pop((entity, row_id), None)
@@ -228,17 +226,6 @@ def _norm(kind: str, value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value if isinstance(value, str) else str(value)
-
-
-def _fetch(conn: Connection, sql: str, batch: int) -> Iterator[tuple[Any, ...]]:
-    """Rows as the driver gives them (plain tuples: no per-row work in SQLAlchemy)."""
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(batch):
-            yield from rows
-    finally:
-        cursor.close()
 
 
 def _json(text: str | None, read: Any = json.loads) -> Any:
