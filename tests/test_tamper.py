@@ -144,6 +144,22 @@ def test_many_differences_are_counted_and_a_few_listed(plan, capsys):
     assert found["audited data"].count("\n") == 20
 
 
+@pytest.mark.parametrize(
+    ("table", "column", "edit"),
+    [
+        ("milestone", "baseline_date", "baseline_date || ' '"),  # a date with something after it
+        ("reporting_period", "closed_at", "replace(closed_at, ':00.000000', ':01.000000')"),  # a second later
+        ("person", "active", "2"),  # not a yes or no
+    ],
+)
+def test_edits_that_read_alike_are_still_differences(plan, capsys, table, column, edit):
+    (row_id,) = one(plan, f"SELECT id FROM {table} WHERE {column} IS NOT NULL LIMIT 1")
+    sql(plan, f"UPDATE {table} SET {column} = {edit} WHERE id = ?", params=(row_id,))
+    code, found, _ = check(capsys, plan)
+    assert code == EXIT_ERROR
+    assert f"{table.replace('_', ' ')} {row_id}: {column} is" in found["audited data"]
+
+
 # ---------------------------------------------------------------------------------------------- the log itself
 
 

@@ -168,7 +168,7 @@ def _compare(
 
 @dataclass(frozen=True)
 class _Column:
-    kind: str  # bool | int | date | datetime | text
+    kind: str  # bool | int | date | datetime | text: how _same compares it
     default: Any  # what a creation that left the field out stored (_MISSING: the field was required)
 
 
@@ -204,28 +204,31 @@ def _base(cols: dict[str, _Column]) -> dict[str, Any]:
 
 
 def _same(kind: str, want: Any, actual: Any) -> bool:
-    """Equal once both are in one form (the log holds JSON; SQLite returns text for dates and 0/1)."""
-    return _norm(kind, want) == _norm(kind, actual)
+    """Equal once both are in one form; called only when ``==`` said no (so 1 and true already agree).
+
+    The log holds JSON: a date as "2024-03-31", a time as "2024-03-31 16:00:00+00:00". SQLite gives
+    text ("2024-03-31 16:00:00.000000" for a time), PostgreSQL date and datetime objects. Nothing
+    else is loosened: a number stored as text, or a date with something after it, is a difference.
+    """
+    if want is None or actual is None:
+        return False
+    if kind == "date":
+        return _date_text(want) == _date_text(actual)
+    if kind == "datetime":
+        return _utc(want) == _utc(actual) is not None
+    return False
 
 
-def _norm(kind: str, value: Any) -> Any:
-    if value is None:
-        return None
+def _date_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else value
+
+
+def _utc(value: Any) -> datetime | None:
     try:
-        if kind == "bool":
-            return bool(value)
-        if kind == "int":
-            return int(value)
-        if kind == "date":
-            return str(value)[:10]
-        if kind == "datetime":
-            at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-            return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
-    except (TypeError, ValueError):
-        return value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value if isinstance(value, str) else str(value)
+        at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 def _json(text: str | None, read: Any = json.loads) -> Any:
