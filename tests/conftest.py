@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -12,10 +11,6 @@ os.environ.setdefault("PYTHONFAULTHANDLER", "1")
 os.environ.setdefault(
     "TRACKER_DB", os.path.join(os.path.dirname(__file__), "..", ".no-default-db-in-tests.db")
 )
-# Audit anchors (tracker.anchors) never go to the user's data folder from a test; each test has its own.
-os.environ.setdefault(
-    "TRACKER_ANCHORS", os.path.join(tempfile.gettempdir(), f"tracker-test-anchors-{os.getpid()}.json")
-)
 
 import pytest  # noqa: E402
 
@@ -23,6 +18,15 @@ from tracker.db import Actor  # noqa: E402
 from tracker.store import Store, open_store  # noqa: E402
 
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
+
+
+# Audit anchors (tracker.anchors) never go to the user's data folder from a test: the session's
+# fixtures share one file in pytest's temporary folder, and each test has its own.
+@pytest.fixture(scope="session", autouse=True)
+def _anchors_in_the_sessions_tmp(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_ANCHORS", str(tmp_path_factory.mktemp("anchors") / "audit-anchors.json"))
+        yield
 
 
 @pytest.fixture(autouse=True)
