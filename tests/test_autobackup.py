@@ -254,6 +254,9 @@ def test_backup_list_and_restore_from_the_command_line(
     out = capsys.readouterr().out
     assert out.startswith(f"Restored plan.db from {name}: ") and "(verified)" in out
     assert period_status(plan_file) == "open"
+    capsys.readouterr()
+    # the heads remembered before are of the history replaced on purpose: `check` does not cry tampering
+    assert main([*db, "check"]) == 0, capsys.readouterr().out
     assert main([*db, "restore", "no such backup.db"]) == EXIT_ERROR
     assert "There is no backup called 'no such backup.db'" in capsys.readouterr().err
 

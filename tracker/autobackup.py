@@ -29,6 +29,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlmodel import Session
 
+from tracker import anchors
 from tracker.backup import Progress, backup_sqlite, verify_copy
 from tracker.db import BUSY_TIMEOUT_S, StoreError
 from tracker.errors import ServiceError
@@ -263,6 +264,9 @@ def restore(store: Path, backup: Path, progress: Progress | None = None) -> Rest
             raise StoreError(
                 f"The restore from {backup.name} did not verify ({_reason(exc)}); {_put_back(store, saved)}"
             ) from exc
+        # the heads remembered for the plan are of the history just replaced, on purpose: a later
+        # `check` compares with the restored log's head, remembered at the next write
+        anchors.forget(str(store))
     finally:
         lock.release()
     return Restored(store, backup, rows, tables, saved)

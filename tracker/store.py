@@ -97,6 +97,17 @@ class Store:
             raise StoreError("This plan is open read-only; nothing can be changed.")
         with write_session(self.engine) as session:
             yield session
+        self.remember_head()
+
+    def remember_head(self) -> None:
+        """Keep the audit log's head outside the file (see tracker.anchors); never fails a write."""
+        from tracker.anchors import remember
+
+        try:
+            with self.engine.connect() as conn:
+                remember(conn, self.display_name)
+        except (OSError, DatabaseError):
+            pass  # the anchor is a second witness; the write itself has been committed
 
     def backup(self, dest: Path, progress: Progress | None = None) -> BackupReport:
         if self.path is None:
@@ -106,6 +117,7 @@ class Store:
         return backup_sqlite(self.path, Path(dest), progress=progress)
 
     def close(self) -> None:
+        self.remember_head()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()

@@ -82,17 +82,58 @@ def _plan_file(args: argparse.Namespace) -> Path | None:
     return sqlite_path(to_url(db_location(args)))
 
 
-@command("check", "check the plan's integrity: database, references and the audit chain")
+def _check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                   help="an audit anchor printed on a board pack or status workbook: the log must still hold it")  # fmt: skip
+    p.add_argument("--forget-anchors", action="store_true",
+                   help="forget the heads remembered for this plan (after restoring or replacing it on purpose)")  # fmt: skip
+
+
+@command(
+    "check", "check the plan's integrity: database, references, the audit chain and the data it explains"
+)
+@arguments(_check_args)
 def check(args: argparse.Namespace) -> int:
+    from tracker import anchors
     from tracker.integrity import check_store
 
+    try:
+        given = [anchors.parse(a) for a in args.anchor]
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     with open_for(args, readonly=True) as store:
-        findings = check_store(store)
+        if args.forget_anchors:
+            anchors.forget(store.display_name)
+            print(f"Forgot the audit heads remembered for {store.display_name}")
+        findings = check_store(store, given)
     for f in findings:
         print(f"{'ok  ' if f.ok else 'FAIL'}  {f.name}: {f.detail}")
+        for line in f.more:
+            print(f"        {line}")
     failed = [f for f in findings if not f.ok]
     if failed:
         raise CliError(f"{len(failed)} check(s) failed: {', '.join(f.name for f in failed)}")
+    return 0
+
+
+@command("repair-audit-head", "set a missing or wrong audit log head to the log's last entry (after `check`)")
+def repair_audit_head(args: argparse.Namespace) -> int:
+    from tracker.audit import head_problem, last_entry, read_head, repair_head, verify_chain
+
+    with open_for(args) as store:
+        with store.read() as session:
+            problem = head_problem(read_head(session), last_entry(session))
+            broken = [p for p in verify_chain(session) if "head" not in p.message]
+        if not problem:
+            print("The audit log's head already matches its last entry; nothing to repair")
+            return 0
+        if broken:
+            raise CliError(
+                f"The audit log itself is broken ({broken[0].message}); restore the latest backup instead"
+            )
+        with store.write() as session:
+            seq, digest = repair_head(session)
+    print(f"Repaired: {problem}; the head is now entry {seq:,} ({digest[:16]})")
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.audit import REOPEN_REASON
 from tracker.autobackup import BEFORE_CLOSE, backed_up
 from tracker.db import Actor
 from tracker.enums import PeriodStatus
@@ -17,8 +18,6 @@ from tracker.schemas import LONG_TEXT_MAX, PeriodIn, PeriodReportIn, PeriodRetur
 from tracker.services._common import as_changes, fail_if, resolve_plan, update_from
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 from tracker.wording import listing
-
-REOPEN_REASON = "reopen_reason"  # an audit entry's field that records why, not a column
 
 
 def open_period(
