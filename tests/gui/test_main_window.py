@@ -316,3 +316,49 @@ def test_switching_to_the_dark_theme_redraws_the_charts_at_once(plan_ctx, app_se
             assert corner == QColor(dark.surface), chart.title
     finally:
         appearance.set_theme("light")
+
+
+def test_the_risk_form_follows_undo_and_redo_and_never_shows_an_id(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tests.gui.helpers import settled, succeeded
+
+    page = window.show_page("risks")
+    page.new_item()
+    form = page.form
+    form.editors["title"].setText("Key staff leave")
+    form.editors["objective_id"].setCurrentIndex(form.editors["objective_id"].findData(plan_ctx.ids.obj1))
+    assert succeeded(page.save())
+    risk_id = page.selected_id()
+    assert risk_id is not None and form.value("title") == "Key staff leave"
+
+    settled(plan_ctx.undo())  # the list drops it, and so does the form
+    assert not page.model.has_row(risk_id) or page.model.view_row_of(risk_id) < 0
+    assert page.form_title.text() == "New risk" and form.value("title") in ("", None)
+    assert "no longer in the register" in form.general.text() and risk_id not in form.general.text()
+
+    settled(plan_ctx.redo())
+    assert window.statusBar().currentMessage().startswith("Redid: ")
+    assert page.select(risk_id) and form.value("title") == "Key staff leave"
+    form.editors["title"].setText("Key staff leave the unit")
+    assert succeeded(page.save())  # the redo was the user's own: no conflict with "someone else"
+    with plan_ctx.read() as s:
+        from tracker.models import Risk
+
+        assert s.get(Risk, risk_id).title == "Key staff leave the unit"
+
+
+def test_an_undo_made_while_the_register_is_hidden_empties_its_form_on_return(window, plan_ctx):  # type: ignore[no-untyped-def]
+    from tests.gui.helpers import settled, succeeded
+
+    page = window.show_page("risks")
+    page.new_item()
+    page.form.editors["title"].setText("Key staff leave")
+    page.form.editors["objective_id"].setCurrentIndex(
+        page.form.editors["objective_id"].findData(plan_ctx.ids.obj1)
+    )
+    assert succeeded(page.save())
+    window.show_page("plan")
+    settled(plan_ctx.undo())
+    window.show_page("risks")  # read again on showing: the risk is gone from the list and the form
+    assert page.form_title.text() == "New risk" and page.form.value("title") in ("", None)
+    page.form.editors["title"].setText("Something else")
+    assert page.save_button.text() == "&Add risk"
