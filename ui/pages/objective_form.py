@@ -31,6 +31,7 @@ from tracker.services import ServiceError, ValidationError, record_status_update
 from ui.context import AppContext
 from ui.tasks import Task
 from ui.widgets.chips import chip_icon
+from ui.widgets.forms import field_with_error, on_edit
 
 TEXT_FIELDS = (
     ("rationale", "Rationale", "Why the status is what it is (needed when the RAG changes)"),
@@ -162,17 +163,14 @@ class StatusForm(QWidget):
         widget.setAccessibleName(LABELS[name])
         widget.setAccessibleDescription(hint)
         widget.setToolTip(hint)
-        error = QLabel(wordWrap=True)
+        error = QLabel()
         error.setAccessibleName(f"{LABELS[name]}: problem")
         error.setStyleSheet(f"color: {self.ctx.palette.surfaces.danger};")
         error.setVisible(False)
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(error)
         label = QLabel(f"&{LABELS[name]}")
         label.setBuddy(widget)
-        form.addRow(label, column)
+        form.addRow(label, field_with_error(widget, error))
+        on_edit(widget, lambda: self._clear_problem(name))
         self.inputs[name] = widget
         self.errors[name] = error
 
@@ -325,6 +323,14 @@ class StatusForm(QWidget):
         self.problem.setText(text)
         self.problem.setStyleSheet(f"color: {self.ctx.palette.surfaces.danger};")
         self.problem.setVisible(True)
+
+    def _clear_problem(self, name: str) -> None:
+        """The person is changing the field: its message goes (it comes back on saving if still wrong)."""
+        error = self.errors[name]
+        if not error.isHidden():
+            error.clear()
+            error.setVisible(False)
+            self.inputs[name].setAccessibleDescription(self.inputs[name].toolTip())
 
     def clear_problems(self) -> None:
         for name, label in self.errors.items():
