@@ -56,6 +56,7 @@ class FormState:
     period: StatusHistoryRow
     start_from: StatusHistoryRow | None  # the latest earlier update, when this period has none
     derived: DerivedRag | None
+    open_instead: StatusHistoryRow | None = None  # the latest open period, when this one is closed
 
 
 def _html(text: str) -> str:
@@ -84,6 +85,9 @@ class StatusForm(QWidget):
         self.banner.setAccessibleName("Why the update cannot be edited")
         self.banner.setVisible(False)
         self.banner.setObjectName("banner")
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        # the window's period changes for every page: one current period, chosen in one place
+        self.banner.linkActivated.connect(self.ctx.set_period)
 
         self.reported = QLabel(textFormat=Qt.TextFormat.RichText)
         self.reported.setAccessibleName("Reported status")
@@ -198,6 +202,9 @@ class StatusForm(QWidget):
             self._text(name).setPlainText(text)
         self._show_comparison(state)
         reason = self._why_read_only(p)
+        if reason and state.open_instead is not None and not self.ctx.read_only:
+            other = state.open_instead
+            reason += f' <a href="{other.period_id}">Update {_html(other.period_name)} (open) instead</a>'
         self.banner.setText(reason or "")
         self.banner.setVisible(bool(reason))
         for widget in (*self.inputs.values(), self.save_button, self.revert_button):
@@ -209,7 +216,7 @@ class StatusForm(QWidget):
             return "This plan is open read-only: updates can be read here but not changed."
         if p.period_status == PeriodStatus.CLOSED:
             return (
-                f"{p.period_name} is closed: its updates are frozen as reported to SLT. "
+                f"{_html(p.period_name)} is closed: its updates are frozen as reported to SLT. "
                 "The PMO can reopen it, giving a reason."
             )
         return ""
