@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -179,9 +179,13 @@ class AppContext(QObject):
             self._replaying = False
             self.undo_state_changed.emit()
 
-        op = (
-            WriteOp(self, revert_transaction, {"txn": step.txn}, stack=False).success(moved).finally_(settled)
-        )
+        redo = take is self._redo
+
+        def replay(session: Any, *, actor: Actor, txn: str) -> Changes:
+            changes = revert_transaction(session, actor=actor, txn=txn)
+            return replace(changes, summary=f"Redid: {step.summary}") if redo else changes
+
+        op = WriteOp(self, replay, {"txn": step.txn}, stack=False).success(moved).finally_(settled)
         return (op.failure(refused) if refused is not None else op).run()
 
     def _broadcast(self, changes: Changes, initiator: object | None = None) -> None:

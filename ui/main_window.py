@@ -45,12 +45,14 @@ THEME_LABELS = {"system": "Follow the &system", "light": "&Light", "dark": "&Dar
 
 
 def default_period(rows: list[PeriodRow]) -> PeriodRow | None:
-    """The open period (the latest, if several), else the latest with updates, else the latest."""
-    open_rows = [p for p in rows if p.status == PeriodStatus.OPEN]
-    if open_rows:
-        return open_rows[-1]
+    """The latest period with updates (what the SLT last heard), else the latest open, else the latest.
+
+    A period just opened has no updates: all "no update" is a poor first view, so it is chosen only
+    when asked for (leads updating it choose it in the status bar, or from the objective's form).
+    """
     with_updates = [p for p in rows if p.n_updates]
-    return (with_updates or rows or [None])[-1]
+    open_rows = [p for p in rows if p.status == PeriodStatus.OPEN]
+    return (with_updates or open_rows or rows or [None])[-1]
 
 
 class MainWindow(QMainWindow):
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
         self.period_combo.setAccessibleName("Reporting period")
         self.period_combo.setToolTip("The reporting period the pages show")
         self.period_combo.currentIndexChanged.connect(self._on_period_combo_changed)
+        self.ctx.period_changed.connect(self._show_period)  # chosen on a page (the dashboard, a form link)
         self.identity_button = QToolButton(self)
         self.identity_button.setAutoRaise(True)
         self.identity_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -355,7 +358,7 @@ class MainWindow(QMainWindow):
             chosen = best.id if best else None
         self.period_combo.blockSignals(True)
         self.period_combo.clear()
-        for p in rows:
+        for p in reversed(rows):  # newest first, as every period list in the app
             mark = "" if p.status == PeriodStatus.OPEN else " (closed)"
             self.period_combo.addItem(f"{p.name}{mark}", p.id)
         if not rows:
@@ -365,6 +368,13 @@ class MainWindow(QMainWindow):
         for action in (self.export_status_action, self.export_pack_action):
             action.setEnabled(bool(rows))  # both report on a period
         self.ctx.set_period(chosen)
+
+    def _show_period(self, period_id: str | None) -> None:
+        index = self.period_combo.findData(period_id)
+        if index >= 0 and index != self.period_combo.currentIndex():
+            self.period_combo.blockSignals(True)
+            self.period_combo.setCurrentIndex(index)
+            self.period_combo.blockSignals(False)
 
     def _on_period_combo_changed(self, _index: int) -> None:
         self.ctx.set_period(self.period_combo.currentData())

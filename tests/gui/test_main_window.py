@@ -316,3 +316,109 @@ def test_switching_to_the_dark_theme_redraws_the_charts_at_once(plan_ctx, app_se
             assert corner == QColor(dark.surface), chart.title
     finally:
         appearance.set_theme("light")
+
+
+def test_the_risk_form_follows_undo_and_redo_and_never_shows_an_id(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tests.gui.helpers import settled, succeeded
+
+    page = window.show_page("risks")
+    page.new_item()
+    form = page.form
+    form.editors["title"].setText("Key staff leave")
+    form.editors["objective_id"].setCurrentIndex(form.editors["objective_id"].findData(plan_ctx.ids.obj1))
+    assert succeeded(page.save())
+    risk_id = page.selected_id()
+    assert risk_id is not None and form.value("title") == "Key staff leave"
+
+    settled(plan_ctx.undo())  # the list drops it, and so does the form
+    assert not page.model.has_row(risk_id) or page.model.view_row_of(risk_id) < 0
+    assert page.form_title.text() == "New risk" and form.value("title") in ("", None)
+    assert "no longer in the register" in form.general.text() and risk_id not in form.general.text()
+
+    settled(plan_ctx.redo())
+    assert window.statusBar().currentMessage().startswith("Redid: ")
+    assert page.select(risk_id) and form.value("title") == "Key staff leave"
+    form.editors["title"].setText("Key staff leave the unit")
+    assert succeeded(page.save())  # the redo was the user's own: no conflict with "someone else"
+    with plan_ctx.read() as s:
+        from tracker.models import Risk
+
+        assert s.get(Risk, risk_id).title == "Key staff leave the unit"
+
+
+def test_an_undo_made_while_the_register_is_hidden_empties_its_form_on_return(window, plan_ctx):  # type: ignore[no-untyped-def]
+    from tests.gui.helpers import settled, succeeded
+
+    page = window.show_page("risks")
+    page.new_item()
+    page.form.editors["title"].setText("Key staff leave")
+    page.form.editors["objective_id"].setCurrentIndex(
+        page.form.editors["objective_id"].findData(plan_ctx.ids.obj1)
+    )
+    assert succeeded(page.save())
+    window.show_page("plan")
+    settled(plan_ctx.undo())
+    window.show_page("risks")  # read again on showing: the risk is gone from the list and the form
+    assert page.form_title.text() == "New risk" and page.form.value("title") in ("", None)
+    page.form.editors["title"].setText("Something else")
+    assert page.save_button.text() == "&Add risk"
+
+
+def test_one_period_for_the_window_defaulting_to_the_latest_with_updates(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from tracker import queries as q
+    from tracker.services import open_period, record_status_update
+
+    ids = plan_ctx.ids
+    written(plan_ctx, record_status_update, objective_id=ids.obj1, period_id=ids.q1,
+            data={"lifecycle": "in progress", "rag": "amber", "rationale": "Slipping"})  # fmt: skip
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    # 2024/25 Q2 is open too, with no updates: the window starts on Q1, what was last reported
+    assert plan_ctx.period_id == ids.q1 and w.period_combo.currentData() == ids.q1
+    dashboard = w.show_page("dashboard")
+    assert dashboard.period.currentData() == ids.q1 and dashboard.data.period.id == ids.q1
+    combo_names = [
+        w.period_combo.itemText(i).removesuffix(" (closed)") for i in range(w.period_combo.count())
+    ]
+    assert combo_names == [dashboard.period.itemText(i) for i in range(dashboard.period.count())]
+    with plan_ctx.read() as s:
+        starts = {p.name: p.start for p in q.periods(s)}
+    assert [starts[n] for n in combo_names] == sorted(starts.values(), reverse=True)  # newest first, both
+
+    written(plan_ctx, open_period, data={"name": "2024/25 Q3", "start_date": date(2024, 10, 1),
+                                         "end_date": date(2024, 12, 31)})  # fmt: skip
+    assert plan_ctx.period_id == ids.q1 and dashboard.period.currentData() == ids.q1  # no jump to it
+    plan = w.show_page("plan")
+    assert (
+        plan.period_note.text() == "Status as reported for 2024/25 Q1"
+    )  # the Plan page says which period it shows
+
+    dashboard.period.setCurrentIndex(dashboard.period.findData(ids.q2))  # chosen in one place…
+    assert plan_ctx.period_id == ids.q2 and w.period_combo.currentData() == ids.q2  # …shown on every page
+    assert plan.period_note.text() == "Status as reported for 2024/25 Q2"
+
+
+def test_a_closed_periods_form_offers_the_open_period_to_update(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import close_period, record_status_update
+
+    ids = plan_ctx.ids
+    written(plan_ctx, record_status_update, objective_id=ids.obj1, period_id=ids.q1,
+            data={"lifecycle": "in progress", "rag": "green", "rationale": "On plan"})  # fmt: skip
+    written(plan_ctx, close_period, period_id=ids.q1)
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.show()
+    assert plan_ctx.period_id == ids.q1  # the latest reported, closed
+    plan = w.show_page("plan")
+    assert plan.select_objective(ids.obj1)
+    form = plan.detail.form
+    assert form.banner.isVisible() and not form.save_button.isEnabled()
+    assert "Update 2024/25 Q2 (open) instead" in form.banner.text()
+    form.banner.linkActivated.emit(ids.q2)  # the person follows the link
+    assert plan_ctx.period_id == ids.q2 and w.period_combo.currentData() == ids.q2
+    qtbot.waitUntil(lambda: not form.banner.isVisible())
+    assert form.save_button.isEnabled()

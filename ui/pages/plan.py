@@ -84,6 +84,9 @@ class PlanPage(FollowsChanges, QWidget):
         self.clear.clicked.connect(self.clear_filters)
         self.count = QLabel()
         self.count.setAccessibleName("Objectives shown")
+        self.period_note = QLabel()
+        self.period_note.setObjectName("PageHint")
+        self.period_note.setAccessibleName("Period shown")
         self.picked = PickedFilter("objective")
         self.picked.cleared.connect(self._show_all_objectives)
         self._picked_what = ""
@@ -127,7 +130,11 @@ class PlanPage(FollowsChanges, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.picked)  # a row of its own, shown only while a drill-down narrows the page
+        under = QHBoxLayout()  # the drill-down (only while one narrows the page) and the period shown
+        under.addWidget(self.picked)
+        under.addStretch(1)
+        under.addWidget(self.period_note)
+        layout.addLayout(under)
         layout.addWidget(self.splitter, 1)
 
         order = [self.search, self.theme, self.lead, self.status, self.lifecycle, self.four_p, self.mine, self.clear,
@@ -140,6 +147,7 @@ class PlanPage(FollowsChanges, QWidget):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.mine.toggled.connect(self._apply_filters)
         self._ids: frozenset[str] | None = None
+        self._period_name = ""
         self.follow(ctx)
         ctx.period_changed.connect(lambda _id: self.reload())
         ctx.identity_changed.connect(self._on_identity_changed)
@@ -158,6 +166,8 @@ class PlanPage(FollowsChanges, QWidget):
         selected = self.selected_id()
         with self.ctx.read() as s:
             rows = q.plan_tree(s, period_id=self.ctx.period_id)
+            period = q.period(s, self.ctx.period_id) if self.ctx.period_id else None
+        self._period_name = period.name if period is not None else ""
         self._fill_choices(rows)
         self.model.set_rows(rows)
         self._after_reset(selected)
@@ -216,6 +226,8 @@ class PlanPage(FollowsChanges, QWidget):
         self.tree.expandAll()
         shown = len(self.model.objective_ids())
         self.count.setText(f"{shown} objective{'' if shown == 1 else 's'}")
+        # the statuses shown are this period's: the status bar's, every page's
+        self.period_note.setText(f"Status as reported for {self._period_name}" if self._period_name else "")
         self.picked.show_picked(self._ids, self._picked_what)
         index = self.model.index_of(selected) if selected else QModelIndex()
         if index.isValid():

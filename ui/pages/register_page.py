@@ -259,7 +259,9 @@ class RegisterPage(FollowsChanges, QWidget):
         self._apply_filters()
         if not self._sized and rows:
             self._size_columns()
-        if keep is not None:
+        if self._editing is not None and not self.select(self._editing.id):
+            self._gone()
+        elif keep is not None:
             self.select(keep)
         self._loaded = True
         self._update_buttons()
@@ -318,7 +320,18 @@ class RegisterPage(FollowsChanges, QWidget):
         self.model.replace_rows(fresh, gone=[i for i in ids if i not in found])
         self._apply_filters()
         if self._editing is not None and self._editing.id in ids:
-            self._show(next((r for r in fresh if r.id == self._editing.id), None))
+            row = next((r for r in fresh if r.id == self._editing.id), None)
+            if row is None:
+                self._gone()
+            else:
+                self._show(row)  # the form follows: its revision is the one now stored
+
+    def _gone(self) -> None:
+        """The item in the form was removed (deleted, or its adding undone): the form empties and says so."""
+        noun = self.spec.noun
+        self.table.selectionModel().clearSelection()
+        self._show(None)
+        self.form.show_message(f"The {noun} you had open is no longer in the register (deleted or undone).")
 
     # ------------------------------------------------------------------------------------------ filtering
 
