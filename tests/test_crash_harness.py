@@ -3,6 +3,7 @@ run of the script with a few kills."""
 
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 import subprocess
@@ -12,10 +13,11 @@ from pathlib import Path
 import openpyxl
 
 from tests.crash.cli import ROOT, Folders
-from tests.crash.operations import BY_NAME
+from tests.crash.operations import BY_NAME, Operation
 from tests.crash.outputs import incomplete, shape_of
 from tests.crash.prepare import Reference
 from tests.crash.runner import litter
+from tests.crash.schedule import schedule
 from tests.crash.store_state import Fingerprint, describe_difference
 
 
@@ -67,8 +69,27 @@ def test_litter_is_what_is_neither_the_store_an_input_nor_a_finished_output(tmp_
     for name in ("plan.db", "plan.db-wal", "plan.db.lock", "board pack.pdf", "board pack.pdf.partial"):
         (folders.run / name).write_bytes(b"x")
     (folders.tmp / "openpyxl.abc").write_bytes(b"")
-    ref = Reference(op, 1.0, None, {Path("board pack.pdf"): 3}, frozenset(), False, ())  # type: ignore[arg-type]
+    ref = _reference(op, outputs={Path("board pack.pdf"): 3})
     assert litter(folders, ref) == ["board pack.pdf.partial (1 bytes)", "tmp/openpyxl.abc (0 bytes)"]
+
+
+def _reference(
+    op: Operation, duration: float = 1.0, writing: tuple[float, float] | None = None, **kw: object
+) -> Reference:
+    fields: dict[str, object] = dict(after=None, outputs={}, home_files=frozenset(), force=False, litter=())
+    start, end = writing or (None, None)
+    return Reference(op, duration, start, end, **(fields | kw))  # type: ignore[arg-type]
+
+
+def test_kills_are_shared_among_operations_and_half_fall_while_each_writes():
+    refs = [_reference(BY_NAME["backup"], 2.0, writing=(1.5, 1.75)), _reference(BY_NAME["board-pack"], 1.0)]
+    plan = schedule(refs, 9, random.Random(1))
+    backup = [k for k in plan if k.ref is refs[0]]
+    pack = [k for k in plan if k.ref is refs[1]]
+    assert len(backup) == 5 and len(pack) == 4
+    assert all(0 <= k.delay <= 2.4 for k in backup if not k.after_write)
+    assert sum(k.after_write for k in backup) == 2 and all(k.delay <= 0.3 for k in backup if k.after_write)
+    assert not any(k.after_write for k in pack)  # never seen writing: timed from the start only
 
 
 def test_the_script_kills_and_reports_each_operation():

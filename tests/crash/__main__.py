@@ -13,16 +13,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tests.crash import report
+from tests.crash.cli import Stopped
 from tests.crash.operations import BY_NAME, OPERATIONS
 from tests.crash.prepare import Reference, SetupFailed, Template, build_template, measure
-from tests.crash.runner import RunResult, crash
+from tests.crash.runner import OTHER, Kill, Problem, RunResult, crash
+from tests.crash.schedule import schedule
 
-STRETCH = 1.2  # delays are drawn across 0 .. 1.2 x the uncrashed duration, so some runs finish
 ENOUGH = 100  # the fewest runs that count as a crash test (issue 11); the budget may cut the rest
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m tests.crash", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="python -m tests.crash",
+        description="SIGKILL the command line mid-write and check that nothing is lost or faked.",
+    )
     p.add_argument(
         "--kills", type=int, default=120, help="runs in all, shared among the operations (default 120)"
     )
@@ -38,18 +42,6 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     if unknown:
         p.error(f"unknown operation(s): {', '.join(sorted(unknown))}")
     return args
-
-
-def schedule(refs: Sequence[Reference], kills: int, rng: random.Random) -> list[tuple[Reference, float]]:
-    """Each operation's share of the kills, with delays spread evenly across 0 .. 1.2 x its
-    duration (one random draw in each slice), in a shuffled order so a budget cut is fair."""
-    plan = []
-    for i, ref in enumerate(refs):
-        n = kills // len(refs) + (i < kills % len(refs))
-        span = STRETCH * ref.duration
-        plan += [(ref, (k + rng.random()) * span / n) for k in range(n)]
-    rng.shuffle(plan)
-    return plan
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,21 +70,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_all(
     template: Template,
-    plan: list[tuple[Reference, float]],
+    plan: list[Kill],
     work: Path,
     args: argparse.Namespace,
     began: float,
 ) -> list[RunResult]:
-    def one(index: int, ref: Reference, delay: float) -> RunResult | None:
+    def one(index: int, kill: Kill) -> RunResult | None:
         if time.monotonic() - began > args.budget_seconds:
             return None
-        result = crash(template, ref, index, delay, work)
+        try:
+            result = crash(template, kill, index, work)
+        except Exception as e:  # a command that hangs, say: a finding for this run, not the end of all
+            result = RunResult(index, kill.ref.op.name, kill, Stopped(None, kill.delay, None))
+            result.problems.append(
+                Problem(OTHER, f"the harness could not finish the run: {type(e).__name__}: {e}")
+            )
         mark = "FAIL" if result.failed else "ok"
         print(f"  {mark:4} {result.headline()}" + "".join(f"; {p.kind}" for p in result.problems), flush=True)
         return result
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(one, i, ref, delay) for i, (ref, delay) in enumerate(plan, 1)]
+        futures = [pool.submit(one, i, kill) for i, kill in enumerate(plan, 1)]
         return [r for f in futures if (r := f.result()) is not None]
 
 

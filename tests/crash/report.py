@@ -60,7 +60,13 @@ def references(refs: Sequence[Reference]) -> str:
         if len(ref.outputs) > 3:
             outs = f"{len(ref.outputs)} files in {next(iter(ref.outputs)).parent}"
         lines.append(
-            f"  {ref.op.name:<14} {ref.duration:5.2f} s uncrashed; writes {outs}"
+            f"  {ref.op.name:<14} {ref.duration:5.2f} s uncrashed"
+            + (
+                f", writing {ref.writes_from:.2f}-{ref.writes_until or ref.writes_from:.2f} s"
+                if ref.writes_from is not None
+                else ""
+            )
+            + f"; writes {outs}"
             + ("; takes --force" if ref.force else "")
         )
     return "\n".join(lines)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +27,19 @@ class Problem:
     detail: str
 
 
+@dataclass(frozen=True)
+class Kill:
+    ref: Reference
+    delay: float  # seconds after the start, or after it is seen writing
+    after_write: bool
+
+
 @dataclass
 class RunResult:
     index: int
     op: str
-    delay: float
-    killed: bool
+    kill: Kill
+    stopped: cli.Stopped
     store: str = "?"  # "before", "after" or "neither"
     left_by_kill: list[str] = field(default_factory=list)  # cleaned by the next run, or not
     problems: list[Problem] = field(default_factory=list)
@@ -44,22 +48,28 @@ class RunResult:
     def failed(self) -> bool:
         return bool(self.problems)
 
+    @property
+    def killed(self) -> bool:
+        return self.stopped.code is None
+
     def headline(self) -> str:
-        how = f"killed at {self.delay:.3f} s" if self.killed else f"finished before {self.delay:.3f} s"
+        when = f"{self.stopped.at:.3f} s in"
+        if self.stopped.writing_at is not None:
+            when = f"{self.kill.delay:.3f} s after it began writing ({when})"
+        elif self.kill.after_write:
+            when += ", before it was seen writing"
+        how = f"killed {when}" if self.killed else f"ended by itself {when}"
         return f"run {self.index:03d} {self.op}, {how}, store {self.store}"
 
 
-def crash(template: Template, ref: Reference, index: int, delay: float, work: Path) -> RunResult:
-    op = ref.op
+def crash(template: Template, kill: Kill, index: int, work: Path) -> RunResult:
+    ref, op = kill.ref, kill.ref.op
     folders = new_run(template, op, work / f"run {index:03d} {op.name}")
+    watch = cli.WriteWatch(folders) if kill.after_write else None
     proc = cli.start(folders, op.command(folders.run), template.runtime)
-    try:
-        code: int | None = proc.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        code = None
-    result = RunResult(index, op.name, delay, killed=code is None)
+    stopped = cli.kill_after(proc, kill.delay, watch)
+    code = stopped.code
+    result = RunResult(index, op.name, kill, stopped)
     if code not in (None, 0):
         result.problems.append(Problem(OTHER, f"the command failed without being killed (exit {code})"))
 
