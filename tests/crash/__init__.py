@@ -1,6 +1,6 @@
 """The crash test (issue 11): kill the command line with SIGKILL mid-write, check nothing is lost or faked.
 
-    python -m tests.crash [--kills 120] [--seed N] [--budget-seconds 240] [--jobs 2] [--ops a,b] [--keep]
+    python -m tests.crash [--kills 120] [--seed N] [--budget-seconds 300] [--jobs 2] [--ops a,b] [--keep]
 
 Once: a template store (the sample plan, its open period's returns issued, one filled in), and each
 command run uncrashed to learn its duration, when it writes, the store it leaves and its outputs.
