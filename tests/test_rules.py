@@ -159,7 +159,7 @@ def test_amber_reasons() -> None:
     assert d.status is Brag.AMBER
     assert d.reasons == (
         "1 milestone overdue", "1 milestone slipping more than 14 days",
-        "1 residual risk above appetite (12)", "no update for Q1",
+        "1 residual risk above appetite (score over 12)", "no update for Q1",
     )  # fmt: skip
 
 
@@ -169,7 +169,7 @@ def test_red_reasons_come_first_and_keep_the_amber_ones() -> None:
     assert d.status is Brag.RED
     assert d.reasons == (
         "2 milestones overdue by more than 14 days", "2 residual risks very high (highest 25)",
-        "1 milestone overdue", "1 residual risk above appetite (12)",
+        "1 milestone overdue", "1 residual risk above appetite (score over 12)",
     )  # fmt: skip
 
 

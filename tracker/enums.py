@@ -49,7 +49,7 @@ class Brag(StrEnum):
     @property
     def label(self) -> str:
         """A heading for a count of this status: the colour with what it means."""
-        return {"blue": "Blue (complete)", "grey": "Grey (not started)"}.get(
+        return {"blue": "Blue (complete)", "grey": "Grey (not started or cancelled)"}.get(
             self.value, self.value.capitalize()
         )
 

@@ -258,7 +258,7 @@ def derive_rag(
         amber.append(f"{_n(slipping, 'milestone')} slipping more than {settings.slip_tolerance_days} days")
     if len(above) > len(severe):
         amber.append(
-            f"{_n(len(above) - len(severe), 'residual risk')} above appetite ({settings.risk_appetite})"
+            f"{_n(len(above) - len(severe), 'residual risk')} above appetite (score over {settings.risk_appetite})"
         )
     if not has_update:
         amber.append(f"no update for {period_name}")

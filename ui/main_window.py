@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.new_plan_action = self._action("&New plan…", self._on_new_plan, std.New, "New plan")
         self.open_action = self._action("&Open…", self._on_open, std.Open, "Open a plan")
         self.save_copy_action = self._action(
-            "Save a &copy…", self._on_save_copy, std.Save, "Save a copy (backup)"
+            "Save a &copy…", self._on_save_copy, std.SaveAs, "Save a copy (backup)"
         )
         self.backups_action = self._action(
             "&Backups…", self.show_backups, name="The automatic backups of this plan, and restoring one"

@@ -75,3 +75,15 @@ def test_switching_to_viewer_asks_for_the_window_to_be_rebuilt(plan_ctx, app_set
     with qtbot.waitSignal(window.mode_change_requested) as got:
         window.set_identity(Remembered(Identity("Viewer", None, "viewer"), read_only=True))
     assert got.args[0].read_only
+
+
+def test_a_person_whose_name_is_their_role_is_offered_once_by_name(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_person
+
+    written(plan_ctx, create_person, data={"name": "Chief Constable", "role_title": "Chief Constable"})
+    with plan_ctx.read() as s:
+        persons = people(s)
+    dialog = IdentityDialog(persons, "Test plan")
+    qtbot.addWidget(dialog)
+    labels = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert "Chief Constable" in labels and "Chief Constable — Chief Constable" not in labels

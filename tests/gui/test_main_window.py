@@ -422,3 +422,19 @@ def test_a_closed_periods_form_offers_the_open_period_to_update(plan_ctx, app_se
     assert plan_ctx.period_id == ids.q2 and w.period_combo.currentData() == ids.q2
     qtbot.waitUntil(lambda: not form.banner.isVisible())
     assert form.save_button.isEnabled()
+
+
+def test_labels_say_what_their_figures_are(window, plan_ctx):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QKeySequence
+
+    from tracker.enums import Brag
+    from ui.charts.status import legend_name
+
+    tile = window.show_page("dashboard").headline.tiles["risks"]
+    assert tile.caption.text() == "Risks above appetite (score over 12)"  # 12 is the threshold, not a count
+    # grey counts cancelled objectives too: every legend and heading says so
+    assert Brag.GREY.label == "Grey (not started or cancelled)" and legend_name("grey").endswith(
+        Brag.GREY.label
+    )
+    # the app saves as you go: Ctrl+S saves a period's update, never "Save a copy"
+    assert window.save_copy_action.shortcut() != QKeySequence(QKeySequence.StandardKey.Save)

@@ -328,7 +328,7 @@ class Chart(QWidget):
         """A legend under the data gets as many columns as fit, so it never pushes the data out of view."""
         if self.legend_cell != self.UNDER:
             return
-        entry = self.fontMetrics().horizontalAdvance("Gy · Grey (not started)") + 50
+        entry = self.fontMetrics().horizontalAdvance("Gy · Grey (not started or cancelled)") + 50
         room = self.width() - 30
         columns = max(1, min(3, int(room) // max(entry, 1)))
         if self.legend.columnCount != columns:

@@ -139,7 +139,7 @@ class Headline(QWidget):
         )
         self.tiles["risks"].show_value(
             h.risks_above_appetite,
-            f"Risks above appetite ({data.plan.risk_appetite})",
+            f"Risks above appetite (score over {data.plan.risk_appetite})",
             s.surface,
             s.text,
             s.border,

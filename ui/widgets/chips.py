@@ -31,7 +31,7 @@ RECOMMENDATION_CHIP = {"awaiting allocation": "grey", "being progressed": "amber
 # Short forms for a tally; Grey and "no update" keep words so that G stays Green.
 _SHORT = {"red": "R", "amber": "A", "green": "G", "blue": "B", "grey": "Grey", NO_UPDATE: "no update"}
 _LONG = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue (complete)",
-         "grey": "Grey (not started)", NO_UPDATE: "no update"}  # fmt: skip
+         "grey": "Grey (not started or cancelled)", NO_UPDATE: "no update"}  # fmt: skip
 _MARGIN = 4  # between the cell's edge and its first chip
 _GAP = 4  # between the chips of a tally
 
