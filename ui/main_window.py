@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, std.Quit)
         self.undo_action = self._action("&Undo", self._on_undo, "Ctrl+Z")
         self.redo_action = self._action("&Redo", self._on_redo, "Ctrl+Shift+Z")
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+        )  # Windows' and Qt's
         self.find_action = self._action("&Find…", self._on_find, "Ctrl+F", "Find on this page")
         self.new_item_action = self._action("New &item", self._on_new_item, "Ctrl+N", "New item on this page")
         # Ctrl+N is the new item on a page; the new plan is on Ctrl+Shift+N so the two never clash.
@@ -421,7 +424,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(f"&Undo {self.ctx.undo_text()}" if can_undo else "&Undo")
         self.redo_action.setText(f"&Redo {self.ctx.redo_text()}" if can_redo else "&Redo")
         self.undo_action.setToolTip(self.undo_action.text().replace("&", "") + " (Ctrl+Z)")
-        self.redo_action.setToolTip(self.redo_action.text().replace("&", "") + " (Ctrl+Shift+Z)")
+        self.redo_action.setToolTip(self.redo_action.text().replace("&", "") + " (Ctrl+Y or Ctrl+Shift+Z)")
         self.undo_action.setIconText("Undo")
         self.redo_action.setIconText("Redo")
 

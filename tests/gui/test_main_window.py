@@ -438,3 +438,21 @@ def test_labels_say_what_their_figures_are(window, plan_ctx):  # type: ignore[no
     )
     # the app saves as you go: Ctrl+S saves a period's update, never "Save a copy"
     assert window.save_copy_action.shortcut() != QKeySequence(QKeySequence.StandardKey.Save)
+
+
+def test_ctrl_y_redoes_and_an_empty_search_says_nothing_matches(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QKeySequence
+
+    from tests.gui.helpers import settled
+    from tracker.services import create_person
+
+    assert QKeySequence("Ctrl+Y") in window.redo_action.shortcuts()
+    written(plan_ctx, create_person, data={"name": "New Analyst"})
+    settled(plan_ctx.undo())
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.undo_action.isEnabled() and not window.redo_action.isEnabled())
+
+    plan = window.show_page("plan")
+    plan.search.setText("no such objective anywhere")
+    assert plan.count.text() == "No objectives match"

@@ -418,3 +418,10 @@ def test_a_hidden_register_reads_again_when_shown(qtbot, ctx) -> None:  # type: 
     assert page.model.row_at(0).title == first.title  # hidden: not read yet
     page.show()
     qtbot.waitUntil(lambda: page.model.row_at(0).title == "Changed elsewhere")
+
+
+def test_a_search_that_matches_nothing_says_so(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, MilestonesPage, ctx)
+    page.find.setText("no such milestone anywhere")
+    qtbot.waitUntil(lambda: page.model.visible_count == 0)
+    assert page.count.text() == "No milestones match (of 4)"

@@ -163,6 +163,10 @@ class PlanTreeModel(QAbstractItemModel):
         number = self._by_id.get(item_id)
         return self._nodes[number].counts if number is not None else None
 
+    def total_objectives(self) -> int:
+        """All the objectives the model holds, shown or not."""
+        return sum(1 for r in self._rows if r.kind == "objective")
+
     def objective_ids(self) -> list[str]:
         """The objectives shown, in plan order."""
         return [n.row.id for n in self._nodes if n.row.kind == "objective"]

@@ -226,6 +226,8 @@ class PlanPage(FollowsChanges, QWidget):
         self.tree.expandAll()
         shown = len(self.model.objective_ids())
         self.count.setText(f"{shown} objective{'' if shown == 1 else 's'}")
+        if not shown and self.model.total_objectives():
+            self.count.setText("No objectives match")  # the filters, the search or the drill-down
         # the statuses shown are this period's: the status bar's, every page's
         self.period_note.setText(f"Status as reported for {self._period_name}" if self._period_name else "")
         self.picked.show_picked(self._ids, self._picked_what)

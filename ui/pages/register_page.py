@@ -346,6 +346,8 @@ class RegisterPage(FollowsChanges, QWidget):
         shown, total = self.model.visible_count, len(self.model.rows)
         noun = self.spec.noun
         self.count.setText(f"{total:,} {noun}s" if shown == total else f"{shown:,} of {total:,} {noun}s")
+        if total and not shown:
+            self.count.setText(f"No {noun}s match (of {total:,})")
         self.ids_note.show_picked(self._ids, self._picked_what)
 
     def _show_all_items(self) -> None:
