@@ -192,6 +192,11 @@ class MainWindow(QMainWindow):
         self.colour_blind_action.setChecked(self.ctx.palette.colour_blind)
         self.colour_blind_action.toggled.connect(self._on_colour_blind_toggled)
         self.about_action = self._action("&About Delivery Plan Tracker", self._on_about)
+        self.help_action = self._action(
+            "User &guide", self.show_help, QKeySequence.StandardKey.HelpContents,
+            "What is on this page and what to do each period (F1)",
+        )  # fmt: skip
+        self.help_action.setIconText("Help")
         if self.ctx.read_only:
             self.new_item_action.setEnabled(False)
 
@@ -231,6 +236,7 @@ class MainWindow(QMainWindow):
             theme.addAction(action)
         view.addAction(self.colour_blind_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
@@ -240,7 +246,7 @@ class MainWindow(QMainWindow):
         tools.setMovable(False)
         tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.open_action, self.save_copy_action, None, self.undo_action, self.redo_action,
-                       None, self.find_action, self.new_item_action):  # fmt: skip
+                       None, self.find_action, self.new_item_action, None, self.help_action):  # fmt: skip
             if action is None:
                 tools.addSeparator()
             else:
@@ -294,6 +300,7 @@ class MainWindow(QMainWindow):
                              (self.save_copy_action, "backup"), (self.undo_action, "undo"),
                              (self.redo_action, "redo"), (self.find_action, "find"),
                              (self.new_item_action, "new"), (self.about_action, "about"),
+                             (self.help_action, "about"),
                              (self.identity_action, "person")):  # fmt: skip
             action.setIcon(icon(name, colour))
         self.identity_button.setIcon(icon("person", colour))
@@ -524,6 +531,14 @@ class MainWindow(QMainWindow):
         task.failed.connect(lambda exc: tell(self, "Copy not saved", f"{exc}\n\nThe open plan is unchanged."))
         TaskProgressDialog(task, self, title="Save a copy")
         task.start()
+
+    def show_help(self) -> None:
+        """The user guide at the section for the page on show."""
+        from ui.help import HelpWindow
+
+        if getattr(self, "help_window", None) is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_section(self.current_key())
 
     def _on_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

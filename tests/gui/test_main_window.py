@@ -456,3 +456,24 @@ def test_ctrl_y_redoes_and_an_empty_search_says_nothing_matches(window, plan_ctx
     plan = window.show_page("plan")
     plan.search.setText("no such objective anywhere")
     assert plan.count.text() == "No objectives match"
+
+
+def test_f1_opens_the_guide_at_the_page_on_show_and_every_page_has_its_section(window, qtbot):  # type: ignore[no-untyped-def]
+    from ui.help import guide_html
+
+    html = guide_html()
+    for spec in PAGES:
+        assert f'<a name="{spec.key}"></a>' in html, spec.key  # each page's figures explained
+    for role in ("lead", "pmo", "slt"):
+        assert f'<a name="{role}"></a>' in html  # what each role does each period
+    window.show_page("risks")
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    guide = window.help_window
+    qtbot.waitUntil(guide.isVisible)
+    shown = guide.browser.cursorForPosition(guide.browser.viewport().rect().topLeft()).block().text()
+    assert shown.startswith("Risks"), shown
+    window.show_page("dashboard")
+    window.help_action.trigger()
+    top = guide.browser.cursorForPosition(guide.browser.viewport().rect().topLeft()).block().text()
+    assert top.startswith("Dashboard"), top
