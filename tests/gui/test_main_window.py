@@ -477,3 +477,30 @@ def test_f1_opens_the_guide_at_the_page_on_show_and_every_page_has_its_section(w
     window.help_action.trigger()
     top = guide.browser.cursorForPosition(guide.browser.viewport().rect().topLeft()).block().text()
     assert top.startswith("Dashboard"), top
+
+
+def test_a_long_drop_down_list_scrolls_rather_than_covering_the_screen(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_person
+    from ui.appearance import Appearance
+    from ui.widgets.forms import MAX_VISIBLE
+
+    for n in range(60):
+        written(plan_ctx, create_person, data={"name": f"Analyst {n:02d}"})
+    plan_ctx.palette = Appearance(app_settings).apply()  # the app's style sheet, as the app runs
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    page = w.show_page("risks")
+    page.new_item()
+    owner = page.form.editors["owner_id"]
+    assert owner.count() > 60
+    owner.showPopup()
+    try:
+        view = owner.view()
+        qtbot.waitUntil(view.isVisible)
+        rows = view.height() / view.sizeHintForRow(0)
+        assert rows <= MAX_VISIBLE + 1, rows  # it scrolls: the list no longer covers the window
+        assert view.verticalScrollBar().maximum() > 0
+    finally:
+        owner.hidePopup()

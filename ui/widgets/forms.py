@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 from tracker.services import ValidationError
 
 
+MAX_VISIBLE = 20  # items a drop-down list shows before it scrolls
+
+
 def shrinkable(combo: QComboBox, min_chars: int = 10, *, tooltip: bool = True) -> QComboBox:
     """Let ``combo`` shrink with its panel, eliding a long choice, with the whole choice as its tooltip.
 
@@ -31,6 +34,7 @@ def shrinkable(combo: QComboBox, min_chars: int = 10, *, tooltip: bool = True) -
     """
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(min_chars)
+    combo.setMaxVisibleItems(MAX_VISIBLE)  # then it scrolls (the stylesheet's combobox-popup: 0)
     if tooltip:
         combo.currentTextChanged.connect(combo.setToolTip)
     return combo
