@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from tracker.services import ValidationError
 
-
 MAX_VISIBLE = 20  # items a drop-down list shows before it scrolls
 
 
