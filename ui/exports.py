@@ -45,8 +45,8 @@ def export_status_dialog(
 
         with store.read() as session:
             return export_status_workbook(
-                session, period_id, target, generated_by=who, progress=progress.report
-            )
+                session, period_id, target, generated_by=who, progress=progress.report, replace=True
+            )  # the save dialog asked before replacing a file
 
     task = ctx.runner.task(work, label=f"Exporting the status workbook for {chosen.name}…")
     task.progress_dialog = TaskProgressDialog(task, parent, title=TITLE)  # type: ignore[attr-defined]  # kept alive with the task

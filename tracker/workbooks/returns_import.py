@@ -170,6 +170,13 @@ def preview_return(
     )  # fmt: skip
 
 
+def read_manifest(path: str | os.PathLike[str]) -> Manifest:
+    """The hidden manifest of a return file, checked (raises :class:`NotAReturn` or a safety refusal)."""
+    safe = inspect_upload(path)
+    with open_untrusted(safe) as wb:
+        return _read_manifest(safe.name, wb)
+
+
 def _read_manifest(name: str, wb: Any) -> Manifest:
     if MANIFEST_SHEET not in wb.sheetnames:
         raise NotAReturn(

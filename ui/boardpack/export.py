@@ -37,8 +37,8 @@ def export_board_pack(ctx: Any, parent: Any = None, *, path: str | None = None) 
         if not name:
             return None
     target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
-    store = ctx.store
-    task = ctx.runner.task(lambda progress: write_board_pack(store, period_id, target, progress.report),
+    store = ctx.store  # replace=True: the save dialog asked before replacing a file
+    task = ctx.runner.task(lambda progress: write_board_pack(store, period_id, target, progress.report, replace=True),
                            label="Exporting the board pack")  # fmt: skip
     task.progress_dialog = TaskProgressDialog(task, parent, title="Board pack")  # kept alive with the task
     task.succeeded.connect(lambda pages: ctx.message.emit(f"Board pack saved: {target.name}, {pages} pages"))
