@@ -256,11 +256,13 @@ def import_return_dialog(
     store = ctx.store
 
     def read(progress: Progress) -> Any:
-        from tracker.workbooks.returns_import import preview_return
+        from tracker.workbooks.returns_import import preview_return, read_return
 
         progress.report(0, 0, f"Checking and reading {source.name}…")
+        returned = read_return(source)  # parsed before a read transaction starts
+        progress.check()
         with store.read() as session:
-            preview = preview_return(session, source)
+            preview = preview_return(session, returned)
         progress.check()
         return preview
 

@@ -78,12 +78,13 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 def import_return(args: argparse.Namespace) -> int:
     from tracker.services import record_return_received
     from tracker.workbooks.returns_apply import KEEP_OURS, TAKE_THEIRS, apply_return, settle_all
-    from tracker.workbooks.returns_import import preview_return
+    from tracker.workbooks.returns_import import preview_return, read_return
 
     who = actor(args)
+    returned = read_return(Path(args.file))  # parsed before the store (and its write lock) is opened
     with open_for(args) as store:
         with store.read() as session:
-            preview = preview_return(session, Path(args.file))
+            preview = preview_return(session, returned)
         print("\n".join(preview_lines(preview)))
         if preview.applied_already:
             if args.apply:
