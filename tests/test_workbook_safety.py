@@ -460,6 +460,7 @@ CORPUS = {
         "table of texts would be",
     ),
     "a sheet of too many cells": (_oversize, {"max_cells": 5}, "sheet 'Status' has more than 5 cells"),
+    "a part too large": (_oversize, {"max_part_bytes": 5_000}, "its part xl/theme/theme1.xml would be"),
 }
 
 

@@ -13,7 +13,8 @@ file and the problem in plain words — unless it is a plain ``.xlsx`` workbook:
 - every XML part parses with no DTD or entity declarations (defusedxml's rules, with expat) (refusing "billion laughs" and external entities);
 - no sheet uses a row beyond ``max_rows`` (openpyxl's read-only mode pads gaps with empty rows);
 - the work openpyxl would do is bounded: no more than ``max_strings`` shared strings in at most
-  ``max_strings_bytes`` of XML (it holds them all in memory), and ``max_cells`` cells in a sheet.
+  ``max_strings_bytes`` of XML (it holds them all in memory), ``max_cells`` cells in a sheet, and
+  no other XML part over ``max_part_bytes``.
 
 :func:`open_untrusted` then opens the very bytes that were inspected, read-only, with formulas kept
 as formulas (never evaluated, never taken from cached values) and links to other workbooks dropped::
@@ -57,6 +58,7 @@ MAX_ROWS = 100_000
 MAX_STRINGS = 200_000  # texts in the shared-strings table
 MAX_STRINGS_BYTES = 16 * MB  # the table's XML, expanded
 MAX_CELLS = 1_000_000  # cells in one sheet
+MAX_PART_BYTES = 16 * MB  # any other XML part, expanded (styles, say, are read whole into objects)
 SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -322,6 +324,7 @@ class _Bounds:
     cells: int
     strings: int
     strings_bytes: int
+    part_bytes: int
 
 
 def _check_package(
@@ -394,6 +397,13 @@ def _check_package(
         elif key not in done and (
             key in linked or key.endswith((".xml", ".rels")) or content_type(member).endswith("xml")
         ):
+            size = zf.getinfo(member).file_size
+            if size > bounds.part_bytes:
+                raise UnsafeWorkbook(
+                    f"{name} is not a workbook we can read: its part {member} would be {_size(size)} "
+                    f"(the limit is {_size(bounds.part_bytes)}); a return's are far smaller: copy the "
+                    "filled-in rows into the return as issued and send that"
+                )
             _parse(name, zf, member)
     return tuple(title for title, _ in sheets)
 
@@ -468,6 +478,7 @@ def inspect_upload(
     max_cells: int = MAX_CELLS,
     max_strings: int = MAX_STRINGS,
     max_strings_bytes: int = MAX_STRINGS_BYTES,
+    max_part_bytes: int = MAX_PART_BYTES,
 ) -> SafeFile:
     """Check a workbook from outside before anything parses it; raise UnsafeWorkbook or return it."""
     path = Path(path)
@@ -507,7 +518,7 @@ def inspect_upload(
         infos = zf.infolist()
         total = _check_members(name, infos, max_members, max_uncompressed, max_ratio)
         members = {i.filename.lower(): i.filename for i in infos if not i.is_dir()}
-        bounds = _Bounds(max_rows, max_cells, max_strings, max_strings_bytes)
+        bounds = _Bounds(max_rows, max_cells, max_strings, max_strings_bytes, max_part_bytes)
         sheet_names = _check_package(name, zf, members, bounds)
     return SafeFile(path, len(data), len(infos), total, sheet_names, data)
 
