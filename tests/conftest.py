@@ -20,6 +20,23 @@ from tracker.store import Store, open_store  # noqa: E402
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
 
 
+# Audit anchors (tracker.anchors) never go to the user's data folder from a test: the session's
+# fixtures share one file in pytest's temporary folder, and each test has its own.
+@pytest.fixture(scope="session", autouse=True)
+def _anchors_in_the_sessions_tmp(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_ANCHORS", str(tmp_path_factory.mktemp("anchors") / "audit-anchors.json"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def anchors_file(tmp_path_factory, monkeypatch):
+    """This test's anchors file: in a folder of its own, so a test's own folder holds only what it made."""
+    path = tmp_path_factory.mktemp("anchors") / "audit-anchors.json"
+    monkeypatch.setenv("TRACKER_ANCHORS", str(path))
+    return path
+
+
 @pytest.fixture
 def actor() -> Actor:
     return Actor("PMO analyst", "cli")

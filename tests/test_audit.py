@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select, text
 
 from tracker.audit import CREATED, decode, verify_chain
@@ -122,3 +123,12 @@ def test_decode_gives_back_what_encode_wrote_on_its_short_cuts_and_off_them():
         assert decode(encode(value)) == value and type(decode(encode(value))) is type(value), value
     assert decode(encode(_date(2024, 4, 1))) == "2024-04-01"
     assert decode(None) is None
+
+
+def test_a_driver_error_in_a_large_read_comes_out_as_sqlalchemys(store):
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.audit import driver_rows
+
+    with store.engine.connect() as conn, pytest.raises(OperationalError, match="no such column"):
+        list(driver_rows(conn, "SELECT missing_column FROM audit_entry"))

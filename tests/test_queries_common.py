@@ -92,7 +92,7 @@ def test_latest_previous_and_same_period_last_year(built):  # noqa: F811
 def test_an_unknown_or_deleted_period_is_not_found(built):  # noqa: F811
     store, ids = built
     with store.read() as s:
-        with pytest.raises(NotFound, match="no reporting period with id 'nope'"):
+        with pytest.raises(NotFound, match="There is no such reporting period in this plan"):
             q.previous_period(s, "nope")
         with pytest.raises(NotFound):
             q.same_period_last_year(s, ids.period["OLD"])

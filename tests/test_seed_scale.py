@@ -21,6 +21,7 @@ from tracker.models import (
     Risk,
     StatusUpdate,
 )
+from tracker.replay import replay
 from tracker.seed.scale import ScaleRows, build_scale_plan, load_scale_rows, scale_rows
 from tracker.seed.template import empty_template, seed_plan
 
@@ -98,6 +99,10 @@ def test_load_scale_rows_into_a_fresh_store(any_store, actor):
     assert created == Counter({KIND_OF[cls]: len(table) for cls, table in rows.tables if table})
     assert total == SIZES["audit_entries"]
     assert len(changes.ids) == rows.row_count and changes.txn
+    with any_store.engine.connect() as conn:  # the history is true to the rows: replaying it gives them back
+        report = replay(conn)
+    assert report.total == 0, [d.message for d in report.differences]
+    assert report.entries == SIZES["audit_entries"] and report.rows == rows.row_count
 
 
 def test_build_scale_plan_refuses_a_store_with_a_plan(store, actor):

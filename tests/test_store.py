@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 import tracker
-from tracker.db import StoreError
+from tracker.db import StoreError, to_url
 from tracker.lock import DatabaseLocked
 from tracker.migrate import (
     NewerSchema,
@@ -77,7 +77,7 @@ def test_a_failed_write_block_changes_nothing(any_store):
 def _older_file(path, rows: int = 3) -> str:
     """A store at the first schema revision, holding a plan and people."""
     first = [s.revision for s in script_directory().walk_revisions()][-1]
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(to_url(path))
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), first)
         conn.execute(
@@ -149,6 +149,28 @@ def test_a_newer_store_is_refused_with_the_version_it_needs_and_left_alone(tmp_p
     WriteLock(path).acquire().release()
 
 
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_newer_store_in_rollback_journal_mode_is_refused_byte_for_byte_untouched(tmp_path, readonly):
+    path = tmp_path / "newer.db"
+    open_store(path).close()
+    (tmp_path / "newer.db.lock").unlink()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=DELETE")  # as a copy made by another tool may be
+    con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.commit()
+    con.close()  # store_meta still says this app's version wrote it: a development build's newer schema
+    before = _digest(path)
+
+    with pytest.raises(NewerSchema) as err:
+        open_store(path, readonly=readonly)
+    message = str(err.value)
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["newer.db"], "no lock, journal or WAL file either"
+    assert f"written by Delivery Plan Tracker {tracker.__version__} with schema 9999" in message
+    assert f"this version ({tracker.__version__}, schema {head_revision()})" in message
+    assert "or later; this is version" not in message and "\n" not in message
+
+
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("these are my meeting notes, not a database")
@@ -177,6 +199,43 @@ def test_a_damaged_file_is_reported_as_damaged(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(StoreError, match="damaged|not a Delivery Plan Tracker"):
         open_store(path)
+
+
+def damage_page_of(path, name: str) -> None:
+    """Overwrite with junk the 4 KB page at the root of table or index ``name`` (its only page when small)."""
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] != "wal"  # the page must be in the file
+        size = con.execute("PRAGMA page_size").fetchone()[0]
+        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+    finally:
+        con.close()
+    with open(path, "r+b") as fh:
+        fh.seek((root - 1) * size)
+        fh.write(b"\xab" * size)
+
+
+def test_a_store_damaged_inside_opens_read_only_saying_what_to_do_and_is_not_written(tmp_path):
+    from tracker.backup import backup_sqlite
+
+    path = tmp_path / "plan.db"
+    with open_store(tmp_path / "whole.db") as whole, whole.write() as session:
+        session.add(Plan(name="Damaged plan", start_date=date(2024, 4, 1), end_date=date(2025, 3, 31)))
+    backup_sqlite(tmp_path / "whole.db", path)  # one file in rollback-journal mode, WAL folded in
+    damage_page_of(path, "ix_risk_owner_id")
+    before = _digest(path)
+
+    with open_store(path) as store:
+        assert store.readonly and store.damage is not None
+        assert store.damage.startswith("plan.db is damaged (SQLite's check found: ")
+        assert "Restore it from your latest backup" in store.damage and "\n" not in store.damage
+        with store.read() as session:  # what can be read still can be, to look or to copy out
+            assert session.execute(text("SELECT name FROM plan")).scalar_one() == "Damaged plan"
+        with pytest.raises(StoreError, match="damaged") as err, store.write():
+            pass
+        assert str(err.value) == store.damage
+    assert _digest(path) == before
+    assert not (tmp_path / "plan.db.lock").exists(), "a damaged store is not opened for writing"
 
 
 def test_only_one_process_writes_a_file(tmp_path):

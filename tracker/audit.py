@@ -15,13 +15,17 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
+from tracker.errors import ServiceError
 from tracker.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 _HEAD = "tracker.audit_head"
 CREATED = "created"  # the field name of an entry that records a row's creation (new = the row as JSON)
+REOPEN_REASON = "reopen_reason"  # an entry's field that records why a period was reopened, not a column
+NOTE_FIELDS = frozenset({REOPEN_REASON})  # entries that explain a change rather than make one
 
 
 def encode(value: Any) -> str | None:
@@ -136,10 +140,61 @@ class AuditWriter:
         row = self.session.execute(
             select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1).with_for_update()
         ).first()
-        if row is None:
+        last = last_entry(self.session)
+        if row is None and last is None:
             self.session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
             return 0, GENESIS
-        return int(row[0]), str(row[1])
+        head = None if row is None else (int(row[0]), str(row[1]))
+        if head != (last or (0, GENESIS)):
+            raise AuditLogDamaged(head_problem(head, last))
+        return head  # type: ignore[return-value]
+
+
+class AuditLogDamaged(ServiceError):
+    """The log's head is missing or disagrees with its last entry: nothing is written until it is settled."""
+
+    def __init__(self, problem: str):
+        super().__init__(
+            f"Nothing was saved: {problem}, so the log may have been tampered with. Run `check` to see "
+            "what else differs, then restore the latest backup (or run `repair-audit-head` if you trust the log)."
+        )
+
+
+def last_entry(conn: Connection | Session) -> tuple[int, str] | None:
+    """The last entry's sequence number and hash, or None for an empty log."""
+    row = conn.execute(
+        select(col(AuditEntry.seq), col(AuditEntry.hash)).order_by(col(AuditEntry.seq).desc()).limit(1)
+    ).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def read_head(conn: Connection | Session) -> tuple[int, str] | None:
+    """The head row's sequence number and hash, or None when it is missing."""
+    row = conn.execute(select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1)).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def head_problem(head: tuple[int, str] | None, last: tuple[int, str] | None) -> str:
+    """What is wrong between the head and the last entry, in words ("" when they agree)."""
+    if head is None:
+        return f"the audit log's head is missing (the log holds entries up to {last[0]:,})" if last else ""
+    if last is None:
+        return f"the audit log is empty but its head says entry {head[0]:,}" if head[0] else ""
+    if head[0] != last[0]:
+        return f"the audit log ends at entry {last[0]:,} but its head says {head[0]:,}"
+    if head[1] != last[1]:
+        return f"the audit log's head does not match its last entry, {last[0]:,}"
+    return ""
+
+
+def repair_head(session: Session) -> tuple[int, str]:
+    """Set the head to the log's last entry (an explicit repair, after ``check``); returns the new head."""
+    seq, prev = last_entry(session) or (0, GENESIS)
+    if read_head(session) is None:
+        session.execute(insert(AuditHead).values(id=1, seq=seq, hash=prev))
+    else:
+        session.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(seq=seq, hash=prev))
+    return seq, prev
 
 
 @dataclass(frozen=True)
@@ -153,40 +208,67 @@ def verify_chain(conn: Connection | Session, batch: int = 20_000) -> list[ChainP
     problems: list[ChainProblem] = []
     prev, expected_seq = GENESIS, 1
     last_seq = 0
-    for row in _iter_entries(conn, batch):
-        seq = row["seq"]
+    sha, null = hashlib.sha256, "\x00"
+    for (
+        seq,
+        txn,
+        at,
+        actor,
+        source,
+        detail,
+        entity,
+        entity_id,
+        field,
+        old,
+        new,
+        prev_hash,
+        digest,
+    ) in _raw_entries(conn, batch):
         if seq != expected_seq:
             problems.append(ChainProblem(seq, f"entry {expected_seq} is missing (next found is {seq})"))
-        if row["prev_hash"] != prev:
+        if prev_hash != prev:
             problems.append(ChainProblem(seq, f"entry {seq} does not link to the entry before it"))
-        if entry_hash(row["prev_hash"], row) != row["hash"]:
+        # entry_hash(), unrolled: this loop runs once per entry, a million times on the scale plan
+        stamp = at[:19] if isinstance(at, str) else _stamp(at)
+        parts = (prev_hash, str(seq), txn, stamp, actor, source, detail, entity, entity_id, field,
+                 null if old is None else old, null if new is None else new)  # fmt: skip
+        if sha("\x1f".join(parts).encode("utf-8")).hexdigest() != digest:
             problems.append(ChainProblem(seq, f"entry {seq} was altered after it was written"))
-        prev, expected_seq, last_seq = row["hash"], seq + 1, seq
+        prev, expected_seq, last_seq = digest, seq + 1, seq
         if len(problems) >= 50:
             problems.append(ChainProblem(seq, "more problems not listed"))
             return problems
-    head = conn.execute(select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1)).first()
-    if head is not None and (int(head[0]) != last_seq or (last_seq and head[1] != prev)):
-        problems.append(
-            ChainProblem(last_seq, f"the log ends at entry {last_seq} but its head says {head[0]}")
-        )
+    problem = head_problem(read_head(conn), (last_seq, prev) if last_seq else None)
+    if problem:
+        problems.append(ChainProblem(last_seq, problem))
     return problems
 
 
-def _iter_entries(conn: Connection | Session, batch: int) -> Iterator[dict[str, Any]]:
-    e = AuditEntry
-    cols = [
-        col(e.seq), col(e.txn), col(e.at), col(e.actor), col(e.source), col(e.detail), col(e.entity),
-        col(e.entity_id), col(e.field), col(e.old), col(e.new), col(e.prev_hash), col(e.hash),
-    ]  # fmt: skip
-    after = 0
-    while True:
-        rows = conn.execute(select(*cols).where(col(e.seq) > after).order_by(col(e.seq)).limit(batch)).all()
-        if not rows:
-            return
-        for r in rows:
-            yield r._asdict()
-        after = rows[-1].seq
+def _raw_entries(conn: Connection | Session, batch: int) -> Iterator[tuple[Any, ...]]:
+    """Every entry as the driver gives it, in order (SQLite gives ``at`` as text, PostgreSQL as a datetime)."""
+    return driver_rows(
+        conn,
+        "SELECT seq, txn, at, actor, source, detail, entity, entity_id, field, old, new, prev_hash, hash "
+        "FROM audit_entry ORDER BY seq",
+        batch,
+    )
+
+
+def driver_rows(conn: Connection | Session, sql: str, batch: int = 20_000) -> Iterator[tuple[Any, ...]]:
+    """A large read as plain tuples from the driver (no per-row work in SQLAlchemy), in the caller's
+    transaction; a driver error comes out as SQLAlchemy's, as from any other read."""
+    connection = conn.connection() if isinstance(conn, Session) else conn
+    connection.execute(select(col(AuditHead.seq)).limit(1))  # begin the transaction the cursor reads in
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    except dbapi_error as exc:
+        raise DBAPIError.instance(sql, None, exc, dbapi_error) from exc
+    finally:
+        cursor.close()
 
 
 def chain_rows(

@@ -7,8 +7,10 @@ Errors are one clear line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 import tracker
 from tracker.db import Actor, StoreError
 from tracker.enums import Source
-from tracker.errors import ServiceError
+from tracker.errors import ServiceError, explain
 
 log = logging.getLogger("tracker.cli")
 
@@ -99,7 +101,17 @@ def actor(args: argparse.Namespace, detail: str = "") -> Actor:
 def open_for(args: argparse.Namespace, *, readonly: bool = False, create: bool = False):  # type: ignore[no-untyped-def]
     from tracker.store import open_store
 
-    return open_store(db_location(args), readonly=readonly, create=create)
+    store = open_store(db_location(args), readonly=readonly, create=create)
+    if store.damage and readonly:  # a write refuses with the same words; a read goes on, warned
+        say(f"warning: {store.damage}", 0)
+    if (
+        not readonly and not store.damage
+    ):  # the first write of the day takes the day's backup; a failure only warns
+        from tracker.autobackup import on_open
+
+        for warning in on_open(store.path, store.schema_report.backup):
+            print(f"warning: {warning}", file=sys.stderr)
+    return store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,15 +125,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args) or 0
     except (CliError, StoreError, ServiceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return say(f"error: {exc}", EXIT_ERROR)
     except KeyboardInterrupt:
-        print("error: interrupted; nothing more was changed", file=sys.stderr)
-        return EXIT_ERROR
+        return say("error: interrupted; nothing more was changed", EXIT_ERROR)
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return say(
+            "error: the output was closed before all of it was written (its reader, such as '| head', "
+            "stopped early)",
+            EXIT_ERROR,
+        )
     except Exception as exc:  # the promise is one line, never a traceback
-        where = _log_unexpected(exc)
-        print(f"error: unexpected {type(exc).__name__}: {exc} (details in {where})", file=sys.stderr)
-        return EXIT_UNEXPECTED
+        where = db_location(args)
+        known = explain(exc, Path(where).name or where)
+        if known:
+            return say(f"error: {known}", EXIT_ERROR)
+        log = _log_unexpected(exc)
+        return say(f"error: unexpected {type(exc).__name__}: {exc} (details in {log})", EXIT_UNEXPECTED)
+
+
+def say(message: str, code: int) -> int:
+    """Print one line on stderr (a newline or other control character in a name is shown escaped)."""
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    with contextlib.suppress(OSError):  # stderr gone too: the exit code is all that is left
+        print(line, file=sys.stderr)
+    return code
+
+
+def _stdout_to_devnull() -> None:
+    """After a closed pipe, point stdout at nothing so the flush at exit does not fail again."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # not a real file: a test's capture
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _log_unexpected(exc: BaseException) -> Path:

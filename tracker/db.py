@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -36,7 +37,35 @@ def to_url(path_or_url: str | os.PathLike[str]) -> str:
     text = os.fspath(path_or_url)
     if _URL.match(text):
         return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+    # SQLAlchemy percent-decodes the database part and stops it at "?", so the path is quoted:
+    # unquoted, "plan%41.db" would open "planA.db" and "what?/plan.db" a file called "what".
+    return "sqlite:///" + quote(str(Path(text).expanduser().resolve()), safe="/")
+
+
+def sqlite_uri(path: Path, *, mode: str = "ro") -> str:
+    """A ``file:`` URI for sqlite3.connect(..., uri=True), every special character escaped.
+
+    Never ``f"file:{path}"``: SQLite stops the path at "?" or "#" and decodes "%41" as "A", so
+    ".../Team #3/plan.db" would open (and create) a file called "Team ".
+    """
+    path = Path(path).absolute()
+    uri = f"{path.as_uri()}?mode={mode}"
+    if mode == "ro" and _unwritable_without_wal(path):
+        # SQLite must create "-shm" beside a WAL-mode file even to read it, which a folder we cannot
+        # write to refuses ("unable to open database file"). No writer of ours can change the file
+        # there (a writer needs a journal or WAL beside it), so it is read as an unchanging file. Only
+        # someone else who may write the folder could change it meanwhile; with no WAL of theirs
+        # there now, that is the one risk taken, and only where reading would otherwise fail.
+        uri += "&immutable=1"
+    return uri
+
+
+def _unwritable_without_wal(path: Path) -> bool:
+    """A folder we cannot write, holding neither a WAL nor the shared memory a reader could use."""
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    if wal.exists() or shm.exists():
+        return False
+    return path.parent.exists() and not os.access(path.parent, os.W_OK)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -68,7 +97,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         engine = create_engine(
             "sqlite://",
             creator=lambda: sqlite3.connect(
-                f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+                sqlite_uri(path), uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
             ),
         )
     else:

@@ -6,10 +6,14 @@ asked for a period that does not exist raises :class:`NotFound` as a service wou
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tracker.db import StoreError
+from sqlalchemy.exc import DBAPIError
+
+from tracker.db import BUSY_TIMEOUT_S, StoreError
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,41 @@ class ConflictError(ServiceError):
 
 class ClosedPeriod(ServiceError):
     pass
+
+
+def explain(exc: BaseException, name: str) -> str | None:
+    """One line naming the cause of a database or file error and what to do, or None if it is not one we know.
+
+    ``name`` is the plan's file name (or URL). Never the SQL or its parameters: they mean nothing
+    to the person and may hold what they typed.
+    """
+    if isinstance(exc, DBAPIError | sqlite3.DatabaseError):
+        cause = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
+        said = cause.lower()
+        if "malformed" in said or "not a database" in said:
+            return f"{name} is damaged ({cause}). Restore it from your latest backup; 'check' shows what is affected."
+        if "locked" in said or "busy" in said:
+            return (
+                f"{name} is busy: another program kept it locked for over {BUSY_TIMEOUT_S:.0f} seconds "
+                f"({cause}). Close that program or wait for it to finish, then try again; nothing was changed."
+            )
+        if "disk is full" in said:
+            return f"The disk holding {name} is full ({cause}). Free some space and try again; nothing was changed."
+        if "readonly" in said or "read-only" in said:
+            return (
+                f"{name} cannot be changed ({cause}): make the file and its folder writable, "
+                "or open it read-only; nothing was changed."
+            )
+        if "unable to open" in said:
+            return f"Could not open {name} ({cause}): check that it and its folder exist and can be read."
+        return None
+    if isinstance(exc, OSError) and exc.errno is not None:
+        where = exc.filename or name
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            return f"The disk is full: {where} could not be written ({exc.strerror}). Free some space and try again."
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return (
+                f"{where} cannot be written ({exc.strerror}). Choose a folder you can write to, "
+                "or open the plan read-only."
+            )
+    return None

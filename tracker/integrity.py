@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
-from tracker.audit import verify_chain
+from tracker import anchors
+from tracker.anchors import Anchor
+from tracker.audit import read_head, verify_chain
 from tracker.db import is_sqlite
 from tracker.migrate import current_revision, head_revision
+from tracker.replay import replay
 from tracker.store import Store
 
 
@@ -17,13 +24,39 @@ class Finding:
     name: str
     ok: bool
     detail: str
+    more: tuple[str, ...] = ()  # lines printed under the finding (the differences listed)
 
 
-def check_store(store: Store) -> list[Finding]:
+def check_store(store: Store, extra_anchors: Sequence[Anchor] = ()) -> list[Finding]:
+    """Every check's finding; a file too damaged to read to the end is a failed finding, not an error."""
     findings: list[Finding] = []
+    try:
+        _run_checks(store, findings, extra_anchors)
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        cause = exc.orig if isinstance(exc, DBAPIError) else exc
+        findings.append(
+            Finding("readable", False, f"SQLite could not read the plan to the end ({cause}); "
+                    "restore it from your latest backup")
+        )  # fmt: skip
+    return findings
+
+
+def _integrity_check(conn: Connection) -> list[str]:
+    """SQLite's findings, one a line ("ok" alone for a sound file)."""
+    try:
+        rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
+    except DBAPIError as exc:  # SQLite stops on some damage instead of listing it; the quick check may not
+        try:
+            rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+        except DBAPIError:
+            return [str(exc.orig)]
+    return [ln for r in rows for ln in str(r[0]).splitlines() if not ln.startswith("*** in database")]
+
+
+def _run_checks(store: Store, findings: list[Finding], extra_anchors: Sequence[Anchor]) -> None:
     with store.engine.connect() as conn:
         if is_sqlite(store.engine):
-            result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+            result = _integrity_check(conn)
             findings.append(
                 Finding(
                     "database",
@@ -62,11 +95,51 @@ def check_store(store: Store) -> list[Finding]:
             Finding("current status", stale == 0, "every objective shows its latest reported status" if not stale
                     else f"{stale} objective(s) show a status different from their latest update")
         )  # fmt: skip
-    with store.read() as session:
-        problems = verify_chain(session)
-        count = session.execute(text("SELECT count(*) FROM audit_entry")).scalar_one()
-    findings.append(
+    findings += audit_findings(store, extra_anchors)
+
+
+def audit_findings(store: Store, extra_anchors: Sequence[Anchor] = ()) -> list[Finding]:
+    """The chain, the tables replayed from it, and the heads seen before (remembered or printed)."""
+    known = anchors.known(store.display_name)
+    with store.engine.connect() as conn:  # one read transaction: the log and the tables agree in time
+        problems = [p.message for p in verify_chain(conn)]
+        count = conn.execute(text("SELECT count(*) FROM audit_entry")).scalar_one()
+        started = time.perf_counter()
+        report = replay(conn)
+        took = time.perf_counter() - started
+        contradicted = anchors.compare(conn, [*known, *extra_anchors])
+        head = read_head(conn)
+    if not count and report.rows:
+        problems.insert(0, f"the audit log is empty but the plan holds {report.rows:,} rows")
+    findings = [
         Finding("audit chain", not problems, f"{count:,} entries, each linked and unaltered" if not problems
-                else "; ".join(p.message for p in problems[:5]))
-    )  # fmt: skip
+                else "; ".join(problems[:5])),
+        Finding("audited data", not report.total,
+                f"{report.rows:,} rows agree with the audit log replayed ({took:.1f} s)" if not report.total
+                else f"{report.total:,} difference(s) between the tables and the audit log"
+                     + (f" ({len(report.differences)} listed)" if report.total > len(report.differences) else ""),
+                tuple(d.message for d in report.differences)),
+    ]  # fmt: skip
+    findings.append(_anchor_finding([*known, *extra_anchors], contradicted))
+    if head is not None:
+        findings.append(Finding("audit head", True, f"{anchors.printed(*head)} (the anchor outputs print)"))
     return findings
+
+
+def _anchor_finding(checked: list[Anchor], contradicted: list[str]) -> Finding:
+    if contradicted:
+        detail = f"{len(contradicted)} of {len(checked)} anchor(s) contradicted: " + "; ".join(
+            contradicted[:3]
+        )
+        advice = "If you restored or replaced this file on purpose, run `check --forget-anchors`."
+        return Finding("anchors", False, detail, (advice,))
+    if not checked:
+        return Finding(
+            "anchors", True, "no earlier head is known for this plan; each write from now on is remembered"
+        )
+    latest = max(checked, key=lambda a: a.seq)
+    return Finding(
+        "anchors",
+        True,
+        f"the log still holds the {len(checked)} head(s) seen before (latest: entry {latest.seq:,})",
+    )

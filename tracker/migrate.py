@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlmodel import SQLModel, col
 
 import tracker
 from tracker import models
-from tracker.backup import backup_sqlite
+from tracker.backup import PARTIAL, backup_sqlite
 from tracker.db import StoreError, is_sqlite
 
 if TYPE_CHECKING:
@@ -24,17 +25,22 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-def _newest_script() -> str:
-    """The newest migration's revision, from the scripts' names (``0004_status_covering_index.py``).
+def _script_revisions() -> frozenset[str]:
+    """Every migration's revision, from the scripts' names (``0004_status_covering_index.py``).
 
-    Each script's revision is its four-digit prefix and revises the one before (a test keeps this
-    equal to Alembic's head), so a store already at it is opened without importing Alembic, which
-    costs a tenth of a second of every start-up; and adding a migration is one new file.
+    Each script's revision is its four-digit prefix and revises the one before (a test keeps the
+    newest equal to Alembic's head), so a store can be checked against them without importing
+    Alembic, which costs a tenth of a second of every start-up; and adding a migration is one new file.
     """
-    return max(p.name[:4] for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    return frozenset(p.name[:4] for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def _newest_script() -> str:
+    return max(_script_revisions())
 
 
 SCHEMA_HEAD = _newest_script()
+KNOWN_REVISIONS = _script_revisions()
 
 
 class NewerSchema(StoreError):
@@ -109,14 +115,7 @@ def ensure_schema(engine: Engine, *, db_path: Path | None, writable: bool = True
         return SchemaReport(created=True)
 
     if rev not in known:
-        needs = (
-            f"Delivery Plan Tracker {written_by} or later" if written_by else "a newer Delivery Plan Tracker"
-        )
-        raise NewerSchema(
-            f"{_name(engine, db_path)} was written by a newer version of the app (schema {rev}). "
-            f"It needs {needs}; this is version {tracker.__version__} (schema {head}). "
-            "Upgrade the app to open it; the file has not been changed."
-        )
+        raise newer_schema(_name(engine, db_path), rev, written_by)
     if rev == head:
         return SchemaReport()
     if not writable:
@@ -128,6 +127,10 @@ def ensure_schema(engine: Engine, *, db_path: Path | None, writable: bool = True
     if db_path is not None and is_sqlite(engine):
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         backup = db_path.with_name(f"{db_path.stem}.before-{head}-{stamp}{db_path.suffix or '.db'}")
+        # Each attempt's copy has its own name, so the partial copies of attempts that were killed
+        # are removed here (the write lock is ours: no other upgrade of this store is running).
+        for left in db_path.parent.glob(f"{glob.escape(db_path.stem)}.before-*{PARTIAL}*"):
+            left.unlink(missing_ok=True)
         backup_sqlite(db_path, backup)
     with engine.connect() as conn:
         sqlite = is_sqlite(engine)
@@ -152,6 +155,16 @@ def ensure_schema(engine: Engine, *, db_path: Path | None, writable: bool = True
                     "PRAGMA foreign_keys=ON"
                 )
     return SchemaReport(upgraded_from=rev, backup=backup)
+
+
+def newer_schema(name: str, rev: str, written_by: str | None) -> NewerSchema:
+    """The refusal of a store whose schema this version does not know, naming who wrote it and who we are."""
+    by = f"Delivery Plan Tracker {written_by}" if written_by else "a newer Delivery Plan Tracker"
+    return NewerSchema(
+        f"{name} was written by {by} with schema {rev}, which this version "
+        f"({tracker.__version__}, schema {SCHEMA_HEAD}) does not know. "
+        "Open it with the version that wrote it or a later one; the file has not been changed."
+    )
 
 
 def _at_head(engine: Engine) -> bool:

@@ -15,3 +15,15 @@ def listing(items: Iterable[str]) -> str:
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
+def file_size(n: int) -> str:
+    """'812 bytes', '4.2 KB', '13.6 MB', '1.1 GB'."""
+    if n < 1024:
+        return f"{n} bytes"
+    size, unit = n / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, bigger
+    return f"{size:.1f} {unit}"

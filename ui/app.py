@@ -12,6 +12,7 @@ import ctypes
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEventLoop, QObject
@@ -19,6 +20,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import tracker
+from tracker.autobackup import restore
 from ui.appearance import Appearance
 from ui.context import AppContext, Identity
 from ui.icons import icon
@@ -124,6 +126,9 @@ class Launcher(QObject):
                 readonly = True
                 continue
             return False
+        if opened.store.damage:  # it opened read-only: say why, and what to do
+            show_failure(OpenFailure("Plan damaged", opened.store.damage), parent)
+            readonly = True
         chosen = self._who(opened, readonly=readonly, as_name=as_name)
         if chosen is None:
             opened.store.close()
@@ -156,6 +161,7 @@ class Launcher(QObject):
         window.open_requested.connect(self._on_window_open_requested)
         window.new_plan_requested.connect(self._on_window_new_plan_requested)
         window.mode_change_requested.connect(self._on_window_mode_change_requested)
+        window.restore_requested.connect(self._on_window_restore_requested)
         window.closed.connect(lambda w=window, s=opened.store: self._on_window_closed(w, s))
         old = self.window
         self.window, self.opened = window, opened
@@ -167,6 +173,8 @@ class Launcher(QObject):
         window.show()
         if old is not None:
             old.close()
+        if opened.warnings:
+            window.statusBar().showMessage(" ".join(opened.warnings))  # stays until the next message
         return window
 
     def _on_window_open_requested(self, location: str, readonly: bool) -> None:
@@ -185,6 +193,28 @@ class Launcher(QObject):
     def _on_window_mode_change_requested(self, chosen: Remembered) -> None:
         if self.opened is not None:
             self._show(self.opened, chosen, readonly=self.opened.store.readonly)
+
+    def _on_window_restore_requested(self, backup: Path) -> None:
+        """Close the plan (its write lock too), restore the backup into it, and open it again."""
+        opened, window = self.opened, self.window
+        if opened is None or window is None or opened.store.path is None:
+            return
+        window.ctx.runner.wait(30_000)  # a write on the lane finishes first
+        path = opened.store.path
+        opened.store.close()
+        _, error = run_with_progress(
+            self.runner,
+            lambda p: restore(path, backup, progress=lambda done, total: p.report(done, total, "Restoring…")),
+            "Restoring the plan",
+            window,
+        )
+        if error is not None and not isinstance(error, Cancelled):
+            show_failure(OpenFailure("Plan not restored", f"{error}"), window)
+        if not self.open(opened.location):
+            window.close()
+            return
+        if error is None and self.window is not None:
+            self.window.statusBar().showMessage(f"Restored {path.name} from {backup.name}", 15_000)
 
     def _on_window_closed(self, window: MainWindow, store: Any) -> None:
         if self.window is window:

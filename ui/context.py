@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -56,6 +56,7 @@ class AppContext(QObject):
     changed = Signal(object, object)  # Changes a committed write (or undo/redo) made; the view that asked
     failed = Signal(str, object)  # what was being done, the unexpected error (not a refusal) that stopped it
     period_changed = Signal(object)  # str | None: the id of the period the pages show
+    identity_changed = Signal(object)  # Identity: who is using the app now
     undo_state_changed = Signal()
     navigate_requested = Signal(str, object)  # page key, filters (dict) for that page
     message = Signal(str)  # a short line for the status bar
@@ -72,7 +73,7 @@ class AppContext(QObject):
     ):
         super().__init__(parent)
         self.store = store
-        self.identity = identity
+        self._identity = identity
         self.read_only = read_only or store.readonly
         self.palette = palette or make_palette()
         self.runner = runner or TaskRunner(self)
@@ -87,6 +88,16 @@ class AppContext(QObject):
     def read(self) -> Iterator[Session]:
         with self.store.read() as session:
             yield session
+
+    @property
+    def identity(self) -> Identity:
+        return self._identity
+
+    @identity.setter
+    def identity(self, identity: Identity) -> None:
+        if identity != self._identity:
+            self._identity = identity
+            self.identity_changed.emit(identity)
 
     @property
     def actor(self) -> Actor:
@@ -168,9 +179,13 @@ class AppContext(QObject):
             self._replaying = False
             self.undo_state_changed.emit()
 
-        op = (
-            WriteOp(self, revert_transaction, {"txn": step.txn}, stack=False).success(moved).finally_(settled)
-        )
+        redo = take is self._redo
+
+        def replay(session: Any, *, actor: Actor, txn: str) -> Changes:
+            changes = revert_transaction(session, actor=actor, txn=txn)
+            return replace(changes, summary=f"Redid: {step.summary}") if redo else changes
+
+        op = WriteOp(self, replay, {"txn": step.txn}, stack=False).success(moved).finally_(settled)
         return (op.failure(refused) if refused is not None else op).run()
 
     def _broadcast(self, changes: Changes, initiator: object | None = None) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -29,6 +30,7 @@ from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
 from tracker.services import Changes
 from ui.about import about_text
 from ui.appearance import Appearance
+from ui.backups_dialog import BackupsDialog
 from ui.context import AppContext
 from ui.icons import icon
 from ui.identity import IdentityDialog
@@ -37,23 +39,27 @@ from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
 from ui.widgets.dialogs import tell
+from ui.widgets.wheel import guard_wheel
 
 THEME_LABELS = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
 
 
 def default_period(rows: list[PeriodRow]) -> PeriodRow | None:
-    """The open period (the latest, if several), else the latest with updates, else the latest."""
-    open_rows = [p for p in rows if p.status == PeriodStatus.OPEN]
-    if open_rows:
-        return open_rows[-1]
+    """The latest period with updates (what the SLT last heard), else the latest open, else the latest.
+
+    A period just opened has no updates: all "no update" is a poor first view, so it is chosen only
+    when asked for (leads updating it choose it in the status bar, or from the objective's form).
+    """
     with_updates = [p for p in rows if p.n_updates]
-    return (with_updates or rows or [None])[-1]
+    open_rows = [p for p in rows if p.status == PeriodStatus.OPEN]
+    return (with_updates or open_rows or rows or [None])[-1]
 
 
 class MainWindow(QMainWindow):
     open_requested = Signal(str, bool)  # location, read-only
     new_plan_requested = Signal(str, str)  # location, plan name
     mode_change_requested = Signal(object)  # Remembered: the viewer mode was switched on or off
+    restore_requested = Signal(object)  # Path: replace the open plan with this backup, then reopen it
     closed = Signal()
 
     def __init__(
@@ -66,6 +72,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
+        guard_wheel(QApplication.instance())  # type: ignore[arg-type]
         self.ctx = ctx
         self.location = location or ctx.store.display_name
         self.settings = settings
@@ -136,6 +143,9 @@ class MainWindow(QMainWindow):
         self.save_copy_action = self._action(
             "Save a &copy…", self._on_save_copy, std.Save, "Save a copy (backup)"
         )
+        self.backups_action = self._action(
+            "&Backups…", self.show_backups, name="The automatic backups of this plan, and restoring one"
+        )
         self.export_status_action = self._action(
             "&Export status workbook…", self._on_export_status, name="Export the status workbook (Excel)"
         )
@@ -191,6 +201,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addMenu(self.recent_menu)
         file.addAction(self.save_copy_action)
+        file.addAction(self.backups_action)
         file.addSeparator()
         file.addAction(self.export_status_action)
         file.addAction(self.export_pack_action)
@@ -243,6 +254,7 @@ class MainWindow(QMainWindow):
         self.period_combo.setAccessibleName("Reporting period")
         self.period_combo.setToolTip("The reporting period the pages show")
         self.period_combo.currentIndexChanged.connect(self._on_period_combo_changed)
+        self.ctx.period_changed.connect(self._show_period)  # chosen on a page (the dashboard, a form link)
         self.identity_button = QToolButton(self)
         self.identity_button.setAutoRaise(True)
         self.identity_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -346,7 +358,7 @@ class MainWindow(QMainWindow):
             chosen = best.id if best else None
         self.period_combo.blockSignals(True)
         self.period_combo.clear()
-        for p in rows:
+        for p in reversed(rows):  # newest first, as every period list in the app
             mark = "" if p.status == PeriodStatus.OPEN else " (closed)"
             self.period_combo.addItem(f"{p.name}{mark}", p.id)
         if not rows:
@@ -356,6 +368,13 @@ class MainWindow(QMainWindow):
         for action in (self.export_status_action, self.export_pack_action):
             action.setEnabled(bool(rows))  # both report on a period
         self.ctx.set_period(chosen)
+
+    def _show_period(self, period_id: str | None) -> None:
+        index = self.period_combo.findData(period_id)
+        if index >= 0 and index != self.period_combo.currentIndex():
+            self.period_combo.blockSignals(True)
+            self.period_combo.setCurrentIndex(index)
+            self.period_combo.blockSignals(False)
 
     def _on_period_combo_changed(self, _index: int) -> None:
         self.ctx.set_period(self.period_combo.currentData())
@@ -472,6 +491,13 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.save_copy(Path(path))
+
+    def show_backups(self) -> BackupsDialog:
+        """File > Backups…: the automatic backups, with Restore… (the launcher restores and reopens)."""
+        dialog = BackupsDialog(self.ctx.store.path, self, read_only=self.ctx.read_only)
+        dialog.restore_requested.connect(self.restore_requested)
+        dialog.open()
+        return dialog
 
     def _on_export_status(self) -> None:
         from ui.exports import export_status_dialog

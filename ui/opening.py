@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.autobackup import on_open
 from tracker.db import StoreError, sqlite_path, to_url
 from tracker.enums import Source
 from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
 from tracker.queries import PersonRow, PlanInfo, current_plan, people
-from tracker.store import Store, default_db_path, open_store
+from tracker.store import Store, Unwritable, building_store, default_db_path, open_store
 from ui.tasks import Progress
 
 
@@ -23,6 +24,7 @@ class Opened:
     plan: PlanInfo
     people: list[PersonRow]
     created: bool  # the sample plan was just made for this run
+    warnings: tuple[str, ...] = ()  # e.g. today's automatic backup failed: shown, never silent
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ def open_plan(
         created = True
     store = open_store(where, readonly=readonly, create=False)
     try:
+        warnings: list[str] = []
+        if not readonly:  # the first open of the day takes the day's backup; a failure only warns
+            progress.report(0, 0, "Taking today's backup…")
+            warnings = on_open(store.path, store.schema_report.backup)
         progress.report(0, 0, "Reading the plan…")
         with store.read() as session:
             plan = current_plan(session)
@@ -60,7 +66,7 @@ def open_plan(
     except BaseException:
         store.close()
         raise
-    return Opened(where, store, plan, persons, created)
+    return Opened(where, store, plan, persons, created, tuple(warnings))
 
 
 def create_sample_plan(location: str) -> None:
@@ -70,7 +76,7 @@ def create_sample_plan(location: str) -> None:
     from tracker.seed.template import emsou_template, seed_plan
 
     who = Actor("Delivery Plan Tracker", Source.APP, "sample plan")
-    with open_store(location) as store, store.write() as session:
+    with building_store(location) as store, store.write() as session:
         seed_plan(session, actor=who, template=emsou_template())
         add_sample_progress(session, actor=who)
 
@@ -82,7 +88,7 @@ def create_blank_plan(location: str, name: str, who: str) -> None:
 
     if Path(location).exists():
         raise StoreError(f"{Path(location).name} already exists: choose a new file name for the new plan.")
-    with open_store(location) as store, store.write() as session:
+    with building_store(location) as store, store.write() as session:
         seed_plan(session, actor=Actor(who, Source.APP, "new plan"), template=empty_template(name=name))
 
 
@@ -108,12 +114,20 @@ def describe_failure(exc: BaseException, location: str) -> OpenFailure:
             f"{exc}\n\nChoose a Delivery Plan Tracker plan file (File > Open), "
             "or create a new plan (File > New plan). The file has not been changed.",
         )
-    if isinstance(exc, StoreError):
+    if isinstance(exc, Unwritable):
         return OpenFailure(
-            "Cannot open the plan",
-            f"{exc}\n\nIf the file is damaged, restore it from a backup (File > Save a copy makes one). "
-            "Nothing has been changed.",
+            "Plan cannot be changed here",
+            f"{exc}\n\nYou can open it read-only to look without changing anything. Nothing has been changed.",
+            can_open_read_only=True,
         )
+    if isinstance(exc, StoreError):
+        hint = (
+            "If the file is damaged, restore it from a backup (`backup --list` and `restore` at the command "
+            "line; File > Backups… in the app on a plan that opens). "
+            if "damaged" in str(exc)
+            else ""
+        )
+        return OpenFailure("Cannot open the plan", f"{exc}\n\n{hint}Nothing has been changed.")
     return OpenFailure(
         "Cannot open the plan",
         f"{name} could not be opened: {type(exc).__name__}: {exc}\n\nNothing has been changed.",

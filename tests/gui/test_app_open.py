@@ -14,7 +14,7 @@ from tests.gui.helpers import record_message_boxes
 from tracker.db import StoreError
 from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
-from tracker.store import open_store
+from tracker.store import Unwritable, open_store
 from ui.app import Launcher
 from ui.appearance import Appearance
 from ui.context import Identity
@@ -56,6 +56,28 @@ def test_a_locked_plan_can_be_opened_read_only_from_the_dialog(
     launcher = Launcher(settings, Appearance(settings))
     assert launcher.open(str(db_path), as_name="PMO")
     try:
+        assert launcher.window is not None and launcher.window.ctx.read_only
+        assert launcher.window.read_only_badge.isVisibleTo(launcher.window)
+    finally:
+        launcher.window.close()
+
+
+def test_a_damaged_plan_opens_read_only_saying_to_restore_a_backup(
+    qapp, settings, store, actor, db_path, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from tests.test_store import damage_page_of
+    from tracker.backup import backup_sqlite
+
+    small_plan(store, actor)
+    damaged = tmp_path / "damaged.db"
+    backup_sqlite(db_path, damaged)
+    damage_page_of(damaged, "ix_risk_owner_id")
+    shown = record_message_boxes(monkeypatch)
+    launcher = Launcher(settings, Appearance(settings))
+    assert launcher.open(str(damaged), as_name="PMO")
+    try:
+        assert shown.titles == ["Plan damaged"]
+        assert shown.texts.startswith("damaged.db is damaged") and "latest backup" in shown.texts
         assert launcher.window is not None and launcher.window.ctx.read_only
         assert launcher.window.read_only_badge.isVisibleTo(launcher.window)
     finally:
@@ -113,6 +135,8 @@ def test_failure_words_for_each_kind_of_error(tmp_path):  # type: ignore[no-unty
     assert describe_failure(NotATrackerDatabase("x"), "p.db").title == "Not a plan file"
     damaged = describe_failure(StoreError("p.db is damaged"), "p.db")
     assert "backup" in damaged.text and not damaged.can_open_read_only
+    folder = describe_failure(Unwritable("p.db is in a folder that cannot be written to (/x)"), "p.db")
+    assert folder.can_open_read_only and "damaged" not in folder.text and "backup" not in folder.text
     odd = describe_failure(RuntimeError("boom"), "p.db")
     assert "RuntimeError: boom" in odd.text and "Traceback" not in odd.text
 

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from tracker.audit import read_head
 from tracker.db import Actor
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES
 from tracker.queries import latest_period_with_updates, milestone_rows, periods, recommendation_rows
@@ -232,6 +233,14 @@ def test_every_page_carries_the_marking_page_x_of_y_and_sample_data(pack: Pack) 
         assert "SAMPLE DATA" in page  # both plans are samples
         assert not re.search(r"\b\d{4}-\d\d-\d\d\b", page), f"page {i} shows an ISO date"
     assert pack.progress[-1][:2] == (pack.n, pack.n)
+
+
+def test_every_page_prints_the_audit_anchor_and_the_cover_prints_it_whole(pack: Pack) -> None:
+    with pack.store.read() as session:
+        seq, digest = read_head(session)
+    for i, page in enumerate(pack.pages, start=1):
+        assert f"Audit anchor {seq}:{digest[:16]}" in page, f"page {i} lacks the audit anchor"
+    assert f"Audit anchor {seq}:{digest}." in norm(pack.pages[0])
 
 
 def test_contents_and_bookmarks_name_every_section_with_its_page(sample_pack: Pack) -> None:

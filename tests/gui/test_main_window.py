@@ -135,7 +135,8 @@ def test_every_control_has_an_accessible_name(window):  # type: ignore[no-untype
 def test_file_menu_exports_sit_together_after_save_a_copy(window):  # type: ignore[no-untyped-def]
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
-    at = texts.index("Save a &copy…")
+    at = texts.index("&Backups…")  # the copies of the plan together: Save a copy…, then Backups…
+    assert texts[at - 1] == "Save a &copy…"
     exports = [window.export_status_action, window.export_pack_action]
     block = [a for a in file_menu.actions()[at + 1 :] if not a.isSeparator()][:2]
     assert block == exports
@@ -198,3 +199,226 @@ def test_every_page_of_the_sample_plan_fits_a_1280_pixel_laptop_screen(
     for key in w.page_keys():
         w.show_page(key)
         assert w.minimumSizeHint().width() <= 1280, f"the {key} page needs a wider screen"
+
+
+def _wheel(widget: QWidget, notches: int = -3) -> None:
+    """Turn the mouse wheel over ``widget`` (negative: towards the user, i.e. scroll down)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(), QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_past_a_form_field_and_changes_it_only_once_it_has_focus(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_risk
+
+    written(plan_ctx, create_risk, data={
+        "ref": "R-001", "title": "Key staff leave", "objective_id": plan_ctx.ids.obj1,
+        "inherent_likelihood": 4, "inherent_impact": 4, "residual_likelihood": 3, "residual_impact": 3,
+        "target_likelihood": 1, "target_impact": 1,
+    })  # fmt: skip
+    window.resize(1366, 500)  # short enough for the side form to scroll
+    page = window.show_page("risks")
+    with plan_ctx.read() as s:
+        from sqlmodel import select
+
+        from tracker.models import Risk
+
+        risk_id = s.exec(select(Risk.id)).one()
+    assert page.select(risk_id)
+    status, likelihood = page.form.editors["status"], page.form.editors["residual_likelihood"]
+    before = (status.currentIndex(), likelihood.value())
+    window.setFocus()
+    for field in (status, likelihood):
+        assert not field.hasFocus()
+        _wheel(field)
+    assert (status.currentIndex(), likelihood.value()) == before  # a risk's status does not flip
+    assert not page.form.changed_values()
+    likelihood.setFocus()
+    qtbot.waitUntil(likelihood.hasFocus)
+    _wheel(likelihood, notches=1)
+    assert likelihood.value() == before[1] + 1  # a field with focus still takes the wheel
+
+
+def test_a_drill_down_shows_in_the_plan_filter_bar_and_is_cleared_there(
+    window, plan_ctx, app_settings, qtbot
+):  # type: ignore[no-untyped-def]
+    from tracker import queries as q
+    from tracker.services import record_status_update
+
+    written(plan_ctx, record_status_update, objective_id=plan_ctx.ids.obj1, period_id=plan_ctx.period_id,
+            data={"lifecycle": "in progress", "rag": "green", "rationale": "On plan"})  # fmt: skip
+    with plan_ctx.read() as s:
+        everything = len(q.objective_rows(s))
+    dashboard = window.show_page("dashboard")
+    tiles = dashboard.headline.tiles
+    key = "green"
+    picked = tiles[key].target[1]["ids"]
+    tiles[key].clicked.emit()  # a click on the tile
+    plan = window.pages["plan"]
+    assert window.current_key() == "plan" and len(plan.model.objective_ids()) == len(picked) < everything
+    # every combo still reads "All…/Any…", so the bar says what narrows the page
+    assert plan.picked.isVisible() and plan.picked.label.text().startswith(
+        f"Only the {len(picked)} objective"
+    )
+    assert "on the dashboard" in plan.picked.label.text()
+    plan.picked.show_all.click()
+    assert len(plan.model.objective_ids()) == everything and not plan.picked.isVisible()
+
+    tiles[key].clicked.emit()
+    window.close()  # quit with the page narrowed, and start again: the Plan page shows everything
+    again = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(again)
+    again.show()
+    plan = again.show_page("plan")
+    assert len(plan.model.objective_ids()) == everything and not plan.picked.isVisible()
+
+
+def test_a_register_narrowed_to_picked_items_says_so_and_shows_all_again(window, plan_ctx):  # type: ignore[no-untyped-def]
+    page = window.show_page("milestones")
+    plan_ctx.navigate("milestones", ids=[], what="overdue on the dashboard")
+    assert page.model.visible_count == 0 and page.ids_note.isVisible()
+    assert page.ids_note.label.text() == "Only the 0 milestones picked: overdue on the dashboard"
+    page.ids_note.show_all.click()
+    assert page.model.visible_count == len(page.model.rows) and not page.ids_note.isVisible()
+
+
+def test_switching_to_the_dark_theme_redraws_the_charts_at_once(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor
+
+    from ui.appearance import Appearance
+
+    app_settings.theme = "light"
+    appearance = Appearance(app_settings)
+    plan_ctx.palette = appearance.apply()
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings, appearance=appearance)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    charts = w.show_page("dashboard").charts
+    light = QColor(plan_ctx.palette.surfaces.surface)
+    assert all(c.plot.backgroundBrush().color() == light for c in charts)
+    try:
+        appearance.set_theme("dark")
+        dark = plan_ctx.palette.surfaces
+        assert QColor(dark.surface) != light
+        for chart in charts:
+            assert chart.plot.backgroundBrush().color() == QColor(dark.surface), chart.title
+            axis = chart.plot.getPlotItem().getAxis("bottom")
+            assert axis.textPen().color() == QColor(dark.text), chart.title
+            corner = chart.plot.grab().toImage().pixelColor(3, 3)  # painted, not only set
+            assert corner == QColor(dark.surface), chart.title
+    finally:
+        appearance.set_theme("light")
+
+
+def test_the_risk_form_follows_undo_and_redo_and_never_shows_an_id(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tests.gui.helpers import settled, succeeded
+
+    page = window.show_page("risks")
+    page.new_item()
+    form = page.form
+    form.editors["title"].setText("Key staff leave")
+    form.editors["objective_id"].setCurrentIndex(form.editors["objective_id"].findData(plan_ctx.ids.obj1))
+    assert succeeded(page.save())
+    risk_id = page.selected_id()
+    assert risk_id is not None and form.value("title") == "Key staff leave"
+
+    settled(plan_ctx.undo())  # the list drops it, and so does the form
+    assert not page.model.has_row(risk_id) or page.model.view_row_of(risk_id) < 0
+    assert page.form_title.text() == "New risk" and form.value("title") in ("", None)
+    assert "no longer in the register" in form.general.text() and risk_id not in form.general.text()
+
+    settled(plan_ctx.redo())
+    assert window.statusBar().currentMessage().startswith("Redid: ")
+    assert page.select(risk_id) and form.value("title") == "Key staff leave"
+    form.editors["title"].setText("Key staff leave the unit")
+    assert succeeded(page.save())  # the redo was the user's own: no conflict with "someone else"
+    with plan_ctx.read() as s:
+        from tracker.models import Risk
+
+        assert s.get(Risk, risk_id).title == "Key staff leave the unit"
+
+
+def test_an_undo_made_while_the_register_is_hidden_empties_its_form_on_return(window, plan_ctx):  # type: ignore[no-untyped-def]
+    from tests.gui.helpers import settled, succeeded
+
+    page = window.show_page("risks")
+    page.new_item()
+    page.form.editors["title"].setText("Key staff leave")
+    page.form.editors["objective_id"].setCurrentIndex(
+        page.form.editors["objective_id"].findData(plan_ctx.ids.obj1)
+    )
+    assert succeeded(page.save())
+    window.show_page("plan")
+    settled(plan_ctx.undo())
+    window.show_page("risks")  # read again on showing: the risk is gone from the list and the form
+    assert page.form_title.text() == "New risk" and page.form.value("title") in ("", None)
+    page.form.editors["title"].setText("Something else")
+    assert page.save_button.text() == "&Add risk"
+
+
+def test_one_period_for_the_window_defaulting_to_the_latest_with_updates(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from tracker import queries as q
+    from tracker.services import open_period, record_status_update
+
+    ids = plan_ctx.ids
+    written(plan_ctx, record_status_update, objective_id=ids.obj1, period_id=ids.q1,
+            data={"lifecycle": "in progress", "rag": "amber", "rationale": "Slipping"})  # fmt: skip
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    # 2024/25 Q2 is open too, with no updates: the window starts on Q1, what was last reported
+    assert plan_ctx.period_id == ids.q1 and w.period_combo.currentData() == ids.q1
+    dashboard = w.show_page("dashboard")
+    assert dashboard.period.currentData() == ids.q1 and dashboard.data.period.id == ids.q1
+    combo_names = [
+        w.period_combo.itemText(i).removesuffix(" (closed)") for i in range(w.period_combo.count())
+    ]
+    assert combo_names == [dashboard.period.itemText(i) for i in range(dashboard.period.count())]
+    with plan_ctx.read() as s:
+        starts = {p.name: p.start for p in q.periods(s)}
+    assert [starts[n] for n in combo_names] == sorted(starts.values(), reverse=True)  # newest first, both
+
+    written(plan_ctx, open_period, data={"name": "2024/25 Q3", "start_date": date(2024, 10, 1),
+                                         "end_date": date(2024, 12, 31)})  # fmt: skip
+    assert plan_ctx.period_id == ids.q1 and dashboard.period.currentData() == ids.q1  # no jump to it
+    plan = w.show_page("plan")
+    assert (
+        plan.period_note.text() == "Status as reported for 2024/25 Q1"
+    )  # the Plan page says which period it shows
+
+    dashboard.period.setCurrentIndex(dashboard.period.findData(ids.q2))  # chosen in one place…
+    assert plan_ctx.period_id == ids.q2 and w.period_combo.currentData() == ids.q2  # …shown on every page
+    assert plan.period_note.text() == "Status as reported for 2024/25 Q2"
+
+
+def test_a_closed_periods_form_offers_the_open_period_to_update(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import close_period, record_status_update
+
+    ids = plan_ctx.ids
+    written(plan_ctx, record_status_update, objective_id=ids.obj1, period_id=ids.q1,
+            data={"lifecycle": "in progress", "rag": "green", "rationale": "On plan"})  # fmt: skip
+    written(plan_ctx, close_period, period_id=ids.q1)
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.show()
+    assert plan_ctx.period_id == ids.q1  # the latest reported, closed
+    plan = w.show_page("plan")
+    assert plan.select_objective(ids.obj1)
+    form = plan.detail.form
+    assert form.banner.isVisible() and not form.save_button.isEnabled()
+    assert "Update 2024/25 Q2 (open) instead" in form.banner.text()
+    form.banner.linkActivated.emit(ids.q2)  # the person follows the link
+    assert plan_ctx.period_id == ids.q2 and w.period_combo.currentData() == ids.q2
+    qtbot.waitUntil(lambda: not form.banner.isVisible())
+    assert form.save_button.isEnabled()

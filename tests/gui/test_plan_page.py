@@ -111,6 +111,26 @@ def test_filters_by_text_status_and_only_mine(qtbot, sample_store) -> None:  # t
     assert page.model.objective_ids() == [] and page.model.rowCount() == 0
 
 
+def test_only_mine_follows_who_is_using_the_app(qtbot, sample_store) -> None:  # type: ignore[no-untyped-def]
+    with sample_store.read() as s:
+        objectives = q.objective_rows(s)
+    first = next(o for o in objectives if o.lead_id)
+    second = next(o for o in objectives if o.lead_id and o.lead_id != first.lead_id)
+    ctx = AppContext(sample_store, Identity(first.lead_name, person_id=first.lead_id, role="lead"))
+    page = PlanPage(ctx)
+    qtbot.addWidget(page)
+    page.mine.setChecked(True)
+    assert page.model.objective_ids() == [o.id for o in objectives if o.lead_id == first.lead_id]
+
+    ctx.identity = Identity(second.lead_name, person_id=second.lead_id, role="lead")  # another lead
+    assert page.model.objective_ids() == [o.id for o in objectives if o.lead_id == second.lead_id]
+    assert second.lead_name in page.mine.toolTip()
+
+    ctx.identity = Identity("PMO", role="PMO")  # the PMO leads nothing: "only mine" goes off, all shown
+    assert not page.mine.isChecked() and not page.mine.isEnabled() and page.lead.isEnabled()
+    assert len(page.model.objective_ids()) == len(objectives)
+
+
 def test_selecting_an_objective_shows_its_detail(page: PlanPage) -> None:
     oid = page.model.objective_ids()[5]
     assert page.select_objective(oid)

@@ -30,19 +30,18 @@ def _init_args(p: argparse.ArgumentParser) -> None:
 def init(args: argparse.Namespace) -> int:
     from tracker.seed.sample import add_sample_progress
     from tracker.seed.template import empty_template, emsou_template, seed_plan
-    from tracker.store import open_store
+    from tracker.store import building_store
 
     who = actor(args)
     template = empty_template(name=args.name) if args.empty else emsou_template()
-    with open_store(db_location(args)) as store:
+    with building_store(db_location(args)) as store:
         with store.write() as session:
-            changes = seed_plan(session, actor=who, template=template)
+            seed_plan(session, actor=who, template=template)
             if args.sample:
-                changes = changes.merge(add_sample_progress(session, actor=who))
-        print(
-            f"Created {template.plan.name!r} in {store.display_name}"
-            + (" with SAMPLE progress" if args.sample else "")
-        )
+                add_sample_progress(session, actor=who)
+        where = store.display_name
+    # Said once the store is in place: a closed output must not undo it.
+    print(f"Created {template.plan.name!r} in {where}" + (" with SAMPLE progress" if args.sample else ""))
     return 0
 
 

@@ -160,7 +160,7 @@ def find_period(rows: Iterable[PeriodRow], period_id: str) -> PeriodRow:
     for p in rows:
         if p.id == period_id:
             return p
-    raise NotFound(f"There is no reporting period with id {period_id!r}.")
+    raise NotFound("There is no such reporting period in this plan (it may have been deleted).")
 
 
 def period_before(rows: Iterable[PeriodRow], this: PeriodRow) -> PeriodRow | None:

@@ -52,7 +52,7 @@ def period_report(session: Session, period_id: str) -> PeriodReportRow:
         .where(p.id == period_id, live(t.period))
     ).first()
     if row is None:
-        raise NotFound(f"There is no reporting period with id {period_id!r}.")
+        raise NotFound("There is no such reporting period in this plan (it may have been deleted).")
     (pid, name, prev, return_by, contact, rid, rrev, messages, decisions, by, at) = row
     return PeriodReportRow(pid, name, prev, return_by, contact or "", rid, rrev or 0, messages or "",
                            decisions or "", (by or "") if rid else "", at if rid else None)  # fmt: skip

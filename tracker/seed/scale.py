@@ -181,8 +181,12 @@ def scale_rows(
     ]  # fmt: skip
     created = sum(len(t) for _, t in tables)
     count = max(0, audit_entries - created)
-    pools = {"objective": [r["id"] for r in objective_rows], "milestone": [r["id"] for r in milestone_rows],
-             "risk": [r["id"] for r in risk_rows], "status_update": [r["id"] for r in updates]}  # fmt: skip
+    pools = {
+        "objective": objective_rows,
+        "milestone": milestone_rows,
+        "risk": risk_rows,
+        "status_update": updates,
+    }
     history = _history(
         random.Random(f"{seed}:history"), count, pools, [p["name"] for p in people], spans[0].start, as_at
     )
@@ -265,16 +269,28 @@ _FIELDS: dict[str, list[tuple[str, list[str | None] | None]]] = {
 _SOURCES = [Source.APP.value] * 12 + [Source.RETURN.value] * 6 + [Source.CLI.value, Source.SYNC.value]
 
 
+_DEFAULTS = {entity: cls for entity, cls in (("objective", Objective), ("milestone", Milestone),
+             ("risk", Risk), ("status_update", StatusUpdate))}  # fmt: skip
+_SETTLE = 5_000  # about how many fields stand changed at once before corrections bring them back
+
+
 def _history(
-    rng: random.Random, count: int, pools: dict[str, list[str]], actors: list[str], start: date, end: date
-) -> Iterator[dict[str, Any]]:
-    """Field changes in transactions of 1 to 30 entries, spread in time order from ``start`` to ``end``."""
+    rng: random.Random, count: int, pools: dict[str, list[dict[str, Any]]], actors: list[str], start: date,
+    end: date,
+) -> Iterator[dict[str, Any]]:  # fmt: skip
+    """Field changes in transactions of 1 to 30 entries, spread in time order from ``start`` to ``end``.
+
+    The history is true to the rows: each change's old value is the field's value at that point,
+    and every field changed is changed back by the end (a correction), so replaying the log gives
+    the rows as written and ``check`` finds the scale plan whole.
+    """
     entities = [e for e in _FIELDS if pools.get(e)]
     if not entities or count <= 0:
         return
     dates = [encode(start + timedelta(days=d)) for d in range(0, (end - start).days + 1, 7)]
     first = datetime.combine(start, time(8, 0), tzinfo=UTC)
     step = max(1, int((end - start).total_seconds()) // max(1, count))
+    changed: dict[tuple[str, int, str], tuple[str | None, str | None]] = {}  # -> (value now, as written)
     made = 0
     while made < count:
         size = min(count - made, rng.randint(1, 30))
@@ -282,11 +298,31 @@ def _history(
         txn = f"{rng.getrandbits(128):032x}"
         txn = f"{txn[:8]}-{txn[8:12]}-{txn[12:16]}-{txn[16:20]}-{txn[20:]}"
         actor, source = actors[rng.randrange(len(actors))], _SOURCES[rng.randrange(len(_SOURCES))]
-        for _ in range(size):
-            entity = entities[rng.randrange(len(entities))]
-            field, values = _FIELDS[entity][rng.randrange(len(_FIELDS[entity]))]
-            pool = values or dates
+        for n in range(size):
+            left = count - made - n
+            # A new change needs an entry left after it to correct it: at most ``left - 1`` stand changed.
+            if changed and (
+                len(changed) >= left - 1 or rng.random() < len(changed) / (len(changed) + _SETTLE)
+            ):
+                (entity, k, name), (now, written) = changed.popitem()
+                old, new = now, written
+            else:
+                entity = entities[rng.randrange(len(entities))]
+                k = rng.randrange(len(pools[entity]))
+                name, values = _FIELDS[entity][rng.randrange(len(_FIELDS[entity]))]
+                row = pools[entity][k]
+                written = encode(row[name] if name in row else _DEFAULTS[entity].model_fields[name].default)
+                old = changed.get((entity, k, name), (written, written))[0]
+                pool = values or dates
+                new = pool[rng.randrange(len(pool))]
+                while new == old and left > 1:  # the last entry of all may not open a change
+                    new = pool[rng.randrange(len(pool))]
+                if left == 1:
+                    new = old
+                if new == written:
+                    changed.pop((entity, k, name), None)
+                else:
+                    changed[(entity, k, name)] = (new, written)
             yield {"txn": txn, "at": at, "actor": actor, "source": source, "detail": "", "entity": entity,
-                   "entity_id": pools[entity][rng.randrange(len(pools[entity]))], "field": field,
-                   "old": pool[rng.randrange(len(pool))], "new": pool[rng.randrange(len(pool))]}  # fmt: skip
+                   "entity_id": pools[entity][k]["id"], "field": name, "old": old, "new": new}  # fmt: skip
         made += size

@@ -97,7 +97,7 @@ def exists_problem(
         return Problem(field, f"{field.replace('_', ' ')}: choose the {what}") if required else None
     row = uow.session.get(cls, row_id)
     if row is None or row.deleted:
-        return Problem(field, f"{field.replace('_', ' ')}: there is no {what} with id {row_id!r}")
+        return Problem(field, f"{field.replace('_', ' ')}: the chosen {what} no longer exists")
     return None
 
 

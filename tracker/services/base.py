@@ -141,7 +141,10 @@ class UnitOfWork:
         row = self.session.get(cls, row_id) if row_id else None
         if row is None or (row.deleted and not allow_deleted):
             label = what or KIND_OF[cls].label
-            raise NotFound(f"There is no {label} with id {row_id!r}.")
+            # no internal id in what a person reads: they never typed one
+            if row is not None:
+                raise NotFound(f"The {label} has been deleted (or its adding undone) since it was shown.")
+            raise NotFound(f"There is no such {label} in this plan.")
         return row
 
     # -- writes

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.audit import REOPEN_REASON
+from tracker.autobackup import BEFORE_CLOSE, backed_up
 from tracker.db import Actor
 from tracker.enums import PeriodStatus
 from tracker.errors import Problem, ValidationError
@@ -16,8 +18,6 @@ from tracker.schemas import LONG_TEXT_MAX, PeriodIn, PeriodReportIn, PeriodRetur
 from tracker.services._common import as_changes, fail_if, resolve_plan, update_from
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 from tracker.wording import listing
-
-REOPEN_REASON = "reopen_reason"  # an audit entry's field that records why, not a column
 
 
 def open_period(
@@ -46,6 +46,7 @@ def open_period(
     return uow.changes(f"Opened {valid.name} ({_span(valid.start_date, valid.end_date)})")
 
 
+@backed_up(BEFORE_CLOSE, "Closing the period")
 def close_period(session: Session, *, actor: Actor, period_id: str) -> Changes:
     """Close the period: its status updates become the record as reported and can no longer change."""
     uow = unit_of_work(session, actor)

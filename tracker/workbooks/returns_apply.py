@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from tracker.autobackup import BEFORE_IMPORT, backed_up
 from tracker.db import Actor
 from tracker.enums import Source
 from tracker.merge import Conflict, Merged, Resolution
@@ -31,6 +32,7 @@ def settle_all(preview: ReturnPreview, choice: Resolution) -> dict[tuple[str, st
     return {c.key: choice for c in preview.conflicts}
 
 
+@backed_up(BEFORE_IMPORT, "Applying the return")
 def apply_return(
     session: Session, actor: Actor, preview: ReturnPreview, resolutions: Resolutions | None = None
 ) -> Changes:

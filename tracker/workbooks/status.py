@@ -27,6 +27,7 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker import queries as q
+from tracker.audit import read_head
 from tracker.outputs import written
 from tracker.queries.returns import ReturnTrackerRow, returns_tracker
 from tracker.queries.workbook import ObjectiveTrend, RiskChanges, objective_trend, risk_changes
@@ -107,6 +108,7 @@ class StatusData:
     trend: ObjectiveTrend
     risk_changes: RiskChanges
     returns: list[ReturnTrackerRow]
+    audit_head: tuple[int, str] | None = None  # the log's last entry when read: printed as the anchor
 
     @property
     def matrices(self) -> list[q.RiskMatrix]:
@@ -127,7 +129,7 @@ def read_status_data(session: Session, period_id: str, *, today: date | None = N
         q.milestone_rows(session, as_of=as_of, settings=plan.rule_settings, period_start=period.start),
         q.risk_rows(session, settings=plan.rule_settings), q.risk_matrix(session, "target"),
         q.recommendation_rows(session, as_of=as_of), objective_trend(session, period_id),
-        risk_changes(session, period_id, as_of=as_of), returns_tracker(session, period_id),
+        risk_changes(session, period_id, as_of=as_of), returns_tracker(session, period_id), read_head(session),
     )  # fmt: skip
 
 

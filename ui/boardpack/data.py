@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from tracker.audit import read_head
 from tracker.queries import NO_UPDATE, ExceptionRow, Filters
 from tracker.queries.pack import OpenRecommendation, TopRisks, open_recommendations, top_risks
 from tracker.queries.period_report import PeriodReportRow, period_report
@@ -33,6 +34,7 @@ class PackData:
     recommendations: tuple[OpenRecommendation, ...]
     report: PeriodReportRow  # the PMO's key messages and the decisions asked of the board
     printed: date
+    audit_head: tuple[int, str] | None = None  # the audit log's last entry when read: printed as the anchor
 
     @property
     def baseline_name(self) -> str:
@@ -50,6 +52,7 @@ def load_pack(
         recommendations=tuple(open_recommendations(session, dash.as_of, dash.filters)),
         report=period_report(session, period_id),
         printed=today or date.today(),
+        audit_head=read_head(session),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
+from tracker.anchors import printed
 from tracker.outputs import OutputError, why, written
 from tracker.queries import Filters
 from ui.boardpack.blocks import BOLD, Column, Row, Section, Style, Table
@@ -192,7 +193,7 @@ def furniture(p: QPainter, ts: Typesetter, page: QRectF, data: PackData, n: int,
     if plan.is_sample:
         _text(p, ts, top.adjusted(ts.width(name, FURNITURE) + 12, 0, 0, 0), left, "SAMPLE DATA", SAMPLE)
     _text(p, ts, top, mid, f"Board pack: {data.dash.period.name}", FURNITURE)
-    _text(p, ts, bottom, left, f"Printed {uk(data.printed)}", FURNITURE)
+    _text(p, ts, bottom, left, f"Printed {uk(data.printed)} · {anchor(data, short=True)}", FURNITURE)
     _text(p, ts, bottom, mid, f"Page {n} of {total}", FURNITURE)
 
 
@@ -211,3 +212,14 @@ def cover(p: QPainter, ts: Typesetter, page: QRectF, data: PackData) -> None:
               Style(28, bold=True, colour="#b3261e"))  # fmt: skip
     _text(p, ts, QRectF(x, page.height() * 0.82, w, 40), wrap,
           "The statuses, scores and words used are defined at the end of the pack.", BOLD)  # fmt: skip
+    _text(p, ts, QRectF(x, page.height() * 0.88, w, 40), wrap,
+          f"{anchor(data)}. Keep it: `check --anchor` with it tells whether the plan's audit log was "
+          "rewritten since this pack was printed.", Style(9))  # fmt: skip
+
+
+def anchor(data: PackData, *, short: bool = False) -> str:
+    """The audit log's head when the pack was read, as ``check --anchor`` takes it (16 hex digits suffice)."""
+    if data.audit_head is None:
+        return "audit log: no head"
+    seq, digest = data.audit_head
+    return f"Audit anchor {printed(seq, digest[:16] if short else digest)}"

@@ -121,15 +121,11 @@ class Chart(QWidget):
         self.plot.setMinimumHeight(int(220 * scale))
         item = self.plot.getPlotItem()
         for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(pal.border))
-            axis.setTextPen(pg.mkPen(pal.text))
-            axis.setStyle(tickFont=self.font_of(0.9))
+            item.getAxis(name).setStyle(tickFont=self.font_of(0.9))
         # the legend sits in the plot's own layout, beside (or under) the data, never over it: as an
         # overlay it covered bars and heat-map cells whenever the chart was narrower than planned
-        self.legend = pg.LegendItem(
-            labelTextColor=pal.text, brush=pg.mkBrush(pal.surface), pen=pg.mkPen(pal.border)
-        )
+        self.legend = pg.LegendItem()
+        self._colour_frame()
         item.layout.addItem(self.legend, *self.legend_cell)
         item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.legend.setSizePolicy(
@@ -199,6 +195,24 @@ class Chart(QWidget):
         if axis == "left":  # pyqtgraph hides tick text wider than the axis: make room for the longest
             metrics = QFontMetrics(self.font_of(0.9))
             item.setWidth(max([metrics.horizontalAdvance(text) for _, text in ticks] + [20]) + 16)
+
+    def _colour_frame(self) -> None:
+        """The plot's background, axes and legend in the context's palette."""
+        pal = self.ctx.palette.surfaces
+        self.plot.setBackground(pal.surface)
+        item = self.plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(pal.border))
+            axis.setTextPen(pg.mkPen(pal.text))
+        self.legend.setLabelTextColor(pal.text)
+        self.legend.setBrush(pg.mkBrush(pal.surface))
+        self.legend.setPen(pg.mkPen(pal.border))
+
+    def apply_palette(self) -> None:
+        """Draw again in the context's palette (light or dark, standard or colour-blind safe)."""
+        self._colour_frame()
+        self.redraw()
 
     # ------------------------------------------------------------------------------------------ data in
 

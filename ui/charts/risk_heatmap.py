@@ -72,7 +72,8 @@ class RiskHeatMap(Chart):
             )
             self.add_region(
                 Region(c.impact - 0.48, c.likelihood - 0.48, c.impact + 0.48, c.likelihood + 0.48, tip,
-                       "risks" if c.n else "", {"ids": list(c.ids)})
+                       "risks" if c.n else "",
+                       {"ids": list(c.ids), "what": f"likelihood {c.likelihood} × impact {c.impact} on the heat map"})
             )  # fmt: skip
             if c.n:
                 self.add_label(str(c.n), c.impact, c.likelihood + 0.08, colour=ink, bold=True, size=1.3)

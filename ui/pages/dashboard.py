@@ -166,6 +166,14 @@ class DashboardPage(FollowsChanges, QWidget):
         self.exceptions_title.setText(f"Exceptions: {len(data.exceptions)} items need attention")
         self.exceptions.set_rows(data.exceptions)
 
+    def apply_palette(self, _palette: object) -> None:
+        """A change of theme or status colours: every chart, tile and chip drawn again in them."""
+        for chart in self.charts:
+            chart.apply_palette()
+        if self.data is not None:
+            self.headline.set_data(self.data)
+            self.exceptions.set_rows(self.data.exceptions)
+
     def show_filters(self, filters: dict[str, Any]) -> None:
         """Navigation into the dashboard: ``period_id``, ``theme_id``, ``lead_id``, ``board_id``."""
         self._filling = True

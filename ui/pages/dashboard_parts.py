@@ -125,14 +125,14 @@ class Headline(QWidget):
         }  # fmt: skip
         for key, word in words.items():
             tile = self.tiles[key]
-            tile.target = ("plan", {"ids": ids[key]})
+            tile.target = ("plan", {"ids": ids[key], "what": f"{word} on the dashboard"})
             fill = pal.brag_fill(key) if key != NO_UPDATE else s.surface_alt
             ink = readable_on(fill)
             tile.show_value(h.by_status.of(key), f"{LETTERS[key]} · {word}", fill, ink, s.border)
         above = [i for c in data.residual.cells if c.above_appetite for i in c.ids]
         late = [m.id for m in data.overdue_milestones]
-        self.tiles["milestones"].target = ("milestones", {"ids": late})
-        self.tiles["risks"].target = ("risks", {"ids": above})
+        self.tiles["milestones"].target = ("milestones", {"ids": late, "what": "overdue on the dashboard"})
+        self.tiles["risks"].target = ("risks", {"ids": above, "what": "above appetite on the dashboard"})
         self.tiles["recommendations"].target = ("recommendations", {})
         self.tiles["milestones"].show_value(
             h.overdue_milestones, "Overdue milestones", s.surface, s.text, s.border
@@ -196,10 +196,10 @@ EXCEPTION_HEADERS = [column.header for column in EXCEPTION_COLUMNS]
 
 def exception_target(row: ExceptionRow) -> tuple[str, dict[str, Any]]:
     if row.kind is ExceptionKind.OVERDUE_MILESTONE:
-        return "milestones", {"ids": [row.item_id]}
+        return "milestones", {"ids": [row.item_id], "what": "an exception on the dashboard"}
     if row.kind is ExceptionKind.RISK_ABOVE_APPETITE:
-        return "risks", {"ids": [row.item_id]}
-    return "plan", {"ids": [row.item_id]}
+        return "risks", {"ids": [row.item_id], "what": "an exception on the dashboard"}
+    return "plan", {"ids": [row.item_id], "what": "an exception on the dashboard"}
 
 
 class ExceptionsTable(QTableView):

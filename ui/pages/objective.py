@@ -273,7 +273,11 @@ class ObjectiveDetail(QWidget):
             earlier = [h for h in history if h.period_start < period.period_start and h.update_id is not None]
             state = "closed" if period.period_status == PeriodStatus.CLOSED else "open"
             self.period_label.setText(f"Update for {period.period_name} ({state})")
-            self.form.show_state(FormState(oid, obj.ref, period, earlier[-1] if earlier else None, derived))
+            open_rows = [h for h in history if h.period_status != PeriodStatus.CLOSED]
+            instead = open_rows[-1] if open_rows and period.period_status == PeriodStatus.CLOSED else None
+            self.form.show_state(
+                FormState(oid, obj.ref, period, earlier[-1] if earlier else None, derived, instead)
+            )
         self.stack.setCurrentIndex(1)
 
     def _show_header(self, o: q.ObjectiveRow) -> None:

@@ -31,6 +31,7 @@ from tracker.services import ServiceError, ValidationError, record_status_update
 from ui.context import AppContext
 from ui.tasks import Task
 from ui.widgets.chips import chip_icon
+from ui.widgets.forms import field_with_error, on_edit
 
 TEXT_FIELDS = (
     ("rationale", "Rationale", "Why the status is what it is (needed when the RAG changes)"),
@@ -55,6 +56,7 @@ class FormState:
     period: StatusHistoryRow
     start_from: StatusHistoryRow | None  # the latest earlier update, when this period has none
     derived: DerivedRag | None
+    open_instead: StatusHistoryRow | None = None  # the latest open period, when this one is closed
 
 
 def _html(text: str) -> str:
@@ -83,6 +85,9 @@ class StatusForm(QWidget):
         self.banner.setAccessibleName("Why the update cannot be edited")
         self.banner.setVisible(False)
         self.banner.setObjectName("banner")
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        # the window's period changes for every page: one current period, chosen in one place
+        self.banner.linkActivated.connect(self.ctx.set_period)
 
         self.reported = QLabel(textFormat=Qt.TextFormat.RichText)
         self.reported.setAccessibleName("Reported status")
@@ -162,17 +167,14 @@ class StatusForm(QWidget):
         widget.setAccessibleName(LABELS[name])
         widget.setAccessibleDescription(hint)
         widget.setToolTip(hint)
-        error = QLabel(wordWrap=True)
+        error = QLabel()
         error.setAccessibleName(f"{LABELS[name]}: problem")
         error.setStyleSheet(f"color: {self.ctx.palette.surfaces.danger};")
         error.setVisible(False)
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(error)
         label = QLabel(f"&{LABELS[name]}")
         label.setBuddy(widget)
-        form.addRow(label, column)
+        form.addRow(label, field_with_error(widget, error))
+        on_edit(widget, lambda: self._clear_problem(name))
         self.inputs[name] = widget
         self.errors[name] = error
 
@@ -200,6 +202,9 @@ class StatusForm(QWidget):
             self._text(name).setPlainText(text)
         self._show_comparison(state)
         reason = self._why_read_only(p)
+        if reason and state.open_instead is not None and not self.ctx.read_only:
+            other = state.open_instead
+            reason += f' <a href="{other.period_id}">Update {_html(other.period_name)} (open) instead</a>'
         self.banner.setText(reason or "")
         self.banner.setVisible(bool(reason))
         for widget in (*self.inputs.values(), self.save_button, self.revert_button):
@@ -211,7 +216,7 @@ class StatusForm(QWidget):
             return "This plan is open read-only: updates can be read here but not changed."
         if p.period_status == PeriodStatus.CLOSED:
             return (
-                f"{p.period_name} is closed: its updates are frozen as reported to SLT. "
+                f"{_html(p.period_name)} is closed: its updates are frozen as reported to SLT. "
                 "The PMO can reopen it, giving a reason."
             )
         return ""
@@ -325,6 +330,14 @@ class StatusForm(QWidget):
         self.problem.setText(text)
         self.problem.setStyleSheet(f"color: {self.ctx.palette.surfaces.danger};")
         self.problem.setVisible(True)
+
+    def _clear_problem(self, name: str) -> None:
+        """The person is changing the field: its message goes (it comes back on saving if still wrong)."""
+        error = self.errors[name]
+        if not error.isHidden():
+            error.clear()
+            error.setVisible(False)
+            self.inputs[name].setAccessibleDescription(self.inputs[name].toolTip())
 
     def clear_problems(self) -> None:
         for name, label in self.errors.items():

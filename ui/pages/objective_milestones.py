@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGridLayout,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +37,7 @@ from ui.models.objective_milestones import OWNER, STATE, MilestonesModel
 from ui.pages.objective_form import display_message
 from ui.tasks import Task
 from ui.widgets.chips import ChipDelegate
+from ui.widgets.forms import field_with_error, on_edit
 
 ADD_FIELDS = (
     ("title", "Title", "What will be delivered"),
@@ -120,10 +121,12 @@ class MilestonesPanel(QWidget):
 
         self.add_inputs: dict[str, QWidget] = {}
         self.add_errors: dict[str, QLabel] = {}
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(2)
-        for column, (name, label, hint) in enumerate(ADD_FIELDS):
+        # a form, not a row of columns: in the detail panel a row left the title box 30 px wide and
+        # wrapped its errors a word to a line
+        grid = QFormLayout()
+        grid.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        grid.setVerticalSpacing(4)
+        for name, label, hint in ADD_FIELDS:
             widget: QWidget
             if name == "owner_id":
                 widget = QComboBox()
@@ -134,20 +137,17 @@ class MilestonesPanel(QWidget):
             widget.setToolTip(hint)
             caption = QLabel(label)
             caption.setBuddy(widget)
-            error = QLabel(wordWrap=True)
+            error = QLabel()
             error.setAccessibleName(f"New milestone {label.lower()}: problem")
             error.setStyleSheet(f"color: {ctx.palette.surfaces.danger};")
             error.setVisible(False)
-            grid.addWidget(caption, 0, column)
-            grid.addWidget(widget, 1, column)
-            grid.addWidget(error, 2, column)
+            grid.addRow(caption, field_with_error(widget, error))
+            on_edit(widget, lambda e=error: (e.clear(), e.setVisible(False)))
             self.add_inputs[name], self.add_errors[name] = widget, error
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
         self.add_button = QPushButton("Add milestone")
         self.add_button.setAccessibleName("Add milestone")
         self.add_button.clicked.connect(self.add)
-        grid.addWidget(self.add_button, 1, len(ADD_FIELDS))
+        grid.addRow("", self.add_button)
 
         row = QHBoxLayout()
         row.addWidget(self.message, 1)

@@ -166,7 +166,7 @@ class PeriodsPage(FollowsChanges, QWidget):
     def _build_form(self) -> QWidget:
         box = QGroupBox("Open a new period", self)
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form_error = QLabel(box)
         self.errors = FieldErrors(form, self.form_error)
         self.name = QLineEdit(box)
@@ -177,9 +177,10 @@ class PeriodsPage(FollowsChanges, QWidget):
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd MMM yyyy")
-        self.errors.add_row("&Name:", "name", self.name, accessible="New period name")
-        self.errors.add_row("&Starts:", "start_date", self.start, accessible="New period start date")
-        self.errors.add_row("&Ends:", "end_date", self.end, accessible="New period end date")
+        self.errors.add_row("&Name:", "name", self.name, accessible="New period name", keep_width=True)
+        self.errors.add_row("&Starts:", "start_date", self.start, accessible="New period start date",
+                            keep_width=True)  # fmt: skip
+        self.errors.add_row("&Ends:", "end_date", self.end, accessible="New period end date", keep_width=True)
         self.open_button = QPushButton("&Open period", box)
         self.open_button.setAccessibleName("Open the new period")
         self.open_button.clicked.connect(self.open_new)

@@ -30,6 +30,7 @@ from ui.pages.following import FollowsChanges
 from ui.pages.objective import ObjectiveDetail
 from ui.widgets.chips import ChipDelegate, chip_icon
 from ui.widgets.forms import fit_popup, shrinkable
+from ui.widgets.picked import PickedFilter, picked_ids
 
 STATUS_CHOICES = (*((b.value, b.label) for b in Brag), (q.NO_UPDATE, "No update"))
 
@@ -77,16 +78,18 @@ class PlanPage(FollowsChanges, QWidget):
             self.four_p.addItem(str(tag.value), tag.value)
         self.mine = QCheckBox("Only &mine")
         self.mine.setAccessibleName("Only my objectives")
-        if ctx.identity.person_id is None:
-            self.mine.setEnabled(False)
-            self.mine.setToolTip("You are using the app as the PMO, who leads no objectives.")
-        else:
-            self.mine.setToolTip(f"Only the objectives {ctx.identity.name} leads")
+        self._show_whose()
         self.clear = QPushButton("Clear filters")
         self.clear.setAccessibleName("Clear filters")
         self.clear.clicked.connect(self.clear_filters)
         self.count = QLabel()
         self.count.setAccessibleName("Objectives shown")
+        self.period_note = QLabel()
+        self.period_note.setObjectName("PageHint")
+        self.period_note.setAccessibleName("Period shown")
+        self.picked = PickedFilter("objective")
+        self.picked.cleared.connect(self._show_all_objectives)
+        self._picked_what = ""
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -127,6 +130,11 @@ class PlanPage(FollowsChanges, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        under = QHBoxLayout()  # the drill-down (only while one narrows the page) and the period shown
+        under.addWidget(self.picked)
+        under.addStretch(1)
+        under.addWidget(self.period_note)
+        layout.addLayout(under)
         layout.addWidget(self.splitter, 1)
 
         order = [self.search, self.theme, self.lead, self.status, self.lifecycle, self.four_p, self.mine, self.clear,
@@ -139,8 +147,10 @@ class PlanPage(FollowsChanges, QWidget):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.mine.toggled.connect(self._apply_filters)
         self._ids: frozenset[str] | None = None
+        self._period_name = ""
         self.follow(ctx)
         ctx.period_changed.connect(lambda _id: self.reload())
+        ctx.identity_changed.connect(self._on_identity_changed)
         self.reload()
 
     def showEvent(self, event: Any) -> None:
@@ -156,6 +166,8 @@ class PlanPage(FollowsChanges, QWidget):
         selected = self.selected_id()
         with self.ctx.read() as s:
             rows = q.plan_tree(s, period_id=self.ctx.period_id)
+            period = q.period(s, self.ctx.period_id) if self.ctx.period_id else None
+        self._period_name = period.name if period is not None else ""
         self._fill_choices(rows)
         self.model.set_rows(rows)
         self._after_reset(selected)
@@ -188,6 +200,22 @@ class PlanPage(FollowsChanges, QWidget):
             ids=self._ids,
         )
 
+    def _show_whose(self) -> None:
+        """ "Only mine" means the objectives the person using the app leads; the PMO leads none."""
+        who = self.ctx.identity
+        self.mine.setEnabled(who.person_id is not None)
+        self.mine.setToolTip(
+            f"Only the objectives {who.name} leads" if who.person_id is not None
+            else "You are using the app as the PMO, who leads no objectives."
+        )  # fmt: skip
+
+    def _on_identity_changed(self, _identity: object) -> None:
+        self._show_whose()
+        if self.mine.isChecked() and not self.mine.isEnabled():
+            self.mine.setChecked(False)  # refilters
+        else:
+            self._apply_filters()  # "mine" is someone else now
+
     def _apply_filters(self) -> None:
         self.lead.setEnabled(not self.mine.isChecked())
         selected = self.selected_id()
@@ -198,6 +226,9 @@ class PlanPage(FollowsChanges, QWidget):
         self.tree.expandAll()
         shown = len(self.model.objective_ids())
         self.count.setText(f"{shown} objective{'' if shown == 1 else 's'}")
+        # the statuses shown are this period's: the status bar's, every page's
+        self.period_note.setText(f"Status as reported for {self._period_name}" if self._period_name else "")
+        self.picked.show_picked(self._ids, self._picked_what)
         index = self.model.index_of(selected) if selected else QModelIndex()
         if index.isValid():
             self.tree.selectionModel().setCurrentIndex(
@@ -229,8 +260,9 @@ class PlanPage(FollowsChanges, QWidget):
                 combo.setCurrentIndex(max(0, combo.findData(filters.get(key) or "")))
             status = filters.get("status", filters.get("brag"))
             self.status.setCurrentIndex(max(0, self.status.findData(status or "")))
-            ids = filters.get("ids")
+            ids = picked_ids(filters)
             self._ids = frozenset(ids) if ids is not None else None
+            self._picked_what = str(filters.get("what") or "")
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -238,6 +270,10 @@ class PlanPage(FollowsChanges, QWidget):
 
     def clear_filters(self) -> None:
         self.show_filters({})
+
+    def _show_all_objectives(self) -> None:
+        self._ids = None
+        self._apply_filters()
 
     def focus_find(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -40,6 +40,7 @@ from ui.pages.register_specs import Lookups, RegisterSpec, predicate
 from ui.tasks import Task
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.forms import shrinkable
+from ui.widgets.picked import PickedFilter
 
 BACKGROUND_ROWS = 20_000
 PATCH_ROWS = 200  # a change to at most this many of the register's own rows re-reads just those
@@ -99,9 +100,9 @@ class RegisterPage(FollowsChanges, QWidget):
         self.clear_filters_button = QPushButton("Clear filters")
         self.clear_filters_button.setAccessibleName("Clear filters")
         self.clear_filters_button.clicked.connect(self.clear_filters)
-        self.ids_note = QLabel()
-        self.ids_note.setAccessibleName("Chosen items note")
-        self.ids_note.hide()
+        self.ids_note = PickedFilter(self.spec.noun)
+        self.ids_note.cleared.connect(self._show_all_items)
+        self._picked_what = ""
         self.count = QLabel()
         self.count.setAccessibleName(f"Number of {noun}s shown")
 
@@ -258,7 +259,9 @@ class RegisterPage(FollowsChanges, QWidget):
         self._apply_filters()
         if not self._sized and rows:
             self._size_columns()
-        if keep is not None:
+        if self._editing is not None and not self.select(self._editing.id):
+            self._gone()
+        elif keep is not None:
             self.select(keep)
         self._loaded = True
         self._update_buttons()
@@ -317,7 +320,18 @@ class RegisterPage(FollowsChanges, QWidget):
         self.model.replace_rows(fresh, gone=[i for i in ids if i not in found])
         self._apply_filters()
         if self._editing is not None and self._editing.id in ids:
-            self._show(next((r for r in fresh if r.id == self._editing.id), None))
+            row = next((r for r in fresh if r.id == self._editing.id), None)
+            if row is None:
+                self._gone()
+            else:
+                self._show(row)  # the form follows: its revision is the one now stored
+
+    def _gone(self) -> None:
+        """The item in the form was removed (deleted, or its adding undone): the form empties and says so."""
+        noun = self.spec.noun
+        self.table.selectionModel().clearSelection()
+        self._show(None)
+        self.form.show_message(f"The {noun} you had open is no longer in the register (deleted or undone).")
 
     # ------------------------------------------------------------------------------------------ filtering
 
@@ -332,12 +346,14 @@ class RegisterPage(FollowsChanges, QWidget):
         shown, total = self.model.visible_count, len(self.model.rows)
         noun = self.spec.noun
         self.count.setText(f"{total:,} {noun}s" if shown == total else f"{shown:,} of {total:,} {noun}s")
-        self.ids_note.setVisible(self._ids is not None)
-        if self._ids is not None:
-            self.ids_note.setText(f"· only the {len(self._ids):,} chosen from the dashboard")
+        self.ids_note.show_picked(self._ids, self._picked_what)
+
+    def _show_all_items(self) -> None:
+        self._ids = None
+        self._apply_filters()
 
     def clear_filters(self) -> None:
-        self._ids = None
+        self._ids, self._picked_what = None, ""
         for combo in self.combos.values():
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
@@ -354,6 +370,8 @@ class RegisterPage(FollowsChanges, QWidget):
             key = ALIASES.get(key, key)
             if key == "ids":
                 self._ids = tuple(value) if value is not None else None
+            elif key == "what":
+                self._picked_what = str(value or "")
             elif key == "text":
                 self.find.blockSignals(True)
                 self.find.setText(value or "")

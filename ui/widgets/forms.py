@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tracker.services import ValidationError
 
@@ -32,6 +47,45 @@ def fit_popup(combo: QComboBox) -> None:
     )
 
 
+def on_edit(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Call ``callback`` whenever the person changes the field (to clear its error once it is being fixed)."""
+    if isinstance(widget, QLineEdit):
+        widget.textEdited.connect(lambda _text: callback())
+    elif isinstance(widget, QPlainTextEdit | QTextEdit):
+        widget.textChanged.connect(callback)
+    elif isinstance(widget, QComboBox):
+        widget.activated.connect(lambda _index: callback())
+    elif isinstance(widget, QAbstractSpinBox):
+        widget.editingFinished.connect(callback)
+        if hasattr(widget, "dateChanged"):
+            widget.dateChanged.connect(lambda _date: callback())
+        elif hasattr(widget, "valueChanged"):
+            widget.valueChanged.connect(lambda _value: callback())
+    elif isinstance(widget, QAbstractButton):
+        widget.toggled.connect(lambda _on: callback())
+
+
+def field_with_error(widget: QWidget, error: QLabel, *, keep_width: bool = False) -> QWidget:
+    """A field and its error line under it, as one form cell that takes the form's full width.
+
+    In a bare layout the error would be as narrow as a narrow field (a percentage box) and wrap one
+    word to a line, clipped; in a widget of its own it wraps across the whole field column.
+    """
+    holder = QWidget()
+    holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    if keep_width:  # a date or a number: its own width, the error still across the column
+        box.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+    else:
+        box.addWidget(widget)
+    box.addWidget(error)
+    error.setWordWrap(True)
+    error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+    return holder
+
+
 class FieldErrors:
     """Error labels under each field of a QFormLayout, filled from a ValidationError's problems."""
 
@@ -43,25 +97,28 @@ class FieldErrors:
         general.setWordWrap(True)
         general.hide()
 
-    def add_row(self, label: str, field: str, widget: QWidget, *, accessible: str = "") -> QLabel:
+    def add_row(
+        self, label: str, field: str, widget: QWidget, *, accessible: str = "", keep_width: bool = False
+    ) -> QLabel:
         """Add ``widget`` under ``label`` with an (initially hidden) error label beneath it."""
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        error = QLabel(holder)
+        error = QLabel()
         error.setObjectName("FieldError")
-        error.setWordWrap(True)
         error.setAccessibleName(f"{accessible or label.rstrip(':')} error")
         error.hide()
-        box.addWidget(widget)
-        box.addWidget(error)
+        holder = field_with_error(widget, error, keep_width=keep_width)
+        on_edit(widget, lambda: self._clear_one(widget, error))
         caption = QLabel(label)
         caption.setBuddy(widget)
         widget.setAccessibleName(accessible or label.replace("&", "").rstrip(":"))
         self._form.addRow(caption, holder)
         self._fields[field] = (widget, error)
         return error
+
+    def _clear_one(self, widget: QWidget, error: QLabel) -> None:
+        if not error.isHidden():
+            error.clear()
+            error.hide()
+            _mark(widget, "")
 
     def error(self, field: str) -> str:
         widget_error = self._fields.get(field)
