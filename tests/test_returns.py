@@ -643,3 +643,27 @@ def test_the_command_line_issues_previews_applies_and_tracks(store, plan, tmp_pa
     lines = capsys.readouterr().out.splitlines()
     assert any(ln.startswith("Head of Intelligence") and " applied " in ln for ln in lines)
     assert any(ln.startswith("Programme Manager") and ln.endswith("yes") for ln in lines)
+
+
+def test_the_command_line_reads_a_return_before_it_takes_the_write_lock(
+    store, plan, tmp_path, db_path, monkeypatch, capsys
+):
+    """A large file is parsed with the store closed: another process (the app) is never locked out
+    while it is read."""
+    import tracker.workbooks.returns_import as returns_import
+    from tracker.cli import main
+    from tracker.lock import WriteLock
+
+    path = issue(store, plan, tmp_path)[plan.lead]
+    edit(path, "Milestones", plan.m1, Forecast_date=date(2024, 9, 15), Reason_for_date_change="Supplier late")
+    store.close()
+    real, free = returns_import._read_sheets, []
+
+    def reading(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with WriteLock(db_path):  # raises DatabaseLocked while the command holds the lock
+            free.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(returns_import, "_read_sheets", reading)
+    assert main(["--db", str(db_path), "import-return", str(path), "--apply"]) == 0
+    assert free == [True] and "Applied 2 changes" in capsys.readouterr().out

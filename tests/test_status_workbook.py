@@ -525,10 +525,10 @@ def test_a_failed_export_leaves_the_old_file_and_no_partial_file(tmp_path: Path)
 
     with store.read() as session, pytest.raises(KeyboardInterrupt):
         export_status_workbook(session, q.latest_period_with_updates(session).id, out, generated_by="x",
-                               progress=stop)  # fmt: skip
+                               progress=stop, replace=True)  # fmt: skip
     store.close()
     assert out.read_bytes() == b"the previous export"
-    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith((".part", ".partial"))]
 
 
 @pytest.fixture(scope="module")

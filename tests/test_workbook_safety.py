@@ -25,6 +25,7 @@ from tracker.workbooks.safety import (
 
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
 # ------------------------------------------------------------------------------------------ builders
@@ -343,6 +344,30 @@ def _far_row(d: Path) -> Path:
     return p
 
 
+def _tiny_texts(count: int):
+    """A real workbook whose shared-strings table holds ``count`` tiny texts: valid, and each one an
+    object in openpyxl's memory (90 MB of them cost 49-56 s and 789 MB)."""
+
+    def build(d: Path) -> Path:
+        texts = b"".join(b"<si><t>%x</t></si>" % n for n in range(count))
+        table = (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>' % (count, count, texts)
+        )
+        return rezip(
+            good_workbook(d / "good.xlsx"), d / "returns_lead.xlsx", add={"xl/sharedStrings.xml": table},
+            edit={
+                "[Content_Types].xml": (b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                        b'ContentType="%s"/></Types>' % SHARED_STRINGS.encode()),
+                "xl/_rels/workbook.xml.rels": (b"</Relationships>", b'<Relationship Type="http://schemas.'
+                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml" Id="rId9"/></Relationships>'),
+            },
+        )  # fmt: skip
+
+    return build
+
+
 CORPUS = {
     "over the size limit": (_oversize, {"max_bytes": 1_000}, "KB (the limit is 1 KB)"),
     "text renamed .xlsx": (_text, {}, "is not an Excel workbook: it looks like a text or CSV file"),
@@ -428,6 +453,14 @@ CORPUS = {
     ),
     "sheet part missing": (_sheet_missing, {}, "is damaged: the part holding sheet 'Notes' is missing"),
     "a row far below the data": (_far_row, {}, "sheet 'Status' uses row 150,000"),
+    "a quarter of a million tiny texts": (_tiny_texts(250_000), {}, "holds more than 200,000 separate texts"),
+    "a table of texts too large": (
+        _tiny_texts(2_000),
+        {"max_strings_bytes": 10_000},
+        "table of texts would be",
+    ),
+    "a sheet of too many cells": (_oversize, {"max_cells": 5}, "sheet 'Status' has more than 5 cells"),
+    "a part too large": (_oversize, {"max_part_bytes": 5_000}, "its part xl/theme/theme1.xml would be"),
 }
 
 
@@ -535,8 +568,10 @@ def test_formulas_in_input_cells_are_found_and_refused_with_their_cells(tmp_path
 
 
 @pytest.mark.parametrize(
-    "case", [".xlsm renamed .xlsx", "vbaProject.bin in an .xlsx", "template", "a row far below the data"]
-)
+    "case",
+    [".xlsm renamed .xlsx", "vbaProject.bin in an .xlsx", "template", "a row far below the data",
+     "a table of texts too large"],
+)  # fmt: skip
 def test_the_corpus_is_real_workbooks_that_openpyxl_alone_would_open(case, tmp_path):
     """Only our checks stand between these files and the importer."""
     path = CORPUS[case][0](tmp_path)

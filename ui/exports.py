@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ui.context import AppContext
 from ui.tasks import Progress, Task, TaskProgressDialog
+from ui.widgets.dialogs import save_target
 
 TITLE = "Export status workbook"
 
@@ -37,7 +38,9 @@ def export_status_dialog(
         path, _ = QFileDialog.getSaveFileName(parent, TITLE, str(suggested), "Excel workbook (*.xlsx)")
         if not path:
             return None
-    target = Path(path) if path.lower().endswith(".xlsx") else Path(f"{path}.xlsx")
+    target = save_target(parent, TITLE, path, ".xlsx")
+    if target is None:
+        return None
     store, who, period_id = ctx.store, ctx.identity.name, chosen.id
 
     def work(progress: Progress) -> Path:
@@ -45,8 +48,8 @@ def export_status_dialog(
 
         with store.read() as session:
             return export_status_workbook(
-                session, period_id, target, generated_by=who, progress=progress.report
-            )
+                session, period_id, target, generated_by=who, progress=progress.report, replace=True
+            )  # the save dialog asked before replacing a file
 
     task = ctx.runner.task(work, label=f"Exporting the status workbook for {chosen.name}…")
     task.progress_dialog = TaskProgressDialog(task, parent, title=TITLE)  # type: ignore[attr-defined]  # kept alive with the task

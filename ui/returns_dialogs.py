@@ -193,8 +193,9 @@ def issue_returns_dialog(
         from tracker.workbooks.returns_issue import issue_returns
 
         issued[:] = issue_returns(
-            session, actor, period_id, out_dir, progress, return_by=return_by, contact=contact
-        )
+            session, actor, period_id, out_dir, progress, return_by=return_by, contact=contact,
+            replace=bool(existing),  # the person agreed to replace them
+        )  # fmt: skip
         sent[:] = [period_report(session, period_id)]
         # issue_returns records each issue through the services in this transaction's unit of work
         return unit_of_work(session, actor).changes(f"Issued {len(issued)} return(s) for {chosen.name}")
@@ -223,10 +224,7 @@ def issue_returns_dialog(
         tell(parent, ISSUE_TITLE, f"No returns were issued: {reason(exc)}\n\nNothing was recorded.")
 
     def cancelled() -> None:
-        ctx.message.emit(
-            "Issuing returns cancelled: none was recorded as issued (any workbook already written "
-            "cannot be imported; issue again before sending them)"
-        )
+        ctx.message.emit("Issuing returns cancelled: no return was written or recorded")
 
     op = ctx.write(issue, period_id=chosen.id, out_dir=folder).with_progress(
         f"Issuing the {chosen.name} returns…", parent
@@ -258,11 +256,13 @@ def import_return_dialog(
     store = ctx.store
 
     def read(progress: Progress) -> Any:
-        from tracker.workbooks.returns_import import preview_return
+        from tracker.workbooks.returns_import import preview_return, read_return
 
         progress.report(0, 0, f"Checking and reading {source.name}…")
+        returned = read_return(source)  # parsed before a read transaction starts
+        progress.check()
         with store.read() as session:
-            preview = preview_return(session, source)
+            preview = preview_return(session, returned)
         progress.check()
         return preview
 

@@ -56,6 +56,10 @@ BY_NAME = {op.name: op for op in OPERATIONS}
 
 
 def store_files(run_dir: Path) -> set[Path]:
-    """The store and what SQLite and the write lock keep beside it (the lock file stays: lock.py)."""
+    """The store and what SQLite and the write lock keep beside it (the lock file stays: lock.py),
+    and its automatic backups (tracker.autobackup), renamed into place only once verified: a file
+    there named as a backup in progress (``….partial``) is not the store's, and counts as litter."""
     store = run_dir / STORE
-    return {store, *(store.with_name(STORE + s) for s in ("-wal", "-shm", "-journal", ".lock"))}
+    backups = run_dir / f"{store.stem} backups"
+    kept = {p for p in backups.iterdir() if ".partial" not in p.name} if backups.is_dir() else set()
+    return {store, *(store.with_name(STORE + s) for s in ("-wal", "-shm", "-journal", ".lock")), *kept}

@@ -249,3 +249,19 @@ def test_every_dashboard_model_passes_the_model_tester(ctx, held, qtmodeltester)
     assert all(m.rowCount() > 0 for m in models)
     for model in models:
         qtmodeltester.check(model, force_py=True)
+
+
+def test_a_chart_is_saved_whole_or_not_at_all(ctx, data, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A picture that cannot be written says so; before, QImage.save's False went unread: "Saved"."""
+    from PySide6.QtGui import QImage
+
+    from tracker.outputs import OutputError
+
+    w = chart(ThemeRagChart, ctx, data, qtbot)
+    folder = tmp_path / "charts"
+    folder.mkdir()
+    png = w.save(folder / "themes")
+    assert png.name == "themes.png" and not QImage(str(png)).isNull()
+    with pytest.raises(OutputError, match="could not write /proc/themes.png"):
+        w.save("/proc/themes.png")
+    assert [p.name for p in folder.iterdir()] == ["themes.png"]

@@ -68,3 +68,19 @@ def test_cancel_during_the_export_saves_nothing(ctx: AppContext, tmp_path: Path)
     assert any("milestones" in t for t in seen) and "Saving the workbook…" not in seen
     assert messages == ["Export cancelled: nothing was saved"]
     assert list(folder.iterdir()) == []  # no workbook, no partial file
+
+
+def test_a_name_given_without_its_extension_does_not_replace_a_file_unasked(
+    ctx: AppContext, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The save dialog asked about "status"; "status.xlsx" is what would be replaced."""
+    from tests.gui.helpers import record_message_boxes
+
+    kept = tmp_path / "status.xlsx"
+    kept.write_bytes(b"last quarter's workbook")
+    shown = record_message_boxes(monkeypatch)  # answers nothing: Cancel
+    assert export_status_dialog(ctx, None, path=str(tmp_path / "status")) is None
+    assert "status.xlsx already exists" in shown.texts and kept.read_bytes() == b"last quarter's workbook"
+    record_message_boxes(monkeypatch, answer="Replace")
+    task = export_status_dialog(ctx, None, path=str(tmp_path / "status"))
+    assert task is not None and task.done and load_workbook(kept)["Objectives"]["A1"].value

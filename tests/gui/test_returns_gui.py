@@ -343,7 +343,8 @@ def test_cancel_while_issuing_records_nothing(ctx, tmp_path):  # type: ignore[no
     task = issue_returns_dialog(ctx, None, path=str(tmp_path / "out"))
     assert task is not None and task.done
     assert snapshot(ctx.store) == before and not ctx.can_undo()
-    assert messages and messages[-1].startswith("Issuing returns cancelled: none was recorded as issued")
+    assert messages and messages[-1] == "Issuing returns cancelled: no return was written or recorded"
+    assert not list((tmp_path / "out").iterdir())  # not even the returns written before the cancel
 
 
 def test_rows_no_longer_the_leads_are_listed_and_not_applied(ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]

@@ -34,6 +34,10 @@ def _issue_args(p: argparse.ArgumentParser) -> None:
         help="whom at the PMO leads send the return to and ask, e.g. 'EMSOU PMO, pmo@example.org' "
         "(kept on the period; default: the period's)",
     )  # fmt: skip
+    p.add_argument(
+        "--force", action="store_true",
+        help="replace returns already in the folder (including any a lead has filled in)",
+    )  # fmt: skip
 
 
 @command("issue-returns", "write a period return workbook for each lead, to fill in without the app")
@@ -45,8 +49,9 @@ def issue(args: argparse.Namespace) -> int:
     with open_for(args) as store, store.write() as session:
         period = period_named(session, args.period)
         issued = issue_returns(
-            session, actor(args), period.id, Path(args.out), return_by=args.return_by, contact=args.contact
-        )
+            session, actor(args), period.id, Path(args.out), return_by=args.return_by, contact=args.contact,
+            replace=args.force,
+        )  # fmt: skip
         details = period_report(session, period.id)
     for r in issued:
         print(f"{r.lead_name}: {r.rows} item(s) -> {r.path}")
@@ -73,12 +78,13 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 def import_return(args: argparse.Namespace) -> int:
     from tracker.services import record_return_received
     from tracker.workbooks.returns_apply import KEEP_OURS, TAKE_THEIRS, apply_return, settle_all
-    from tracker.workbooks.returns_import import preview_return
+    from tracker.workbooks.returns_import import preview_return, read_return
 
     who = actor(args)
+    returned = read_return(Path(args.file))  # parsed before the store (and its write lock) is opened
     with open_for(args) as store:
         with store.read() as session:
-            preview = preview_return(session, Path(args.file))
+            preview = preview_return(session, returned)
         print("\n".join(preview_lines(preview)))
         if preview.applied_already:
             if args.apply:

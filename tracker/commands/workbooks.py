@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tracker.cli import CliError, actor, arguments, command, open_for
 from tracker.commands.plan import period_named
+from tracker.outputs import check_destination
 
 
 def _export_status_args(p: argparse.ArgumentParser) -> None:
@@ -26,18 +27,13 @@ def export_status(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
         raise CliError(f"--out: {out.name} should end in .xlsx (the workbook is an Excel .xlsx file)")
-    if out.exists() and not args.force:
-        raise CliError(f"{out} already exists; choose a new file name, or add --force to replace it")
-    if out.exists() and not out.is_file():
-        raise CliError(f"{out} is not a file")
-    if not out.parent.is_dir():
-        raise CliError(f"the folder {out.parent} does not exist")
+    check_destination(out, replace=args.force, what="status workbook")
     with open_for(args, readonly=True) as store, store.read() as session:
         period = period_named(session, args.period) if args.period else latest_period_with_updates(session)
         if period is None:
             raise CliError("the plan has no reporting period with updates yet; give one with --period")
         try:
-            export_status_workbook(session, period.id, out, generated_by=actor(args).name)
+            export_status_workbook(session, period.id, out, generated_by=actor(args).name, replace=args.force)
         except OSError as exc:
             raise CliError(f"could not write {out}: {exc.strerror or exc}") from None
     print(f"Wrote the status workbook for {period.name} to {out}")

@@ -79,10 +79,11 @@ class RowReader:
             if not (typed or column.kind == "id") or i >= len(cells):
                 continue
             value = values[i]
-            if (
+            formula = (
                 (isinstance(value, str) and value.startswith("="))
                 or getattr(cells[i], "data_type", "") == "f"
-            ) and cell_is_formula(cells[i]):
+            ) and cell_is_formula(cells[i])
+            if formula and (new or not self._as_issued(raw_id, column, value)):  # only a change is checked
                 found = describe(value if isinstance(value, str) else "a formula")
                 problems.append(
                     ReturnProblem(
@@ -128,6 +129,19 @@ class RowReader:
                 )
                 bad = True
         self.rows.append(ReadRow(item_id, number, label, theirs, not bad))
+
+    def _as_issued(self, raw_id: Any, column: Column, value: Any) -> bool:
+        """Whether a cell holds what was issued in it: then it is the app's own text, never a formula
+        (LibreOffice saves the app's text "=2 of 3 posts filled" without its quote prefix)."""
+        row = self.issued.get(raw_id.strip()) if isinstance(raw_id, str) else None
+        if row is None:
+            return False
+        if column.kind == "id":
+            return value == raw_id
+        try:
+            return parse(column, value) == row.issued().get(column.field)
+        except CellProblem:
+            return False
 
     def _first(self, item_id: str, number: int, problems: list[ReturnProblem]) -> bool:
         """Whether this is the first row with the id; a copied row is a problem."""

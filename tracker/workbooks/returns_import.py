@@ -1,9 +1,10 @@
 """Importing a period return: a preview that writes nothing, then an all-or-nothing apply.
 
-:func:`preview_return` checks the file (:func:`~tracker.workbooks.safety.inspect_upload`), makes sure it
-is a return this tracker issued for this plan (manifest present, checksum matching one on record),
-reads every input cell, and compares three values per field: what was issued, what the lead
-returned ("theirs") and what the plan holds now ("ours") with :func:`tracker.merge.merge_fields`.
+:func:`read_return` checks the file (:func:`~tracker.workbooks.safety.inspect_upload`) and reads its
+manifest and every input cell, with no store open; :func:`preview_return` then makes sure it is a
+return this tracker issued for this plan (manifest present, checksum matching one on record) and
+compares three values per field: what was issued, what the lead returned ("theirs") and what the
+plan holds now ("ours") with :func:`tracker.merge.merge_fields`.
 A field the lead changed is a change; one that both the lead and someone else changed, differently,
 is a conflict for the PMO to settle. A filled-in new risk row is a new item. A date moved without
 a reason, or a completed date after the day of import, is a problem. Rows for items the lead does
@@ -104,53 +105,84 @@ class ReturnPreview:
 # ---------------------------------------------------------------------------------------------- preview
 
 
-def preview_return(
-    session: Session, path: str | os.PathLike[str], *, today: date | None = None, **limits: Any
-) -> ReturnPreview:
-    """Check and read a returned workbook and say what applying it would do; writes nothing.
+@dataclass(frozen=True)
+class ReturnFile:
+    """A return file read and parsed, before anything in the plan is looked at (no store needed)."""
 
-    ``today`` is the day of the import (a completed date after it is refused); ``limits`` go to
+    path: Path
+    file_name: str
+    file_sha256: str
+    manifest: Manifest
+    readers: dict[str, RowReader]
+    problems: tuple[ReturnProblem, ...]  # found in the cells alone
+
+
+def read_return(path: str | os.PathLike[str], **limits: Any) -> ReturnFile:
+    """Check and parse a returned workbook: its manifest and every input cell. Needs no store, so a
+    caller parses before it opens one (a large file never holds the write lock while it is read).
+
+    ``limits`` go to :func:`~tracker.workbooks.safety.inspect_upload`.
+    """
+    safe = inspect_upload(path, **limits)
+    name = safe.name
+    problems: list[ReturnProblem] = []
+    with open_untrusted(safe) as wb:
+        manifest = _read_manifest(name, wb)
+        readers = _read_sheets(name, wb, manifest, problems)
+    return ReturnFile(
+        safe.path, name, hashlib.sha256(safe.data).hexdigest(), manifest, readers, tuple(problems)
+    )
+
+
+def preview_return(
+    session: Session,
+    source: str | os.PathLike[str] | ReturnFile,
+    *,
+    today: date | None = None,
+    **limits: Any,
+) -> ReturnPreview:
+    """Say what applying a returned workbook would do; writes nothing.
+
+    ``source`` is the file, or what :func:`read_return` made of it. ``today`` is the day of the import
+    (a completed date after it is refused); ``limits`` go to
     :func:`~tracker.workbooks.safety.inspect_upload`.
     """
     today = today or date.today()
-    safe = inspect_upload(path, **limits)
-    name = safe.name
-    with open_untrusted(safe) as wb:
-        manifest = _read_manifest(name, wb)
-        plan = current_plan(session)
-        if manifest.plan_id != plan.id:
-            raise NotAReturn(
-                f"{name} is a return for another plan, not for {plan.name!r}; it cannot be imported here"
-            )
-        this = next((p for p in periods(session) if p.id == manifest.period_id), None)
-        if this is None:
-            raise NotAReturn(f"{name} is for a reporting period this plan no longer has")
-        lead = next((p for p in people(session) if p.id == manifest.lead_id), None)
-        issued = issued_return(session, this.id, manifest.lead_id)
-        checksum = manifest.checksum()
-        if lead is None or issued is None or checksum not in issued.past_checksums | {issued.checksum}:
-            raise NotAReturn(
-                f"{name} was not issued from this plan: there is no record of issuing it "
-                "(its hidden return data does not match any return issued for this period)"
-            )
-        if this.status != "open":
-            raise NotAReturn(f"{name} is for {this.name}, which is closed: reopen the period to import it")
-        notes = []
-        if checksum != issued.checksum:
-            notes.append(f"This is an earlier issue of {lead.name}'s return; it was issued again since.")
-        applied_already = ""
-        if checksum in issued.applied_checksums:
-            when = (
-                f" on {issued.applied_at:%d %b %Y %H:%M} by {issued.applied_by}"
-                if checksum == issued.checksum and issued.applied_at is not None
-                else ""
-            )
-            applied_already = (
-                f"This return from {lead.name} was already applied{when}: it cannot be applied again. "
-                "To take in further changes, issue the return again and import the new one."
-            )
-        problems: list[ReturnProblem] = []
-        readers = _read_sheets(name, wb, manifest, problems)
+    read = source if isinstance(source, ReturnFile) else read_return(source, **limits)
+    name, manifest, readers = read.file_name, read.manifest, read.readers
+    plan = current_plan(session)
+    if manifest.plan_id != plan.id:
+        raise NotAReturn(
+            f"{name} is a return for another plan, not for {plan.name!r}; it cannot be imported here"
+        )
+    this = next((p for p in periods(session) if p.id == manifest.period_id), None)
+    if this is None:
+        raise NotAReturn(f"{name} is for a reporting period this plan no longer has")
+    lead = next((p for p in people(session) if p.id == manifest.lead_id), None)
+    issued = issued_return(session, this.id, manifest.lead_id)
+    checksum = manifest.checksum()
+    if lead is None or issued is None or checksum not in issued.past_checksums | {issued.checksum}:
+        raise NotAReturn(
+            f"{name} was not issued from this plan: there is no record of issuing it "
+            "(its hidden return data does not match any return issued for this period)"
+        )
+    if this.status != "open":
+        raise NotAReturn(f"{name} is for {this.name}, which is closed: reopen the period to import it")
+    notes = []
+    if checksum != issued.checksum:
+        notes.append(f"This is an earlier issue of {lead.name}'s return; it was issued again since.")
+    applied_already = ""
+    if checksum in issued.applied_checksums:
+        when = (
+            f" on {issued.applied_at:%d %b %Y %H:%M} by {issued.applied_by}"
+            if checksum == issued.checksum and issued.applied_at is not None
+            else ""
+        )
+        applied_already = (
+            f"This return from {lead.name} was already applied{when}: it cannot be applied again. "
+            "To take in further changes, issue the return again and import the new one."
+        )
+    problems = list(read.problems)
     current = current_items(session, this.id, manifest.lead_id, readers)
     notes_on_record = note_texts(
         session, [r.item_id for r in readers.get("recommendation", RowReader()).rows]
@@ -160,7 +192,7 @@ def preview_return(
     order = {spec.title: n for n, spec in enumerate(SHEETS)}
     problems.sort(key=lambda p: (order.get(p.sheet, 99), p.row))
     return ReturnPreview(
-        path=safe.path, file_name=name, file_sha256=hashlib.sha256(safe.data).hexdigest(),
+        path=read.path, file_name=name, file_sha256=read.file_sha256,
         plan_id=plan.id, period_id=this.id, period_name=this.name, lead_id=lead.id, lead_name=lead.name,
         issued_at=manifest.issued_at, checksum=checksum,
         rows_read=sum(len(r.rows) for r in readers.values()),
@@ -168,6 +200,13 @@ def preview_return(
         changes=tuple(found.changes), applied_already=applied_already,
         notes=tuple(notes + ([] if applied_already else found.notes)),  # what is not kept: moot once applied
     )  # fmt: skip
+
+
+def read_manifest(path: str | os.PathLike[str]) -> Manifest:
+    """The hidden manifest of a return file, checked (raises :class:`NotAReturn` or a safety refusal)."""
+    safe = inspect_upload(path)
+    with open_untrusted(safe) as wb:
+        return _read_manifest(safe.name, wb)
 
 
 def _read_manifest(name: str, wb: Any) -> Manifest:

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from tracker.db import Actor
 from tracker.enums import Lifecycle
 from tracker.errors import ValidationError
+from tracker.outputs import OutputError, Pending, why
 from tracker.queries import current_plan, people, period
 from tracker.queries.period_report import period_report
 from tracker.queries.returns import (
@@ -58,6 +59,7 @@ from tracker.workbooks.returns_layout import (
     manifest_values,
     shown,
 )
+from tracker.workbooks.saving import check_workbook, sheets_beside, streaming
 
 Progress = Callable[[int, int, str], None]
 
@@ -186,9 +188,16 @@ def issue_returns(
     lead_ids: Iterable[str] | None = None,
     return_by: date | None = None,
     contact: str | None = None,
+    replace: bool = False,
 ) -> list[IssuedReturn]:
     """Write a return workbook for each lead with objectives to report on (or the leads named) and
     record each issue.
+
+    The returns are written whole or not at all (:mod:`tracker.outputs`): each under a temporary
+    name, read back, recorded, and only then all renamed into place, so a failure leaves neither a
+    file nor a record. A return already in the folder is replaced only when ``replace`` (it may be
+    one a lead filled in), or when it is one this plan never recorded issuing: what a run killed
+    between renaming its files and committing their records leaves.
 
     Each sheet says by when and to whom it goes back: the period's return-by date and PMO contact.
     ``return_by`` and ``contact``, when given, are set on the period first (through
@@ -210,33 +219,92 @@ def issue_returns(
     wanted = [lid for lid in items if items[lid][OBJECTIVE]] if lead_ids is None else list(lead_ids)
     wanted.sort(key=lambda lid: (names[lid].name.casefold() if lid in names else "", lid))
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"could not make the folder {folder}: {why(exc)}") from None
     issued_at = datetime.now(UTC).replace(microsecond=0)
-    out = []
-    for n, lead_id in enumerate(wanted, start=1):
-        lead = names.get(lead_id)
-        if lead is None:
-            raise ValidationError(f"There is no person with id {lead_id!r} to issue a return to.")
-        if progress is not None:
-            progress(n - 1, len(wanted), f"Writing the return for {lead.name}")
-        manifest = Manifest(
-            plan.id, this.id, lead_id, issued_at.isoformat(),
-            tuple(
-                ManifestRow(spec.kind, item_id, revision, manifest_values(spec.kind, values))
-                for spec in SHEETS
-                for item_id, values, revision in items[lead_id][spec.kind]
-            ),
-        )  # fmt: skip
-        path = folder / return_file_name(this.name, lead.name)
-        write_return(path, plan, this, lead, items[lead_id], manifest, actor.name, send_to)
-        checksum = manifest.checksum()
-        record_return_issued(
-            session, actor=actor, period_id=this.id, lead_id=lead_id, file_name=path.name, checksum=checksum
-        )
-        out.append(IssuedReturn(lead_id, lead.name, path, checksum, len(manifest.rows)))
+    out: list[IssuedReturn] = []
+    pending: list[Pending] = []
+    try:
+        for n, lead_id in enumerate(wanted, start=1):
+            lead = names.get(lead_id)
+            if lead is None:
+                raise ValidationError(f"There is no person with id {lead_id!r} to issue a return to.")
+            if progress is not None:
+                progress(n - 1, len(wanted), f"Writing the return for {lead.name}")
+            manifest = Manifest(
+                plan.id, this.id, lead_id, issued_at.isoformat(),
+                tuple(
+                    ManifestRow(spec.kind, item_id, revision, manifest_values(spec.kind, values))
+                    for spec in SHEETS
+                    for item_id, values, revision in items[lead_id][spec.kind]
+                ),
+            )  # fmt: skip
+            path = folder / return_file_name(this.name, lead.name)
+            left = replace or unrecorded_issue(session, path, plan.id, this.id, lead_id)
+            pending.append(file := Pending(path, replace=left, what="return"))
+            with file.writing() as temp, sheets_beside(path):
+                write_return(temp, plan, this, lead, items[lead_id], manifest, actor.name, send_to)
+            file.check(check_workbook)
+            checksum = manifest.checksum()
+            record_return_issued(
+                session,
+                actor=actor,
+                period_id=this.id,
+                lead_id=lead_id,
+                file_name=path.name,
+                checksum=checksum,
+            )
+            out.append(IssuedReturn(lead_id, lead.name, path, checksum, len(manifest.rows)))
+        session.flush()  # a record that cannot be written fails here, before any file is in place
+    except BaseException:
+        for file in pending:
+            file.discard()
+        raise
+    # Every return is written, checked and recorded (uncommitted): now they take their names. A run
+    # killed from here to the commit leaves returns with no record, which the next run recognises
+    # (unrecorded_issue) and replaces.
+    try:
+        for file in pending:
+            file.finish()
+    except BaseException:
+        for file in pending:
+            file.discard()
+            if file.finished and not file.replaced:  # the records roll back: a new file goes with them
+                file.final.unlink(missing_ok=True)
+        raise
     if progress is not None:
         progress(len(wanted), len(wanted), "Returns written")
     return out
+
+
+def unrecorded_issue(session: Session, path: Path, plan_id: str, period_id: str, lead_id: str) -> bool:
+    """Whether ``path`` is this lead's return for the period from an issue never recorded (newer than
+    any recorded one): left by a run that stopped before it committed, so no lead has it."""
+    from tracker.queries.returns import issued_return
+    from tracker.workbooks.returns_import import read_manifest
+
+    if not path.is_file():
+        return False
+    try:
+        manifest = read_manifest(path)
+        made = _utc(datetime.fromisoformat(manifest.issued_at))
+    except Exception:  # not a return this version reads: not ours to replace
+        return False
+    if (manifest.plan_id, manifest.period_id, manifest.lead_id) != (plan_id, period_id, lead_id):
+        return False
+    issued = issued_return(session, period_id, lead_id)
+    if issued is None:
+        return True
+    if manifest.checksum() in issued.past_checksums | {issued.checksum}:
+        return False
+    return issued.issued_at is None or made > _utc(issued.issued_at)
+
+
+def _utc(at: datetime) -> datetime:
+    """A naive UTC time (SQLite keeps none of the time zone the app writes)."""
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 def return_file_name(period_name: str, lead_name: str) -> str:
@@ -268,23 +336,23 @@ def write_return(
     from tracker.workbooks.tables import default_font
 
     contact = contact or Contact()
-    wb = Workbook(write_only=True)
-    default_font(wb)  # column widths count digits of the default font: Arial 10, as the cells use
-    title = f"{plan.name}: {this.name} return for {lead.name}"
-    write_instructions(wb, plan, this, lead, {k: len(v) for k, v in items.items()}, contact)
-    lists = {name: list(values) for name, values in LISTS.items()}
-    lists[OBJECTIVES_LIST] = [values["ref"] for _, values, _ in items.get(OBJECTIVE, [])]
-    refs = write_lists(wb, lists, LISTS_SHEET)
-    for spec in SHEETS:
-        rows = [(item_id, _shown(spec, values)) for item_id, values, _ in items.get(spec.kind, [])]
-        write_data_sheet(wb, spec, rows, refs, contact=contact, new_row=_new_row(spec, lead.name))
-    write_manifest(wb, manifest, MANIFEST_SHEET)
-    # Each printed page's header says when it is due (first, so a long name is what gets shortened).
-    header = f"{this.name} return, {lead.name}"
-    header = f"Due {contact.due}: {header}" if contact.due else header
-    mark_workbook(wb, plan.protective_marking, plan.handling_caveat, title=header, author=author)
-    wb.properties.title = title
-    wb.save(path)
+    with streaming(Workbook(write_only=True)) as wb:
+        default_font(wb)  # column widths count digits of the default font: Arial 10, as the cells use
+        title = f"{plan.name}: {this.name} return for {lead.name}"
+        write_instructions(wb, plan, this, lead, {k: len(v) for k, v in items.items()}, contact)
+        lists = {name: list(values) for name, values in LISTS.items()}
+        lists[OBJECTIVES_LIST] = [values["ref"] for _, values, _ in items.get(OBJECTIVE, [])]
+        refs = write_lists(wb, lists, LISTS_SHEET)
+        for spec in SHEETS:
+            rows = [(item_id, _shown(spec, values)) for item_id, values, _ in items.get(spec.kind, [])]
+            write_data_sheet(wb, spec, rows, refs, contact=contact, new_row=_new_row(spec, lead.name))
+        write_manifest(wb, manifest, MANIFEST_SHEET)
+        # Each printed page's header says when it is due (first, so a long name is what gets shortened).
+        header = f"{this.name} return, {lead.name}"
+        header = f"Due {contact.due}: {header}" if contact.due else header
+        mark_workbook(wb, plan.protective_marking, plan.handling_caveat, title=header, author=author)
+        wb.properties.title = title
+        wb.save(path)
 
 
 def _new_row(spec: SheetSpec, lead_name: str) -> list[Any]:

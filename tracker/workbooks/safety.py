@@ -11,7 +11,10 @@ file and the problem in plain words — unless it is a plain ``.xlsx`` workbook:
 - the main part is a plain workbook whatever the extension says: no ``.xlsm``, templates, add-ins or
   ``.xlsb``, no ``vbaProject.bin`` or macro sheets;
 - every XML part parses with no DTD or entity declarations (defusedxml's rules, with expat) (refusing "billion laughs" and external entities);
-- no sheet uses a row beyond ``max_rows`` (openpyxl's read-only mode pads gaps with empty rows).
+- no sheet uses a row beyond ``max_rows`` (openpyxl's read-only mode pads gaps with empty rows);
+- the work openpyxl would do is bounded: no more than ``max_strings`` shared strings in at most
+  ``max_strings_bytes`` of XML (it holds them all in memory), ``max_cells`` cells in a sheet, and
+  no other XML part over ``max_part_bytes``.
 
 :func:`open_untrusted` then opens the very bytes that were inspected, read-only, with formulas kept
 as formulas (never evaluated, never taken from cached values) and links to other workbooks dropped::
@@ -50,6 +53,13 @@ MAX_UNCOMPRESSED = 100 * MB  # parsing every XML part takes about a second per 1
 MAX_RATIO = 100  # openpyxl and Excel sheets expand 5-25 fold; zip bombs about 1,000 fold
 RATIO_FLOOR = 256 * 1024  # smaller parts cannot do harm whatever their ratio
 MAX_ROWS = 100_000
+# openpyxl holds every shared string in memory and builds each cell as an object: 90 MB of tiny
+# strings cost 49-56 s and 789 MB before these limits. A return holds a few thousand of each.
+MAX_STRINGS = 200_000  # texts in the shared-strings table
+MAX_STRINGS_BYTES = 16 * MB  # the table's XML, expanded
+MAX_CELLS = 1_000_000  # cells in one sheet
+MAX_PART_BYTES = 16 * MB  # any other XML part, expanded (styles, say, are read whole into objects)
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -308,7 +318,18 @@ def _content_types(name: str, zf: zipfile.ZipFile) -> tuple[dict[str, str], dict
     return defaults, overrides
 
 
-def _check_package(name: str, zf: zipfile.ZipFile, members: dict[str, str], max_rows: int) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _Bounds:
+    rows: int
+    cells: int
+    strings: int
+    strings_bytes: int
+    part_bytes: int
+
+
+def _check_package(
+    name: str, zf: zipfile.ZipFile, members: dict[str, str], bounds: _Bounds
+) -> tuple[str, ...]:
     """Refuse anything but a plain workbook; every XML part is parsed. Returns the sheet names."""
     if "[content_types].xml" not in members:
         if "mimetype" in members and b"opendocument.spreadsheet" in _head(zf, members["mimetype"]):
@@ -365,13 +386,24 @@ def _check_package(name: str, zf: zipfile.ZipFile, members: dict[str, str], max_
 
     # openpyxl reads the workbook's parts by relationship whatever their names, so those are XML too.
     linked = {target.lower() for _, target in targets.values()}
+    strings = {t.lower() for k, t in targets.values() if k.endswith("/sharedStrings")}
+    strings |= {key for key, member in members.items() if content_type(member) == SHARED_STRINGS}
     done = {"[content_types].xml", (root_rels or "").lower(), main.lower(), (wb_rels or "").lower()}
     for key, member in members.items():
         if key in sheet_parts:
-            _check_rows(name, zf, member, sheet_parts[key], max_rows)
+            _check_rows(name, zf, member, sheet_parts[key], bounds)
+        elif key in strings:
+            _check_strings(name, zf, member, bounds)
         elif key not in done and (
             key in linked or key.endswith((".xml", ".rels")) or content_type(member).endswith("xml")
         ):
+            size = zf.getinfo(member).file_size
+            if size > bounds.part_bytes:
+                raise UnsafeWorkbook(
+                    f"{name} is not a workbook we can read: its part {member} would be {_size(size)} "
+                    f"(the limit is {_size(bounds.part_bytes)}); a return's are far smaller: copy the "
+                    "filled-in rows into the return as issued and send that"
+                )
             _parse(name, zf, member)
     return tuple(title for title, _ in sheets)
 
@@ -381,18 +413,52 @@ def _head(zf: zipfile.ZipFile, member: str) -> bytes:
         return f.read(100)
 
 
-def _check_rows(name: str, zf: zipfile.ZipFile, member: str, title: str, max_rows: int) -> None:
-    last = 0
+def _check_rows(name: str, zf: zipfile.ZipFile, member: str, title: str, bounds: _Bounds) -> None:
+    last = cells = 0
 
     def on_element(e: _Start) -> None:
-        nonlocal last
-        if _local(e.tag) == "row":
+        nonlocal last, cells
+        tag = _local(e.tag)
+        if tag == "c":
+            cells += 1
+            if cells > bounds.cells:
+                raise UnsafeWorkbook(
+                    f"{name} is not a workbook we can read: sheet '{title}' has more than {bounds.cells:,} "
+                    "cells (the limit); delete what was pasted beyond the return's rows and columns and "
+                    "send it again"
+                )
+        elif tag == "row":
             r = e.get("r")
             last = int(r) if r and r.isdigit() else last + 1
-            if last > max_rows:
+            if last > bounds.rows:
                 raise UnsafeWorkbook(
                     f"{name} is not a workbook we can read: sheet '{title}' uses row {last:,} "
-                    f"(the limit is {max_rows:,} rows); delete the unused rows and send it again"
+                    f"(the limit is {bounds.rows:,} rows); delete the unused rows and send it again"
+                )
+
+    _parse(name, zf, member, on_element)
+
+
+def _check_strings(name: str, zf: zipfile.ZipFile, member: str, bounds: _Bounds) -> None:
+    """The shared-strings table: its size before it is parsed, then how many texts it holds."""
+    size = zf.getinfo(member).file_size  # zipfile reads no more than this, so it cannot lie
+    if size > bounds.strings_bytes:
+        raise UnsafeWorkbook(
+            f"{name} is not a workbook we can read: its table of texts would be {_size(size)} "
+            f"(the limit is {_size(bounds.strings_bytes)}); a return holds far less text: remove what "
+            "was pasted into it and send it again"
+        )
+    count = 0
+
+    def on_element(e: _Start) -> None:
+        nonlocal count
+        if _local(e.tag) == "si":
+            count += 1
+            if count > bounds.strings:
+                raise UnsafeWorkbook(
+                    f"{name} is not a workbook we can read: it holds more than {bounds.strings:,} "
+                    "separate texts (the limit); a return holds far fewer: remove what was pasted into "
+                    "it and send it again"
                 )
 
     _parse(name, zf, member, on_element)
@@ -409,6 +475,10 @@ def inspect_upload(
     max_uncompressed: int = MAX_UNCOMPRESSED,
     max_ratio: float = MAX_RATIO,
     max_rows: int = MAX_ROWS,
+    max_cells: int = MAX_CELLS,
+    max_strings: int = MAX_STRINGS,
+    max_strings_bytes: int = MAX_STRINGS_BYTES,
+    max_part_bytes: int = MAX_PART_BYTES,
 ) -> SafeFile:
     """Check a workbook from outside before anything parses it; raise UnsafeWorkbook or return it."""
     path = Path(path)
@@ -448,7 +518,8 @@ def inspect_upload(
         infos = zf.infolist()
         total = _check_members(name, infos, max_members, max_uncompressed, max_ratio)
         members = {i.filename.lower(): i.filename for i in infos if not i.is_dir()}
-        sheet_names = _check_package(name, zf, members, max_rows)
+        bounds = _Bounds(max_rows, max_cells, max_strings, max_strings_bytes, max_part_bytes)
+        sheet_names = _check_package(name, zf, members, bounds)
     return SafeFile(path, len(data), len(infos), total, sheet_names, data)
 
 

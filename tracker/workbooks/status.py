@@ -9,8 +9,9 @@ and prints on A4 landscape at full size (see :mod:`.tables`); the registers free
 header row, freeze their reference and title, and have a filter.
 
 Everything is read from :mod:`tracker.queries` first, then written in openpyxl's write-only mode
-(a scale plan's 100,000 milestones stream to disk) to a temporary file that replaces ``path``
-only when complete, so a failed or cancelled export leaves nothing half-written.
+(a scale plan's 100,000 milestones stream to disk, beside ``path``) to a temporary file that is
+read back and replaces ``path`` only when complete (:func:`tracker.outputs.written`), so a failed,
+cancelled or killed export leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from sqlmodel import Session
 
 from tracker import queries as q
 from tracker.audit import read_head
+from tracker.outputs import written
 from tracker.queries.returns import ReturnTrackerRow, returns_tracker
 from tracker.queries.workbook import ObjectiveTrend, RiskChanges, objective_trend, risk_changes
 from tracker.rules import DerivedRag, as_of_date
 
 from .cells import LongTextSheet, mark_workbook, styled_value, wrapped_height
+from .saving import check_workbook, sheets_beside, streaming
 from .status_front import cover, heat_map, summary
 from .status_period import (
     EXCEPTION_COLUMNS,
@@ -138,21 +141,27 @@ def export_status_workbook(
     generated_by: str,
     progress: Progress | None = None,
     today: date | None = None,
+    replace: bool = False,
 ) -> Path:
-    """Write the status workbook for a period to ``path`` (replaced whole, or left untouched on failure)."""
+    """Write the status workbook for a period to ``path``, whole or not at all (an existing file is
+    replaced only when ``replace``)."""
     report = progress or (lambda done, total, text: None)
     report(0, 0, "Reading the plan…")
     data = read_status_data(session, period_id, today=today)
-    return write_status_workbook(data, path, generated_by=generated_by, progress=report)
+    return write_status_workbook(data, path, generated_by=generated_by, progress=report, replace=replace)
 
 
 def write_status_workbook(
-    data: StatusData, path: str | os.PathLike[str], *, generated_by: str, progress: Progress
+    data: StatusData,
+    path: str | os.PathLike[str],
+    *,
+    generated_by: str,
+    progress: Progress,
+    replace: bool = False,
 ) -> Path:
     from openpyxl import Workbook
 
     path = Path(path)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.part")
     p, dash = data.period, data.dashboard
     change_rows = list(
         changes(data.objectives, data.milestones, data.recommendations, start=p.start, end=p.end,
@@ -171,12 +180,15 @@ def write_status_workbook(
         if text or done % REPORT_EVERY == 0:
             progress(done, total, text or f"Writing {done:,} of {total:,} rows…")
 
-    wb = Workbook(write_only=True)
-    look = Look(wb)
-    overflow = LongTextSheet(wb, text_width=LONG_TEXT_WIDTH, scale=PRINT_SCALE)
     banner = SAMPLE_BANNER if data.plan.is_sample else ""
     title = f"Status report {p.name}"
-    try:
+    with (
+        written(path, replace=replace, check=check_workbook, what="status workbook") as temp,
+        sheets_beside(path),
+        streaming(Workbook(write_only=True)) as wb,
+    ):
+        look = Look(wb)
+        overflow = LongTextSheet(wb, text_width=LONG_TEXT_WIDTH, scale=PRINT_SCALE)
         progress(0, total, "Writing the cover and summary…")
         cover(wb, look, data, generated_by, SAMPLE_WARNING)
         summary(wb, look, data, banner)
@@ -232,27 +244,7 @@ def write_status_workbook(
                       title=f"{data.plan.name} — {title}", author=generated_by, sample=data.plan.is_sample)  # fmt: skip
         progress(total, total, "Saving the workbook…")
         wb.save(temp)
-        os.replace(temp, path)
-    except BaseException:
-        _discard(wb)
-        raise
-    finally:
-        temp.unlink(missing_ok=True)
     return path
-
-
-def _discard(wb: Any) -> None:
-    """Close a failed export's sheets and delete the temporary files openpyxl streams them to."""
-    for ws in wb.worksheets:
-        writer = getattr(ws, "_writer", None)
-        if writer is None:
-            continue
-        try:
-            if not ws.closed:
-                ws.close()
-        except Exception:  # a sheet that failed half-way may not close; its file goes anyway
-            pass
-        Path(writer.out).unlink(missing_ok=True)
 
 
 def _trend(table: Callable[..., TableSheet], look: Look, data: StatusData) -> None:

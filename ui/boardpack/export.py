@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from ui.boardpack.writer import write_board_pack
@@ -18,6 +17,7 @@ def export_board_pack(ctx: Any, parent: Any = None, *, path: str | None = None) 
 
     from tracker.queries import latest_period_with_updates
     from ui.tasks import TaskProgressDialog
+    from ui.widgets.dialogs import save_target
 
     period_id = ctx.period_id
     if period_id is None:
@@ -36,9 +36,11 @@ def export_board_pack(ctx: Any, parent: Any = None, *, path: str | None = None) 
         )
         if not name:
             return None
-    target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
-    store = ctx.store
-    task = ctx.runner.task(lambda progress: write_board_pack(store, period_id, target, progress.report),
+    target = save_target(parent, "Board pack", name, ".pdf")
+    if target is None:
+        return None
+    store = ctx.store  # replace=True: the save dialog asked before replacing a file
+    task = ctx.runner.task(lambda progress: write_board_pack(store, period_id, target, progress.report, replace=True),
                            label="Exporting the board pack")  # fmt: skip
     task.progress_dialog = TaskProgressDialog(task, parent, title="Board pack")  # kept alive with the task
     task.succeeded.connect(lambda pages: ctx.message.emit(f"Board pack saved: {target.name}, {pages} pages"))

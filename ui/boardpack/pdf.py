@@ -91,6 +91,27 @@ def add_outline(path: Path, marks: list[Bookmark], *, lang: str, page_height: fl
     path.write_bytes(bytes(out))
 
 
+def check_pdf(path: Path, pages: int) -> None:
+    """Raise unless ``path`` is a whole PDF as written here: a header, a last cross-reference table
+    where its ``startxref`` says, a trailer whose catalog's page tree counts ``pages`` pages, and the
+    end-of-file mark (a write cut short, by a full disk or otherwise, lacks them)."""
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        raise ValueError("it does not start as a PDF")
+    if not data.rstrip().endswith(b"%%EOF"):
+        raise ValueError("it has no end-of-file mark")
+    start = data.rindex(b"startxref")
+    xref = int(data[start + 9 :].split()[0])
+    if data[xref : xref + 4] != b"xref":
+        raise ValueError("its cross-reference table is not where the file says")
+    trailer = data[data.rindex(b"trailer") :]
+    catalog = _object(data, _int(rb"/Root (\d+) 0 R", trailer))
+    tree = _object(data, _int(rb"/Pages (\d+) 0 R", catalog))
+    count = _int(rb"/Count (\d+)", tree)
+    if count != pages:
+        raise ValueError(f"it has {count} pages, not {pages}")
+
+
 def _int(pattern: bytes, data: bytes) -> int:
     found = re.search(pattern, data)
     if found is None:

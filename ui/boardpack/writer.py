@@ -17,11 +17,12 @@ from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
 from tracker.anchors import printed
+from tracker.outputs import OutputError, why, written
 from tracker.queries import Filters
 from ui.boardpack.blocks import BOLD, Column, Row, Section, Style, Table
 from ui.boardpack.content import PackData, load_pack, sections
 from ui.boardpack.layout import RULE, Box, FillOp, Flow, Mark, Op, Page, PictureOp, RuleOp, TextOp
-from ui.boardpack.pdf import Bookmark, add_outline
+from ui.boardpack.pdf import Bookmark, add_outline, check_pdf
 from ui.boardpack.text import Typesetter
 from ui.boardpack.words import uk
 from ui.palette import Palette, make_palette
@@ -48,37 +49,53 @@ def write_board_pack(
     filters: Filters | None = None,
     today: date | None = None,
     palette: Palette | None = None,
+    replace: bool = False,
 ) -> int:
-    """Write the board pack PDF for a period; return the number of pages. Needs a QGuiApplication."""
+    """Write the board pack PDF for a period; return the number of pages. Needs a QGuiApplication.
+
+    The PDF is written whole or not at all (:func:`tracker.outputs.written`): under a temporary name
+    beside ``out_path``, its trailer and page count checked, then renamed into place; an existing
+    file is replaced only when ``replace``.
+    """
     report = progress or (lambda done, total, text: None)
     report(0, 1, "Reading the plan")
     data = read_pack(store_or_session, period_id, filters, today)
     pal = palette or make_palette()  # print is always light
     out_path = Path(out_path)
-    writer = pdf_writer(out_path, data)
-    ts = Typesetter(writer)
-    page = QRectF(0, 0, writer.width(), writer.height())
-    report(0, 1, "Laying out the pages")
-    pages, marks = lay_out(ts, body_box(page), sections(data, pal))
-    total = 1 + len(pages)
-    painter = QPainter(writer)
     try:
-        report(1, total, "Cover")
-        cover(painter, ts, page, data)
-        furniture(painter, ts, page, data, 1, total)
-        for n, pg in enumerate(pages, start=2):
-            writer.newPage()
-            if n % 10 == 0 or n == total:
-                report(n, total, pg.section)
-            paint(painter, ts, pg.ops, pal)
-            furniture(painter, ts, page, data, n, total)
-    finally:
-        painter.end()
-    bookmarks = [
-        Bookmark("Cover", 1, 0, 0),
-        *(Bookmark(m.title, m.level, m.page + 1, m.y * POINTS) for m in marks),
-    ]
-    add_outline(out_path, bookmarks, lang=LANGUAGE, page_height=page.height() * POINTS)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"could not write {out_path}: {why(exc)}") from None
+    total = 0
+    with written(out_path, replace=replace, check=lambda p: check_pdf(p, total), what="board pack") as temp:
+        writer = pdf_writer(temp, data)
+        ts = Typesetter(writer)
+        page = QRectF(0, 0, writer.width(), writer.height())
+        report(0, 1, "Laying out the pages")
+        pages, marks = lay_out(ts, body_box(page), sections(data, pal))
+        total = 1 + len(pages)
+        painter = QPainter(writer)
+        if not painter.isActive():  # Qt could not open the file; every later call would only warn
+            raise OutputError(f"could not write {out_path}: the PDF could not be opened for writing")
+        try:
+            report(1, total, "Cover")
+            cover(painter, ts, page, data)
+            furniture(painter, ts, page, data, 1, total)
+            for n, pg in enumerate(pages, start=2):
+                if not writer.newPage():
+                    raise OutputError(f"could not write {out_path}: the PDF stopped taking pages")
+                if n % 10 == 0 or n == total:
+                    report(n, total, pg.section)
+                paint(painter, ts, pg.ops, pal)
+                furniture(painter, ts, page, data, n, total)
+        finally:
+            if not painter.end():  # ends the document: Qt writes its trailer and closes the file
+                raise OutputError(f"could not write {out_path}: the PDF could not be finished")
+        bookmarks = [
+            Bookmark("Cover", 1, 0, 0),
+            *(Bookmark(m.title, m.level, m.page + 1, m.y * POINTS) for m in marks),
+        ]
+        add_outline(temp, bookmarks, lang=LANGUAGE, page_height=page.height() * POINTS)
     report(total, total, f"Wrote {out_path.name}")
     return total
 
@@ -91,7 +108,6 @@ def read_pack(store_or_session: Any, period_id: str, filters: Filters | None, to
 
 
 def pdf_writer(out_path: Path, data: PackData) -> QPdfWriter:
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     writer = QPdfWriter(str(out_path))
     writer.setResolution(DPI)
     writer.setPageLayout(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QMimeData, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QGuiApplication
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -341,23 +341,47 @@ class Chart(QWidget):
         QGuiApplication.clipboard().setMimeData(mime)
         self.ctx.message.emit(f"Copied the {self.title.lower()} chart and its numbers")
 
-    def save(self, path: str | Path) -> Path:
-        """Save as SVG or PNG, by the file's suffix (PNG when it has neither)."""
+    def save(self, path: str | Path, *, replace: bool = True) -> Path:
+        """Save as SVG or PNG, by the file's suffix (PNG when it has neither), whole or not at all
+        (:func:`tracker.outputs.written`; the save dialog asks before replacing a file)."""
+        from tracker.outputs import OutputError, written
+
         path = Path(path)
         if path.suffix.lower() == ".svg":
             from pyqtgraph.exporters import SVGExporter
 
-            SVGExporter(self.plot.getPlotItem()).export(str(path))
-        else:
-            if path.suffix.lower() != ".png":
-                path = path.with_suffix(".png")
-            self.image(width=max(1200, self.plot.width())).save(str(path), "PNG")
+            with written(path, replace=replace, check=_check_svg, what="chart") as temp:
+                SVGExporter(self.plot.getPlotItem()).export(str(temp))
+            return path
+        if path.suffix.lower() != ".png":
+            path = path.with_suffix(".png")
+        with written(path, replace=replace, check=_check_png, what="chart") as temp:
+            if not self.image(width=max(1200, self.plot.width())).save(str(temp), "PNG"):
+                raise OutputError(f"could not write {path}: the picture could not be saved")
         return path
 
     def _on_save_clicked(self) -> None:
+        from tracker.db import StoreError
+
         name, _ = QFileDialog.getSaveFileName(
             self, f"Save {self.title}", f"{self.title}.png", "PNG image (*.png);;SVG drawing (*.svg)"
         )
-        if name:
+        if not name:
+            return
+        try:
             saved = self.save(name)
-            self.ctx.message.emit(f"Saved {saved.name}")
+        except Exception as exc:  # nothing was left behind (pyqtgraph 0.13.7's SVG export fails here)
+            why = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
+            self.ctx.message.emit(f"The chart was not saved: {why}")
+            return
+        self.ctx.message.emit(f"Saved {saved.name}")
+
+
+def _check_png(path: Path) -> None:
+    if QImage(str(path), "PNG").isNull():
+        raise ValueError("the picture does not read back")
+
+
+def _check_svg(path: Path) -> None:
+    if not path.read_bytes().rstrip().endswith(b"</svg>"):
+        raise ValueError("the drawing does not end")

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from tracker.cli import CliError, arguments, command, open_for
+from tracker.outputs import check_destination
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -14,6 +15,7 @@ def _args(p: argparse.ArgumentParser) -> None:
         "--period", help="the reporting period, e.g. '2023/24 Q4' (default: the latest with updates)"
     )
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
 
 
 @command("board-pack", "write the board pack (PDF) for a reporting period")
@@ -25,6 +27,7 @@ def board_pack(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
         raise CliError(f"--out: {args.out!r} should be a file name ending in .pdf")
+    check_destination(out, replace=args.force, what="board pack")
     with open_for(args, readonly=True, create=False) as store:
         with store.read() as session:
             period = (
@@ -35,7 +38,7 @@ def board_pack(args: argparse.Namespace) -> int:
         _gui_application()
         from ui.boardpack import write_board_pack
 
-        pages = write_board_pack(store, period.id, out)
+        pages = write_board_pack(store, period.id, out, replace=args.force)
     print(f"Wrote {out} ({pages} pages) for {period.name}")
     return 0
 
