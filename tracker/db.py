@@ -86,6 +86,11 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
     A read-only SQLite engine opens the file with ``mode=ro``, so not even the journal mode is written.
     """
     u = make_url(url)
+    if u.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(
+            f"{u.render_as_string(hide_password=True)} is not a plan location: give a file path "
+            "(a SQLite plan) or a postgresql+psycopg:// URL (a plan on a server)."
+        )
     if u.get_backend_name() != "sqlite":
         kwargs: dict[str, Any] = {}
         if u.get_backend_name() == "postgresql" and u.drivername == "postgresql":

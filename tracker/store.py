@@ -316,6 +316,13 @@ def _damaged(path: Path | None, url: str, exc: Exception) -> StoreError:
             f"{what} is damaged and cannot be read ({cause}). "
             "Restore it from your latest backup; the file has not been changed."
         )
+    if path is None:  # a server: nothing of ours was changed, and there is no file to restore
+        first = cause.replace("\\n", "\n").splitlines()[0].strip() if cause else type(exc).__name__
+        return StoreError(
+            explain(exc, what)
+            or f"Could not connect to {what} ({first}): check that the server is running "
+            "and can be reached, and the login."
+        )
     return StoreError(
         explain(exc, what) or f"Could not open {what} ({cause}); the file has not been changed."
     )

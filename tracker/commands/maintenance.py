@@ -24,6 +24,10 @@ def backup(args: argparse.Namespace) -> int:
         return _list_backups(args)
     if args.path is None:
         raise CliError("give a file name for the copy (backup PATH), or --list to see the automatic backups")
+    if args.path.is_dir():
+        raise CliError(
+            f"{args.path} is a folder: give the backup a file name, e.g. {args.path / 'plan backup.db'}"
+        )
     if args.path.exists():
         raise CliError(f"{args.path} already exists; choose a new file name for the backup")
     with open_for(args, readonly=True) as store:
@@ -150,6 +154,13 @@ def audit(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
+    if args.entity is not None:
+        from tracker.models import ENTITIES
+
+        if args.entity not in ENTITIES:
+            raise CliError(
+                f"--entity {args.entity!r} is not a kind of item: choose from {', '.join(sorted(ENTITIES))}"
+            )
     with open_for(args, readonly=True) as store, store.read() as session:
         rows = audit_rows(session, limit=args.limit, entity=args.entity, actor=args.who)
     if not rows:

@@ -32,6 +32,8 @@ def init(args: argparse.Namespace) -> int:
     from tracker.seed.template import empty_template, emsou_template, seed_plan
     from tracker.store import building_store
 
+    if args.name and not args.empty:
+        raise CliError("--name names a blank plan: use it with --empty (the EMSOU plan keeps its own name)")
     who = actor(args)
     template = empty_template(name=args.name) if args.empty else emsou_template()
     with building_store(db_location(args)) as store:

@@ -219,6 +219,8 @@ def issue_returns(
     wanted = [lid for lid in items if items[lid][OBJECTIVE]] if lead_ids is None else list(lead_ids)
     wanted.sort(key=lambda lid: (names[lid].name.casefold() if lid in names else "", lid))
     folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file: give --out a folder for the returns (one workbook per lead)")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
