@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -26,6 +26,9 @@ from tracker.services import Changes, ServiceError, revert_transaction
 from tracker.store import Store
 from ui.palette import Palette, make_palette
 from ui.tasks import Progress, Task, TaskProgressDialog, TaskRunner
+
+if TYPE_CHECKING:
+    from ui.settings import AppSettings
 
 UNDO_LIMIT = 100
 log = logging.getLogger(__name__)
@@ -77,6 +80,7 @@ class AppContext(QObject):
         self.read_only = read_only or store.readonly
         self.palette = palette or make_palette()
         self.runner = runner or TaskRunner(self)
+        self.settings: AppSettings | None = None  # the window's, for remembered folders (None in tests)
         self._period_id: str | None = None
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []

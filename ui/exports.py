@@ -5,7 +5,6 @@ The main window wires :func:`export_status_dialog` to File → Export status wor
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ui.context import AppContext
 from ui.tasks import Progress, Task, TaskProgressDialog
-from ui.widgets.dialogs import save_target
+from ui.widgets.dialogs import file_part, save_target, start_in, used_folder
 
 TITLE = "Export status workbook"
 
@@ -34,10 +33,11 @@ def export_status_dialog(
         QMessageBox.information(parent, TITLE, "The plan has no reporting period with updates yet.")
         return None
     if path is None:
-        suggested = Path.home() / f"Status report {re.sub(r'[^A-Za-z0-9 _-]+', '-', chosen.name)}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(parent, TITLE, str(suggested), "Excel workbook (*.xlsx)")
+        suggested = start_in(ctx.settings, "exports", f"Status report {file_part(chosen.name)}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(parent, TITLE, suggested, "Excel workbook (*.xlsx)")
         if not path:
             return None
+        used_folder(ctx.settings, "exports", path)
     target = save_target(parent, TITLE, path, ".xlsx")
     if target is None:
         return None

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         guard_wheel(QApplication.instance())  # type: ignore[arg-type]
         self.ctx = ctx
+        ctx.settings = settings  # the file dialogs start in the folders last used
         self.location = location or ctx.store.display_name
         self.settings = settings
         self.appearance = appearance

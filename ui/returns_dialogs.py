@@ -35,7 +35,7 @@ from tracker.queries import PeriodRow, periods
 from tracker.services import Changes
 from ui.context import AppContext
 from ui.tasks import Progress, Task, TaskProgressDialog
-from ui.widgets.dialogs import confirm, tell
+from ui.widgets.dialogs import confirm, file_part, start_in, tell, used_folder
 
 ISSUE_TITLE = "Issue period returns"
 IMPORT_TITLE = "Import a return"
@@ -171,9 +171,11 @@ def issue_returns_dialog(
         details = period_report(session, chosen.id)
     if path is None:
         dialog = IssueReturnsDialog(chosen, details.return_by, details.return_contact, len(leads), parent)
+        dialog.folder.setText(start_in(ctx.settings, "returns", f"Returns {file_part(chosen.name)}"))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return_by, contact, path = dialog.chosen()
+        used_folder(ctx.settings, "returns", Path(path).parent)
     folder = Path(path)
     existing = [n for n in (return_file_name(chosen.name, lead) for lead in leads) if (folder / n).exists()]
     if existing and not confirm(
@@ -248,10 +250,11 @@ def import_return_dialog(
         return None
     if path is None:
         path, _ = QFileDialog.getOpenFileName(
-            parent, IMPORT_TITLE, str(Path.home()), "Excel workbook (*.xlsx);;All files (*)"
+            parent, IMPORT_TITLE, start_in(ctx.settings, "imports"), "Excel workbook (*.xlsx);;All files (*)"
         )
         if not path:
             return None
+        used_folder(ctx.settings, "imports", path)
     source = Path(path)
     store = ctx.store
 

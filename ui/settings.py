@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -85,6 +86,17 @@ class AppSettings:
 
     def remember_window_geometry(self, geometry: QByteArray) -> None:
         self.q.setValue("window/geometry", geometry)
+
+    # ------------------------------------------------------------------------------------------ folders
+
+    def last_folder(self, kind: str) -> Path | None:
+        """Where the person last saved (or opened) a file of this kind: "exports", "returns", "imports"."""
+        value = self.q.value(f"folders/{kind}")
+        folder = Path(value) if isinstance(value, str) and value else None
+        return folder if folder is not None and folder.is_dir() else None
+
+    def remember_folder(self, kind: str, folder: Path) -> None:
+        self.q.setValue(f"folders/{kind}", str(folder))
 
     def sync(self) -> None:
         self.q.sync()

@@ -84,3 +84,28 @@ def test_a_name_given_without_its_extension_does_not_replace_a_file_unasked(
     record_message_boxes(monkeypatch, answer="Replace")
     task = export_status_dialog(ctx, None, path=str(tmp_path / "status"))
     assert task is not None and task.done and load_workbook(kept)["Objectives"]["A1"].value
+
+
+def test_save_dialogs_start_in_the_folder_last_used_with_the_period_in_the_name(
+    ctx: AppContext, app_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.gui.helpers import settled
+    from ui.boardpack.export import export_board_pack
+
+    ctx.settings = app_settings
+    offered: list[str] = []
+    chosen = tmp_path / "board papers"
+    chosen.mkdir()
+
+    def save_as(_parent, _title, suggested, _filter):  # type: ignore[no-untyped-def]
+        offered.append(suggested)
+        return str(chosen / Path(suggested).name), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    settled(export_status_dialog(ctx))
+    assert offered[0] == str(Path.home() / "Status report 2023-24 Q4.xlsx")  # the first time: home
+    settled(export_board_pack(ctx))
+    assert offered[1] == str(chosen / "Board pack 2023-24 Q4.pdf")  # then where the person saved
+    assert (chosen / "Board pack 2023-24 Q4.pdf").exists() and (chosen / "Status report 2023-24 Q4.xlsx").exists()

@@ -15,9 +15,9 @@ def export_board_pack(ctx: Any, parent: Any = None, *, path: str | None = None) 
     """
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from tracker.queries import latest_period_with_updates
+    from tracker.queries import latest_period_with_updates, period
     from ui.tasks import TaskProgressDialog
-    from ui.widgets.dialogs import save_target
+    from ui.widgets.dialogs import file_part, save_target, start_in, used_folder
 
     period_id = ctx.period_id
     if period_id is None:
@@ -31,11 +31,13 @@ def export_board_pack(ctx: Any, parent: Any = None, *, path: str | None = None) 
         return None
     name = path
     if name is None:
-        name, _ = QFileDialog.getSaveFileName(
-            parent, "Export board pack", "board-pack.pdf", "PDF document (*.pdf)"
-        )
+        with ctx.read() as session:
+            period_name = period(session, period_id).name
+        suggested = start_in(ctx.settings, "exports", f"Board pack {file_part(period_name)}.pdf")
+        name, _ = QFileDialog.getSaveFileName(parent, "Export board pack", suggested, "PDF document (*.pdf)")
         if not name:
             return None
+        used_folder(ctx.settings, "exports", name)
     target = save_target(parent, "Board pack", name, ".pdf")
     if target is None:
         return None
