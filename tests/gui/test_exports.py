@@ -87,7 +87,10 @@ def test_a_name_given_without_its_extension_does_not_replace_a_file_unasked(
 
 
 def test_save_dialogs_start_in_the_folder_last_used_with_the_period_in_the_name(
-    ctx: AppContext, app_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    ctx: AppContext,
+    app_settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     from PySide6.QtWidgets import QFileDialog
 
@@ -108,4 +111,6 @@ def test_save_dialogs_start_in_the_folder_last_used_with_the_period_in_the_name(
     assert offered[0] == str(Path.home() / "Status report 2023-24 Q4.xlsx")  # the first time: home
     settled(export_board_pack(ctx))
     assert offered[1] == str(chosen / "Board pack 2023-24 Q4.pdf")  # then where the person saved
-    assert (chosen / "Board pack 2023-24 Q4.pdf").exists() and (chosen / "Status report 2023-24 Q4.xlsx").exists()
+    assert (chosen / "Board pack 2023-24 Q4.pdf").exists() and (
+        chosen / "Status report 2023-24 Q4.xlsx"
+    ).exists()

@@ -263,3 +263,23 @@ def test_models_pass_qtmodeltester(plan_ctx, qtmodeltester):  # type: ignore[no-
         qtmodeltester.check(model, force_py=True)
         model.append_rows(rows[:2])  # paging on: inserted rows checked by the tester's signal hooks
         assert model.rowCount() == len(rows) + 2
+
+
+def test_closing_a_period_warns_of_returns_not_back_and_objectives_with_no_update(
+    plan_ctx, qtbot, monkeypatch, tmp_path
+):  # type: ignore[no-untyped-def]
+    from tracker.workbooks.returns_issue import issue_returns
+
+    with plan_ctx.store.write() as s:
+        issued = issue_returns(s, plan_ctx.actor, plan_ctx.ids.q1, tmp_path)
+    page = PeriodsPage(plan_ctx)
+    qtbot.addWidget(page)
+    shown = record_message_boxes(monkeypatch, answer=None)  # the person cancels
+    page.select_period(plan_ctx.ids.q1)
+    page.close_button.click()
+    text = shown.texts
+    leads = sorted(r.lead_name for r in issued)
+    assert f"{len(issued)} return{'s' if len(issued) != 1 else ''} not back yet" in text
+    assert all(name in text for name in leads)
+    assert "3 objectives with no update for this period" in text
+    assert page.selected().status == "open"  # cancelled: nothing closed

@@ -261,9 +261,30 @@ class PeriodsPage(FollowsChanges, QWidget):
             return None
         question = (f"Close {row.name}? Its {row.n_updates} status updates become the record as reported "
                     "and can no longer be changed (a PMO can reopen it, giving a reason).")  # fmt: skip
+        missing = self._still_missing(row.id)
+        if missing:
+            question = f"{missing}\n\n{question}"
         if ask and not confirm(self, "Close period", question, "Close period"):
             return None
         return self.ctx.write(close_period, period_id=row.id).failure(self.errors.show).run(initiator=self)
+
+    def _still_missing(self, period_id: str) -> str:
+        """What closing now would freeze as missing: returns not back, objectives with no update."""
+        from tracker.queries import NO_UPDATE, rag_by_theme
+        from tracker.queries.returns import returns_tracker
+        from tracker.wording import plural
+
+        with self.ctx.read() as session:
+            waiting = [r.lead_name for r in returns_tracker(session, period_id) if r.outstanding]
+            no_update = sum(t.counts.of(NO_UPDATE) for t in rag_by_theme(session, period_id))
+        lines = []
+        if waiting:
+            lines.append(f"{plural(len(waiting), 'return')} not back yet: {', '.join(waiting)}.")
+        if no_update:
+            lines.append(
+                f"{plural(no_update, 'objective')} with no update for this period (shown as No update)."
+            )
+        return "\n".join(lines)
 
     def reopen_selected(self, reason: str | None = None) -> Task | None:
         """Reopen the selected period: with ``reason`` at once, else after asking why in a dialog."""
