@@ -121,8 +121,21 @@ class MainWindow(QMainWindow):
             appearance.palette_changed.connect(self._on_palette_changed)
         self._update_undo_actions()
         if PAGES:
-            self.nav.setCurrentRow(0)
+            self._show_start_page()
         self.setTabOrder(self.nav, self.stack)
+
+    def _show_start_page(self) -> None:
+        """The dashboard for the PMO and the SLT; a lead starts on the objectives they lead."""
+        who = self.ctx.identity
+        if who.person_id is not None and not self.ctx.read_only and "plan" in self._specs:
+            plan = self.show_page("plan")
+            plan.show_filters({"only_mine": True})  # type: ignore[attr-defined]
+            if plan.model.objective_ids():  # type: ignore[attr-defined]
+                return
+            plan.clear_filters()  # type: ignore[attr-defined]  # an owner who leads no objective: all
+            self.nav.setCurrentRow(0)
+            return
+        self.nav.setCurrentRow(0)
 
     # ------------------------------------------------------------------------------------------ building
 

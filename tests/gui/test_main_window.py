@@ -504,3 +504,42 @@ def test_a_long_drop_down_list_scrolls_rather_than_covering_the_screen(plan_ctx,
         assert view.verticalScrollBar().maximum() > 0
     finally:
         owner.hidePopup()
+
+
+def test_a_lead_starts_on_the_objectives_they_lead_and_the_pmo_on_the_dashboard(
+    plan_ctx, app_settings, qtbot
+):  # type: ignore[no-untyped-def]
+    from tracker import queries as q
+    from ui.context import Identity
+
+    with plan_ctx.read() as s:
+        rows = q.objective_rows(s)
+    lead = next(r for r in rows if r.lead_id)
+    plan_ctx.identity = Identity(lead.lead_name, lead.lead_id, "lead")
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    assert w.current_key() == "plan"
+    plan = w.pages["plan"]
+    assert plan.mine.isChecked() and plan.model.objective_ids() == [
+        r.id for r in rows if r.lead_id == lead.lead_id
+    ]
+    plan_ctx.identity = Identity("PMO", None, "PMO")
+    again = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(again)
+    assert again.current_key() == "dashboard"
+
+
+def test_a_new_risk_is_raised_from_the_objectives_risks_tab(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tests.gui.helpers import succeeded
+    from tracker import queries as q
+
+    plan = window.show_page("plan")
+    assert plan.select_objective(plan_ctx.ids.obj2)
+    plan.detail.new_risk_button.click()
+    risks = window.pages["risks"]
+    assert window.current_key() == "risks" and risks.form_title.text() == "New risk"
+    assert risks.form.editors["objective_id"].currentData() == plan_ctx.ids.obj2
+    risks.form.editors["title"].setText("Supplier fails")
+    assert succeeded(risks.save())
+    with plan_ctx.read() as s:
+        assert [r.title for r in q.risk_rows(s) if r.objective_id == plan_ctx.ids.obj2] == ["Supplier fails"]

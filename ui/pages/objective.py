@@ -11,8 +11,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
     QTableView,
@@ -189,7 +191,7 @@ class ObjectiveDetail(QWidget):
         self.tabs.addTab(scroll, "This period")
         self.tabs.addTab(self.history_view, "History")
         self.tabs.addTab(self.milestones, "Milestones")
-        self.tabs.addTab(self.risk_view, "Risks")
+        self.tabs.addTab(self._risks_tab(), "Risks")
         self.tabs.addTab(self.recommendation_view, "Recommendations")
 
         body = QWidget()
@@ -210,6 +212,27 @@ class ObjectiveDetail(QWidget):
         ctx.period_changed.connect(lambda _id: self.reload_soon())
 
     # ------------------------------------------------------------------------------------------ showing
+
+    def _risks_tab(self) -> QWidget:
+        """The objective's risks, and a way to raise a new one for it in the risk register's form."""
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.risk_view, 1)
+        self.new_risk_button = QPushButton("New risk for this objective…")
+        self.new_risk_button.setAccessibleName("Raise a new risk for this objective")
+        self.new_risk_button.setToolTip("Opens the risk register's form with this objective chosen")
+        self.new_risk_button.setEnabled(not self.ctx.read_only)
+        self.new_risk_button.clicked.connect(self._on_new_risk_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.new_risk_button)
+        row.addStretch(1)
+        column.addLayout(row)
+        return tab
+
+    def _on_new_risk_clicked(self) -> None:
+        if self.objective_id is not None:
+            self.ctx.navigate("risks", new_for_objective=self.objective_id)
 
     def show_objective(self, objective_id: str | None) -> None:
         self.objective_id = objective_id

@@ -384,6 +384,11 @@ class RegisterPage(FollowsChanges, QWidget):
                 combo.setCurrentIndex(max(combo.findData(getattr(value, "value", value)), 0))
                 combo.blockSignals(False)
         self._apply_filters()
+        new_for = filters.get("new_for_objective")
+        if new_for is not None and "objective_id" in self.form.editors:  # "New risk for this objective"
+            self.new_item()
+            editor = self.form.editors["objective_id"]
+            editor.setCurrentIndex(max(editor.findData(new_for), 0))
 
     def focus_find(self) -> None:
         self.find.setFocus(Qt.FocusReason.ShortcutFocusReason)
