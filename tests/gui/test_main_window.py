@@ -543,3 +543,42 @@ def test_a_new_risk_is_raised_from_the_objectives_risks_tab(window, plan_ctx, qt
     assert succeeded(risks.save())
     with plan_ctx.read() as s:
         assert [r.title for r in q.risk_rows(s) if r.objective_id == plan_ctx.ids.obj2] == ["Supplier fails"]
+
+
+def test_state_chips_show_whole_at_1366_on_the_register_and_the_objectives_tab(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+
+    from tracker.services import create_milestone
+    from ui.widgets.chips import _MARGIN, _padding
+
+    written(plan_ctx, create_milestone, data={"objective_id": plan_ctx.ids.obj1, "title": "Requirements agreed",
+                                              "baseline_date": date(2020, 1, 31)})  # fmt: skip  # long overdue
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+
+    def whole(table, column: int) -> None:  # type: ignore[no-untyped-def]
+        model = table.model()
+        for row in range(model.rowCount()):
+            index = model.index(row, column)
+            text = str(index.data(Qt.ItemDataRole.DisplayRole))
+            rect = table.visualRect(index)
+            assert rect.right() <= table.viewport().width(), text  # in view, not off the right edge
+            metrics = table.fontMetrics()
+            room = rect.width() - 2 * _MARGIN - 2 * _padding(metrics)[0]
+            # Qt elides words whose advance only equals the room (fractional widths): a pixel to spare
+            assert metrics.horizontalAdvance(text) < room, (text, room)
+            assert metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(room)) == text, text
+
+    register = w.show_page("milestones")
+    whole(register.table, [c.key for c in register.model.columns].index("state"))
+    plan = w.show_page("plan")
+    assert plan.select_objective(plan_ctx.ids.obj1)
+    plan.detail.tabs.setCurrentWidget(plan.detail.milestones)
+    from ui.models.objective_milestones import STATE
+
+    whole(plan.detail.milestones.table, STATE)

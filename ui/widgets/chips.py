@@ -10,6 +10,8 @@ can serve a whole view.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
@@ -34,6 +36,7 @@ _LONG = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue (comple
          "grey": "Grey (not started or cancelled)", NO_UPDATE: "no update"}  # fmt: skip
 _MARGIN = 4  # between the cell's edge and its first chip
 _GAP = 4  # between the chips of a tally
+_GRID = 2  # a grid line, and a pixel of rounding in the words' width
 
 
 def counts_text(counts: BragCounts) -> str:
@@ -130,7 +133,9 @@ class ChipDelegate(QStyledItemDelegate):
         counts = None if status else index.data(COUNTS_ROLE)
         if counts is None and not status:
             return size
-        metrics = option.fontMetrics
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)  # the font paint() draws with (a model may set its own)
+        metrics = QFontMetrics(opt.font)
         pad_x = _padding(metrics)[0]
         if counts is not None:
             words = [w for _, w in _tally(counts)]
@@ -139,4 +144,5 @@ class ChipDelegate(QStyledItemDelegate):
         chips = sum(metrics.horizontalAdvance(w) + 2 * pad_x for w in words) + _GAP * (len(words) - 1)
         # a chip keeps a pixel of its colour above and below its words; in taller rows it is rounder
         height = max(size.height(), metrics.height() + 4)
-        return QSize(int(chips + 0.5) + 2 * _MARGIN, height)
+        # + the table's grid line, which the cell's rectangle leaves out of the section's width
+        return QSize(math.ceil(chips) + 2 * _MARGIN + _GRID, height)

@@ -40,10 +40,7 @@ def milestone_columns(lk: Lookups) -> list[Column]:
     return [
         Column("ref", "Objective", attrgetter("objective_ref")),
         Column("title", "Milestone", attrgetter("title")),
-        Column("owner", "Owner", attrgetter("owner_name")),
-        Column("baseline", "Baseline", attrgetter("baseline_date"), sort=SortKind.DATE),
-        Column("forecast", "Forecast", attrgetter("forecast_date"), sort=SortKind.DATE),
-        Column("completed", "Completed", attrgetter("completed_date"), sort=SortKind.DATE),
+        # the state beside the title: at 1366 px the dates pushed it off the right of the table
         Column(
             "state",
             "State",
@@ -53,6 +50,10 @@ def milestone_columns(lk: Lookups) -> list[Column]:
             rank=STATE_RANK,
             chip=STATE_CHIP.get,
         ),  # fmt: skip
+        Column("owner", "Owner", attrgetter("owner_name")),
+        Column("baseline", "Baseline", attrgetter("baseline_date"), sort=SortKind.DATE),
+        Column("forecast", "Forecast", attrgetter("forecast_date"), sort=SortKind.DATE),
+        Column("completed", "Completed", attrgetter("completed_date"), sort=SortKind.DATE),
         Column(
             "slip",
             "Slip (days)",
