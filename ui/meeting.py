@@ -35,6 +35,7 @@ class MeetingWindow(QWidget):
         self._add("Headline", headline)
         for cls in CHARTS:
             chart = cls(ctx, self, scale=SCALE)
+            chart.present()
             chart.set_data(data)
             self._add(chart.title, chart)
         table = ExceptionsTable(ctx, self)

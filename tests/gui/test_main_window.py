@@ -582,3 +582,29 @@ def test_state_chips_show_whole_at_1366_on_the_register_and_the_objectives_tab(p
     from ui.models.objective_milestones import STATE
 
     whole(plan.detail.milestones.table, STATE)
+
+
+def test_meeting_mode_shows_each_chart_once_titled_with_no_tool_buttons_and_whole_reasons(
+    window, plan_ctx, qtbot
+):  # type: ignore[no-untyped-def]
+    from ui.charts.base import Chart
+    from ui.meeting import MeetingWindow
+    from ui.pages.dashboard_parts import ExceptionsTable
+
+    data = window.show_page("dashboard").data
+    meeting = MeetingWindow(plan_ctx, data)
+    qtbot.addWidget(meeting)
+    meeting.resize(1366, 768)
+    meeting.show()
+    charts = [w for w in meeting.findChildren(Chart)]
+    assert charts
+    for chart in charts:
+        assert chart.heading.isHidden(), chart.title  # the window's header names the section once
+        assert all(b.isHidden() for b in chart.tool_buttons), chart.title
+        assert (
+            float(chart.legend.opts["labelTextSize"].removesuffix("pt"))
+            >= chart.font_of(0.9).pointSizeF() - 0.1
+        )
+    table = meeting.findChild(ExceptionsTable)
+    metrics = table.fontMetrics()
+    assert table.columnWidth(0) > metrics.horizontalAdvance("Risk above appetite") + 8  # the longest reason

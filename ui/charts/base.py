@@ -102,6 +102,7 @@ class Chart(QWidget):
         copy = self._tool("Copy", "Copy the chart picture and its numbers to the clipboard")
         copy.clicked.connect(self.copy_to_clipboard)
         save = self._tool("Save…", "Save the chart as PNG or SVG")
+        self.tool_buttons = (self.table_button, copy, save)
         save.clicked.connect(self._on_save_clicked)
         self.heading.setWordWrap(True)  # long titles wrap rather than widening the dashboard
         top = QHBoxLayout()
@@ -125,6 +126,7 @@ class Chart(QWidget):
         # the legend sits in the plot's own layout, beside (or under) the data, never over it: as an
         # overlay it covered bars and heat-map cells whenever the chart was narrower than planned
         self.legend = pg.LegendItem()
+        self.legend.setLabelTextSize(f"{self.font_of(0.9).pointSizeF():.1f}pt")  # larger in meeting mode
         self._colour_frame()
         item.layout.addItem(self.legend, *self.legend_cell)
         item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -158,6 +160,16 @@ class Chart(QWidget):
 
     def table_data(self, data: DashboardData) -> tuple[list[str], list[list[object]]]:
         raise NotImplementedError
+
+    def present(self) -> None:
+        """For meeting mode: the picture alone (the window's header names it; no table, copy or save)."""
+        self.heading.hide()
+        for button in self.tool_buttons:
+            button.hide()
+
+    def axis_label(self, side: str, text: str) -> None:
+        """An axis's label in the chart's type size (pyqtgraph's default is small and never scales)."""
+        self.plot.setLabel(side, text, **{"font-size": f"{self.font_of(0.9).pointSizeF():.1f}pt"})
 
     def font_of(self, factor: float = 1.0, bold: bool = False) -> QFont:
         font = QFont(self.font())

@@ -76,7 +76,7 @@ class MovementChart(Chart):
                 self.add_label("0", 0, i, anchor=(0, 0.5))
         self.set_ticks("left", [(i, name) for i, (name, _, _) in enumerate(bars)])
         self.plot.getPlotItem().getViewBox().invertY(True)
-        self.plot.setLabel("bottom", f"Objectives, {data.period.name} against {compared_with(data)}")
+        self.axis_label("bottom", f"Objectives, {data.period.name} against {compared_with(data)}")
         self.plot.setXRange(0, most * 1.1, padding=0)
         self.plot.setYRange(-0.6, len(bars) - 0.4, padding=0)
 

@@ -54,7 +54,7 @@ class RecommendationsChart(Chart):
                 self.add_label(f"⚠ {late} overdue", total, i, anchor=(-0.05, 0.5), colour=danger, bold=True)
         self.set_ticks("left", [(i, body_label(b)) for i, b in enumerate(bodies)])
         self.plot.getPlotItem().getViewBox().invertY(True)
-        self.plot.setLabel("bottom", "Recommendations")
+        self.axis_label("bottom", "Recommendations")
         self.plot.setXRange(0, most * 1.4, padding=0)  # room for the overdue note after a bar
         self.plot.setYRange(-0.6, max(len(bodies), 1) - 0.4, padding=0)
         if not bodies:

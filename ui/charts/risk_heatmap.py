@@ -80,8 +80,8 @@ class RiskHeatMap(Chart):
             self.add_label(BAND_LETTERS[c.band], c.impact, c.likelihood - 0.28, colour=ink, size=0.7)
         self.set_ticks("bottom", [(i, str(i)) for i in range(1, 6)])
         self.set_ticks("left", [(i, str(i)) for i in range(1, 6)])
-        self.plot.setLabel("bottom", "Impact")
-        self.plot.setLabel("left", "Likelihood")
+        self.axis_label("bottom", "Impact")
+        self.axis_label("left", "Likelihood")
         self.plot.setXRange(0.5, 5.5, padding=0)
         self.plot.setYRange(0.5, 5.5, padding=0)
 

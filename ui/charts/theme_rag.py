@@ -23,7 +23,7 @@ class ThemeRagChart(Chart):
         )  # fmt: skip
         self.set_ticks("left", [(i, f"{r.code} {r.name}") for i, r in enumerate(rows)])
         self.plot.getPlotItem().getViewBox().invertY(True)
-        self.plot.setLabel("bottom", f"Objectives, {data.period.name}")
+        self.axis_label("bottom", f"Objectives, {data.period.name}")
         most = max((r.counts.total for r in rows), default=1)
         self.fit_legend()
         self.plot.setXRange(0, most * 1.08, padding=0)

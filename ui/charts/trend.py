@@ -56,8 +56,8 @@ class TrendChart(Chart):
         )  # fmt: skip
         step = max(1, -(-len(rows) // 8))  # at most eight names: more ran into each other under narrow bars
         self.set_ticks("bottom", [(i, short_name(r.name)) for i, r in enumerate(rows) if i % step == 0])
-        self.plot.setLabel("left", "Objectives")
-        self.plot.setLabel("bottom", f"Reporting periods (the dashboard shows {data.period.name})")
+        self.axis_label("left", "Objectives")
+        self.axis_label("bottom", f"Reporting periods (the dashboard shows {data.period.name})")
         most = max((r.counts.total for r in rows), default=1)
         self.fit_legend()
         self.plot.setYRange(0, most * 1.05, padding=0)

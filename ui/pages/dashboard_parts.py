@@ -224,8 +224,9 @@ class ExceptionsTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for c, w in enumerate([140, 340, 130, 150, 420, 280]):
-            self.setColumnWidth(c, w)
+        em = self.fontMetrics().averageCharWidth()  # in characters: meeting mode's type is larger
+        for c, chars in enumerate([22, 48, 19, 21, 60, 40]):
+            self.setColumnWidth(c, em * chars)
         rows = self.verticalHeader()
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
