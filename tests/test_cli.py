@@ -176,7 +176,7 @@ def test_check_passes_on_a_sound_plan_and_fails_on_a_tampered_audit(
     code, out, err = run(capsys, "--db", str(copy), "check")
     assert code == EXIT_ERROR
     assert any(line.startswith("FAIL  audit chain") for line in out.splitlines())
-    assert err.startswith("error: 2 check(s) failed: audit chain, audited data")
+    assert err.startswith("error: 2 checks failed: audit chain, audited data")
 
 
 def test_audit_lists_recent_changes_newest_first_with_filters(

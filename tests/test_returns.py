@@ -621,7 +621,7 @@ def test_the_command_line_issues_previews_applies_and_tracks(store, plan, tmp_pa
     store.close()
     db = ["--db", str(db_path)]
     assert main([*db, "issue-returns", "--period", "2024/25 q2", "--out", str(tmp_path / "out")]) == 0
-    assert "Issued 2 return(s) for 2024/25 Q2" in capsys.readouterr().out
+    assert "Issued 2 returns for 2024/25 Q2" in capsys.readouterr().out
     path = next((tmp_path / "out").glob("*Head of Intelligence.xlsx"))
     edit(path, "Milestones", plan.m1, Forecast_date="not a date")
     assert main([*db, "import-return", str(path), "--apply"]) == 3

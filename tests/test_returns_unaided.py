@@ -389,8 +389,7 @@ def test_the_command_line_sets_the_return_by_date_and_contact(store, plan, tmp_p
     args = ["--db", str(db_path), "issue-returns", "--period", "2024/25 Q2", "--out", str(tmp_path)]
     assert main([*args, "--return-by", "14/10/2024", "--contact", "PMO, pmo@example.org"]) == 0
     assert (
-        "Issued 2 return(s) for 2024/25 Q2: due 14 Oct 2024, to PMO, pmo@example.org"
-        in capsys.readouterr().out
+        "Issued 2 returns for 2024/25 Q2: due 14 Oct 2024, to PMO, pmo@example.org" in capsys.readouterr().out
     )
     with pytest.raises(SystemExit):
         main([*args, "--return-by", "next Friday"])

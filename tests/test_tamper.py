@@ -94,7 +94,7 @@ def test_an_edited_commentary_is_named_by_table_row_and_field(plan, capsys):
     sql(plan, "UPDATE status_update SET commentary = 'All fine.' WHERE id = ?", params=(uid,))
     code, found, err = check(capsys, plan)
     assert code == EXIT_ERROR and "audited data" in err
-    assert found["audited data"].startswith("FAIL  audited data: 1 difference(s)")
+    assert found["audited data"].startswith("FAIL  audited data: 1 difference")
     assert f'status update {uid}: commentary is "All fine." but the audit log says' in found["audited data"]
     assert found["audit chain"].startswith("ok")
 
@@ -140,7 +140,7 @@ def test_many_differences_are_counted_and_a_few_listed(plan, capsys):
     (n,) = one(plan, "SELECT count(*) FROM milestone")
     code, found, _ = check(capsys, plan)
     assert code == EXIT_ERROR
-    assert f"{n:,} difference(s) between the tables and the audit log (20 listed)" in found["audited data"]
+    assert f"{n:,} differences between the tables and the audit log (20 listed)" in found["audited data"]
     assert found["audited data"].count("\n") == 20
 
 

@@ -17,6 +17,7 @@ from tracker.db import is_sqlite
 from tracker.migrate import current_revision, head_revision
 from tracker.replay import replay
 from tracker.store import Store
+from tracker.wording import plural
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _run_checks(store: Store, findings: list[Finding], extra_anchors: Sequence[A
         ).scalar_one()
         findings.append(
             Finding("current status", stale == 0, "every objective shows its latest reported status" if not stale
-                    else f"{stale} objective(s) show a status different from their latest update")
+                    else f"{plural(stale, 'objective')} with a status different from their latest update")
         )  # fmt: skip
     findings += audit_findings(store, extra_anchors)
 
@@ -116,7 +117,7 @@ def audit_findings(store: Store, extra_anchors: Sequence[Anchor] = ()) -> list[F
                 else "; ".join(problems[:5])),
         Finding("audited data", not report.total,
                 f"{report.rows:,} rows agree with the audit log replayed ({took:.1f} s)" if not report.total
-                else f"{report.total:,} difference(s) between the tables and the audit log"
+                else f"{plural(report.total, 'difference')} between the tables and the audit log"
                      + (f" ({len(report.differences)} listed)" if report.total > len(report.differences) else ""),
                 tuple(d.message for d in report.differences)),
     ]  # fmt: skip
@@ -128,7 +129,7 @@ def audit_findings(store: Store, extra_anchors: Sequence[Anchor] = ()) -> list[F
 
 def _anchor_finding(checked: list[Anchor], contradicted: list[str]) -> Finding:
     if contradicted:
-        detail = f"{len(contradicted)} of {len(checked)} anchor(s) contradicted: " + "; ".join(
+        detail = f"{len(contradicted)} of {plural(len(checked), 'anchor')} contradicted: " + "; ".join(
             contradicted[:3]
         )
         advice = "If you restored or replaced this file on purpose, run `check --forget-anchors`."
@@ -141,5 +142,5 @@ def _anchor_finding(checked: list[Anchor], contradicted: list[str]) -> Finding:
     return Finding(
         "anchors",
         True,
-        f"the log still holds the {len(checked)} head(s) seen before (latest: entry {latest.seq:,})",
+        f"the log still holds the {plural(len(checked), 'head')} seen before (latest: entry {latest.seq:,})",
     )

@@ -14,7 +14,7 @@ def listing(items: Iterable[str]) -> str:
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+    return f"{count:,} {noun if count == 1 else (plural_form or noun + 's')}"
 
 
 def file_size(n: int) -> str:

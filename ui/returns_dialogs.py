@@ -33,6 +33,7 @@ from tracker.db import StoreError
 from tracker.enums import PeriodStatus
 from tracker.queries import PeriodRow, periods
 from tracker.services import Changes
+from tracker.wording import plural
 from ui.context import AppContext
 from ui.tasks import Progress, Task, TaskProgressDialog
 from ui.widgets.dialogs import confirm, file_part, start_in, tell, used_folder
@@ -79,7 +80,7 @@ class IssueReturnsDialog(QDialog):
         self.setWindowTitle(f"{ISSUE_TITLE}: {period.name}")
         self.setAccessibleName(f"Issue the {period.name} returns")
         intro = QLabel(
-            f"A workbook for each of the {leads} lead(s) with objectives to report on in {period.name}, "
+            f"A workbook for each of the {plural(leads, 'lead')} with objectives to report on in {period.name}, "
             "to fill in without the app. Each sheet says when it is due and whom to send it to.",
             self,
         )
@@ -181,7 +182,7 @@ def issue_returns_dialog(
     if existing and not confirm(
         parent,
         ISSUE_TITLE,
-        f"{len(existing)} return(s) for {chosen.name} are already in {folder} and would be replaced, "
+        f"{plural(len(existing), 'return')} for {chosen.name} already in {folder} would be replaced, "
         "including any a lead has filled in and sent back. Replace them?",
         "Replace",
     ):
@@ -200,7 +201,9 @@ def issue_returns_dialog(
         )  # fmt: skip
         sent[:] = [period_report(session, period_id)]
         # issue_returns records each issue through the services in this transaction's unit of work
-        return unit_of_work(session, actor).changes(f"Issued {len(issued)} return(s) for {chosen.name}")
+        return unit_of_work(session, actor).changes(
+            f"Issued {plural(len(issued), 'return')} for {chosen.name}"
+        )
 
     def succeeded(_changes: Changes) -> None:
         if not issued:
@@ -218,7 +221,7 @@ def issue_returns_dialog(
         due = f"due {row.return_by:%d %b %Y}" if row.return_by else "with no return-by date"
         to = f", to {row.return_contact}" if row.return_contact else ""
         tell(parent, ISSUE_TITLE,
-             f"Issued {len(issued)} return(s) for {chosen.name} into {folder} ({due}{to}):\n\n{listed}\n\n"
+             f"Issued {plural(len(issued), 'return')} for {chosen.name} into {folder} ({due}{to}):\n\n{listed}\n\n"
              "Send each lead their workbook; import it back with File > Import a return.",
              warning=False)  # fmt: skip
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.services import Changes, ConflictError, ServiceError
+from tracker.wording import plural
 from ui.context import AppContext
 from ui.models.returns import (
     CHOICE_COLUMN,
@@ -120,7 +121,7 @@ class ReturnPreviewDialog(QDialog):
         self.setWindowTitle(f"{TITLE}: {p.lead_name}, {p.period_name}")
         self.setAccessibleName(f"Preview of the return from {p.lead_name}")
         heading = QLabel(f"<b>{_esc(p.file_name)}</b>: the {_esc(p.period_name)} return from "
-                         f"{_esc(p.lead_name)} ({p.rows_read} row(s) read)", self)  # fmt: skip
+                         f"{_esc(p.lead_name)} ({plural(p.rows_read, 'row')} read)", self)  # fmt: skip
         heading.setWordWrap(True)
         heading.setAccessibleName(f"{p.file_name}: the {p.period_name} return from {p.lead_name}")
         self.banner = QLabel(self)
@@ -244,11 +245,11 @@ class ReturnPreviewDialog(QDialog):
         if p.applied_already:
             text, kind = p.applied_already, "error"
         elif p.problems:
-            text = (f"{len(p.problems)} problem(s) in this file: nothing will be written. Fix them in the "
+            text = (f"{plural(len(p.problems), 'problem')} in this file: nothing will be written. Fix them in the "
                     "workbook (or ask the lead to) and import it again.")  # fmt: skip
             kind = "error"
         elif self.conflicts.unsettled():
-            text = (f"{self.conflicts.unsettled()} of {len(p.conflicts)} conflict(s) to settle: keep ours "
+            text = (f"{self.conflicts.unsettled()} of {plural(len(p.conflicts), 'conflict')} to settle: keep ours "
                     "(the plan's value) or take theirs (the return's) for each, then Apply.")  # fmt: skip
             kind = "warning"
         else:

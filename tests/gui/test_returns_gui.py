@@ -99,7 +99,7 @@ def test_the_panel_shows_every_lead_and_follows_issue_and_apply(ctx, page, tmp_p
     out = issue_all(ctx, tmp_path, monkeypatch, page)
     assert {s for s, _ in tracker_rows(page).values()} == {"issued"}
     assert cell(panel.model, 0, 8) == "Yes"  # outstanding
-    assert f"{LEADS} of {LEADS} lead(s) issued a return: {LEADS} outstanding" in panel.summary.text()
+    assert f"{LEADS} of {LEADS} leads issued a return: {LEADS} outstanding" in panel.summary.text()
 
     path = out / return_file_name(PERIOD, LEAD)
     edit(path, "Objectives", has_rag, Commentary="Written by the lead in the workbook")
@@ -127,9 +127,9 @@ def test_issue_writes_one_workbook_per_lead_and_records_each(ctx, tmp_path, monk
     issue_returns_dialog(ctx, None, path=str(out))
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == LEADS and return_file_name(PERIOD, LEAD) in files
-    assert messages == [f"Issued {LEADS} return(s) for {PERIOD}"]
-    assert f"Issued {LEADS} return(s) for {PERIOD} into {out}" in shown.texts
-    assert ctx.can_undo() and ctx.undo_text() == f"Issued {LEADS} return(s) for {PERIOD}"
+    assert messages == [f"Issued {LEADS} returns for {PERIOD}"]
+    assert f"Issued {LEADS} returns for {PERIOD} into {out}" in shown.texts
+    assert ctx.can_undo() and ctx.undo_text() == f"Issued {LEADS} returns for {PERIOD}"
 
 
 def test_issuing_over_returns_already_in_the_folder_asks_first(ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
@@ -402,6 +402,7 @@ def test_issuing_asks_when_the_returns_are_due_and_whom_to_send_them_to_and_keep
 
     def answer(dialog) -> QDialog.DialogCode:  # type: ignore[no-untyped-def]
         seen["prefilled"] = dialog.chosen()
+        dialog.folder.clear()
         seen["issue enabled without a folder"] = dialog.issue_button.isEnabled()
         dialog.return_by.setDate(QDate(2024, 4, 19))
         dialog.contact.setText("Head of PMO, pmo@emsou.example")
@@ -414,7 +415,12 @@ def test_issuing_asks_when_the_returns_are_due_and_whom_to_send_them_to_and_keep
     task = issue_returns_dialog(ctx, None)
     assert task is not None and task.done
     # the period's own settings to start from (the sample's: a fortnight after the quarter)
-    assert seen["prefilled"] == (date(2024, 4, 14), "EMSOU Strategic PMO, pmo@emsou.example", "")
+    # the folder: where returns went last time (here the first time: home), named for the period
+    assert seen["prefilled"] == (
+        date(2024, 4, 14),
+        "EMSOU Strategic PMO, pmo@emsou.example",
+        str(Path.home() / "Returns 2023-24 Q4"),
+    )
     assert not seen["issue enabled without a folder"] and all(seen["names"])
     with ctx.read() as session:
         row = period_report(session, ctx.period_id)
@@ -422,9 +428,7 @@ def test_issuing_asks_when_the_returns_are_due_and_whom_to_send_them_to_and_keep
     wb = openpyxl.load_workbook(tmp_path / "out" / return_file_name(PERIOD, LEAD))
     assert wb["Objectives"]["A1"].value.endswith("Return by 19 Apr 2024 to Head of PMO, pmo@emsou.example.")
     assert "(due 19 Apr 2024, to Head of PMO, pmo@emsou.example)" in shown.texts
-    assert (
-        ctx.undo_text() == f"Issued {LEADS} return(s) for {PERIOD}"
-    )  # one change: the period with the issue
+    assert ctx.undo_text() == f"Issued {LEADS} returns for {PERIOD}"  # one change: the period with the issue
 
 
 def test_cancelling_the_issue_dialog_writes_nothing(ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tracker.cli import CliError, arguments, command, db_location, open_for
 from tracker.textout import table
-from tracker.wording import file_size
+from tracker.wording import file_size, plural
 
 
 def _backup_args(p: argparse.ArgumentParser) -> None:
@@ -116,7 +116,7 @@ def check(args: argparse.Namespace) -> int:
             print(f"        {line}")
     failed = [f for f in findings if not f.ok]
     if failed:
-        raise CliError(f"{len(failed)} check(s) failed: {', '.join(f.name for f in failed)}")
+        raise CliError(f"{plural(len(failed), 'check')} failed: {', '.join(f.name for f in failed)}")
     return 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from tracker.cli import CliError, actor, arguments, command, open_for
 from tracker.commands.plan import period_named
 from tracker.textout import table
+from tracker.wording import plural
 
 EXIT_PROBLEMS = 3
 
@@ -54,10 +55,10 @@ def issue(args: argparse.Namespace) -> int:
         )  # fmt: skip
         details = period_report(session, period.id)
     for r in issued:
-        print(f"{r.lead_name}: {r.rows} item(s) -> {r.path}")
+        print(f"{r.lead_name}: {plural(r.rows, 'item')} -> {r.path}")
     due = f"due {details.return_by:%d %b %Y}" if details.return_by else "no return-by date (--return-by)"
     contact = f"to {details.return_contact}" if details.return_contact else "no PMO contact (--contact)"
-    print(f"Issued {len(issued)} return(s) for {period.name}: {due}, {contact}")
+    print(f"Issued {plural(len(issued), 'return')} for {period.name}: {due}, {contact}")
     return 0
 
 
@@ -92,7 +93,7 @@ def import_return(args: argparse.Namespace) -> int:
             return 0
         if preview.problems:
             print(
-                f"\n{len(preview.problems)} problem(s): fix them in the workbook and import it again. Nothing was applied."
+                f"\n{plural(len(preview.problems), 'problem')}: fix them in the workbook and import it again. Nothing was applied."
             )
             return EXIT_PROBLEMS
         choice = TAKE_THEIRS if args.take_theirs else KEEP_OURS if args.keep_ours else None
@@ -105,7 +106,7 @@ def import_return(args: argparse.Namespace) -> int:
             return 0
         if preview.conflicts and choice is None:
             raise CliError(
-                f"{len(preview.conflicts)} conflict(s) to settle: add --take-theirs or --keep-ours. Nothing was applied."
+                f"{plural(len(preview.conflicts), 'conflict')} to settle: add --take-theirs or --keep-ours. Nothing was applied."
             )
         with store.write() as session:
             changes = apply_return(session, who, preview, settle_all(preview, choice) if choice else {})
@@ -116,7 +117,7 @@ def import_return(args: argparse.Namespace) -> int:
 def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
     """The preview as text: what file, then problems, conflicts, rows not applied and changes."""
     out = [
-        f"{p.file_name}: the {p.period_name} return from {p.lead_name} ({p.rows_read} row(s) read)",
+        f"{p.file_name}: the {p.period_name} return from {p.lead_name} ({plural(p.rows_read, 'row')} read)",
         *([p.applied_already] if p.applied_already else []),
         *p.notes,
     ]

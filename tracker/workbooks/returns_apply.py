@@ -48,7 +48,7 @@ def apply_return(
         raise ValidationError(
             Problem(
                 "file",
-                f"{preview.file_name} has {len(preview.problems)} problem(s) to fix first; nothing was applied",
+                f"{preview.file_name} has {plural(len(preview.problems), 'problem')} to fix first; nothing was applied",
             )
         )
     bad = {v for v in resolutions.values()} - set(Resolution)
@@ -61,7 +61,7 @@ def apply_return(
         raise ValidationError(
             Problem(
                 "conflicts",
-                f"{len(open_conflicts)} conflict(s) are not settled (keep ours or take theirs); nothing was applied",
+                f"{plural(len(open_conflicts), 'conflict')} not settled (keep ours or take theirs); nothing was applied",
             )
         )
     who = Actor(
@@ -167,6 +167,6 @@ def _refuse_if_moved(session: Session, preview: ReturnPreview) -> None:
         moved = [i for i, rev in wanted.items() if now.get(i) != rev]
         if moved:
             raise ConflictError(
-                f"{len(moved)} item(s) in {preview.file_name} changed in the plan since the preview; "
+                f"{plural(len(moved), 'item')} in {preview.file_name} changed in the plan since the preview; "
                 "preview the return again and settle any new conflicts. Nothing was applied."
             )

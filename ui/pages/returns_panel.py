@@ -11,6 +11,7 @@ from tracker.models import Kind
 from tracker.queries import PeriodRow, periods
 from tracker.queries.returns import returns_tracker
 from tracker.services import Changes
+from tracker.wording import plural
 from ui.context import AppContext
 from ui.models.returns import ReturnsTrackerModel
 from ui.widgets.tables import table_view
@@ -83,11 +84,9 @@ class ReturnsPanel(QGroupBox):
         waiting = sum(r.outstanding for r in rows)
         applied = sum(r.status == "applied" for r in rows)
         if not issued:
-            text = f"No returns issued for {self.period.name} yet ({len(rows)} lead(s))."
+            text = f"No returns issued for {self.period.name} yet ({plural(len(rows), 'lead')})."
         else:
-            text = (
-                f"{issued} of {len(rows)} lead(s) issued a return: {waiting} outstanding, {applied} applied."
-            )
+            text = f"{issued} of {plural(len(rows), 'lead')} issued a return: {waiting} outstanding, {applied} applied."
         if self.period.status != PeriodStatus.OPEN:
             text += " The period is closed: returns cannot be issued or imported for it."
         self.summary.setText(text)
