@@ -165,9 +165,9 @@ class Names:
         named = REGISTRY[kind].name_field
         if named == "ref":
             beside = next((str(values[c]) for c in ("title", "text") if values.get(c)), "")
-            return f"{values.get(named) or ''} {clip(beside)}".strip()
+            return f"{values.get(named) or ''} {clip(beside, 48)}".strip()
         if named is not None:
-            return f"{kind_word(kind)}: {clip(str(values.get(named) or ''))}"
+            return f"{kind_word(kind)}: {clip(str(values.get(named) or ''), 48)}"
         parts = [self.short(values[f]) for f in targets(kind) if isinstance(values.get(f), str)]
         if "note_date" in values:
             parts.append(value_words("note_date", values["note_date"], self))
