@@ -132,3 +132,37 @@ def test_a_driver_error_in_a_large_read_comes_out_as_sqlalchemys(store):
 
     with store.engine.connect() as conn, pytest.raises(OperationalError, match="no such column"):
         list(driver_rows(conn, "SELECT missing_column FROM audit_entry"))
+
+
+def test_an_item_gone_from_its_table_is_named_from_the_entry_that_created_it(store, actor: Actor) -> None:
+    from tracker.queries import audit_rows
+
+    pid = _make_history(store, actor)
+    with store.write() as session:  # not something the app does: a row lost outside it
+        session.execute(text("DELETE FROM person WHERE id = :id"), {"id": pid})
+    with store.read() as session:
+        rows = [r for r in audit_rows(session) if r.entity_id == pid]
+    assert {r.item for r in rows} == {"Person: Head of EMSOU"}
+    assert {r.change for r in rows} >= {"added: 'Head of EMSOU'", "Role title: Head → Head of the unit"}
+
+
+def test_names_are_read_in_one_query_per_kind_not_per_entry(store, actor: Actor) -> None:
+    from sqlalchemy import event
+
+    from tracker.queries import audit_rows
+
+    with store.write() as session:
+        uow = unit_of_work(session, actor)
+        for n in range(40):
+            uow.create(Person, name=f"Person {n}")
+        uow.changes("many people")
+    statements: list[str] = []
+    with store.read() as session:
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(session.get_bind(), "before_cursor_execute", listen)
+        try:
+            rows = audit_rows(session)
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", listen)
+    assert len(rows) == 40 and rows[0].item == "Person: Person 39"
+    assert len(statements) <= 3  # the entries, then the people (and a transaction's first read)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -187,11 +188,28 @@ def test_audit_lists_recent_changes_newest_first_with_filters(
     seqs = [int(r.split()[0]) for r in rows]
     assert code == 0 and len(rows) == 3 and seqs == sorted(seqs, reverse=True)
     code, out, _ = run(capsys, "--db", str(sample_db), "audit", "--entity", "risk", "--limit", "5")
-    assert all(" risk " in r for r in out.splitlines()[2:])
+    assert all(" R-0" in r for r in out.splitlines()[2:])
     code, out, _ = run(capsys, "--db", str(sample_db), "audit", "--actor", "nobody at all")
     assert out == "No changes recorded matching that filter\n"
     code, _, err = run(capsys, "--db", str(sample_db), "audit", "--limit", "0")
     assert code == EXIT_ERROR and err == "error: --limit must be at least 1\n"
+
+
+def test_audit_names_items_fields_and_values_in_words(
+    sample_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "--db", str(sample_db), "audit", "--entity", "objective", "--limit", "3")
+    header, _rule, *rows = out.splitlines()
+    assert code == 0 and header.split() == ["#", "When", "(UTC)", "Who", "From", "Item", "Change"]
+    assert "command line" in rows[0] and "cli" not in rows[0].split()
+    assert re.search(r" [A-Z]{3}-\d\d\.\d\d \w", rows[0])  # the objective's code, then its title
+    assert any("Progress: — → " in r and r.endswith("%") for r in rows)
+    assert "progress_pct" not in out and "objective " not in out
+    code, out, _ = run(capsys, "--db", str(sample_db), "audit", "--entity", "risk", "--limit", "1")
+    row = out.splitlines()[2]
+    assert re.search(r" R-\d{3} \w", row) and "added: '" in row and "{" not in row
+    code, out, _ = run(capsys, "--db", str(sample_db), "audit", "--entity", "status_update", "--limit", "1")
+    assert re.search(r"Status update: [A-Z]{3}-\d\d\.\d\d, \d{4}/\d\d Q\d +added: ", out.splitlines()[2])
 
 
 @pytest.mark.parametrize(

@@ -27,3 +27,25 @@ def file_size(n: int) -> str:
             break
         size, unit = size / 1024, bigger
     return f"{size:.1f} {unit}"
+
+
+# How the app names a field where the column's name does not read well on its own; any other field
+# reads as its column name in words ("forecast_date" -> "Forecast date", "owner_id" -> "Owner").
+FIELD_LABELS = {
+    "rag": "RAG",
+    "progress_pct": "Progress",
+    "four_p": "4P",
+    "ref": "Reference",
+    "is_sample": "Sample data",
+    "reopen_reason": "Reason for reopening",
+    "slip_tolerance_days": "Slip tolerance (days)",
+}
+
+
+def field_label(field: str) -> str:
+    """A field as people read it: 'Progress' for progress_pct, 'Owner' for owner_id."""
+    known = FIELD_LABELS.get(field)
+    if known is not None:
+        return known
+    words = field.removesuffix("_id").replace("_", " ")
+    return words[:1].upper() + words[1:]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
 from tests.gui.helpers import record_message_boxes, succeeded, written
@@ -224,6 +224,72 @@ def test_restore_a_deleted_item_from_its_entry(plan_ctx, qtbot):  # type: ignore
     with plan_ctx.read() as s:
         assert s.get(Milestone, mid).deleted is False
     assert page.model.row_at(0).field == "deleted" and page.model.row_at(0).new is False
+
+
+def _shown(page: AuditPage, where) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The first entry ``where`` picks, as the page shows it: column title -> text."""
+    model = page.model
+    row = next(i for i, r in enumerate(model.rows) if where(r))
+    return {
+        model.headerData(c, Qt.Orientation.Horizontal): model.index(row, c).data()
+        for c in range(model.columnCount())
+    }
+
+
+def test_audit_names_each_item_by_its_code_and_title_and_its_change_in_words(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_risk, record_status_update
+
+    ids = plan_ctx.ids
+    written(plan_ctx, record_status_update, objective_id=ids.obj2, period_id=ids.q1,
+            data={"lifecycle": "in progress", "rag": "amber", "progress_pct": 40, "rationale": "Slipping"})  # fmt: skip
+    written(plan_ctx, create_risk, data={
+        "ref": "R-001", "title": "Key staff leave", "objective_id": ids.obj1, "owner_id": ids.owner,
+        "inherent_likelihood": 4, "inherent_impact": 4, "residual_likelihood": 3, "residual_impact": 3,
+        "target_likelihood": 1, "target_impact": 1,
+    })  # fmt: skip
+    page = AuditPage(plan_ctx)
+    qtbot.addWidget(page)
+    progress = _shown(page, lambda r: r.entity == "objective" and r.field == "progress_pct")
+    assert progress["Item"] == "SER-01.02 Objective number 2"
+    assert progress["Change"] == "Progress: — → 40%"
+    assert _shown(page, lambda r: r.entity == "objective" and r.field == "rag")["Change"] == "RAG: — → Amber"
+    lifecycle = _shown(page, lambda r: r.entity == "objective" and r.field == "lifecycle")
+    assert lifecycle["Change"] == "Lifecycle: Not started → In progress"
+    update = _shown(page, lambda r: r.entity == "status_update")
+    assert update["Item"] == "Status update: SER-01.02, 2024/25 Q1"
+    assert update["Change"] == "added: In progress, Amber, 40%"
+    risk = _shown(page, lambda r: r.entity == "risk")
+    assert (risk["Item"], risk["Change"]) == ("R-001 Key staff leave", "added: 'Key staff leave'")
+    page.show_filters({"entity": "risk"})  # the owner's own entries are not on the page
+    tip = page.model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Owner: Programme Manager" in tip and "Objective: SER-01.01" in tip  # ids, by their names
+
+
+def test_audit_still_names_a_removed_item(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    mid = _milestone(plan_ctx)
+    written(plan_ctx, delete_milestone, milestone_id=mid)
+    page = AuditPage(plan_ctx)
+    qtbot.addWidget(page)
+    removed = _shown(page, lambda r: r.field == "deleted")
+    assert (removed["Item"], removed["Change"]) == ("Milestone: Business case approved", "removed")
+    added = _shown(page, lambda r: r.entity == "milestone" and r.field == "created")
+    assert added["Change"] == "added: 'Business case approved'"
+
+
+def test_audit_says_where_a_change_came_from_once(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.db import Actor
+    from tracker.enums import Source
+    from tracker.services import update_objective
+
+    who = Actor("PMO", Source.RETURN, "return file SER lead 2024-25 Q1.xlsx (sha256 0123456789ab)")
+    with plan_ctx.store.write() as session:
+        update_objective(session, actor=who, objective_id=plan_ctx.ids.obj1, changes={"title": "Renamed"})
+    page = AuditPage(plan_ctx)
+    qtbot.addWidget(page)
+    shown = _shown(page, lambda r: r.field == "title")
+    assert shown["From"] == "return file SER lead 2024-25 Q1.xlsx"
+    assert shown["Item"] == "SER-01.01 Renamed"
+    assert shown["Change"] == "Title: Objective number 1 → Renamed"
 
 
 def test_audit_pages_back_through_history(plan_ctx, qtbot, monkeypatch):  # type: ignore[no-untyped-def]

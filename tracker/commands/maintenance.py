@@ -151,6 +151,7 @@ def _audit_args(p: argparse.ArgumentParser) -> None:
 @arguments(_audit_args)
 def audit(args: argparse.Namespace) -> int:
     from tracker.queries import audit_rows
+    from tracker.queries.audit_words import clip
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
@@ -168,26 +169,18 @@ def audit(args: argparse.Namespace) -> int:
         return 0
     print(
         table(
-            ["#", "When (UTC)", "Who", "Source", "Item", "Field", "Old", "New"],
+            ["#", "When (UTC)", "Who", "From", "Item", "Change"],
             [
                 [
                     r.seq,
                     f"{r.at:%Y-%m-%d %H:%M}",
                     r.actor,
-                    r.source + (f" ({r.detail})" if r.detail else ""),
-                    f"{r.entity} {r.entity_id[:8]}",
-                    r.field,
-                    _short(r.old),
-                    _short(r.new),
+                    clip(r.source_text, 40),
+                    clip(r.item, 50),
+                    r.change,
                 ]
                 for r in rows
-            ],  # fmt: skip
+            ],
         )
     )
     return 0
-
-
-def _short(value: object, width: int = 40) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"

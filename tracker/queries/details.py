@@ -13,6 +13,7 @@ from tracker.enums import Brag, Movement
 from tracker.rules import brag, brag_label, movement
 
 from ._sql import driver_rows, live, t, text_match
+from .audit_words import KINDS, Names, change_words, source_words, targets, value_words
 
 AUDIT_LIMIT = 1_000
 
@@ -151,6 +152,13 @@ class AuditRow(NamedTuple):
     field: str
     old: Any  # decoded from the stored JSON
     new: Any
+    # in words (tracker.queries.audit_words): the item's code and title, where the change came from,
+    # the change ("Progress: 45% → 70%"), and the old and new values in full
+    item: str = ""
+    source_text: str = ""
+    change: str = ""
+    old_text: str = ""
+    new_text: str = ""
 
 
 def audit_rows(
@@ -186,10 +194,33 @@ def audit_rows(
         .limit(limit)
     )
     times = _UtcTimes()  # one transaction's entries share a time: each distinct value is read once
-    return [
+    rows = [
         AuditRow(seq, times[at], txn, who, source, detail, ent, eid, field, decode(old), decode(new))
         for seq, at, txn, who, source, detail, ent, eid, field, old, new in driver_rows(session, stmt)
     ]
+    return in_words(session, rows)
+
+
+def in_words(session: Session, rows: list[AuditRow]) -> list[AuditRow]:
+    """The rows with their item, source, change and values in words, the names read for these rows only."""
+    names = Names(session, rows)
+    sources: dict[tuple[str, str], str] = {}
+    out = []
+    for r in rows:
+        where = sources.get((r.source, r.detail))
+        if where is None:
+            where = sources[(r.source, r.detail)] = source_words(r.source, r.detail)
+        refs = targets(kind) if (kind := KINDS.get(r.entity)) else {}
+        out.append(
+            r._replace(
+                item=names.of(r),
+                source_text=where,
+                change=change_words(r, names),
+                old_text=value_words(r.field, r.old, names, refs),
+                new_text=value_words(r.field, r.new, names, refs),
+            )
+        )
+    return out
 
 
 class _UtcTimes(dict[Any, datetime]):

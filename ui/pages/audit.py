@@ -8,11 +8,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from tracker.queries import AuditRow, audit_rows
+from tracker.queries.audit_words import kind_word
 from tracker.queries.holdings import audit_actors
 from tracker.services import Changes, restore_deleted
 from tracker.services.registry import REGISTRY
 from ui.context import AppContext
-from ui.models.audit import AuditModel, entity_word, is_deletion
+from ui.models.audit import AuditModel, is_deletion
 from ui.models.roles import ROW_ROLE
 from ui.pages.following import FollowsChanges
 from ui.tasks import Task
@@ -34,8 +35,8 @@ class AuditPage(FollowsChanges, QWidget):
         self.entity = QComboBox(self)
         self.entity.setAccessibleName("Filter by kind of item")
         self.entity.addItem("All items", None)
-        for name in sorted(REGISTRY, key=entity_word):
-            self.entity.addItem(entity_word(name), name.value)
+        for name in sorted(REGISTRY, key=kind_word):
+            self.entity.addItem(kind_word(name), name.value)
         self.actor = QComboBox(self)
         self.actor.setAccessibleName("Filter by who made the change")
         self.text = filter_box("Find in fields and values", "Find in the audit log", self)

@@ -28,6 +28,7 @@ from tracker.enums import Brag, Lifecycle, PeriodStatus, Rag
 from tracker.queries import StatusHistoryRow
 from tracker.rules import RAG_ALLOWED, DerivedRag, disagrees
 from tracker.services import ServiceError, ValidationError, record_status_update
+from tracker.wording import field_label
 from ui.context import AppContext
 from ui.tasks import Task
 from ui.widgets.chips import chip_icon
@@ -39,12 +40,7 @@ TEXT_FIELDS = (
     ("commentary", "Commentary", "Progress this period"),
     ("next_steps", "Next steps", "What happens next period"),
 )
-LABELS = {
-    "lifecycle": "Lifecycle",
-    "rag": "RAG",
-    "progress_pct": "Progress",
-    **{f: t for f, t, _ in TEXT_FIELDS},
-}
+LABELS = {f: field_label(f) for f in ("lifecycle", "rag", "progress_pct", *(f for f, _, _ in TEXT_FIELDS))}
 
 
 @dataclass(frozen=True)
