@@ -608,3 +608,14 @@ def test_meeting_mode_shows_each_chart_once_titled_with_no_tool_buttons_and_whol
     table = meeting.findChild(ExceptionsTable)
     metrics = table.fontMetrics()
     assert table.columnWidth(0) > metrics.horizontalAdvance("Risk above appetite") + 8  # the longest reason
+
+
+def test_a_status_swatch_keeps_its_colour_in_a_read_only_form(qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QColor, QIcon
+
+    from ui.widgets.chips import chip_icon
+
+    icon = chip_icon("#d4351c")
+    disabled = icon.pixmap(QSize(12, 12), QIcon.Mode.Disabled).toImage().pixelColor(6, 6)
+    assert disabled == QColor("#d4351c")  # Red stays red when the RAG box is read-only

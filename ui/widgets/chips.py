@@ -55,7 +55,10 @@ def chip_icon(colour: str, size: int = 12) -> QIcon:
     """A square of a status colour, for a drop-down's choices (the choice's text carries the word)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
+    icon = QIcon(pixmap)
+    # a read-only form disables its drop-downs; a status colour must not turn grey with them
+    icon.addPixmap(pixmap, QIcon.Mode.Disabled)
+    return icon
 
 
 def _tally(counts: BragCounts) -> list[tuple[str, str]]:
