@@ -146,7 +146,7 @@ class MilestonesPanel(QWidget):
             error.setAccessibleName(f"New milestone {label.lower()}: problem")
             error.setStyleSheet(f"color: {ctx.palette.surfaces.danger};")
             error.setVisible(False)
-            grid.addRow(caption, field_with_error(widget, error))
+            grid.addRow(caption, field_with_error(widget, error, keep_width=isinstance(widget, DateField)))
             on_edit(widget, lambda e=error: (e.clear(), e.setVisible(False)))
             self.add_inputs[name], self.add_errors[name] = widget, error
         self.add_button = QPushButton("Add milestone")
