@@ -34,6 +34,14 @@ def parse_day(text: str) -> date | None:
         raise ValueError(f"{text!r} is not a date ({date(year, month, 1):%B %Y} has no day {day})") from None
 
 
+def required_day(text: str) -> date:
+    """Like :func:`parse_day`, but blank is refused too (a date the command line must be given)."""
+    day = parse_day(text)
+    if day is None:
+        raise ValueError(f"a date is needed: type it as {ENTRY_HINT}, for example 31/03/2027")
+    return day
+
+
 def entry_text(value: date | None) -> str:
     """How an entry field shows ``value``: 31/03/2027 (blank for None)."""
     return f"{value:%d/%m/%Y}" if value is not None else ""
