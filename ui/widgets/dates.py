@@ -37,14 +37,7 @@ class DateField(QLineEdit):
         self.pick.setToolTip("Pick a date from a calendar (Alt+Down)")
         self.pick.triggered.connect(self.open_calendar)
         self.addAction(self.pick, QLineEdit.ActionPosition.TrailingPosition)
-        self.calendar = QCalendarWidget(self)
-        self.calendar.setWindowFlags(Qt.WindowType.Popup)
-        self.calendar.setGridVisible(False)
-        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
-        self.calendar.setAccessibleName("Calendar")
-        self.calendar.clicked.connect(self._picked)
-        self.calendar.activated.connect(self._picked)
+        self.calendar: QCalendarWidget | None = None  # made when first opened, like QDateEdit's
         self.editingFinished.connect(self._tidy)
 
     # ------------------------------------------------------------------------------------------ values
@@ -80,14 +73,28 @@ class DateField(QLineEdit):
             day = self.day() or date.today()
         except ValueError:
             day = date.today()
-        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
-        self.calendar.adjustSize()
-        self.calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
-        self.calendar.show()
-        self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+        calendar = self.calendar or self._make_calendar()
+        calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        calendar.adjustSize()
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.show()
+        calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def _make_calendar(self) -> QCalendarWidget:
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
+        calendar.setGridVisible(False)
+        calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        calendar.setAccessibleName("Calendar")
+        calendar.clicked.connect(self._picked)
+        calendar.activated.connect(self._picked)
+        self.calendar = calendar
+        return calendar
 
     def _picked(self, when: QDate) -> None:
-        self.calendar.hide()
+        if self.calendar is not None:
+            self.calendar.hide()
         self.set_day(date(when.year(), when.month(), when.day()))
         self.textEdited.emit(self.text())  # a pick is an edit: forms clear the field's error, note the change
         self.setFocus(Qt.FocusReason.PopupFocusReason)
