@@ -111,7 +111,7 @@ def test_periods_open_close_and_refusals(tmp_path: Path, capsys: pytest.CaptureF
         "open",
         "2024/25 Q1",
         "--start",
-        "2024-04-01",
+        "01/04/2024",  # as people write dates (issue 12, item 12)
         "--end",
         "2024-06-30",
     )
@@ -229,3 +229,15 @@ def test_main_py_hands_commands_to_the_command_line_and_the_rest_to_the_app(
     argv: list[str], cli: bool
 ) -> None:
     assert wants_command_line(argv) is cli
+
+
+def test_an_impossible_period_date_is_refused_saying_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "p.db"
+    assert main(["--db", str(db), "init"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["--db", str(db), "periods", "open", "Q1", "--start", "31/02/2025", "--end", "31/03/2025"])
+    assert "'31/02/2025' is not a date (February 2025 has no day 31)" in capsys.readouterr().err
+    assert count(db, "select count(*) from reporting_period") == 0

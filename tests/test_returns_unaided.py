@@ -393,4 +393,4 @@ def test_the_command_line_sets_the_return_by_date_and_contact(store, plan, tmp_p
     )
     with pytest.raises(SystemExit):
         main([*args, "--return-by", "next Friday"])
-    assert "is not a date (expected 31/03/2025 or 2025-03-31)" in capsys.readouterr().err
+    assert "'next Friday' is not a date (type it as DD/MM/YYYY" in capsys.readouterr().err

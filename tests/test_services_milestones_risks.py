@@ -95,7 +95,7 @@ def test_partial_update_audits_old_and_new(any_store, actor, plan):
     [
         ({"title": ""}, "title"),
         ({"title": "x" * 501}, "title"),
-        ({"forecast_date": "31/12/2024"}, "forecast_date"),
+        ({"forecast_date": "31/02/2024"}, "forecast_date"),
         ({"baseline_date": None}, "baseline_date"),
         ({"owner_id": "nobody"}, "owner_id"),
         ({"objective_id": "nowhere"}, "objective_id"),

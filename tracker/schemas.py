@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from tracker.dates import parse_day
 from tracker.enums import (
     FourP,
     InspectionBody,
@@ -44,6 +45,16 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
+def _day(value: Any) -> Any:
+    # A typed date as people write it (31/03/2027, or ISO); an impossible one is refused saying why.
+    if isinstance(value, str) and value.strip():
+        try:
+            return parse_day(value)
+        except ValueError as exc:
+            raise rule(str(exc)) from None
+    return value
+
+
 def _word(enum_cls: type[StrEnum]) -> BeforeValidator:
     """Accept an enum's word in any case ('Green', 'IN PROGRESS'), as people type it."""
     by_word = {member.value.casefold(): member.value for member in enum_cls}
@@ -64,7 +75,8 @@ def rule(message: str) -> PydanticCustomError:
 Text = Annotated[str, Field(max_length=LONG_TEXT_MAX)]
 Id = Annotated[str, Field(min_length=1, max_length=36)]
 OptionalId = Annotated[Annotated[str, Field(max_length=36)] | None, BeforeValidator(_blank_to_none)]
-OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
+Day = Annotated[date, BeforeValidator(_day)]
+OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none), BeforeValidator(_day)]
 Score = Annotated[int, Field(ge=1, le=5)]
 Ref = Annotated[str, Field(max_length=20)]
 Ref40 = Annotated[str, Field(min_length=1, max_length=40)]
@@ -162,7 +174,7 @@ class MilestoneIn(InputModel):
     objective_id: Id
     title: Title
     owner_id: OptionalId = None
-    baseline_date: date
+    baseline_date: Day
     forecast_date: OptionalDate = None
     completed_date: OptionalDate = None
     notes: Text = ""
@@ -270,7 +282,7 @@ class RecommendationIn(InputModel):
 
 
 class ProgressNoteIn(InputModel):
-    note_date: date = Field(default_factory=date.today)
+    note_date: Day = Field(default_factory=date.today)
     text: LongTitle
     author: Short = ""
 
@@ -294,8 +306,8 @@ class PersonIn(InputModel):
 
 class PeriodIn(InputModel):
     name: Ref40
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
 
     @field_validator("end_date")
     @classmethod

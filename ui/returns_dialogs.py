@@ -88,7 +88,7 @@ class IssueReturnsDialog(QDialog):
         due = return_by or max(period.end + timedelta(days=RETURN_DAYS), date.today())
         self.return_by = QDateEdit(QDate(due.year, due.month, due.day), self)
         self.return_by.setCalendarPopup(True)
-        self.return_by.setDisplayFormat("dd MMM yyyy")
+        self.return_by.setDisplayFormat("dd/MM/yyyy")  # as every date field shows a date
         self.return_by.setMinimumDate(QDate(period.start.year, period.start.month, period.start.day))
         self.return_by.setAccessibleName("Date the returns are due")
         self.contact = QLineEdit(contact, self)

@@ -3,8 +3,9 @@ once the field is being fixed (issue 12, item 3)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QLabel
 
 from tests.gui.helpers import settled
@@ -64,11 +65,12 @@ def test_the_new_milestone_fields_have_room_and_their_errors_read_as_sentences(w
 
 def test_a_new_period_that_ends_before_it_starts_says_so_whole(window, qtbot):  # type: ignore[no-untyped-def]
     page = window.show_page("periods")
-    page.start.setDate(QDate(2025, 6, 30))
-    page.end.setDate(QDate(2025, 4, 1))
+    page.start.set_day(date(2025, 6, 30))
+    page.end.set_day(date(2025, 4, 1))
     settled(page.open_new())
     error = page.errors._fields["end_date"][1]
     qtbot.waitUntil(lambda: shown_whole(error))
     assert "before the start date" in error.text() and lines_of(error) == 1
-    page.end.setDate(QDate(2025, 9, 30))
+    page.end.clear()
+    qtbot.keyClicks(page.end, "30/09/2025")
     assert error.isHidden()

@@ -225,3 +225,32 @@ def test_accessible_names(detail: ObjectiveDetail) -> None:
     assert all(name(w).startswith("New milestone") for w in panel.add_inputs.values())
     for view in (detail.history_view, detail.risk_view, detail.recommendation_view, detail.tabs):
         assert name(view)
+
+
+def test_a_new_milestone_takes_its_baseline_as_people_write_it(qtbot, detail: ObjectiveDetail, store) -> None:  # type: ignore[no-untyped-def]
+    panel = detail.milestones
+    panel.add_inputs["title"].setText("Contract signed")  # type: ignore[attr-defined]
+    qtbot.keyClicks(panel.add_inputs["baseline_date"], "30/09/2030")
+    assert succeeded(panel.add())
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    with store.read() as s:
+        row = s.exec(select(Milestone)).one()
+    assert row.baseline_date == date(2030, 9, 30) and row.forecast_date == date(2030, 9, 30)
+    assert panel.add_errors["baseline_date"].isHidden()
+
+
+def test_a_milestone_date_cell_is_edited_as_dd_mm_yyyy(qtbot, detail: ObjectiveDetail, store, ids) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    written(
+        detail.ctx,
+        create_milestone,
+        data={"objective_id": ids.obj1, "title": "Pilot", "baseline_date": date(2030, 1, 15)},
+    )
+    panel = detail.milestones
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    forecast = panel.model.index(0, 3)
+    assert forecast.data(Qt.ItemDataRole.EditRole) == "15/01/2030"
+    assert not panel.model.setData(forecast, "15/1/2030")  # the same day, typed another way: no write
+    assert panel.model.setData(forecast, "31/03/2030")
+    qtbot.waitUntil(lambda: panel.model.rows[0].forecast_date == date(2030, 3, 31))

@@ -425,3 +425,79 @@ def test_a_search_that_matches_nothing_says_so(qtbot, ctx: AppContext) -> None: 
     page.find.setText("no such milestone anywhere")
     qtbot.waitUntil(lambda: page.model.visible_count == 0)
     assert page.count.text() == "No milestones match (of 4)"
+
+
+# ---------------------------------------------------------------------------------------------- dates (issue 12, item 12)
+
+
+def _milestone(page: Any, title: str) -> Any:
+    target = next(r for r in page.model.rows if r.title == title)
+    assert page.select(target.id)
+    return target
+
+
+def _stored(ctx: AppContext, milestone_id: str) -> Milestone:
+    with ctx.read() as s:
+        row = s.get(Milestone, milestone_id)
+        assert row is not None
+        return row
+
+
+def test_a_uk_date_typed_in_the_forecast_is_saved_and_shown_as_typed(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, MilestonesPage, ctx)
+    target = _milestone(page, "Roll-out begun")
+    editor = page.form.editors["forecast_date"]
+    assert editor.text() == f"{target.forecast_date:%d/%m/%Y}"  # entry fields show DD/MM/YYYY
+    editor.clear()
+    qtbot.keyClicks(editor, "31/03/2027")
+    with qtbot.waitSignal(ctx.changed):
+        assert succeeded(page.save())
+    assert _stored(ctx, target.id).forecast_date == date(2027, 3, 31)
+    assert page.form.editors["forecast_date"].text() == "31/03/2027"
+
+
+def test_an_impossible_date_is_refused_beside_its_field_saying_why(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, MilestonesPage, ctx)
+    target = _milestone(page, "Roll-out begun")
+    editor = page.form.editors["forecast_date"]
+    editor.clear()
+    qtbot.keyClicks(editor, "31/02/2027")
+    before = snapshot(ctx.store)
+    with qtbot.assertNotEmitted(ctx.changed):
+        assert not succeeded(page.save())
+    assert snapshot(ctx.store) == before
+    problem = page.form.problem("forecast_date")
+    assert "'31/02/2027' is not a date" in problem and "February 2027 has no day 31" in problem
+    assert page.form.errors["forecast_date"].isVisible()
+    assert _stored(ctx, target.id).forecast_date == target.forecast_date
+
+
+def test_a_date_field_picks_its_date_from_a_calendar(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QCalendarWidget
+
+    page = open_page(qtbot, MilestonesPage, ctx)
+    target = _milestone(page, "Roll-out begun")
+    editor = page.form.editors["forecast_date"]
+    pick = next(a for a in editor.actions() if "calendar" in a.text().lower())
+    pick.trigger()
+    calendar = editor.findChild(QCalendarWidget)
+    qtbot.waitUntil(calendar.isVisible)
+    day = target.forecast_date
+    assert calendar.selectedDate() == QDate(day.year, day.month, day.day)  # opens on the field's date
+    calendar.clicked.emit(QDate(2027, 3, 31))
+    assert not calendar.isVisible() and editor.text() == "31/03/2027"
+    assert page.form.changed_values() == {"forecast_date": "2027-03-31"}
+
+
+def test_the_completed_date_may_be_left_blank(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, MilestonesPage, ctx)
+    target = _milestone(page, "Pilot finished")
+    editor = page.form.editors["completed_date"]
+    assert target.completed_date is not None and editor.text() == f"{target.completed_date:%d/%m/%Y}"
+    editor.clear()
+    assert editor.placeholderText() == "DD/MM/YYYY" and "leave it empty" in editor.toolTip()
+    with qtbot.waitSignal(ctx.changed):
+        assert succeeded(page.save())
+    assert _stored(ctx, target.id).completed_date is None
+    assert page.form.problem("completed_date") == ""

@@ -6,14 +6,15 @@ import argparse
 from datetime import date
 
 from tracker.cli import actor, arguments, command, open_for
+from tracker.dates import required_day
 from tracker.textout import table
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+        return required_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _periods_args(p: argparse.ArgumentParser) -> None:
@@ -21,8 +22,8 @@ def _periods_args(p: argparse.ArgumentParser) -> None:
     sub.add_parser("list", help="list the reporting periods (the default)")
     o = sub.add_parser("open", help="open a new reporting period")
     o.add_argument("name", help="e.g. '2024/25 Q1'")
-    o.add_argument("--start", type=_date, required=True, help="first day, YYYY-MM-DD")
-    o.add_argument("--end", type=_date, required=True, help="last day, YYYY-MM-DD")
+    o.add_argument("--start", type=_date, required=True, help="first day, DD/MM/YYYY (or YYYY-MM-DD)")
+    o.add_argument("--end", type=_date, required=True, help="last day, DD/MM/YYYY (or YYYY-MM-DD)")
     c = sub.add_parser("close", help="close a period: its updates become the record as reported to SLT")
     c.add_argument("name")
     r = sub.add_parser("reopen", help="reopen a closed period (the reason is recorded)")
@@ -42,7 +43,7 @@ def periods(args: argparse.Namespace) -> int:
             rows = list_periods(session)
         if not rows:
             print(
-                "No reporting periods yet. Open one with: periods open NAME --start YYYY-MM-DD --end YYYY-MM-DD"
+                "No reporting periods yet. Open one with: periods open NAME --start DD/MM/YYYY --end DD/MM/YYYY"
             )
             return 0
         print(table(["Period", "From", "To", "Status", "Updates"],

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from tracker.cli import CliError, actor, arguments, command, open_for
 from tracker.commands.plan import period_named
+from tracker.dates import required_day
 from tracker.textout import table
 from tracker.wording import plural
 
@@ -15,12 +16,10 @@ EXIT_PROBLEMS = 3
 
 
 def _day(text: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected 31/03/2025 or 2025-03-31)")
+    try:
+        return required_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _issue_args(p: argparse.ArgumentParser) -> None:

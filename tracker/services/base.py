@@ -93,7 +93,7 @@ def _problem(err: Mapping[str, Any]) -> Problem:
     if kind == "missing":
         msg = f"{label} is required"
     elif kind in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
-        msg = f"{label}: {got!r} is not a date (expected YYYY-MM-DD)"
+        msg = f"{label}: {got!r} is not a date (type it as DD/MM/YYYY)"
     elif kind in {"int_parsing", "int_type", "int_from_float"}:
         msg = f"{label}: {got!r} is not a whole number"
     elif kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from tracker.dates import as_typed, entry_text
 from tracker.enums import MilestoneState
 from tracker.queries import MilestoneRow
 from ui.models.table import RIGHT, Chip, Column, Index, SortKind, TableModel, chip_column
@@ -23,6 +24,7 @@ Commit = Callable[[MilestoneRow, str, Any], object]  # starts the write; a refus
 TITLE, OWNER, BASELINE, FORECAST, COMPLETED, STATE = range(6)
 FIELDS = {TITLE: "title", OWNER: "owner_id", BASELINE: "baseline_date", FORECAST: "forecast_date",
           COMPLETED: "completed_date"}  # fmt: skip
+DATES = (BASELINE, FORECAST, COMPLETED)
 
 
 def _state(m: MilestoneRow) -> Chip:
@@ -65,13 +67,20 @@ class MilestonesModel(TableModel):
             value = getattr(self.row_at(index.row()), FIELDS[index.column()])
             if index.column() == OWNER:
                 return value
-            return value.isoformat() if hasattr(value, "isoformat") else (value or "")
+            if index.column() in DATES:
+                return entry_text(value)  # edited as typed: 31/03/2027
+            return value or ""
         return super().data(index, role)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() not in FIELDS:
             return False
-        if value == self.data(index, Qt.ItemDataRole.EditRole):
+        if index.column() in DATES and isinstance(value, str):
+            value = as_typed(value)  # YYYY-MM-DD when it is a date; as typed for the service to refuse
+            current = getattr(self.row_at(index.row()), FIELDS[index.column()])
+            if value == (current.isoformat() if current else ""):
+                return False
+        elif value == self.data(index, Qt.ItemDataRole.EditRole):
             return False
         # the value shows once the write commits and the panel reloads; a refusal sets last_problem
         self._commit(self.row_at(index.row()), FIELDS[index.column()], value)

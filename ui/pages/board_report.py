@@ -73,7 +73,7 @@ class BoardReportPanel(FollowsChanges, QGroupBox):
         self.has_return_by = QCheckBox("&Returns due by", self)
         self.return_by = QDateEdit(self)
         self.return_by.setCalendarPopup(True)
-        self.return_by.setDisplayFormat("dd MMM yyyy")
+        self.return_by.setDisplayFormat("dd/MM/yyyy")  # as every date field shows a date
         self.return_by.setAccessibleName("Date the returns are due")
         self.has_return_by.toggled.connect(self.return_by.setEnabled)
         due = QHBoxLayout()

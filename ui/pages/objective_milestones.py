@@ -33,17 +33,18 @@ from tracker.services import (
     update_milestone,
 )
 from ui.context import AppContext
-from ui.models.objective_milestones import OWNER, STATE, MilestonesModel
+from ui.models.objective_milestones import DATES, OWNER, STATE, MilestonesModel
 from ui.pages.objective_form import display_message
 from ui.tasks import Task
 from ui.widgets.chips import ChipDelegate
+from ui.widgets.dates import DateDelegate, DateField
 from ui.widgets.forms import field_with_error, on_edit
 
 ADD_FIELDS = (
     ("title", "Title", "What will be delivered"),
     ("owner_id", "Owner", "Who delivers it"),
-    ("baseline_date", "Baseline", "The agreed date, YYYY-MM-DD"),
-    ("forecast_date", "Forecast", "The expected date, YYYY-MM-DD (blank: the baseline)"),
+    ("baseline_date", "Baseline", "The agreed date, DD/MM/YYYY"),
+    ("forecast_date", "Forecast", "The expected date, DD/MM/YYYY (blank: the baseline)"),
 )
 
 
@@ -105,6 +106,8 @@ class MilestonesPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setItemDelegateForColumn(STATE, ChipDelegate(ctx.palette, self.table))
+        for column in DATES:
+            self.table.setItemDelegateForColumn(column, DateDelegate(self.table))
         self.table.setItemDelegateForColumn(OWNER, OwnerDelegate(lambda: self.people, self.table))
 
         self.as_of = QLabel(wordWrap=True)  # what the states are judged against
@@ -130,8 +133,10 @@ class MilestonesPanel(QWidget):
             widget: QWidget
             if name == "owner_id":
                 widget = QComboBox()
+            elif name == "title":
+                widget = QLineEdit(placeholderText=hint)
             else:
-                widget = QLineEdit(placeholderText=hint if name == "title" else "YYYY-MM-DD")
+                widget = DateField(optional=name == "forecast_date")
             widget.setAccessibleName(f"New milestone {label.lower()}")
             widget.setAccessibleDescription(hint)
             widget.setToolTip(hint)
@@ -141,7 +146,7 @@ class MilestonesPanel(QWidget):
             error.setAccessibleName(f"New milestone {label.lower()}: problem")
             error.setStyleSheet(f"color: {ctx.palette.surfaces.danger};")
             error.setVisible(False)
-            grid.addRow(caption, field_with_error(widget, error))
+            grid.addRow(caption, field_with_error(widget, error, keep_width=isinstance(widget, DateField)))
             on_edit(widget, lambda e=error: (e.clear(), e.setVisible(False)))
             self.add_inputs[name], self.add_errors[name] = widget, error
         self.add_button = QPushButton("Add milestone")
@@ -222,7 +227,12 @@ class MilestonesPanel(QWidget):
             label.setVisible(False)
         data: dict[str, Any] = {"objective_id": self.objective_id}
         for name, widget in self.add_inputs.items():
-            data[name] = (widget.currentData() or None) if isinstance(widget, QComboBox) else widget.text()  # type: ignore[attr-defined]
+            if isinstance(widget, QComboBox):
+                data[name] = widget.currentData() or None
+            elif isinstance(widget, DateField):
+                data[name] = widget.iso()
+            else:
+                data[name] = widget.text()  # type: ignore[attr-defined]
 
         def added(_changes: Changes) -> None:
             for widget in self.add_inputs.values():

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,18 +32,11 @@ from ui.pages.board_report import BoardReportPanel
 from ui.pages.following import FollowsChanges
 from ui.pages.returns_panel import ReturnsPanel
 from ui.tasks import Task
+from ui.widgets.dates import DateField
 from ui.widgets.dialogs import confirm
 from ui.widgets.forms import FieldErrors
 from ui.widgets.layout import page_layout
 from ui.widgets.tables import table_view
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
 
 
 def _add_months(d: date, months: int) -> date:
@@ -172,11 +163,8 @@ class PeriodsPage(FollowsChanges, QWidget):
         self.name = QLineEdit(box)
         self.name.setPlaceholderText("e.g. 2024/25 Q1")
         self.name.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
-        self.start = QDateEdit(box)
-        self.end = QDateEdit(box)
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd MMM yyyy")
+        self.start = DateField(box, optional=False)
+        self.end = DateField(box, optional=False)
         self.errors.add_row("&Name:", "name", self.name, accessible="New period name", keep_width=True)
         self.errors.add_row("&Starts:", "start_date", self.start, accessible="New period start date",
                             keep_width=True)  # fmt: skip
@@ -239,8 +227,7 @@ class PeriodsPage(FollowsChanges, QWidget):
         return row >= 0
 
     def open_new(self) -> Task | None:
-        data = {"name": self.name.text(), "start_date": _pydate(self.start.date()),
-                "end_date": _pydate(self.end.date())}  # fmt: skip
+        data = {"name": self.name.text(), "start_date": self.start.iso(), "end_date": self.end.iso()}
 
         def opened(changes: Changes) -> None:
             self.errors.clear()
@@ -309,8 +296,8 @@ class PeriodsPage(FollowsChanges, QWidget):
     def _suggest(self) -> None:
         name, start, end = suggest_next(self.model.rows, self._frequency, date.today())
         self.name.setText(name)
-        self.start.setDate(_qdate(start))
-        self.end.setDate(_qdate(end))
+        self.start.set_day(start)
+        self.end.set_day(end)
 
     # ------------------------------------------------------------------------------------------ events
 

@@ -2,13 +2,12 @@
 
 The form does not judge input: it hands what was typed to the service, which names the field and
 what was expected; :meth:`ItemForm.show_problems` puts each message under its field. Dates are
-typed (so a wrong one can be refused, not silently made impossible): YYYY-MM-DD, or the
-DD/MM/YYYY people in the UK type, which is turned into YYYY-MM-DD before it is sent.
+a :class:`ui.widgets.dates.DateField`: shown as DD/MM/YYYY, typed as people write it or picked from
+its calendar, and sent as YYYY-MM-DD when it is a date (as typed when not, for the service to refuse).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -27,18 +26,8 @@ from PySide6.QtWidgets import (
 
 from tracker.services import Problem
 from ui.pages.register_specs import FormField, Lookups
+from ui.widgets.dates import DateField
 from ui.widgets.forms import fit_popup, shrinkable
-
-_UK_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-
-
-def typed_date(text: str) -> str:
-    """DD/MM/YYYY as YYYY-MM-DD; anything else as typed (the service says if it is not a date)."""
-    m = _UK_DATE.match(text)
-    if not m:
-        return text.strip()
-    day, month, year = (int(g) for g in m.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 class ItemForm(QWidget):
@@ -96,11 +85,9 @@ class ItemForm(QWidget):
             text.setMinimumHeight(text.fontMetrics().lineSpacing() * 3)
             text.setMaximumHeight(text.fontMetrics().lineSpacing() * 6)
             return text
-        line = QLineEdit()
         if f.kind == "date":
-            line.setPlaceholderText("YYYY-MM-DD")
-            line.setToolTip("A date as YYYY-MM-DD or DD/MM/YYYY; leave empty for none")
-        return line
+            return DateField(optional=not f.required)
+        return QLineEdit()
 
     # ------------------------------------------------------------------------------------------ choices
 
@@ -148,20 +135,24 @@ class ItemForm(QWidget):
             editor.setValue(int(value) if value else 1)
         elif isinstance(editor, QPlainTextEdit):
             editor.setPlainText(value or "")
+        elif isinstance(editor, DateField):
+            editor.set_day(value)
         elif isinstance(editor, QLineEdit):
             editor.setText(value.isoformat() if isinstance(value, date) else (value or ""))
             editor.setCursorPosition(0)  # show the start of a long title, not its end
 
     def value(self, name: str) -> Any:
-        editor, kind = self.editors[name], self.fields[name].kind
+        editor = self.editors[name]
         if isinstance(editor, QComboBox):
             return editor.currentData()
         if isinstance(editor, QSpinBox):
             return editor.value()
         if isinstance(editor, QPlainTextEdit):
             return editor.toPlainText()
+        if isinstance(editor, DateField):
+            return editor.iso()
         assert isinstance(editor, QLineEdit)
-        return typed_date(editor.text()) if kind == "date" else editor.text()
+        return editor.text()
 
     def values(self) -> dict[str, Any]:
         return {name: self.value(name) for name in self.fields}
