@@ -74,3 +74,19 @@ def test_a_new_period_that_ends_before_it_starts_says_so_whole(window, qtbot):  
     page.end.clear()
     qtbot.keyClicks(page.end, "30/09/2025")
     assert error.isHidden()
+
+
+def test_a_register_forms_long_error_shows_whole_and_clears_when_the_date_is_fixed(window, plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    page = window.show_page("milestones")
+    page.new_item()
+    form = page.form
+    form.editors["objective_id"].setCurrentIndex(form.editors["objective_id"].findData(plan_ctx.ids.obj1))
+    form.editors["title"].setText("Contract signed")
+    baseline = form.editors["baseline_date"]
+    baseline.setText("31/02/2027")
+    settled(page.save())
+    error = form.errors["baseline_date"]
+    qtbot.waitUntil(lambda: shown_whole(error))  # three lines in the side form, none cut
+    assert "February 2027 has no day 31" in error.text() and lines_of(error) >= 1
+    qtbot.keyClicks(baseline, "\b")  # the person starts to fix it: the message goes
+    assert error.isHidden()

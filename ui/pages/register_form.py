@@ -20,14 +20,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from tracker.services import Problem
 from ui.pages.register_specs import FormField, Lookups
 from ui.widgets.dates import DateField
-from ui.widgets.forms import fit_popup, shrinkable
+from ui.widgets.forms import field_with_error, fit_popup, on_edit, shrinkable
 
 
 class ItemForm(QWidget):
@@ -54,17 +53,12 @@ class ItemForm(QWidget):
             editor.setAccessibleName(f.label)
             editor.setObjectName(f"field_{f.name}")
             error = QLabel()
-            error.setWordWrap(True)
             error.setStyleSheet(f"color: {danger};")
             error.setAccessibleName(f"{f.label} problem")
             error.setObjectName(f"error_{f.name}")
             error.hide()
-            holder = QWidget()
-            box = QVBoxLayout(holder)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.setSpacing(2)
-            box.addWidget(editor)
-            box.addWidget(error)
+            holder = field_with_error(editor, error)
+            on_edit(editor, lambda e=error: (e.clear(), e.hide()))
             label = QLabel(f"&{f.label}" + (" *" if f.required else ""))
             label.setBuddy(editor)
             layout.addRow(label, holder)

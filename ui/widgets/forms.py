@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -68,6 +68,21 @@ def on_edit(widget: QWidget, callback: Callable[[], None]) -> None:
         widget.toggled.connect(lambda _on: callback())
 
 
+class _TallEnough(QObject):
+    """Keeps a wrapped label as tall as its text needs at its width. In a scroll area (the side
+    forms) Qt sizes a wrapped label by its unwrapped height, and the third line of a message was cut."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show) and isinstance(watched, QLabel):
+            need = watched.heightForWidth(watched.width()) if watched.width() > 0 else -1
+            if need > 0 and need != watched.minimumHeight():
+                watched.setMinimumHeight(need)
+        return False
+
+
+_TALL_ENOUGH = _TallEnough()
+
+
 def field_with_error(widget: QWidget, error: QLabel, *, keep_width: bool = False) -> QWidget:
     """A field and its error line under it, as one form cell that takes the form's full width.
 
@@ -85,6 +100,7 @@ def field_with_error(widget: QWidget, error: QLabel, *, keep_width: bool = False
         box.addWidget(widget)
     box.addWidget(error)
     error.setWordWrap(True)
+    error.installEventFilter(_TALL_ENOUGH)
     error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
     return holder
 
