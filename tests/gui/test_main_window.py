@@ -619,3 +619,20 @@ def test_a_status_swatch_keeps_its_colour_in_a_read_only_form(qtbot):  # type: i
     icon = chip_icon("#d4351c")
     disabled = icon.pixmap(QSize(12, 12), QIcon.Mode.Disabled).toImage().pixelColor(6, 6)
     assert disabled == QColor("#d4351c")  # Red stays red when the RAG box is read-only
+
+
+def test_a_long_objective_title_keeps_to_two_lines_and_is_whole_on_hover(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import update_objective
+
+    long_title = "Urgently develop a performance framework " * 6  # as long as the sample's longest
+    written(plan_ctx, update_objective, objective_id=plan_ctx.ids.obj1, changes={"title": long_title.strip()})
+    w = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    plan = w.show_page("plan")
+    assert plan.select_objective(plan_ctx.ids.obj1)
+    title = plan.detail.title
+    qtbot.waitUntil(lambda: title.text().endswith("…"))
+    assert title.heightForWidth(title.width()) <= 2 * title.fontMetrics().lineSpacing() + 2
+    assert title.toolTip().endswith(long_title.strip()) and title.full_text() == title.toolTip()

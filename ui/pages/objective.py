@@ -34,6 +34,7 @@ from ui.models.table import RIGHT, Chip, Column, SortKind, TableModel, chip_colu
 from ui.pages.objective_form import FormState, StatusForm
 from ui.pages.objective_milestones import MilestonesPanel
 from ui.widgets.chips import BAND_CHIP, ChipDelegate
+from ui.widgets.title import ShortTitle
 
 
 def _history_status(h: q.StatusHistoryRow) -> Chip:
@@ -154,7 +155,7 @@ class ObjectiveDetail(QWidget):
         self.empty.setAccessibleName("No objective selected")
         self.empty.setWordWrap(True)
 
-        self.title = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.title = ShortTitle(lines=2)  # a long title leaves the form its room on a laptop screen
         self.title.setAccessibleName("Objective")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = QFont(self.title.font())
@@ -304,7 +305,7 @@ class ObjectiveDetail(QWidget):
         self.stack.setCurrentIndex(1)
 
     def _show_header(self, o: q.ObjectiveRow) -> None:
-        self.title.setText(f"{o.ref}  {o.title}")
+        self.title.set_title(f"{o.ref}  {o.title}")
         four_p = ", ".join(t for t in o.four_p.split(",") if t) or "none"
         dates = f"{show(o.start_date) or 'no start'} to {show(o.target_date) or 'no target'}"
         rows = (
