@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHONFAULTHANDLER", "1")
@@ -14,6 +15,7 @@ os.environ.setdefault(
 
 import pytest  # noqa: E402
 
+from tests.builders import small_plan  # noqa: E402
 from tracker.db import Actor  # noqa: E402
 from tracker.store import Store, open_store  # noqa: E402
 
@@ -90,3 +92,12 @@ def any_store(store_url) -> Iterator[Store]:
     s = open_store(store_url)
     yield s
     s.close()
+
+
+@pytest.fixture
+def plan_file(tmp_path: Path, actor: Actor) -> Path:
+    """A small plan in a file that no process holds open."""
+    path = tmp_path / "plan.db"
+    with open_store(path) as store:
+        small_plan(store, actor)
+    return path

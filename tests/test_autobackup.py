@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from tests.builders import small_plan, snapshot
+from tests.builders import snapshot
 from tests.test_returns import edit, issue, preview, returns_plan
 from tracker import autobackup
 from tracker.autobackup import BackupFailed, folder_for, listing
 from tracker.cli import EXIT_ERROR, main
-from tracker.db import Actor, StoreError
+from tracker.db import Actor, StoreError, sqlite_path
 from tracker.lock import WriteLock
 from tracker.models import ReportingPeriod
 from tracker.services import close_period
@@ -26,15 +26,6 @@ from tracker.workbooks.returns_apply import apply_return
 
 PMO = Actor("PMO analyst", "cli")
 DAY = datetime(2026, 12, 4, 9, 12, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def plan_file(tmp_path: Path) -> Path:
-    """A small plan in a file that no process holds open."""
-    path = tmp_path / "plan.db"
-    with open_store(path) as store:
-        small_plan(store, PMO)
-    return path
 
 
 def period_status(path: Path, name: str = "2024/25 Q1") -> str:
@@ -132,7 +123,7 @@ def test_a_failed_backup_stops_the_return_being_applied(tmp_path: Path) -> None:
 
 def test_a_store_that_is_not_a_file_is_not_backed_up() -> None:
     engine = create_engine("postgresql+psycopg://someone@db.example.org/plan")  # never connected
-    assert autobackup._file_of(Session(engine)) is None
+    assert sqlite_path(Session(engine).get_bind().engine.url) is None  # what @backed_up asks
 
 
 def test_the_first_write_of_the_day_from_the_command_line_takes_the_daily_backup(

@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from tracker import anchors
 from tracker.backup import Progress, backup_sqlite, verify_copy
-from tracker.db import BUSY_TIMEOUT_S, StoreError
+from tracker.db import BUSY_TIMEOUT_S, StoreError, sqlite_path, sqlite_uri
 from tracker.errors import ServiceError
 from tracker.lock import DatabaseLocked, WriteLock
 
@@ -211,7 +211,7 @@ def backed_up(why: str, doing: str) -> Callable[[Callable[P, R]], Callable[P, R]
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
             session = args[0] if args else kwargs.get("session")
             if isinstance(session, Session):
-                path = _file_of(session)
+                path = sqlite_path(session.get_bind().engine.url)
                 if path is not None:
                     session.connection()  # BEGIN IMMEDIATE: nobody writes between the backup and us
                     try:
@@ -287,7 +287,7 @@ def resolve(store: Path, name: str) -> Path:
 
 
 def _copy_into(source: Path, store: Path, progress: Progress | None) -> tuple[int, int]:
-    with closing(sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)) as src:
+    with closing(sqlite3.connect(sqlite_uri(source), uri=True)) as src:
         with closing(sqlite3.connect(store, timeout=BUSY_TIMEOUT_S)) as dst:
 
             def _step(_status: int, remaining: int, total: int) -> None:
@@ -314,7 +314,7 @@ def _check_backup(backup: Path) -> None:
     if not backup.is_file():
         raise StoreError(f"Nothing was restored: there is no backup at {backup}.")
     try:
-        with closing(sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)) as con:
+        with closing(sqlite3.connect(sqlite_uri(backup), uri=True)) as con:
             check = con.execute("PRAGMA quick_check").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
@@ -326,7 +326,7 @@ def _check_backup(backup: Path) -> None:
 
 
 def _count(path: Path) -> tuple[int, int]:
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as con:
+    with closing(sqlite3.connect(sqlite_uri(path), uri=True)) as con:
         names = [
             r[0]
             for r in con.execute(
@@ -334,14 +334,6 @@ def _count(path: Path) -> tuple[int, int]:
             )
         ]
         return len(names), sum(con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names)
-
-
-def _file_of(session: Session) -> Path | None:
-    bind = session.get_bind()
-    url = bind.engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
 
 
 def _free_name(folder: Path, stem: str, why: str, at: datetime) -> Path:

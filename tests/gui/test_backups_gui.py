@@ -4,18 +4,14 @@ lists them, and Restore… puts one back and reopens the plan."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
-from tests.builders import small_plan
 from tests.gui.helpers import record_message_boxes, settled
+from tests.test_autobackup import period_status
 from tracker import autobackup
 from tracker.autobackup import folder_for, listing
-from tracker.db import Actor
 from tracker.store import open_store
 from ui.app import Launcher
 from ui.appearance import Appearance
@@ -23,21 +19,6 @@ from ui.backups_dialog import BackupsDialog
 from ui.context import Identity
 from ui.pages.periods import PeriodsPage
 from ui.settings import AppSettings, Remembered
-
-PMO = Actor("PMO analyst", "cli")
-
-
-def status_of_q1(path: Path) -> str:
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as con:
-        return con.execute("SELECT status FROM reporting_period WHERE name = '2024/25 Q1'").fetchone()[0]
-
-
-@pytest.fixture
-def plan_file(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.db"
-    with open_store(path) as store:
-        small_plan(store, PMO)
-    return path
 
 
 @pytest.fixture
@@ -109,7 +90,7 @@ def test_restore_from_the_app_asks_then_reopens_the_restored_plan(launcher, plan
     page = window.show_page("periods")
     page.select_period(next(p.id for p in _periods(window) if p.name == "2024/25 Q1"))
     settled(page.close_selected(ask=False))
-    assert status_of_q1(plan_file) == "closed"
+    assert period_status(plan_file) == "closed"
 
     shown = record_message_boxes(monkeypatch, answer="Restore")
     dialog = window.show_backups()
@@ -119,7 +100,7 @@ def test_restore_from_the_app_asks_then_reopens_the_restored_plan(launcher, plan
     assert shown.titles == ["Restore a backup"] and "is backed up first" in shown.texts
 
     assert launcher.window is not None and launcher.window is not window  # reopened
-    assert status_of_q1(plan_file) == "open"
+    assert period_status(plan_file) == "open"
     assert launcher.window.statusBar().currentMessage().startswith("Restored plan.db from plan ")
     assert [k.why for k in listing(plan_file)] == ["before restore", "before period close", "daily"]
     assert not launcher.window.ctx.read_only  # the reopened plan holds the lock again

@@ -38,7 +38,7 @@ from ui.pages.objective_form import display_message
 from ui.tasks import Task
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.dates import DateDelegate, DateField
-from ui.widgets.forms import field_with_error, on_edit
+from ui.widgets.forms import clear_when_edited, field_with_error
 
 ADD_FIELDS = (
     ("title", "Title", "What will be delivered"),
@@ -147,7 +147,7 @@ class MilestonesPanel(QWidget):
             error.setStyleSheet(f"color: {ctx.palette.surfaces.danger};")
             error.setVisible(False)
             grid.addRow(caption, field_with_error(widget, error, keep_width=isinstance(widget, DateField)))
-            on_edit(widget, lambda e=error: (e.clear(), e.setVisible(False)))
+            clear_when_edited(widget, error)
             self.add_inputs[name], self.add_errors[name] = widget, error
         self.add_button = QPushButton("Add milestone")
         self.add_button.setAccessibleName("Add milestone")

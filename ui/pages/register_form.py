@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from tracker.services import Problem
 from ui.pages.register_specs import FormField, Lookups
 from ui.widgets.dates import DateField
-from ui.widgets.forms import field_with_error, fit_popup, on_edit, shrinkable
+from ui.widgets.forms import clear_when_edited, field_with_error, fit_popup, shrinkable
 
 
 class ItemForm(QWidget):
@@ -58,7 +58,7 @@ class ItemForm(QWidget):
             error.setObjectName(f"error_{f.name}")
             error.hide()
             holder = field_with_error(editor, error)
-            on_edit(editor, lambda e=error: (e.clear(), e.hide()))
+            clear_when_edited(editor, error)
             label = QLabel(f"&{f.label}" + (" *" if f.required else ""))
             label.setBuddy(editor)
             layout.addRow(label, holder)

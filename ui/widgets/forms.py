@@ -83,6 +83,11 @@ class _TallEnough(QObject):
 _TALL_ENOUGH = _TallEnough()
 
 
+def clear_when_edited(widget: QWidget, error: QLabel) -> None:
+    """The field's message goes once the person changes the field (saving says it again if still wrong)."""
+    on_edit(widget, lambda: (error.clear(), error.hide()))
+
+
 def field_with_error(widget: QWidget, error: QLabel, *, keep_width: bool = False) -> QWidget:
     """A field and its error line under it, as one form cell that takes the form's full width.
 

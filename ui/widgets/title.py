@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 
@@ -48,10 +48,9 @@ class ShortTitle(QLabel):
         self._show(text[:low].rstrip() + "…")
 
     def _height(self, text: str, width: int) -> int:
-        probe = QLabel(text)
-        probe.setFont(self.font())
-        probe.setWordWrap(True)
-        return probe.heightForWidth(width)
+        """The height ``text`` wraps to (what a plain-text QLabel measures it with)."""
+        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+        return self.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
 
     def _show(self, text: str) -> None:
         if text != self.text():

@@ -31,7 +31,7 @@ class WheelGuard(QObject):
 def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
     parent = widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, QAbstractScrollArea) and not isinstance(parent.parentWidget(), _FIELDS):
+        if isinstance(parent, QAbstractScrollArea):
             return parent
         parent = parent.parentWidget()
     return None
