@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import Session, col
 
 from tracker.models import AuditEntry, AuditHead
+from tracker.outputs import written
 
 ENV = "TRACKER_ANCHORS"
 APP_NAME = "DeliveryPlanTracker"  # the data folder tracker.store uses
@@ -139,12 +139,7 @@ def _read(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 def _write(path: Path, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Written whole or not at all (tracker.outputs): what a killed write left is removed by the next."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".audit-anchors-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with written(path, replace=True) as temp:
+        temp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")

@@ -16,7 +16,6 @@ A store on a server (PostgreSQL) is skipped: its administrators back it up.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from tracker.backup import Progress, backup_sqlite, verify_copy
 from tracker.db import BUSY_TIMEOUT_S, StoreError, sqlite_path, sqlite_uri
 from tracker.errors import ServiceError
 from tracker.lock import DatabaseLocked, WriteLock
+from tracker.outputs import written
 
 KEEP_DAILY = 7
 KEEP_BEFORE = 10
@@ -360,9 +360,8 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def _write_manifest(folder: Path, manifest: dict[str, dict[str, Any]]) -> None:
-    tmp = folder / f"{MANIFEST}.partial"
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, folder / MANIFEST)
+    with written(folder / MANIFEST, replace=True) as temp:
+        temp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _record(folder: Path, name: str, rows: int, tables: int) -> None:

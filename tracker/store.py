@@ -106,7 +106,7 @@ class Store:
         try:
             with self.engine.connect() as conn:
                 remember(conn, self.display_name)
-        except (OSError, DatabaseError):
+        except (OSError, DatabaseError, StoreError):  # StoreError: an OutputError writing the file
             pass  # the anchor is a second witness; the write itself has been committed
 
     def backup(self, dest: Path, progress: Progress | None = None) -> BackupReport:

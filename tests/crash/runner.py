@@ -101,6 +101,9 @@ def crash(template: Template, kill: Kill, index: int, work: Path) -> RunResult:
 
     result.left_by_kill = litter(folders, ref)
     if result.left_by_kill:
+        if not ref.force:  # a command that will not replace its output refuses at once: clear the way
+            for rel in ref.outputs:
+                (folders.run / rel).unlink(missing_ok=True)
         again = cli.run(
             folders, op.command(folders.run) + (["--force"] if ref.force else []), template.runtime
         )
