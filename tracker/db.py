@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session
 
-from tracker.enums import Source
+from tracker.enums import Role, Source
 
 BUSY_TIMEOUT_S = 10.0
 _URL = re.compile(r"^[a-z][a-z0-9+]*://", re.IGNORECASE)
@@ -137,6 +137,7 @@ class Actor:
     name: str
     source: str = Source.APP  # a Source value
     detail: str = ""
+    role: str = Role.PMO  # a Role value: what they may change (the command line works as the PMO)
 
 
 @contextmanager

@@ -183,6 +183,21 @@ class Marking(StrEnum):
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
 
 
+class Role(StrEnum):
+    """What someone may change: the PMO everything, a lead their own items' progress, a viewer nothing.
+
+    The services check it first (to refuse with a clear message); in team mode the server enforces it too.
+    """
+
+    PMO = "pmo"
+    LEAD = "lead"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return {"pmo": "the PMO", "lead": "a lead", "viewer": "a viewer"}[self.value]
+
+
 class Source(StrEnum):
     """Where an audited change came from: what the app writes in the audit log's "source"."""
 

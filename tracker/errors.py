@@ -51,6 +51,10 @@ class ClosedPeriod(ServiceError):
     pass
 
 
+class NotPermitted(ServiceError):
+    """The actor's role does not allow this change (see :class:`tracker.enums.Role`)."""
+
+
 def explain(exc: BaseException, name: str) -> str | None:
     """One line naming the cause of a database or file error and what to do, or None if it is not one we know.
 

@@ -77,6 +77,7 @@ class Theme(Editable, table=True):
     name: str = Field(max_length=200)
     ordinal: int = 0
     description: str = Field(default="", sa_column=_text())
+    retired_on: date | None = None  # retired from the plan (kept for the periods that reported it)
 
 
 class Outcome(Editable, table=True):
@@ -85,6 +86,7 @@ class Outcome(Editable, table=True):
     title: str = Field(max_length=500)
     ordinal: int = 0
     description: str = Field(default="", sa_column=_text())
+    retired_on: date | None = None
 
 
 class Person(Editable, table=True):
@@ -117,6 +119,8 @@ class Objective(Editable, table=True):
     rag: str | None = Field(default=None, max_length=10)  # current reported RAG
     progress_pct: int | None = None
     ordinal: int = 0
+    retired_on: date | None = None
+    carried_from: str = Field(default="", max_length=300)  # "<plan> <ref>" it was carried over from
 
 
 class ReportingPeriod(Editable, table=True):
@@ -132,6 +136,7 @@ class ReportingPeriod(Editable, table=True):
     closed_by: str = Field(default="", max_length=200)
     return_by: date | None = None  # when leads' returns are due, as issued
     return_contact: str = Field(default="", max_length=200)  # who at the PMO leads ask about returns
+    settings: str = Field(default="", sa_column=_text())  # JSON: the plan settings it was closed with
 
 
 class PeriodReport(Editable, table=True):
@@ -183,6 +188,7 @@ class Milestone(Editable, table=True):
     completed_date: date | None = None
     ordinal: int = 0
     notes: str = Field(default="", sa_column=_text())
+    carried_from: str = Field(default="", max_length=300)
 
 
 class Risk(Editable, table=True):
@@ -205,6 +211,7 @@ class Risk(Editable, table=True):
     mitigations: str = Field(default="", sa_column=_text())
     status: str = Field(default="open", max_length=10)
     review_date: date | None = None
+    carried_from: str = Field(default="", max_length=300)
 
 
 class Inspection(Editable, table=True):
@@ -227,6 +234,7 @@ class Recommendation(Editable, table=True):
     evidence: str = Field(default="", sa_column=_text())
     closure_rationale: str = Field(default="", sa_column=_text())
     closed_date: date | None = None
+    carried_from: str = Field(default="", max_length=300)
 
 
 class ProgressNote(Editable, table=True):

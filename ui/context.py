@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
 from tracker.db import Actor
-from tracker.enums import Source
+from tracker.enums import Role, Source
 from tracker.services import Changes, ServiceError, revert_transaction
 from tracker.store import Store
 from ui.palette import Palette, make_palette
@@ -44,7 +44,14 @@ class Identity:
 
     name: str
     person_id: str | None = None
-    role: str = ""
+    role: str = ""  # what they are called: "PMO", "viewer", or a person's role title
+
+    @property
+    def access(self) -> Role:
+        """What they may change: a person from the plan is a lead; the viewer nothing; else the PMO."""
+        if self.person_id is not None:
+            return Role.LEAD
+        return Role.VIEWER if self.role == "viewer" else Role.PMO
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,12 @@ class AppContext(QObject):
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.identity.name, Source.APP, self.identity.role)
+        return Actor(self.identity.name, Source.APP, self.identity.role, self.identity.access)
+
+    @property
+    def is_pmo(self) -> bool:
+        """Whether the plan's structure, people and settings may be changed here (the PMO, not read-only)."""
+        return not self.read_only and self.identity.access == Role.PMO
 
     @property
     def period_id(self) -> str | None:

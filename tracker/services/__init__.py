@@ -4,7 +4,15 @@ Call them inside ``store.write()``; a refused write raises a :class:`ServiceErro
 transaction rolls back, leaves the database as it was. See :mod:`tracker.services.base`.
 """
 
-from tracker.errors import ClosedPeriod, ConflictError, NotFound, Problem, ServiceError, ValidationError
+from tracker.errors import (
+    ClosedPeriod,
+    ConflictError,
+    NotFound,
+    NotPermitted,
+    Problem,
+    ServiceError,
+    ValidationError,
+)
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 from tracker.services.links import link_recommendation, unlink_recommendation
 from tracker.services.milestones import (
@@ -50,6 +58,7 @@ from tracker.services.undo import restore_deleted, revert_transaction
 __all__ = [
     "Changes",
     "ClosedPeriod",
+    "NotPermitted",
     "ConflictError",
     "NotFound",
     "Problem",

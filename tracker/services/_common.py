@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from tracker.errors import Problem, ValidationError
+from tracker.db import Actor
+from tracker.enums import Role
+from tracker.errors import NotPermitted, Problem, ValidationError
 from tracker.models import (
     KIND_OF,
     Editable,
@@ -158,3 +160,12 @@ def describe(session: Session, entity: str, row: Editable) -> str:
 
 def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def require_pmo(actor: Actor, doing: str) -> None:
+    """Refuse unless the actor works as the PMO: ``doing`` says what, as in "add an objective"."""
+    if actor.role != Role.PMO:
+        raise NotPermitted(
+            f"Only the PMO can {doing}: you are working as {Role(actor.role).label} ({actor.name}). "
+            "Ask the programme office to make this change."
+        )

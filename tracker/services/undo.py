@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select
@@ -51,7 +52,7 @@ def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
     _refuse_if_changed_later(session, txn, entries[0].seq, rows)
     _refuse_if_frozen(session, rows)
 
-    uow = unit_of_work(session, Actor(actor.name, Source.UNDO, f"undo of {txn}"))
+    uow = unit_of_work(session, replace(actor, source=Source.UNDO, detail=f"undo of {txn}"))
     for entry in entries:
         cls = ENTITIES[entry.entity]
         row = rows[(entry.entity, entry.entity_id)]

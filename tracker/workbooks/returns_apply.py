@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session
@@ -64,10 +65,10 @@ def apply_return(
                 f"{plural(len(open_conflicts), 'conflict')} not settled (keep ours or take theirs); nothing was applied",
             )
         )
-    who = Actor(
-        actor.name,
-        Source.RETURN.value,
-        f"return file {preview.file_name} (sha256 {preview.file_sha256[:12]})"[:500],
+    who = replace(
+        actor,
+        source=Source.RETURN.value,
+        detail=f"return file {preview.file_name} (sha256 {preview.file_sha256[:12]})"[:500],
     )
     _refuse_if_moved(session, preview)
     conflicts: dict[tuple[str, str], list[FieldConflict]] = {}
