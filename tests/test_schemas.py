@@ -62,7 +62,9 @@ def test_closed_date_defaults_to_today_only_when_closed():
 
 
 def test_four_p_is_stored_in_canonical_order_without_repeats():
-    edit = validate(ObjectiveEdit, {"title": "t", "four_p": ["prepare", "Pursue", "PURSUE"]})
+    edit = validate(
+        ObjectiveEdit, {"ref": "SER-01.01", "title": "t", "four_p": ["prepare", "Pursue", "PURSUE"]}
+    )
     assert edit.to_row()["four_p"] == "Pursue,Prepare"
     assert ObjectiveEdit.from_row(type("Row", (), {"four_p": "Protect,Prevent", "title": "t"})())["four_p"] == [
         "Protect", "Prevent",

@@ -110,6 +110,7 @@ class Objective(Editable, table=True):
     outcome_id: str = Field(foreign_key="outcome.id", index=True, max_length=36)
     ref: str = Field(max_length=20)
     title: str = Field(sa_column=_text())
+    description: str = Field(default="", sa_column=_text())
     lead_id: str | None = Field(default=None, foreign_key="person.id", index=True, max_length=36)
     board_id: str | None = Field(default=None, foreign_key="board.id", max_length=36)
     four_p: str = Field(default="", max_length=60)  # "Pursue,Protect": canonical order, comma-separated

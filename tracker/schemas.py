@@ -349,10 +349,42 @@ def _four_p_list(value: Any) -> Any:
     return [by_word[w.casefold()] for w in words]
 
 
+def _code(value: Any) -> Any:
+    # A plan's codes are what people cite ("SER-02.08"): letters, digits and - . / only, no spaces.
+    if isinstance(value, str):
+        value = value.strip().upper()
+        if value and not _CODE.match(value):
+            raise rule("use letters, digits and - . / only (for example SER-02.08)")
+    return value
+
+
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9./-]*$")
+Code10 = Annotated[str, Field(min_length=1, max_length=10), BeforeValidator(_code)]
+Code20 = Annotated[str, Field(min_length=1, max_length=20), BeforeValidator(_code)]
+
+
+class ThemeIn(InputModel):
+    """A theme (priority) of the plan: its code ("SER") and name."""
+
+    code: Code10
+    name: Name
+    description: Text = ""
+
+
+class OutcomeIn(InputModel):
+    """An outcome group under a theme: its code ("SER-02") and title."""
+
+    code: Code20
+    title: Title
+    description: Text = ""
+
+
 class ObjectiveEdit(InputModel):
     """The fields of an objective a person edits; lifecycle, RAG and progress come from status updates."""
 
+    ref: Code20
     title: LongTitle
+    description: Text = ""
     lead_id: OptionalId = None
     board_id: OptionalId = None
     four_p: Annotated[list[FourP], BeforeValidator(_four_p_list)] = []

@@ -80,6 +80,15 @@ def live(table: FromClause) -> ColumnElement[bool]:
     return table.c.deleted == false()
 
 
+def in_plan(table: FromClause, on: date | ColumnElement[Any]) -> ColumnElement[bool]:
+    """A theme, outcome or objective is in the plan on this day: not retired, or retired after it.
+
+    A period's reports count what was in the plan when the period started, so an objective retired
+    during a period is still reported for it, and not for the periods after.
+    """
+    return or_(table.c.retired_on.is_(None), table.c.retired_on > on)
+
+
 def all_of(conditions: Iterable[ColumnElement[bool]]) -> ColumnElement[bool]:
     items = list(conditions)
     return and_(*items) if items else true()

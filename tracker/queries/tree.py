@@ -13,7 +13,7 @@ from tracker.enums import Brag, Movement
 from tracker.rules import brag, brag_label
 
 from ._period import carried_statuses, status_movement
-from ._sql import live, t
+from ._sql import in_plan, live, t
 from .common import NO_UPDATE, BragCounts, PeriodRow, find_period, period_before, periods
 
 
@@ -38,6 +38,7 @@ class TreeRow(NamedTuple):
     theme_id: str | None = None  # the theme a row sits in (a theme row: its own id)
     four_p: str = ""  # objective rows: "Pursue,Protect" (canonical order)
     carried_from: str = ""  # closed in this earlier period and not reported since: the status carries
+    retired_on: date | None = None  # retired from the plan by the day shown (only with include_retired)
 
     @property
     def has_status(self) -> bool:
@@ -45,8 +46,13 @@ class TreeRow(NamedTuple):
         return self.has_update or bool(self.carried_from)
 
 
-def plan_tree(session: Session, *, period_id: str | None = None) -> list[TreeRow]:
-    """Every live theme, outcome and objective in plan order.
+def plan_tree(
+    session: Session, *, period_id: str | None = None, include_retired: bool = False
+) -> list[TreeRow]:
+    """Every live theme, outcome and objective in the plan, in plan order.
+
+    "In the plan" is as of the period's start (today without a period): retired items are left out,
+    or with ``include_retired`` shown with their ``retired_on`` and not counted in the roll-ups.
 
     With a period, an objective's status is its update for that period (Grey, "No update", when it
     has none) and movement compares with the period before. Without one, the status is the
@@ -62,15 +68,16 @@ def plan_tree(session: Session, *, period_id: str | None = None) -> list[TreeRow
         with_updates = [p for p in all_periods if p.n_updates]
         baseline = period_before(all_periods, with_updates[-1]) if with_updates else None
 
-    rows = session.execute(_statement(this, baseline)).all()
+    on = this.start if this is not None else date.today()
+    rows = session.execute(_statement(this, baseline, None if include_retired else on)).all()
     if this is None:
-        return _fold(rows, {}, {})
+        return _fold(rows, {}, {}, on)
     # Closed earlier and not reported since: the closed status carries forward, as on the dashboard.
     found = carried_statuses(session, this.start, *([baseline.start] if baseline else []))
-    return _fold(rows, found[0], found[1] if baseline else {})
+    return _fold(rows, found[0], found[1] if baseline else {}, on)
 
 
-def _statement(this: PeriodRow | None, baseline: PeriodRow | None) -> Any:
+def _statement(this: PeriodRow | None, baseline: PeriodRow | None, in_plan_on: date | None) -> Any:
     th, oc, ob, person = t.theme, t.outcome, t.objective, t.person
     cur, prev = t.status.alias("cur"), t.status.alias("prev")
 
@@ -105,10 +112,13 @@ def _statement(this: PeriodRow | None, baseline: PeriodRow | None) -> Any:
             *status_cols,
             *prev_cols,
             last_sq.c.at,
+            th.c.retired_on,
+            oc.c.retired_on,
+            ob.c.retired_on,
         )  # fmt: skip
         .select_from(th)
-        .outerjoin(oc, and_(oc.c.theme_id == th.c.id, live(oc)))
-        .outerjoin(ob, and_(ob.c.outcome_id == oc.c.id, live(ob)))
+        .outerjoin(oc, and_(oc.c.theme_id == th.c.id, live(oc), *_kept(oc, in_plan_on)))
+        .outerjoin(ob, and_(ob.c.outcome_id == oc.c.id, live(ob), *_kept(ob, in_plan_on)))
         .outerjoin(person, person.c.id == ob.c.lead_id)
         .outerjoin(last_sq, last_sq.c.objective_id == ob.c.id)
     )
@@ -118,15 +128,19 @@ def _statement(this: PeriodRow | None, baseline: PeriodRow | None) -> Any:
         stmt = stmt.outerjoin(
             prev, and_(prev.c.objective_id == ob.c.id, prev.c.period_id == baseline.id, live(prev))
         )
-    return stmt.where(live(th)).order_by(
+    return stmt.where(live(th), *_kept(th, in_plan_on)).order_by(
         th.c.ordinal, th.c.code, th.c.id, oc.c.ordinal, oc.c.code, oc.c.id, ob.c.ordinal, ob.c.ref
     )
+
+
+def _kept(table: Any, on: date | None) -> list[Any]:
+    return [] if on is None else [in_plan(table, on)]
 
 
 Carried = dict[str, tuple[str, str, str]]
 
 
-def _fold(rows: Sequence[Any], carried: Carried, carried_before: Carried) -> list[TreeRow]:
+def _fold(rows: Sequence[Any], carried: Carried, carried_before: Carried, on: date) -> list[TreeRow]:
     out: list[TreeRow] = []
     keys: dict[int, list[str]] = {}  # index of a theme/outcome row -> its objectives' status keys
     theme_at = outcome_at = -1
@@ -134,11 +148,26 @@ def _fold(rows: Sequence[Any], carried: Carried, carried_before: Carried) -> lis
         theme_id, theme_code, theme_name, outcome_id, outcome_code, outcome_title,
         obj_id, ref, title, lead_id, lead_name, four_p,
         lifecycle, rag, progress, update_id, prev_lifecycle, prev_rag, prev_id, last_at,
+        theme_retired, outcome_retired, obj_retired,
     ) in rows:  # fmt: skip
+        theme_retired, outcome_retired, obj_retired = (
+            d if d is not None and d <= on else None for d in (theme_retired, outcome_retired, obj_retired)
+        )
         if theme_at < 0 or out[theme_at].id != theme_id:
             theme_at = len(out)
             keys[theme_at] = []
-            out.append(TreeRow("theme", theme_id, None, 0, theme_code, theme_name, theme_id=theme_id))
+            out.append(
+                TreeRow(
+                    "theme",
+                    theme_id,
+                    None,
+                    0,
+                    theme_code,
+                    theme_name,
+                    theme_id=theme_id,
+                    retired_on=theme_retired,
+                )
+            )
             outcome_at = -1
         if outcome_id is None:
             continue
@@ -146,8 +175,11 @@ def _fold(rows: Sequence[Any], carried: Carried, carried_before: Carried) -> lis
             outcome_at = len(out)
             keys[outcome_at] = []
             out.append(
-                TreeRow("outcome", outcome_id, theme_id, 1, outcome_code, outcome_title, theme_id=theme_id)
-            )
+                TreeRow(
+                    "outcome", outcome_id, theme_id, 1, outcome_code, outcome_title, theme_id=theme_id,
+                    retired_on=outcome_retired,
+                )
+            )  # fmt: skip
         if obj_id is None:
             continue
         carried_id, carried_name = None, ""
@@ -162,8 +194,10 @@ def _fold(rows: Sequence[Any], carried: Carried, carried_before: Carried) -> lis
         label = brag_label(lifecycle, rag)  # "No update" when there is none
         if carried_id is not None:
             label = f"{label} (since {carried_name})"
-        keys[theme_at].append(key)
-        keys[outcome_at].append(key)
+        out_of_plan = obj_retired or outcome_retired or theme_retired
+        if not out_of_plan:  # a retired objective is shown, not counted
+            keys[theme_at].append(key)
+            keys[outcome_at].append(key)
         out.append(
             TreeRow(
                 "objective", obj_id, outcome_id, 2, ref, title,
@@ -180,6 +214,7 @@ def _fold(rows: Sequence[Any], carried: Carried, carried_before: Carried) -> lis
                 theme_id=theme_id,
                 four_p=four_p or "",
                 carried_from=carried_name,
+                retired_on=out_of_plan,
             )
         )  # fmt: skip
     for index, objective_keys in keys.items():

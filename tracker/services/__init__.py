@@ -21,7 +21,6 @@ from tracker.services.milestones import (
     restore_milestone,
     update_milestone,
 )
-from tracker.services.objectives import update_objective
 from tracker.services.people import create_person, delete_person, restore_person, update_person
 from tracker.services.periods import (
     close_period,
@@ -53,6 +52,19 @@ from tracker.services.returns import (
 )
 from tracker.services.risks import create_risk, delete_risk, restore_risk, update_risk
 from tracker.services.status import record_status_update, restore_status_update
+from tracker.services.structure import (
+    create_objective,
+    create_outcome,
+    create_theme,
+    move,
+    reinstate,
+    remove,
+    renumber,
+    retire,
+    update_objective,
+    update_outcome,
+    update_theme,
+)
 from tracker.services.undo import restore_deleted, revert_transaction
 
 __all__ = [
@@ -102,6 +114,16 @@ __all__ = [
     "update_milestone",
     "update_period",
     "update_objective",
+    "create_objective",
+    "create_outcome",
+    "create_theme",
+    "update_outcome",
+    "update_theme",
+    "move",
+    "reinstate",
+    "remove",
+    "renumber",
+    "retire",
     "update_person",
     "update_plan_settings",
     "update_progress_note",

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import Boolean as SABoolean
-from sqlalchemy import Date, DateTime, Integer, insert
+from sqlalchemy import Date, DateTime, Integer, String, UniqueConstraint, insert, update
 from sqlmodel import Session
 
 from tracker.audit import CREATED, AuditWriter, encode
@@ -242,6 +242,33 @@ def unit_of_work(session: Session, actor: Actor) -> UnitOfWork:
     uow = UnitOfWork(session, actor)
     session.info[key] = (trans, uow)
     return uow
+
+
+def park(session: Session, cls: type[Editable], field: str, ids: list[str]) -> None:
+    """Move a unique text column out of the way for these rows, in SQL only, before they are given
+    each other's values (a renumbering, or undoing one): the audit then records each change once,
+    from its old value to its new, and no intermediate state breaks the constraint."""
+    if not ids:
+        return
+    session.flush()
+    table = cls.__table__  # type: ignore[attr-defined]
+    for row_id in ids:
+        session.execute(update(table).where(table.c.id == row_id).values({field: f"~{row_id[:18]}"}))
+
+
+def unique_text_fields(cls: type[Editable]) -> frozenset[str]:
+    """The text columns of a table that a unique constraint covers (with the plan, as objective.ref)."""
+    table = cls.__table__  # type: ignore[attr-defined]
+    found: set[str] = set()
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            found.update(c.name for c in constraint.columns if _is_text(c.type) and not c.foreign_keys)
+    return frozenset(found)
+
+
+def _is_text(ctype: Any) -> bool:
+    impl = getattr(ctype, "impl", ctype)  # sqlmodel's AutoString decorates a String
+    return isinstance(ctype, String) or isinstance(impl, String)
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -21,7 +21,6 @@ from tracker.enums import OPEN_RECOMMENDATION_STATUSES, RiskStatus
 from tracker.models import ENTITIES, Editable, Kind
 from tracker.services import (
     milestones,
-    objectives,
     people,
     periods,
     plan,
@@ -29,6 +28,7 @@ from tracker.services import (
     returns,
     risks,
     status,
+    structure,
 )
 from tracker.services._common import describe
 from tracker.services.base import Changes, unit_of_work
@@ -122,8 +122,11 @@ _PLACE = frozenset({Kind.PLAN, Kind.THEME, Kind.OUTCOME})  # where an objective 
 
 _ENTITIES: tuple[Entity, ...] = (
     Entity(Kind.PLAN, "plan", "plan_id", "name", update=plan.update_plan_settings),
-    Entity(Kind.THEME, "theme", "theme_id", "name"),
-    Entity(Kind.OUTCOME, "outcome", "outcome_id", "title"),
+    Entity(Kind.THEME, "theme", "theme_id", "name", create=structure.create_theme, update=structure.update_theme),
+    Entity(
+        Kind.OUTCOME, "outcome", "outcome_id", "title",
+        create=structure.create_outcome, update=structure.update_outcome,
+    ),
     Entity(
         Kind.PERSON, "person", "person_id", "name", plural="people",
         create=people.create_person, update=people.update_person, delete=people.delete_person,
@@ -132,7 +135,7 @@ _ENTITIES: tuple[Entity, ...] = (
     Entity(Kind.BOARD, "board", "board_id", "name"),
     Entity(
         Kind.OBJECTIVE, "objective", "objective_id", "ref",
-        update=objectives.update_objective,
+        create=structure.create_objective, update=structure.update_objective,
         holding=Holding("lead_id", "lead", "objective"),
         write_return=status.write_returned_status,
         read_with=_PLACE | {Kind.PERSON, Kind.BOARD, Kind.STATUS_UPDATE, Kind.REPORTING_PERIOD},

@@ -12,7 +12,7 @@ Run it in a write transaction of its own: it writes as a different actor (source
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -26,7 +26,7 @@ from tracker.enums import PeriodStatus, Source
 from tracker.errors import ClosedPeriod, ConflictError, NotFound, Problem, ValidationError
 from tracker.models import ENTITIES, AuditEntry, Editable, Kind, ReportingPeriod, StatusUpdate
 from tracker.services._common import describe
-from tracker.services.base import BOOKKEEPING, Changes, coerce, unit_of_work
+from tracker.services.base import BOOKKEEPING, Changes, coerce, park, unique_text_fields, unit_of_work
 from tracker.services.registry import REGISTRY
 from tracker.wording import plural
 
@@ -53,6 +53,7 @@ def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
     _refuse_if_frozen(session, rows)
 
     uow = unit_of_work(session, replace(actor, source=Source.UNDO, detail=f"undo of {txn}"))
+    _park_swapped(session, entries, rows)
     for entry in entries:
         cls = ENTITIES[entry.entity]
         row = rows[(entry.entity, entry.entity_id)]
@@ -66,6 +67,19 @@ def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
         f"Undid {plural(len(entries), 'change')} to {_items(session, rows)} "
         f"made by {first.actor} on {first.at:%d %b %Y at %H:%M}"
     )
+
+
+def _park_swapped(session: Session, entries: Sequence[Any], rows: Mapping[tuple[str, str], Editable]) -> None:
+    """Unique codes put back (undoing a renumbering swaps them) are first moved out of each other's way."""
+    moving: dict[tuple[type[Editable], str], list[str]] = {}
+    for entry in entries:
+        cls = ENTITIES[entry.entity]
+        if entry.field in unique_text_fields(cls):
+            row = rows[(entry.entity, entry.entity_id)]
+            if getattr(row, entry.field) != decode(entry.old):
+                moving.setdefault((cls, entry.field), []).append(row.id)
+    for (cls, field), ids in moving.items():
+        park(session, cls, field, sorted(set(ids)))
 
 
 def restore_deleted(session: Session, *, actor: Actor, entity: str, entity_id: str) -> Changes:

@@ -1,4 +1,4 @@
-"""the plan kept in the app: retiring themes, outcomes and objectives; where a carried-over item came
+"""the plan kept in the app: an objective's description; retiring themes, outcomes and objectives; where a carried-over item came
 from; the settings a closed period was reported with
 
 Revision ID: 0006
@@ -42,6 +42,8 @@ def upgrade() -> None:
     for table in CARRIED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("carried_from", sa.String(length=300), nullable=False, server_default=""))
+    with op.batch_alter_table("objective", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("description", sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("reporting_period", schema=None) as batch_op:
         batch_op.add_column(sa.Column("settings", sa.Text(), nullable=False, server_default=""))
     # Periods closed before this revision were reported with the plan's settings as they are now: the
@@ -64,6 +66,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("reporting_period", schema=None) as batch_op:
         batch_op.drop_column("settings")
+    with op.batch_alter_table("objective", schema=None) as batch_op:
+        batch_op.drop_column("description")
     for table in CARRIED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("carried_from")
