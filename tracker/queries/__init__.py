@@ -60,6 +60,7 @@ from .overview import (
     UpcomingMilestone,
     dashboard_data,
 )
+from .plan_items import PlanItem, plan_item
 from .registers import (
     AuditRow,
     LinkRow,
@@ -88,7 +89,7 @@ __all__ = [
     "PlanInfo", "RecommendationRow", "ReturnRow", "RiskMatrix", "RiskRow", "StatusHistoryRow", "ThemeRow",
     "ThemeStatusRow", "TreeRow", "TrendRow", "audit_rows", "boards", "current_plan", "dashboard_data", "derived_rags",
     "exceptions", "headline", "latest_period_with_updates", "milestone_rows", "movement_summary",
-    "objective_rows", "outcomes", "overdue_items", "people", "period", "period_objective_rows", "periods", "plan_tree",
+    "objective_rows", "outcomes", "overdue_items", "people", "period", "period_objective_rows", "periods", "plan_tree", "PlanItem", "plan_item",
     "previous_period", "progress_notes", "rag_by_theme", "recommendation_links", "recommendation_rows",
     "recommendations_by_body_status", "returns_status", "risk_matrix", "risk_rows", "rule_settings",
     "same_period_last_year", "status_history", "themes", "trend",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from tracker.queries import NO_UPDATE, BragCounts, TreeRow
 from ui.models.roles import CHIP_ROLE, COUNTS_ROLE, ID_ROLE, KIND_ROLE
@@ -19,6 +19,7 @@ from ui.widgets.chips import counts_text, counts_words
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
+MIME = "application/x-plan-item"  # a dragged item: "kind id"; it moves only among its siblings
 
 COLUMNS = ("Objective", "Status", "Lifecycle", "Lead", "Movement", "Progress", "Last update")
 NAME, STATUS, LIFECYCLE, LEAD, MOVEMENT, PROGRESS, UPDATED = range(len(COLUMNS))
@@ -63,8 +64,11 @@ def status_key(row: TreeRow) -> str:
 
 
 class PlanTreeModel(QAbstractItemModel):
+    move_requested = Signal(str, str, int)  # kind, id, its new position among its siblings (a drop)
+
     def __init__(self, parent: Any = None):
         super().__init__(parent)
+        self._movable = False  # items can be dragged to reorder them (the PMO, with no filter narrowing)
         self._rows: list[TreeRow] = []
         self._keys: dict[int, _Keys] = {}  # row number of each objective -> its filter keys
         self._filter = TreeFilter()
@@ -137,9 +141,10 @@ class PlanTreeModel(QAbstractItemModel):
                 number = len(nodes)
                 nodes.append(_Node(row, outcome, len(nodes[outcome].children), [], None))
                 nodes[outcome].children.append(number)
-                key = self._keys[i].status
-                tallies[outcome].append(key)
-                tallies[theme].append(key)
+                if row.retired_on is None:  # shown, not counted
+                    key = self._keys[i].status
+                    tallies[outcome].append(key)
+                    tallies[theme].append(key)
         for number, keys in tallies.items():
             nodes[number] = nodes[number]._replace(counts=BragCounts.tally(keys))
         if not show_empty:  # drop the themes and outcomes with nothing left to show
@@ -166,6 +171,25 @@ class PlanTreeModel(QAbstractItemModel):
     def total_objectives(self) -> int:
         """All the objectives the model holds, shown or not."""
         return sum(1 for r in self._rows if r.kind == "objective")
+
+    def row_by_id(self, item_id: str) -> TreeRow | None:
+        number = self._by_id.get(item_id)
+        return self._nodes[number].row if number is not None else None
+
+    def position_of(self, item_id: str) -> int:
+        """The item's place among the siblings shown."""
+        return self._nodes[self._by_id[item_id]].position
+
+    def sibling_count(self, item_id: str) -> int:
+        up = self._nodes[self._by_id[item_id]].parent
+        return len(self._nodes[up].children) if up >= 0 else len(self._roots)
+
+    def set_movable(self, movable: bool) -> None:
+        self._movable = movable
+
+    def retired_shown(self) -> int:
+        """How many of the objectives shown are retired (shown greyed, not counted)."""
+        return sum(1 for n in self._nodes if n.row.kind == "objective" and n.row.retired_on is not None)
 
     def objective_ids(self) -> list[str]:
         """The objectives shown, in plan order."""
@@ -208,8 +232,62 @@ class PlanTreeModel(QAbstractItemModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return Qt.ItemFlag.ItemIsDropEnabled if self._reorderable() else Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._reorderable() and self._nodes[index.internalId()].row.retired_on is None:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    # ------------------------------------------------------------------------------------------ dragging
+
+    def _reorderable(self) -> bool:
+        # a filtered tree hides siblings, so a position among those shown would not be the plan's
+        return self._movable and self._filter.is_empty
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME]
+
+    def mimeData(self, indexes: Any) -> QMimeData:
+        data = QMimeData()
+        rows = [self.row_at(i) for i in indexes if i.isValid()]
+        if rows and rows[0] is not None:
+            data.setData(MIME, f"{rows[0].kind} {rows[0].id}".encode())
+        return data
+
+    def _drop_target(self, data: QMimeData, row: int, parent: Index) -> tuple[str, str, int] | None:
+        """(kind, id, new position) when the drop puts an item among its own siblings, else None."""
+        if not self._reorderable() or not data.hasFormat(MIME):
+            return None
+        kind, _, item_id = bytes(data.data(MIME).data()).decode().partition(" ")
+        number = self._by_id.get(item_id)
+        if number is None:
+            return None
+        node = self._nodes[number]
+        onto = parent.internalId() if parent.isValid() else -1
+        if row < 0 and onto >= 0 and self._nodes[onto].parent == node.parent:
+            row, onto = self._nodes[onto].position, node.parent  # dropped on a sibling: take its place
+        if onto != node.parent:
+            return None  # only among its siblings: another outcome is an edit, not a drag
+        count = len(self._nodes[onto].children) if onto >= 0 else len(self._roots)
+        row = count if row < 0 else row
+        to = row - 1 if row > node.position else row  # positions after it close up once it is lifted
+        return (kind, item_id, max(0, min(to, count - 1))) if to != node.position else None
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        return self._drop_target(data, row, parent) is not None
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        target = self._drop_target(data, row, parent)
+        if target is not None:
+            self.move_requested.emit(*target)  # the page writes it; the reload redraws the tree
+        return False  # nothing for the view to remove: the tree is rebuilt from the store
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -220,6 +298,8 @@ class PlanTreeModel(QAbstractItemModel):
             return row.id
         if role == KIND_ROLE:
             return row.kind
+        if row.retired_on is not None:
+            return _retired_data(row, column, role)
         if row.kind != "objective":
             return self._group_data(node, column, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -252,6 +332,28 @@ class PlanTreeModel(QAbstractItemModel):
             font.setBold(True)
             return font
         return None
+
+
+def _retired_data(row: TreeRow, column: int, role: int) -> Any:
+    """A retired item: its code and title muted and in italics, "Retired dd/mm/yyyy" as its status."""
+    when = f"Retired {row.retired_on:%d/%m/%Y}"
+    if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if column == NAME:
+            return f"{row.ref}  {row.title}"
+        if column == STATUS:
+            return when
+        return _objective_text(row, column) if row.kind == "objective" and column != STATUS else None
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return (
+            f"{row.kind.capitalize()} {row.ref} {row.title}: {when.lower()}; left out of reports from then on"
+        )
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    if role == Qt.ItemDataRole.FontRole and column in (NAME, STATUS):
+        font = QFont()
+        font.setItalic(True)
+        return font
+    return None
 
 
 def _objective_text(row: TreeRow, column: int) -> str | None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -24,10 +25,12 @@ from tracker import queries as q
 from tracker.enums import Brag, FourP, Lifecycle
 from tracker.models import Kind
 from tracker.services.registry import REGISTRY
+from tracker.wording import plural
 from ui.context import AppContext
 from ui.models.plan_tree import COLUMNS, LEAD, NAME, STATUS, PlanTreeModel, TreeFilter
 from ui.pages.following import FollowsChanges
 from ui.pages.objective import ObjectiveDetail
+from ui.pages.plan_editing import PlanEditing
 from ui.widgets.chips import ChipDelegate, chip_icon
 from ui.widgets.forms import fit_popup, shrinkable
 from ui.widgets.picked import PickedFilter, picked_ids
@@ -79,6 +82,9 @@ class PlanPage(FollowsChanges, QWidget):
         self.mine = QCheckBox("Only &mine")
         self.mine.setAccessibleName("Only my objectives")
         self._show_whose()
+        self.show_retired = QCheckBox("Show re&tired")
+        self.show_retired.setAccessibleName("Show retired themes, outcomes and objectives")
+        self.show_retired.setToolTip("Show what has been retired from the plan (greyed; not counted)")
         self.clear = QPushButton("Clear filters")
         self.clear.setAccessibleName("Clear filters")
         self.clear.clicked.connect(self.clear_filters)
@@ -119,6 +125,18 @@ class PlanPage(FollowsChanges, QWidget):
         self.tree.setMinimumWidth(chars * 60)
         self._sized = False
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setDropIndicatorShown(True)
+        self.editing = PlanEditing(self)
+        self.edit_menu = QToolButton()
+        self.edit_menu.setText("Edit plan")
+        self.edit_menu.setAccessibleName("Edit the plan's structure")
+        self.edit_menu.setToolTip(
+            "Add, edit, reorder, renumber or retire themes, outcomes and objectives (PMO)"
+        )
+        self.edit_menu.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.edit_menu.setMenu(self.editing.menu())
 
         self.detail = ObjectiveDetail(ctx)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -132,13 +150,15 @@ class PlanPage(FollowsChanges, QWidget):
         layout.addLayout(bar)
         under = QHBoxLayout()  # the drill-down (only while one narrows the page) and the period shown
         under.addWidget(self.picked)
+        under.addWidget(self.show_retired)
+        under.addWidget(self.edit_menu)
         under.addStretch(1)
         under.addWidget(self.period_note)
         layout.addLayout(under)
         layout.addWidget(self.splitter, 1)
 
-        order = [self.search, self.theme, self.lead, self.status, self.lifecycle, self.four_p, self.mine, self.clear,
-                 self.tree, self.detail]  # fmt: skip
+        order = [self.search, self.theme, self.lead, self.status, self.lifecycle, self.four_p, self.mine,
+                 self.clear, self.show_retired, self.edit_menu, self.tree, self.detail]  # fmt: skip
         for a, b in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(a, b)
 
@@ -146,11 +166,13 @@ class PlanPage(FollowsChanges, QWidget):
         for combo in (self.theme, self.lead, self.status, self.lifecycle, self.four_p):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.mine.toggled.connect(self._apply_filters)
+        self.show_retired.toggled.connect(lambda _on: self.reload())
         self._ids: frozenset[str] | None = None
         self._period_name = ""
         self.follow(ctx)
         ctx.period_changed.connect(lambda _id: self.reload())
         ctx.identity_changed.connect(self._on_identity_changed)
+        self.edit_menu.setVisible(ctx.is_pmo)
         self.reload()
 
     def showEvent(self, event: Any) -> None:
@@ -165,7 +187,7 @@ class PlanPage(FollowsChanges, QWidget):
     def reload(self) -> None:
         selected = self.selected_id()
         with self.ctx.read() as s:
-            rows = q.plan_tree(s, period_id=self.ctx.period_id)
+            rows = q.plan_tree(s, period_id=self.ctx.period_id, include_retired=self.show_retired.isChecked())
             period = q.period(s, self.ctx.period_id) if self.ctx.period_id else None
         self._period_name = period.name if period is not None else ""
         self._fill_choices(rows)
@@ -200,6 +222,13 @@ class PlanPage(FollowsChanges, QWidget):
             ids=self._ids,
         )
 
+    def new_item(self) -> None:
+        """Edit > New item: a new objective where the selection is (the PMO's; others are told why not)."""
+        if not self.ctx.is_pmo:
+            self.ctx.message.emit("Only the PMO adds objectives; ask the programme office.")
+        elif self.editing.add_objective() is None:
+            self.ctx.message.emit("Choose an outcome (or an objective in it) for the new objective.")
+
     def _show_whose(self) -> None:
         """ "Only mine" means the objectives the person using the app leads; the PMO leads none."""
         who = self.ctx.identity
@@ -211,6 +240,7 @@ class PlanPage(FollowsChanges, QWidget):
 
     def _on_identity_changed(self, _identity: object) -> None:
         self._show_whose()
+        self.edit_menu.setVisible(self.ctx.is_pmo)
         if self.mine.isChecked() and not self.mine.isEnabled():
             self.mine.setChecked(False)  # refilters
         else:
@@ -224,8 +254,12 @@ class PlanPage(FollowsChanges, QWidget):
 
     def _after_reset(self, selected: str | None) -> None:
         self.tree.expandAll()
+        self.editing.refresh()
         shown = len(self.model.objective_ids())
-        self.count.setText(f"{shown} objective{'' if shown == 1 else 's'}")
+        retired = self.model.retired_shown()
+        self.count.setText(
+            plural(shown - retired, "objective") + (f" and {retired} retired" if retired else "")
+        )
         if not shown and self.model.total_objectives():
             self.count.setText("No objectives match")  # the filters, the search or the drill-down
         # the statuses shown are this period's: the status bar's, every page's
@@ -288,7 +322,11 @@ class PlanPage(FollowsChanges, QWidget):
         return row.id if row is not None else None
 
     def select_objective(self, objective_id: str) -> bool:
-        index = self.model.index_of(objective_id)
+        return self.select_item(objective_id)
+
+    def select_item(self, item_id: str) -> bool:
+        """Make a theme, outcome or objective the current row (False when it is not shown)."""
+        index = self.model.index_of(item_id)
         if not index.isValid():
             return False
         self.tree.setCurrentIndex(index)
@@ -296,6 +334,7 @@ class PlanPage(FollowsChanges, QWidget):
 
     def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.model.row_at(current)
+        self.editing.refresh()
         wanted = row.id if row is not None and row.kind == "objective" else None
         if wanted != self.detail.objective_id:
             self.detail.show_objective(wanted)
