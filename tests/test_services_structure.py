@@ -102,7 +102,7 @@ def test_edit_an_objectives_lead_dates_and_ref(any_store, actor, plan):
         )  # fmt: skip
     row = get(any_store, Objective, plan.obj1)
     assert (row.lead_id, row.target_date, row.ref) == (plan.owner, date(2025, 6, 30), "SER-01.10")
-    assert changed.summary == "Changed objective SER-01.10: ref, lead id, target date"
+    assert changed.summary == "Changed objective SER-01.10: reference, lead, end (target) date"
     err = assert_refused(
         any_store, ValidationError,
         lambda s: update_objective(s, actor=actor, objective_id=plan.obj1, changes={"start_date": "01/07/2025"}),

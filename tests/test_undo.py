@@ -229,3 +229,21 @@ def test_restoring_a_status_update_brings_back_the_current_status_unless_the_per
         close_period(s, actor=actor, period_id=plan.q1)
     assert_refused(any_store, ClosedPeriod, lambda s: restore_deleted(
         s, actor=actor, entity="status_update", entity_id=update_id))  # fmt: skip
+
+
+def test_undo_steps_back_through_several_changes_to_one_item_and_a_redo_stands(
+    any_store, actor, plan, milestone
+):
+    with any_store.write() as s:
+        first = update_milestone(s, actor=actor, milestone_id=milestone, changes={"notes": "first"})
+    with any_store.write() as s:
+        second = update_milestone(s, actor=actor, milestone_id=milestone, changes={"notes": "second"})
+    undo_second = revert(any_store, actor, second.txn)
+    redo_second = revert(any_store, actor, undo_second.txn)  # the change is back: it blocks again
+    err = assert_refused(
+        any_store, ConflictError, lambda s: revert_transaction(s, actor=actor, txn=first.txn)
+    )
+    assert "changed again later" in str(err)
+    revert(any_store, actor, redo_second.txn)  # undone once more: nothing of it stands
+    revert(any_store, actor, first.txn)
+    assert get(any_store, Milestone, milestone).notes == "Vetting"

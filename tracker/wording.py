@@ -39,6 +39,8 @@ FIELD_LABELS = {
     "is_sample": "Sample data",
     "reopen_reason": "Reason for reopening",
     "slip_tolerance_days": "Slip tolerance (days)",
+    "ordinal": "Position",
+    "target_date": "End (target) date",
 }
 
 

@@ -103,7 +103,7 @@ def test_pmo_edits_an_objectives_lead_and_dates_and_undo_restores_them(page, pla
     dialog.save()
     row = get(plan_ctx.store, Objective, ids.obj2)
     assert (row.lead_id, row.target_date) == (ids.owner, date(2025, 6, 30))
-    assert plan_ctx.undo_text().endswith("Changed objective SER-01.02: lead id, target date")
+    assert plan_ctx.undo_text().endswith("Changed objective SER-01.02: lead, end (target) date")
     _undo(plan_ctx)
     row = get(plan_ctx.store, Objective, ids.obj2)
     assert (row.lead_id, row.target_date) == (ids.lead, date(2025, 3, 31))
@@ -152,6 +152,10 @@ def test_retire_greys_the_objective_out_of_the_counts_and_reinstate_brings_it_ba
     page.editing.reinstate_selected()
     assert get(plan_ctx.store, Objective, ids.obj2).retired_on is None
     assert page.model.counts_of(ids.outcome).total == 3
+    _undo(plan_ctx)  # the reinstating
+    _undo(plan_ctx)  # the retiring
+    assert get(plan_ctx.store, Objective, ids.obj2).retired_on is None
+    assert plan_ctx.redo_text().startswith("Retired objective SER-01.02")
 
 
 def test_renumber_is_asked_first_and_undoable(page, plan_ctx):

@@ -49,7 +49,7 @@ from tracker.services._common import (
     update_from,
 )
 from tracker.services.base import Changes, UnitOfWork, park, unit_of_work, validate
-from tracker.wording import listing, plural
+from tracker.wording import field_label, listing, plural
 
 Placed = Theme | Outcome | Objective
 _CODE_FIELD: dict[Any, str] = {Theme: "code", Outcome: "code", Objective: "ref"}
@@ -462,7 +462,12 @@ def _refuse_if_retired(row: Theme | Outcome) -> None:
 
 
 def _fields(changed: Sequence[str]) -> str:
-    return ", ".join("4P" if c == "four_p" else c.replace("_", " ") for c in changed) or "nothing"
+    """'reference, lead, end (target) date': the fields in words, as the audit log names them."""
+    words = [field_label(c) for c in changed]
+    return (
+        ", ".join(w if w[:2].isupper() or w[0].isdigit() else w[0].lower() + w[1:] for w in words)
+        or "nothing"
+    )
 
 
 def _title(kind: Kind) -> str:

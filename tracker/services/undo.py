@@ -117,16 +117,19 @@ def _load(session: Session, keys: Iterable[Key]) -> dict[Key, Editable]:
 
 def _refuse_if_changed_later(session: Session, txn: str, last_seq: int, rows: dict[Key, Editable]) -> None:
     ids = sorted({entity_id for _, entity_id in rows})
-    first: Any = None
+    later: list[Any] = []
     for start in range(0, len(ids), CHUNK):
-        later = session.execute(
-            _columns("seq", "entity", "entity_id", "actor", "at", "detail")
-            .where(col(AuditEntry.seq) > last_seq, col(AuditEntry.entity_id).in_(ids[start : start + CHUNK]))
-            .order_by(col(AuditEntry.seq))
-        ).all()  # fmt: skip
-        hit = next((e for e in later if (e.entity, e.entity_id) in rows), None)
-        if hit is not None and (first is None or hit.seq < first.seq):
-            first = hit
+        later.extend(
+            e
+            for e in session.execute(
+                _columns("seq", "txn", "entity", "entity_id", "actor", "at", "detail")
+                .where(col(AuditEntry.seq) > last_seq, col(AuditEntry.entity_id).in_(ids[start : start + CHUNK]))
+            ).all()
+            if (e.entity, e.entity_id) in rows
+        )  # fmt: skip
+    later.sort(key=lambda e: e.seq)
+    cancelled = _undone_pairs(later)
+    first = next((e for e in later if e.txn not in cancelled), None)
     if first is None:
         return
     if first.detail == f"undo of {txn}":
@@ -138,6 +141,23 @@ def _refuse_if_changed_later(session: Session, txn: str, last_seq: int, rows: di
         f"Cannot undo this change: {item} was changed again later by {first.actor} on "
         f"{first.at:%d %b %Y at %H:%M}. Undo that later change first."
     )
+
+
+def _undone_pairs(later: Sequence[Any]) -> set[str]:
+    """The later transactions that cancel out: each one undone afterwards, with the undo that did it.
+
+    So Edit > Undo can step back through several changes to the same item: a change already undone
+    no longer stands in the way of undoing the one before it. A redo (the undo of an undo) stands, as
+    it puts the change back, unless it too was undone.
+    """
+    cancelled: set[str] = set()
+    seen: set[str] = set()
+    for e in later:
+        target = e.detail.removeprefix("undo of ") if e.detail.startswith("undo of ") else None
+        if target is not None and target in seen and target not in cancelled and e.txn not in cancelled:
+            cancelled.update((target, e.txn))
+        seen.add(e.txn)
+    return cancelled
 
 
 def _refuse_if_frozen(session: Session, rows: dict[Key, Editable]) -> None:
