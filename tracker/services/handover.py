@@ -8,6 +8,8 @@ what a closed period reported stays attributed as it was. ``include_closed`` mov
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, select
 
 from tracker.db import Actor
@@ -28,7 +30,7 @@ def hand_over(
     uow = unit_of_work(session, actor)
     leaving = uow.get(Person, from_person_id, what="person handing over")
     successor = _successor(uow, leaving, to_person_id)
-    moved: list[str] = []
+    counts = []
     for entity, holding in HELD:
         rows = session.exec(
             select(entity.table).where(
@@ -37,15 +39,24 @@ def hand_over(
         ).all()
         for row in rows:
             uow.update(row, {holding.field: successor.id})
-        if rows:
-            words = (entity.noun, entity.nouns) if include_closed else (holding.noun, None)
-            moved.append(plural(len(rows), *words))
-    if not moved:
+        counts.append(len(rows))
+    if not any(counts):
         what = "leads or owns nothing" if include_closed else "leads nothing and owns nothing open"
         raise ValidationError(
             Problem("from_person_id", f"{leaving.name} {what}: there is nothing to hand over.")
         )
-    return uow.changes(f"Handed over {listing(moved)} from {leaving.name} to {successor.name}")
+    return uow.changes(
+        f"Handed over {moved_words(counts, include_closed=include_closed)} from {leaving.name} to {successor.name}"
+    )
+
+
+def moved_words(counts: Sequence[int], *, include_closed: bool = False) -> str:
+    """'3 objectives, 1 open milestone and 2 open risks': how many of each kind in :data:`HELD` move."""
+    return listing(
+        plural(n, entity.noun, entity.nouns) if include_closed else plural(n, holding.noun)
+        for (entity, holding), n in zip(HELD, counts, strict=True)
+        if n
+    )
 
 
 def _successor(uow: UnitOfWork, leaving: Person, to_person_id: str) -> Person:
