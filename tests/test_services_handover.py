@@ -12,6 +12,7 @@ from tracker.enums import Role
 from tracker.models import AuditEntry, Kind, Milestone, Objective, Person, Recommendation, Risk
 from tracker.queries.holdings import held_item_rows
 from tracker.services import (
+    ConflictError,
     NotPermitted,
     ValidationError,
     create_milestone,
@@ -160,6 +161,24 @@ def test_a_successor_must_be_someone_else_active_and_in_the_plan(any_store, acto
     err = assert_refused(any_store, ValidationError, lambda s: hand_over(
         s, actor=actor, from_person_id=plan.lead, to_person_id=to_id))  # fmt: skip
     assert says in err.for_field("to_person_id")
+
+
+def test_a_hand_over_is_refused_when_what_the_person_holds_changed_since_the_preview(any_store, actor, plan):
+    with any_store.read() as s:
+        shown = [row.id for row in held_item_rows(s, plan.lead)]
+    with any_store.write() as s:
+        create_milestone(s, actor=actor, data={"objective_id": plan.obj3, "title": "Added meanwhile",
+                                               "owner_id": plan.lead, "baseline_date": "2024-12-01"})  # fmt: skip
+    err = assert_refused(any_store, ConflictError, lambda s: hand_over(
+        s, actor=actor, from_person_id=plan.lead, to_person_id=plan.owner, expected_ids=shown))  # fmt: skip
+    assert "has changed since the list was shown" in str(err)
+    with any_store.read() as s:
+        shown = [row.id for row in held_item_rows(s, plan.lead)]
+    with any_store.write() as s:
+        changes = hand_over(
+            s, actor=actor, from_person_id=plan.lead, to_person_id=plan.owner, expected_ids=shown
+        )
+    assert changes.ids == set(shown)
 
 
 def test_someone_who_holds_nothing_has_nothing_to_hand_over(any_store, actor, plan):

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlmodel import select
 
-from tests.gui.helpers import record_message_boxes, settled, written
+from tests.gui.helpers import record_message_boxes, settled, succeeded, written
 from tracker.models import Milestone, Objective, Risk
 from tracker.services import create_milestone, create_risk, update_person
 from ui.context import AppContext, Identity
@@ -107,6 +107,15 @@ def test_a_refused_hand_over_is_shown_in_the_dialog(plan_ctx, actor, qtbot):  # 
     assert "Business Analyst is inactive" in dialog.errors.error("to_person_id")
     assert dialog.isVisible()
 
+    dialog.successor.setCurrentIndex(dialog.successor.findData(ids.owner))
+    with plan_ctx.store.write() as s:  # and gives the person a milestone the list does not show
+        create_milestone(s, actor=actor, data={"objective_id": ids.obj1, "title": "Added meanwhile",
+                                               "owner_id": ids.lead, "baseline_date": "2024-12-01"})  # fmt: skip
+    assert not succeeded(dialog.confirm())
+    assert "has changed since the list was shown" in dialog.errors.general.text()
+    assert dialog.counts.text() == "Moves 3 objectives and 1 open milestone."  # the list read again
+    assert succeeded(dialog.confirm()) and dialog.result() == QDialog.DialogCode.Accepted
+
 
 def test_removing_someone_who_holds_items_is_refused_with_what_they_hold(plan_ctx, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
     ids = plan_ctx.ids
@@ -114,18 +123,13 @@ def test_removing_someone_who_holds_items_is_refused_with_what_they_hold(plan_ct
     qtbot.addWidget(page)
     shown = record_message_boxes(monkeypatch, answer="Remove")
     page.select_person(ids.lead)
-    assert not succeeded_remove(page)
+    assert not succeeded(page.remove())
     assert shown.boxes == []  # refused at once, nothing to ask
     assert "Head of Intelligence cannot be removed: they lead 3 objectives" in page.errors.general.text()
     page.select_person(ids.spare)
-    assert succeeded_remove(page)
+    assert succeeded(page.remove())
     assert "Remove Business Analyst from the plan?" in shown.texts
     assert not any(r.id == ids.spare for r in page.model.rows)
-
-
-def succeeded_remove(page: PeoplePage) -> bool:
-    task = settled(page.remove())
-    return task is not None and task.ok
 
 
 @pytest.mark.parametrize("who", ["lead", "viewer"])

@@ -8,12 +8,12 @@ what a closed period reported stays attributed as it was. ``include_closed`` mov
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlmodel import Session, select
 
 from tracker.db import Actor
-from tracker.errors import Problem, ValidationError
+from tracker.errors import ConflictError, Problem, ValidationError
 from tracker.models import Person
 from tracker.services._common import require_pmo
 from tracker.services.base import Changes, UnitOfWork, unit_of_work
@@ -22,24 +22,41 @@ from tracker.wording import listing, plural
 
 
 def hand_over(
-    session: Session, *, actor: Actor, from_person_id: str, to_person_id: str, include_closed: bool = False
+    session: Session,
+    *,
+    actor: Actor,
+    from_person_id: str,
+    to_person_id: str,
+    include_closed: bool = False,
+    expected_ids: Collection[str] | None = None,
 ) -> Changes:
     """Make ``to_person_id`` the lead or owner of every item ``from_person_id`` holds (open ones unless
-    ``include_closed``); refuse when there is no one suitable to take them or nothing to move."""
+    ``include_closed``); refuse when there is no one suitable to take them or nothing to move.
+
+    ``expected_ids``: the items a preview showed; if what the person holds has changed since, refuse
+    (a conflict) rather than move what the PMO did not see.
+    """
     require_pmo(actor, "hand over a person's work")
     uow = unit_of_work(session, actor)
     leaving = uow.get(Person, from_person_id, what="person handing over")
     successor = _successor(uow, leaving, to_person_id)
-    counts = []
-    for entity, holding in HELD:
-        rows = session.exec(
+    held = [
+        session.exec(
             select(entity.table).where(
                 *held_where(entity, holding, [leaving.id], include_closed=include_closed)
             )
         ).all()
+        for entity, holding in HELD
+    ]
+    if expected_ids is not None and {row.id for rows in held for row in rows} != set(expected_ids):
+        raise ConflictError(
+            f"What {leaving.name} leads or owns has changed since the list was shown "
+            f"(someone else changed an item). Look at the list again and confirm."
+        )
+    for (_, holding), rows in zip(HELD, held, strict=True):
         for row in rows:
             uow.update(row, {holding.field: successor.id})
-        counts.append(len(rows))
+    counts = [len(rows) for rows in held]
     if not any(counts):
         what = "leads or owns nothing" if include_closed else "leads nothing and owns nothing open"
         raise ValidationError(

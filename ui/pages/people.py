@@ -46,8 +46,9 @@ class PeoplePage(FollowsChanges, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._editing: PersonHoldingRow | None = None
-        layout = page_layout(self, "People", "Leads and owners in the plan. Someone who leaves is made "
-                             "inactive, so the history of what they reported stays whole.")  # fmt: skip
+        layout = page_layout(self, "People", "Leads and owners in the plan. Someone who leaves hands their "
+                             "work over to a successor and is made inactive, so the history of what they "
+                             "reported stays whole.")  # fmt: skip
         self.find = filter_box("Find a person by name, role or email", "Find a person", self)
         layout.addWidget(self.find)
 

@@ -168,6 +168,7 @@ class HandOverDialog(QDialog):
                 from_person_id=self.person.id,
                 to_person_id=to_id,
                 include_closed=self.include_closed.isChecked(),
+                expected_ids=[row.id for row in self.model.rows],
             )
             .success(done)
             .failure(refused)
