@@ -46,6 +46,7 @@ class PeoplePage(FollowsChanges, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._editing: PersonHoldingRow | None = None
+        self._hand_over_dialog: HandOverDialog | None = None
         layout = page_layout(self, "People", "Leads and owners in the plan. Someone who leaves hands their "
                              "work over to a successor and is made inactive, so the history of what they "
                              "reported stays whole.")  # fmt: skip
@@ -125,7 +126,6 @@ class PeoplePage(FollowsChanges, QWidget):
         moves.addStretch(1)
         self.buttons = (self.save_button, self.new_button, self.deactivate_button, self.hand_over_button,
                         self.remove_button)  # fmt: skip
-        self.fields = (self.name, self.role_title, self.email, self.active)
         self.why_read_only = QLabel(box)
         self.why_read_only.setWordWrap(True)
         self.why_read_only.setObjectName("PageHint")
@@ -291,7 +291,9 @@ class PeoplePage(FollowsChanges, QWidget):
         row = self._editing
         if row is None or not self.editable:
             return None
-        dialog = HandOverDialog(self.ctx, row, self)
+        if self._hand_over_dialog is not None:
+            self._hand_over_dialog.deleteLater()  # the last one, kept until now for its outcome
+        dialog = self._hand_over_dialog = HandOverDialog(self.ctx, row, self)
         dialog.open()
         return dialog
 

@@ -120,7 +120,7 @@ class HandOverDialog(QDialog):
             active = [p for p in people(session, active_only=True) if p.id != self.person.id]
         self.successor.addItem("Choose who takes over…", None)
         for p in active:
-            self.successor.addItem(f"{p.name} — {p.role_title}" if p.role_title else p.name, p.id)
+            self.successor.addItem(p.label, p.id)
         fit_popup(self.successor)
 
     def reload(self) -> None:
