@@ -35,8 +35,7 @@ def choices(persons: Sequence[PersonRow]) -> list[tuple[str, Remembered]]:
     ]
     for p in persons:
         if p.active:
-            label = f"{p.name} — {p.role_title}" if p.role_title and p.role_title != p.name else p.name
-            out.append((label, Remembered(Identity(p.name, p.id, p.role_title))))
+            out.append((p.label, Remembered(Identity(p.name, p.id, p.role_title))))
     return out
 
 

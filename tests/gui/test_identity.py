@@ -52,16 +52,21 @@ def test_as_name_finds_the_person_or_works_as_pmo(plan_ctx):  # type: ignore[no-
     assert other.identity == Identity("Jo Bloggs", None, "PMO") and not other.read_only
 
 
-def test_changing_who_you_are_is_recorded_on_the_next_change(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
-    from tracker.services import create_person
+def test_changing_who_you_are_is_recorded_on_the_next_change(plan_ctx, app_settings, actor, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_milestone, update_milestone
     from ui.main_window import MainWindow
+
+    with plan_ctx.store.write() as s:
+        milestone = create_milestone(s, actor=actor, data={
+            "objective_id": plan_ctx.ids.obj1, "title": "Vet staff", "baseline_date": "2024-12-01"}).created[-1]  # fmt: skip
 
     window = MainWindow(plan_ctx, location="plan.db", settings=app_settings)
     qtbot.addWidget(window)
     window.set_identity(Remembered(Identity("Programme Manager", "p-1", "")))
     assert "Programme Manager" in window.identity_button.text()
     assert app_settings.identity_for("plan.db").identity.name == "Programme Manager"
-    written(plan_ctx, create_person, data={"name": "New Analyst"})
+    # a change a lead may make (adding a person is the PMO's)
+    written(plan_ctx, update_milestone, milestone_id=milestone, changes={"forecast_date": "2024-12-15"})
     with plan_ctx.read() as s:
         last = s.execute(select(AuditEntry.actor).order_by(AuditEntry.seq.desc())).scalar()  # type: ignore[attr-defined]
     assert last == "Programme Manager"

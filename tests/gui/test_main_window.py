@@ -97,7 +97,9 @@ def test_read_only_disables_editing(plan_ctx, app_settings, qtbot):  # type: ign
     qtbot.addWidget(w)
     w.show_page("people")
     assert not w.new_item_action.isEnabled() and w.read_only_badge.isVisibleTo(w)
-    assert not w.pages["people"].form_box.isEnabled()
+    people = w.pages["people"]
+    assert people.name.isReadOnly() and not people.save_button.isVisibleTo(people)
+    assert "open read-only" in people.why_read_only.text()
     w.show_page("periods")
     assert not w.pages["periods"].form_box.isEnabled()
 

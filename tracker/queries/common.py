@@ -179,6 +179,15 @@ class PersonRow(NamedTuple):
     email: str
     active: bool
 
+    @property
+    def label(self) -> str:
+        """How a list of people offers them: 'name — role', or the name alone when that is the role."""
+        return (
+            f"{self.name} — {self.role_title}"
+            if self.role_title and self.role_title != self.name
+            else self.name
+        )
+
 
 def people(session: Session, active_only: bool = False) -> list[PersonRow]:
     c = t.person.c

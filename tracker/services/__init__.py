@@ -14,6 +14,7 @@ from tracker.errors import (
     ValidationError,
 )
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.services.handover import hand_over
 from tracker.services.links import link_recommendation, unlink_recommendation
 from tracker.services.milestones import (
     create_milestone,
@@ -90,6 +91,7 @@ __all__ = [
     "delete_progress_note",
     "delete_recommendation",
     "delete_risk",
+    "hand_over",
     "link_recommendation",
     "open_period",
     "record_period_report",

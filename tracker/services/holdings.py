@@ -20,24 +20,36 @@ HELD: tuple[tuple[Entity, Holding], ...] = tuple(
 )
 
 
-def held_items(person_ids: Collection[str] | None = None) -> Subquery:
+def held_where(
+    entity: Entity,
+    holding: Holding,
+    person_ids: Collection[str] | None = None,
+    *,
+    include_closed: bool = False,
+) -> list[ColumnElement[bool]]:
+    """The conditions for a live item of ``entity`` to be held (``include_closed``: closed ones too)."""
+    table = entity.table.__table__  # type: ignore[attr-defined]
+    where: list[ColumnElement[bool]] = [table.c.deleted == false()]
+    if holding.still_open is not None and not include_closed:
+        where.append(holding.still_open(table))
+    if person_ids is not None:
+        where.append(table.c[holding.field].in_(list(person_ids)))
+    return where
+
+
+def held_items(person_ids: Collection[str] | None = None, *, include_closed: bool = False) -> Subquery:
     """One row per held item: ``pid`` (the person) and ``k`` (its index in :data:`HELD`)."""
     parts = []
     for k, (entity, holding) in enumerate(HELD):
         table = entity.table.__table__  # type: ignore[attr-defined]
-        who = table.c[holding.field]
-        where: list[ColumnElement[bool]] = [table.c.deleted == false()]
-        if holding.still_open is not None:
-            where.append(holding.still_open(table))
-        if person_ids is not None:
-            where.append(who.in_(list(person_ids)))
-        parts.append(select(who.label("pid"), literal(k).label("k")).where(*where))
+        where = held_where(entity, holding, person_ids, include_closed=include_closed)
+        parts.append(select(table.c[holding.field].label("pid"), literal(k).label("k")).where(*where))
     return union_all(*parts).subquery("held")
 
 
-def held_counts(session: Session, person_id: str) -> tuple[int, ...]:
+def held_counts(session: Session, person_id: str, *, include_closed: bool = False) -> tuple[int, ...]:
     """How many of each kind in :data:`HELD` the person holds."""
-    held = held_items([person_id])
+    held = held_items([person_id], include_closed=include_closed)
     found = dict(session.execute(select(held.c.k, func.count()).group_by(held.c.k)).all())
     return tuple(int(found.get(k, 0)) for k in range(len(HELD)))
 
