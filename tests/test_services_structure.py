@@ -243,3 +243,14 @@ def test_the_tree_leaves_retired_items_out_of_the_plan_and_its_counts_unless_ask
     assert outcome.counts is not None and outcome.counts.total == 2
     assert {r.id: r.retired_on for r in q2_all}[plan.obj2] == date(2024, 7, 1)
     assert {r.id: r for r in q1}[plan.outcome].counts.total == 3
+
+
+def test_a_retired_objective_is_no_longer_held_by_its_lead(any_store, actor, plan):
+    from tracker.services.holdings import held_counts
+
+    with any_store.read() as s:
+        before = held_counts(s, plan.lead)[0]
+    with any_store.write() as s:
+        retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj3)
+    with any_store.read() as s:
+        assert held_counts(s, plan.lead)[0] == before - 1

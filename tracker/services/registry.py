@@ -106,6 +106,10 @@ class Entity:
         return self.write_return(session, actor, item)
 
 
+def _in_plan(o: FromClause) -> ColumnElement[bool]:
+    return o.c.retired_on.is_(None)  # a retired objective is history: no one leads it now
+
+
 def _open_milestone(m: FromClause) -> ColumnElement[bool]:
     return m.c.completed_date.is_(None)
 
@@ -136,7 +140,7 @@ _ENTITIES: tuple[Entity, ...] = (
     Entity(
         Kind.OBJECTIVE, "objective", "objective_id", "ref",
         create=structure.create_objective, update=structure.update_objective,
-        holding=Holding("lead_id", "lead", "objective"),
+        holding=Holding("lead_id", "lead", "objective", _in_plan),
         write_return=status.write_returned_status,
         read_with=_PLACE | {Kind.PERSON, Kind.BOARD, Kind.STATUS_UPDATE, Kind.REPORTING_PERIOD},
     ),
