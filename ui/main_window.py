@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         ctx.undo_state_changed.connect(self._update_undo_actions)
         ctx.navigate_requested.connect(self._on_ctx_navigate_requested)
         ctx.message.connect(self._on_ctx_message)
+        ctx.identity_changed.connect(self._offer_new_item)
         if appearance is not None:
             appearance.palette_changed.connect(self._on_palette_changed)
         self._update_undo_actions()
@@ -360,7 +361,15 @@ class MainWindow(QMainWindow):
         page = self.page(PAGES[row].key)
         self.stack.setCurrentWidget(page)
         self.find_action.setEnabled(hasattr(page, "focus_find"))
-        self.new_item_action.setEnabled(hasattr(page, "new_item") and not self.ctx.read_only)
+        self._offer_new_item()
+
+    def _offer_new_item(self, *_: object) -> None:
+        """New item where the page makes things, for who you are (``can_create`` when a page has a say)."""
+        page = self.stack.currentWidget()
+        allowed = getattr(page, "can_create", None)
+        self.new_item_action.setEnabled(
+            hasattr(page, "new_item") and not self.ctx.read_only and (allowed is None or allowed())
+        )
 
     def _on_ctx_navigate_requested(self, key: str, filters: object) -> None:
         if key not in self._specs:

@@ -188,3 +188,19 @@ def test_a_lead_or_viewer_is_offered_none_of_it(page, plan_ctx, who):
     assert not (page.model.flags(page.model.index_of(plan_ctx.ids.obj1)) & Qt.ItemFlag.ItemIsDragEnabled)
     page.new_item()
     assert page.editing.dialog is None
+
+
+def test_new_item_is_offered_on_the_plan_and_people_pages_only_to_the_pmo(plan_ctx, qtbot):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(plan_ctx)
+    qtbot.addWidget(window)
+    for key in ("plan", "people"):
+        window.show_page(key)
+        assert window.new_item_action.isEnabled(), key
+    plan_ctx.identity = Identity("Head of Intelligence", plan_ctx.ids.lead, "Detective Superintendent")
+    for key in ("plan", "people"):
+        window.show_page(key)
+        assert not window.new_item_action.isEnabled(), key
+    window.show_page("milestones")  # a lead adds milestones to what they lead
+    assert window.new_item_action.isEnabled()
