@@ -229,6 +229,17 @@ def boards(session: Session) -> list[BoardRow]:
     return [BoardRow(*r) for r in session.execute(stmt).all()]
 
 
+def objectives_by_board(session: Session) -> dict[str, int]:
+    """Board id -> how many live objectives report to it (a board in use cannot be removed)."""
+    ob = t.objective.c
+    stmt = (
+        select(ob.board_id, func.count())
+        .where(live(t.objective), ob.board_id.is_not(None))
+        .group_by(ob.board_id)
+    )
+    return {board_id: int(n) for board_id, n in session.execute(stmt).all()}
+
+
 class ThemeRow(NamedTuple):
     id: str
     code: str

@@ -180,7 +180,7 @@ class PeriodsPage(FollowsChanges, QWidget):
         column.addLayout(form)
         column.addWidget(self.form_error)
         column.addLayout(row)
-        box.setEnabled(not self.ctx.read_only)
+        box.setEnabled(self.ctx.is_pmo)  # opening, closing and reopening are the PMO's
         self.form_box = box
         return box
 
@@ -191,7 +191,7 @@ class PeriodsPage(FollowsChanges, QWidget):
         self._panels.addWidget(widget)
 
     def new_item(self) -> None:
-        if not self.ctx.read_only:
+        if self.ctx.is_pmo:
             self.name.setFocus()
             self.name.selectAll()
 
@@ -303,7 +303,7 @@ class PeriodsPage(FollowsChanges, QWidget):
 
     def _update_buttons(self) -> None:
         row = self.selected()
-        editable = not self.ctx.read_only
+        editable = self.ctx.is_pmo
         self.close_button.setEnabled(editable and row is not None and row.status == PeriodStatus.OPEN)
         self.reopen_button.setEnabled(editable and row is not None and row.status == PeriodStatus.CLOSED)
 

@@ -1,0 +1,110 @@
+"""Edit > Plan settings…: the PMO changes the appetite and the boards, and undoes each; nobody else is offered it."""
+
+from __future__ import annotations
+
+from tests.builders import get
+from tests.gui.helpers import succeeded
+from tracker.models import Board, Plan
+from ui.context import AppContext, Identity
+from ui.main_window import MainWindow
+from ui.plan_settings import FROM_NOW_ON, PlanSettingsDialog
+from ui.settings import Remembered
+from ui.tasks import TaskRunner
+
+
+def _window(ctx, app_settings, qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(ctx, location="plan.db", settings=app_settings)
+    qtbot.addWidget(window)
+    return window
+
+
+def _dialog(window: MainWindow, qtbot) -> PlanSettingsDialog:  # type: ignore[no-untyped-def]
+    assert window.settings_action.isVisible() and window.settings_action.isEnabled()
+    dialog = window.show_plan_settings()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_the_pmo_changes_the_appetite_and_undoes_it(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    window = _window(plan_ctx, app_settings, qtbot)
+    dialog = _dialog(window, qtbot)
+    assert any(FROM_NOW_ON in label.text() for label in dialog.findChildren(type(dialog.general_error)))
+    dialog.appetite.setValue(9)
+    assert "residual score over 9" in dialog.band_words.text()
+    assert succeeded(dialog.save())
+    assert get(plan_ctx.store, Plan, plan_ctx.ids.plan).risk_appetite == 9
+    assert "risk appetite" in plan_ctx.undo_text()
+    assert succeeded(plan_ctx.undo())
+    assert get(plan_ctx.store, Plan, plan_ctx.ids.plan).risk_appetite == 12
+
+
+def test_a_refused_setting_is_shown_beside_its_field_on_its_section(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    dialog = _dialog(_window(plan_ctx, app_settings, qtbot), qtbot)
+    dialog.bands["risk_medium_max"].setValue(3)  # not above the low band's 4
+    assert not succeeded(dialog.save())
+    assert "must be more than the low max (4)" in dialog.errors.error("risk_medium_max")
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Ris&k (1 to fix)"
+    assert get(plan_ctx.store, Plan, plan_ctx.ids.plan).risk_medium_max == 9
+
+
+def test_the_pmo_changes_adds_and_removes_boards_and_undoes_each(plan_ctx, app_settings, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ui.plan_boards.confirm", lambda *a: True)
+    board_id = plan_ctx.ids.board
+    dialog = _dialog(_window(plan_ctx, app_settings, qtbot), qtbot)
+    panel = dialog.boards
+    dialog.tabs.setCurrentWidget(panel)
+    panel.table.selectRow(panel.model.view_row_of(board_id))
+    panel.cadence.setText("monthly")
+    assert succeeded(panel.save())
+    assert get(plan_ctx.store, Board, board_id).cadence == "monthly"
+    assert succeeded(plan_ctx.undo())
+    assert get(plan_ctx.store, Board, board_id).cadence == "quarterly"
+    assert panel.cadence.text() == "quarterly"  # the panel read the undo
+
+    # in use: refused beside the list, saying which objectives report to it
+    panel.table.selectRow(panel.model.view_row_of(board_id))
+    assert not succeeded(panel.remove())
+    assert "3 objectives report to it (SER-01.01, SER-01.02 and SER-01.03)" in panel.general_error.text()
+
+    panel.start_new()
+    panel.name.setText("Ethics Board")
+    assert succeeded(panel.save())
+    new = panel.selected()
+    assert new is not None and new.name == "Ethics Board" and new.n_objectives == 0
+    assert succeeded(panel.remove())
+    assert get(plan_ctx.store, Board, new.id).deleted and not panel.model.has_row(new.id)
+    assert succeeded(plan_ctx.undo())
+    assert not get(plan_ctx.store, Board, new.id).deleted and panel.model.has_row(new.id)
+
+
+def test_a_lead_or_a_viewer_is_not_offered_plan_settings(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    window = _window(plan_ctx, app_settings, qtbot)
+    assert window.settings_action.isVisible()
+    window.set_identity(
+        Remembered(Identity("Head of Intelligence", plan_ctx.ids.lead, "Detective Superintendent"))
+    )
+    assert not window.settings_action.isVisible() and not window.settings_action.isEnabled()
+    assert window.show_plan_settings() is None
+    viewer = AppContext(
+        plan_ctx.store, Identity("Viewer", None, "viewer"), runner=TaskRunner(synchronous=True)
+    )
+    assert not _window(viewer, app_settings, qtbot).settings_action.isVisible()
+
+
+def test_read_only_mode_offers_no_plan_settings(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    ctx = AppContext(
+        plan_ctx.store, Identity("PMO", None, "PMO"), read_only=True, runner=TaskRunner(synchronous=True)
+    )
+    window = _window(ctx, app_settings, qtbot)
+    assert not window.settings_action.isVisible() and window.show_plan_settings() is None
+
+
+def test_a_lead_cannot_open_or_close_periods(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    window = _window(plan_ctx, app_settings, qtbot)
+    window.set_identity(
+        Remembered(Identity("Head of Intelligence", plan_ctx.ids.lead, "Detective Superintendent"))
+    )
+    page = window.show_page("periods")
+    page.table.selectRow(0)
+    assert not page.form_box.isEnabled() and not page.close_button.isEnabled()
