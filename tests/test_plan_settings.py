@@ -200,3 +200,19 @@ def test_a_closed_periods_reports_keep_the_appetite_they_were_reported_with(stor
 
 def test_every_reported_setting_is_a_plan_column():
     assert set(REPORTED_SETTINGS) <= set(Plan.__table__.c.keys())  # type: ignore[attr-defined]
+
+
+def test_a_refused_close_takes_no_backup(plan_file):
+    from tracker import autobackup
+    from tracker.store import open_store
+
+    before = autobackup.listing(plan_file)
+    with open_store(plan_file) as store:
+        q1 = next(p for p in _periods(store) if p.name == "2024/25 Q1")
+        assert_refused(store, NotPermitted, lambda s: close_period(s, actor=LEAD, period_id=q1.id))
+    assert autobackup.listing(plan_file) == before
+
+
+def _periods(store):
+    with store.read() as s:
+        return q.periods(s, count_updates=False)

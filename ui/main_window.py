@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         ctx.undo_state_changed.connect(self._update_undo_actions)
         ctx.navigate_requested.connect(self._on_ctx_navigate_requested)
         ctx.message.connect(self._on_ctx_message)
+        ctx.identity_changed.connect(lambda _who: self._offer_pmo_actions())
         if appearance is not None:
             appearance.palette_changed.connect(self._on_palette_changed)
         self._update_undo_actions()
@@ -442,7 +443,6 @@ class MainWindow(QMainWindow):
             return chosen
         self.ctx.identity = chosen.identity
         self._show_identity()
-        self._offer_pmo_actions()
         return chosen
 
     def _offer_pmo_actions(self) -> None:

@@ -100,11 +100,14 @@ def test_read_only_mode_offers_no_plan_settings(plan_ctx, app_settings, qtbot): 
     assert not window.settings_action.isVisible() and window.show_plan_settings() is None
 
 
-def test_a_lead_cannot_open_or_close_periods(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+def test_a_lead_is_not_offered_opening_closing_or_the_board_report(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
     window = _window(plan_ctx, app_settings, qtbot)
+    page = window.show_page("periods")
+    page.table.selectRow(0)
+    assert page.form_box.isEnabled() and page.close_button.isEnabled()
+    assert page.board_report.save_button.isEnabled()
     window.set_identity(
         Remembered(Identity("Head of Intelligence", plan_ctx.ids.lead, "Detective Superintendent"))
     )
-    page = window.show_page("periods")
-    page.table.selectRow(0)
     assert not page.form_box.isEnabled() and not page.close_button.isEnabled()
+    assert not page.board_report.save_button.isEnabled() and not window.settings_action.isVisible()

@@ -47,10 +47,14 @@ def open_period(
     return uow.changes(f"Opened {valid.name} ({_span(valid.start_date, valid.end_date)})")
 
 
-@backed_up(BEFORE_CLOSE, "Closing the period")
 def close_period(session: Session, *, actor: Actor, period_id: str) -> Changes:
     """Close the period: its status updates become the record as reported and can no longer change."""
-    require_pmo(actor, "close a reporting period")
+    require_pmo(actor, "close a reporting period")  # before the backup: a refusal takes none
+    return _close(session, actor=actor, period_id=period_id)
+
+
+@backed_up(BEFORE_CLOSE, "Closing the period")
+def _close(session: Session, *, actor: Actor, period_id: str) -> Changes:
     uow = unit_of_work(session, actor)
     period = uow.get(ReportingPeriod, period_id, what="reporting period")
     if period.status == PeriodStatus.CLOSED:

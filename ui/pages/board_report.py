@@ -108,6 +108,7 @@ class BoardReportPanel(FollowsChanges, QGroupBox):
         layout.addWidget(self.return_errors.general)
         layout.addLayout(returns_buttons)
         self.follow(ctx)
+        ctx.identity_changed.connect(lambda _who: self.reload())  # what may be written is the PMO's
         self.set_period(None)
 
     def _text(self, hint: str) -> QPlainTextEdit:

@@ -145,6 +145,7 @@ class PeriodsPage(FollowsChanges, QWidget):
 
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.follow(ctx)
+        ctx.identity_changed.connect(self._on_ctx_identity_changed)
         self.setTabOrder(self.table, self.close_button)
         self.setTabOrder(self.close_button, self.reopen_button)
         self.setTabOrder(self.reopen_button, self.name)
@@ -306,6 +307,10 @@ class PeriodsPage(FollowsChanges, QWidget):
         editable = self.ctx.is_pmo
         self.close_button.setEnabled(editable and row is not None and row.status == PeriodStatus.OPEN)
         self.reopen_button.setEnabled(editable and row is not None and row.status == PeriodStatus.CLOSED)
+
+    def _on_ctx_identity_changed(self, _identity: object) -> None:
+        self.form_box.setEnabled(self.ctx.is_pmo)
+        self._update_buttons()
 
     def _on_selection_changed(self, *_: object) -> None:
         self._update_buttons()
