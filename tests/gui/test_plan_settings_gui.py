@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.builders import get
-from tests.gui.helpers import succeeded
+from tests.gui.helpers import succeeded, written
 from tracker.models import Board, Plan
 from ui.context import AppContext, Identity
 from ui.main_window import MainWindow
@@ -111,3 +111,35 @@ def test_a_lead_is_not_offered_opening_closing_or_the_board_report(plan_ctx, app
     )
     assert not page.form_box.isEnabled() and not page.close_button.isEnabled()
     assert not page.board_report.save_button.isEnabled() and not window.settings_action.isVisible()
+
+
+def test_a_closed_periods_board_pack_keeps_the_appetite_it_was_reported_with(plan_ctx):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from tracker.services import close_period, create_risk, update_plan_settings
+    from ui.boardpack.content import load_pack
+
+    ids = plan_ctx.ids
+    scores = {f"{w}_{x}": 3 for w in ("inherent", "target") for x in ("likelihood", "impact")}
+    written(plan_ctx, create_risk, data={"objective_id": ids.obj1, "title": "Vetting backlog", **scores,
+                                         "residual_likelihood": 3, "residual_impact": 4})  # fmt: skip
+    written(plan_ctx, close_period, period_id=ids.q1)
+    written(plan_ctx, update_plan_settings, changes={"risk_appetite": 9, "rag_green": "Delivering."})
+
+    def pack(period_id: str):  # type: ignore[no-untyped-def]
+        with plan_ctx.read() as s:
+            return load_pack(s, period_id, today=date(2024, 10, 15))
+
+    closed, running = pack(ids.q1), pack(ids.q2)
+    assert (closed.dash.plan.risk_appetite, closed.top.n_above, closed.top.rows[0].above_appetite) == (
+        12,
+        0,
+        False,
+    )
+    assert closed.dash.plan.rag_green != "Delivering."
+    assert (running.dash.plan.risk_appetite, running.top.n_above, running.top.rows[0].above_appetite) == (
+        9,
+        1,
+        True,
+    )
+    assert running.dash.plan.rag_green == "Delivering."
