@@ -216,3 +216,13 @@ def test_a_refused_close_takes_no_backup(plan_file):
 def _periods(store):
     with store.read() as s:
         return q.periods(s, count_updates=False)
+
+
+def test_the_settings_a_period_kept_read_as_words_in_the_audit_log(store, actor, plan):
+    from tracker.models import reported_settings
+    from tracker.queries.audit_words import value_words
+
+    words = value_words("settings", reported_settings(get(store, Plan, plan.plan)))
+    assert words.startswith("Green means: On track.; Amber means: ")
+    assert "Risk appetite: 12; Low band up to: 4; Medium band up to: 9; High band up to: 15" in words
+    assert words.endswith("Slip tolerance (days): 14")
