@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.enums import Marking, PeriodFrequency
-from tracker.models import Kind
 from tracker.queries import PlanInfo, current_plan
 from tracker.services import Changes, update_plan_settings
 from ui.context import AppContext
@@ -240,9 +239,8 @@ class PlanSettingsDialog(QDialog):
             .run(initiator=self)
         )  # fmt: skip
 
-    def _on_saved(self, changes: Changes) -> None:
-        if changes.touches(Kind.PLAN):
-            self.accept()
+    def _on_saved(self, _changes: Changes) -> None:
+        self.accept()
 
     def _on_refused(self, error: Exception) -> None:
         self.errors.show(error)

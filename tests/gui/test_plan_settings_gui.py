@@ -143,3 +143,10 @@ def test_a_closed_periods_board_pack_keeps_the_appetite_it_was_reported_with(pla
         True,
     )
     assert running.dash.plan.rag_green == "Delivering."
+
+
+def test_saving_unchanged_settings_writes_nothing_and_closes(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    dialog = _dialog(_window(plan_ctx, app_settings, qtbot), qtbot)
+    assert dialog.changed() == {}
+    assert dialog.save() is None and dialog.result() == dialog.DialogCode.Accepted
+    assert not plan_ctx.can_undo()
