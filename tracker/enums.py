@@ -169,6 +169,17 @@ class PeriodStatus(StrEnum):
         return self.value.capitalize()
 
 
+class PeriodFrequency(StrEnum):
+    """How often the plan reports: the length of the periods the app offers to open next."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 class FourP(StrEnum):
     """The national 4P approach: each objective may carry any of these tags."""
 

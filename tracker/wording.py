@@ -41,6 +41,15 @@ FIELD_LABELS = {
     "slip_tolerance_days": "Slip tolerance (days)",
     "ordinal": "Position",
     "target_date": "End (target) date",
+    "settings": "Settings reported with",
+    "risk_low_max": "Low band up to",
+    "risk_medium_max": "Medium band up to",
+    "risk_high_max": "High band up to",
+    "rag_green": "Green means",
+    "rag_amber": "Amber means",
+    "rag_red": "Red means",
+    "rag_blue": "Blue means",
+    "rag_grey": "Grey means",
 }
 
 

@@ -35,6 +35,7 @@ from ui.context import AppContext
 from ui.icons import icon
 from ui.identity import IdentityDialog
 from ui.pages import PAGES, PageSpec
+from ui.plan_settings import PlanSettingsDialog
 from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
@@ -118,9 +119,11 @@ class MainWindow(QMainWindow):
         ctx.navigate_requested.connect(self._on_ctx_navigate_requested)
         ctx.message.connect(self._on_ctx_message)
         ctx.identity_changed.connect(self._offer_new_item)
+        ctx.identity_changed.connect(lambda _who: self._offer_pmo_actions())
         if appearance is not None:
             appearance.palette_changed.connect(self._on_palette_changed)
         self._update_undo_actions()
+        self._offer_pmo_actions()
         if PAGES:
             self._show_start_page()
         self.setTabOrder(self.nav, self.stack)
@@ -178,6 +181,10 @@ class MainWindow(QMainWindow):
         )
         for action in (self.issue_returns_action, self.import_return_action):
             action.setEnabled(not self.ctx.read_only)
+        self.settings_action = self._action(
+            "Plan &settings…", self.show_plan_settings,
+            name="The plan's name, dates, reporting, risk bands and appetite, RAG definitions and boards",
+        )  # fmt: skip
         self.identity_action = self._action("Change &who you are…", self.change_identity)
         self.close_action = self._action("&Close", self.close, std.Close)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
@@ -242,6 +249,8 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.find_action)
         edit.addAction(self.new_item_action)
+        edit.addSeparator()
+        edit.addAction(self.settings_action)
         view = bar.addMenu("&View")
         for action in self.page_actions:
             view.addAction(action)
@@ -445,6 +454,11 @@ class MainWindow(QMainWindow):
         self._show_identity()
         return chosen
 
+    def _offer_pmo_actions(self) -> None:
+        """What only the PMO may do is offered only to the PMO (never read-only, never a lead or viewer)."""
+        self.settings_action.setVisible(self.ctx.is_pmo)
+        self.settings_action.setEnabled(self.ctx.is_pmo)
+
     # ------------------------------------------------------------------------------------------ edit
 
     def _update_undo_actions(self) -> None:
@@ -485,6 +499,7 @@ class MainWindow(QMainWindow):
                 self.plan = current_plan(session)
             self._show_marking()
             self.sample_badge.setVisible(self.plan.is_sample)
+            self.setWindowTitle(f"{self.plan.name} — Delivery Plan Tracker")
 
     def _on_ctx_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -529,6 +544,14 @@ class MainWindow(QMainWindow):
         """File > Backups…: the automatic backups, with Restore… (the launcher restores and reopens)."""
         dialog = BackupsDialog(self.ctx.store.path, self, read_only=self.ctx.read_only)
         dialog.restore_requested.connect(self.restore_requested)
+        dialog.open()
+        return dialog
+
+    def show_plan_settings(self) -> PlanSettingsDialog | None:
+        """Edit > Plan settings…: the PMO's; None when not offered (a lead, a viewer, read-only)."""
+        if not self.ctx.is_pmo:
+            return None
+        dialog = PlanSettingsDialog(self.ctx, self)
         dialog.open()
         return dialog
 

@@ -26,7 +26,6 @@ from .common import (
     BragCounts,
     PeriodRow,
     ThemeRow,
-    current_plan,
     find_period,
     period_before,
     periods,
@@ -254,7 +253,7 @@ def headline(
     """The numbers at the top of the dashboard for a period, as of its end (or today while it runs)."""
     f = filters or NO_FILTERS
     this = find_period(periods(session, count_updates=False), period_id)
-    settings = rule_settings(session)
+    settings = rule_settings(session, this.id)
     as_of = as_of_date(this.end, today or date.today())
     statuses = objective_statuses(session, this, None, f)
     return fold_headline(this, as_of, statuses, _headline_counts(session, f, this, as_of, settings))
@@ -400,11 +399,14 @@ class RiskMatrix:
 _MATRIX_KINDS = ("residual", "inherent", "target")
 
 
-def risk_matrix(session: Session, kind: str = "residual", filters: Filters | None = None) -> RiskMatrix:
-    """Open risks counted by likelihood and impact (the heat map), with the ids in each cell."""
+def risk_matrix(
+    session: Session, kind: str = "residual", filters: Filters | None = None, *, period_id: str | None = None
+) -> RiskMatrix:
+    """Open risks counted by likelihood and impact (the heat map), with the ids in each cell; banded with
+    the settings in force for ``period_id`` (the plan's current ones without)."""
     if kind not in _MATRIX_KINDS:
         raise ValueError(f"kind: {kind!r} is not one of {', '.join(_MATRIX_KINDS)}")
-    settings = current_plan(session).rule_settings
+    settings = rule_settings(session, period_id)
     r = t.risk
     rows = session.execute(
         risk_scope(

@@ -74,7 +74,7 @@ def exceptions(
     this = find_period(rows, period_id)
     baseline = period_before(rows, this)
     as_of = as_of or as_of_date(this.end, today or date.today())
-    settings = rule_settings(session)
+    settings = rule_settings(session, this.id)
     statuses = objective_statuses(session, this, baseline, f)
     overdue = [
         (mid, title, oid, forecast)
@@ -173,7 +173,7 @@ def derived_rags(
     f = filters or NO_FILTERS
     this = find_period(periods(session, count_updates=False), period_id)
     as_of = as_of_date(this.end, today or date.today())
-    settings = rule_settings(session)
+    settings = rule_settings(session, this.id)
     statuses = objective_statuses(session, this, None, f)
     facts = milestone_facts(session, f, as_of, settings)
     above = session.execute(_risks_above(f, settings)).all()

@@ -122,7 +122,7 @@ def _fold(
     this = find_period(rows, period_id)
     baseline = find_period(rows, baseline_id) if baseline_id is not None else period_before(rows, this)
     as_of = as_of_date(this.end, today or date.today())
-    settings = rule_settings(session)
+    settings = rule_settings(session, this.id)
     statuses = objective_statuses(session, this, baseline, f)
 
     # The objectives in scope are known from the statuses: milestones and the timeline need no joins.

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from tracker.audit import decode
 from tracker.enums import RiskBand, RiskStatus
-from tracker.rules import risk_band
+from tracker.rules import RuleSettings, risk_band
 
 from ._sql import live, t
 from .common import PeriodRow, rule_settings
@@ -80,11 +80,13 @@ def top_risks(
     filters: Filters | None = None,
     *,
     limit: int = TOP_RISKS,
+    settings: RuleSettings | None = None,
 ) -> TopRisks:
     """The open risks with the highest residual scores (then inherent, then ref), with each one's trend
-    since ``baseline`` was closed, and how many open risks there are in all."""
+    since ``baseline`` was closed, and how many open risks there are in all; banded with ``settings``
+    (those in force for the pack's period; the plan's current ones without)."""
     f = filters or NO_FILTERS
-    settings = rule_settings(session)
+    settings = settings or rule_settings(session)
     r, th, owner = t.risk, t.theme, t.person.alias("risk_owner")
     residual = r.c.residual_likelihood * r.c.residual_impact
     inherent = r.c.inherent_likelihood * r.c.inherent_impact

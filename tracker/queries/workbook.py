@@ -185,7 +185,7 @@ def risk_changes(session: Session, period_id: str, *, as_of: date) -> RiskChange
         ).all()
     }
     names = person_contacts(session)
-    settings = rule_settings(session)
+    settings = rule_settings(session, period_id)
     out = []
     for rid, (at, actor) in last.items():
         row = current.get(rid)
