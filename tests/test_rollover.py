@@ -17,6 +17,7 @@ from tracker.cli import EXIT_ERROR, main
 from tracker.db import Actor, StoreError
 from tracker.enums import Role
 from tracker.errors import NotPermitted, ValidationError
+from tracker.lock import WriteLock
 from tracker.services import update_recommendation
 from tracker.services.rollover import roll_over
 from tracker.store import open_store
@@ -173,7 +174,7 @@ def test_the_old_plan_stays_readable_and_refuses_writes_naming_the_new_plan(
     meta = dict(rows(old_db, "SELECT key, value FROM store_meta WHERE key LIKE 'superseded%'"))
     assert (meta["superseded_by"], meta["superseded_file"]) == (NEW_NAME, str(new_db))
 
-    with open_store(old_db) as store:  # asked for writing, it opens read-only and says why
+    with WriteLock(old_db), open_store(old_db) as store:  # asked for writing, it opens read-only, says why
         assert store.readonly and store.superseded is not None
         assert f"newer plan {NEW_NAME!r} ({new_db})" in store.superseded
         with (

@@ -28,7 +28,14 @@ from tracker.db import (
 )
 from tracker.errors import explain
 from tracker.lock import WriteLock
-from tracker.migrate import KNOWN_REVISIONS, NotATrackerDatabase, SchemaReport, ensure_schema, newer_schema
+from tracker.migrate import (
+    KNOWN_REVISIONS,
+    SCHEMA_HEAD,
+    NotATrackerDatabase,
+    SchemaReport,
+    ensure_schema,
+    newer_schema,
+)
 from tracker.models import StoreMeta
 
 APP_NAME = "DeliveryPlanTracker"
@@ -156,8 +163,10 @@ def open_store(path_or_url: str | os.PathLike[str], *, readonly: bool = False, c
     damage = superseded = None
     if path is not None:
         _check_sqlite_file(path, create=create)
-        damage, superseded = _probe_sqlite(path)
-        readonly = readonly or damage is not None
+        damage, superseded, current = _probe_sqlite(path)
+        # a replaced plan is opened for reading only, without the write lock (the window that replaced it may
+        # still hold it), unless its schema needs upgrading first
+        readonly = readonly or damage is not None or (superseded is not None and current)
         if not readonly:
             _refuse_unwritable(path)
             try:
@@ -289,16 +298,16 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         raise StoreError(f"{path.name} is not a Delivery Plan Tracker database (it is not a SQLite file).")
 
 
-def _probe_sqlite(path: Path) -> tuple[str | None, str | None]:
+def _probe_sqlite(path: Path) -> tuple[str | None, str | None, bool]:
     """Look inside without writing a byte: a file this version must refuse stays exactly as it was.
 
     That is a file of another application, and a store of a newer schema: it is refused here,
     before any connection that may write (switching to WAL rewrites the file's header). Returns
-    what SQLite's quick check found wrong, in a sentence, or None for a sound file; and which newer
-    plan replaced this one, in a sentence, or None.
+    what SQLite's quick check found wrong, in a sentence, or None for a sound file; which newer
+    plan replaced this one, in a sentence, or None; and whether its schema is this version's.
     """
     if not path.exists() or path.stat().st_size == 0:
-        return None, None
+        return None, None, False
     superseded = None
     try:
         con = sqlite3.connect(sqlite_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
@@ -320,12 +329,17 @@ def _probe_sqlite(path: Path) -> tuple[str | None, str | None]:
     unknown = [r for r in revs if r not in KNOWN_REVISIONS]
     if unknown:
         raise newer_schema(path.name, unknown[0], written_by)
+    current = revs == [SCHEMA_HEAD]
     if problem is None:
-        return None, superseded
+        return None, superseded, current
     return (
-        f"{path.name} is damaged (SQLite's check found: {problem}), so it is open read-only. "
-        "Restore it from your latest backup; the file has not been changed."
-    ), superseded
+        (
+            f"{path.name} is damaged (SQLite's check found: {problem}), so it is open read-only. "
+            "Restore it from your latest backup; the file has not been changed."
+        ),
+        superseded,
+        current,
+    )
 
 
 def _quick_check(con: sqlite3.Connection, path: Path, tables: set[str]) -> str | None:

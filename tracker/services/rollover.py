@@ -49,7 +49,14 @@ from tracker.models import (
 from tracker.schemas import NewPlanIn
 from tracker.services._common import require_pmo
 from tracker.services.base import BOOKKEEPING, Changes, unit_of_work, validate
-from tracker.store import SUPERSEDED_AT, SUPERSEDED_BY, SUPERSEDED_FILE, Store, building_store
+from tracker.store import (
+    SUPERSEDED_AT,
+    SUPERSEDED_BY,
+    SUPERSEDED_FILE,
+    Store,
+    building_store,
+    superseded_words,
+)
 from tracker.wording import listing, plural
 
 E = TypeVar("E", bound=Editable)
@@ -143,6 +150,9 @@ def roll_over(
                 carry_over(new_session, actor=actor, carried=carried, wanted=wanted)
             step(2, 3, f"Checking {target.name}…")
         mark_superseded(session, actor=actor, plan_name=wanted.name, file=target)
+    # the open store is what the file now says: read-only, naming its successor (a window may hold it)
+    shown = old.path.name if old.path is not None else old.display_name
+    old.superseded = superseded_words({SUPERSEDED_BY: wanted.name, SUPERSEDED_FILE: str(target)}, shown)
     step(3, 3, "Done")
     return RolledOver(target, wanted.name, old_name, carried.counts())
 
