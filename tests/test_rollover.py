@@ -124,6 +124,15 @@ def test_the_new_plan_holds_the_open_items_each_saying_where_it_came_from(old_db
             old_db, "SELECT i.body, r.ref FROM recommendation r JOIN inspection i ON i.id = r.inspection_id"
         )
     }
+    # an open risk of an objective left behind stays, under that objective's theme
+    left = rows(old_db, "SELECT r.ref, t.code FROM risk r JOIN objective o ON o.id = r.objective_id "
+                "JOIN outcome oc ON oc.id = o.outcome_id JOIN theme t ON t.id = oc.theme_id "
+                "WHERE r.status <> 'closed' AND o.lifecycle IN ('complete', 'cancelled')")  # fmt: skip
+    assert left and sorted(left) == rows(
+        new_db,
+        "SELECT r.ref, t.code FROM risk r JOIN theme t ON t.id = r.theme_id "
+        f"WHERE r.objective_id IS NULL AND r.ref IN ({', '.join(repr(ref) for ref, _ in left)}) ORDER BY 1, 2",
+    )
     # the structure, people, boards and inspections come whole; the links between carried items too
     for table in ("theme", "outcome", "person", "board", "inspection"):
         assert one(new_db, f"SELECT count(*) FROM {table}") == one(old_db, f"SELECT count(*) FROM {table}"), (

@@ -170,9 +170,12 @@ def read_carried(session: Session, *, include_closed: bool = False) -> Carried:
 
     themes = {t.id: t for t in _live(session, Theme) if t.plan_id == plan.id}
     outcomes = {o.id: o for o in _live(session, Outcome) if o.theme_id in themes}
+    every_objective = [
+        o for o in _live(session, Objective) if o.plan_id == plan.id and o.outcome_id in outcomes
+    ]
     objectives = [
-        o for o in _live(session, Objective)
-        if o.plan_id == plan.id and o.outcome_id in outcomes and o.retired_on is None
+        o for o in every_objective
+        if o.retired_on is None
         and (include_closed or o.lifecycle not in CLOSED_LIFECYCLES)
     ]  # fmt: skip
     by_objective = {o.id: o for o in objectives}
@@ -192,8 +195,7 @@ def read_carried(session: Session, *, include_closed: bool = False) -> Carried:
     ]  # fmt: skip
 
     # a risk whose objective stays behind stays with that objective's theme
-    objective_theme = {o.id: outcomes[o.outcome_id].theme_id for o in _live(session, Objective)
-                       if o.outcome_id in outcomes}  # fmt: skip
+    objective_theme = {o.id: outcomes[o.outcome_id].theme_id for o in every_objective}
     needed_outcomes = {o.outcome_id for o in objectives}
     needed_themes = {outcomes[o].theme_id for o in needed_outcomes}
 
