@@ -319,3 +319,24 @@ def test_a_killed_rollover_leaves_no_new_plan_and_the_old_one_writable(
         "new.db.lock",
     ]
     assert main(["--db", str(new_db), "check"]) == 0
+
+
+def test_a_replaced_plan_of_an_older_schema_is_upgraded_then_kept_read_only(tmp_path: Path) -> None:
+    from tests.test_store import _older_file
+    from tracker.migrate import head_revision
+
+    old_db = tmp_path / "old.db"
+    _older_file(old_db)
+    con = sqlite3.connect(old_db)
+    con.executemany("INSERT INTO store_meta (key, value) VALUES (?, ?)",
+                    [("superseded_by", NEW_NAME), ("superseded_file", str(tmp_path / "new.db"))])  # fmt: skip
+    con.commit()
+    con.close()
+    with open_store(old_db) as store:
+        assert store.schema_report.upgraded_from is not None and store.readonly
+        assert store.superseded is not None and store.superseded.startswith(
+            f"old.db was carried over into the newer plan {NEW_NAME!r}"
+        )
+        with WriteLock(old_db):  # it holds no write lock once upgraded
+            pass
+    assert one(old_db, "SELECT version_num FROM alembic_version") == head_revision()
