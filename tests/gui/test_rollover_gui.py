@@ -135,3 +135,31 @@ def test_the_old_plan_opens_read_only_saying_which_plan_replaced_it(  # type: ig
     finally:
         if w is not None:
             w.close()
+
+
+def test_after_a_rollover_the_window_shows_the_old_plan_again_read_only(  # type: ignore[no-untyped-def]
+    qapp, app_settings, tmp_path, actor, monkeypatch
+):
+    from tracker.store import open_store
+
+    old_db, new_db = tmp_path / "old.db", tmp_path / "new.db"
+    with open_store(old_db) as store:
+        small_plan(store, actor)
+    monkeypatch.setattr(ui.rollover, "confirm", lambda *_args: False)  # not the new plan: this one again
+    app_settings.remember_identity(str(old_db), Remembered(Identity("PMO", None, "PMO")))
+    launcher = Launcher(app_settings, Appearance(app_settings), runner=TaskRunner(synchronous=True))
+    assert launcher.open(str(old_db))
+    first = launcher.window
+    assert first is not None and not first.ctx.read_only
+    try:
+        settled(first.start_new_plan(dict(ANSWERS, out=str(new_db))))
+        again = launcher.window
+        assert again is not None and again is not first and again.ctx.read_only
+        assert (
+            again.location == str(old_db)
+            and "newer plan 'Test Strategy 2025/26'" in again.superseded_banner.text()
+        )
+    finally:
+        if launcher.window is not None:
+            launcher.window.close()
+    open_store(new_db).close()  # the new plan is free to be opened for editing
