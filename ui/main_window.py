@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         std = QKeySequence.StandardKey
         self.new_plan_action = self._action("&New plan…", self._on_new_plan, std.New, "New plan")
         self.rollover_action = self._action(
-            "Start a new plan from &this one…", self.start_new_plan,
+            "Start a new plan from &this one…", lambda: self.start_new_plan(),
             name="Start next year's plan from this one's open items (the PMO only)",
         )  # fmt: skip
         self.open_action = self._action("&Open…", self._on_open, std.Open, "Open a plan")

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.errors import Problem, ValidationError
-from tracker.queries import PlanInfo
+from tracker.queries import PlanInfo, current_plan
 from tracker.schemas import NewPlanIn
 from tracker.services.base import validate
 from ui.context import AppContext
@@ -172,8 +172,6 @@ def start_new_plan(
     if not ctx.is_pmo:
         return None
     with ctx.read() as session:
-        from tracker.queries import current_plan
-
         plan = current_plan(session)
     if answers is None:
         remembered = ctx.settings.last_folder(FOLDERS) if ctx.settings is not None else None

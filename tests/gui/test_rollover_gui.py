@@ -77,6 +77,22 @@ def test_a_lead_or_a_viewer_is_not_offered_it(plan_ctx, app_settings, qtbot, tmp
     assert not (tmp_path / "next.db").exists()
 
 
+def test_the_menu_item_asks_in_the_dialog_and_a_cancel_starts_nothing(  # type: ignore[no-untyped-def]
+    plan_ctx, app_settings, qtbot, tmp_path, monkeypatch
+):
+    asked: list[RolloverDialog] = []
+    monkeypatch.setattr(
+        RolloverDialog, "exec", lambda d: asked.append(d) or RolloverDialog.DialogCode.Rejected
+    )
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    app_settings.remember_folder("plans", folder)
+    w = window_on(plan_ctx, app_settings, qtbot, "p.db")
+    w.rollover_action.trigger()
+    assert len(asked) == 1 and asked[0].file.text() == str(folder / "Test Strategy 2025-26.db")
+    assert list(folder.iterdir()) == [] and plan_ctx.store.superseded is None
+
+
 def test_changing_who_you_are_turns_it_on_and_off(plan_ctx, app_settings, qtbot) -> None:  # type: ignore[no-untyped-def]
     w = window_on(plan_ctx, app_settings, qtbot, "p.db")
     w.set_identity(Remembered(LEAD))
