@@ -145,6 +145,7 @@ def test_the_old_plan_opens_read_only_saying_which_plan_replaced_it(  # type: ig
         )
         assert w.superseded_banner.text().endswith("open new.db to make changes.")
         assert not w.rollover_action.isEnabled() and not w.new_item_action.isEnabled()
+        assert not (tmp_path / "old backups").exists()  # a plan that cannot change takes no daily backup
         # the new plan, beside it, takes changes
         with open_store(new_db) as new_store, new_store.write() as session:
             create_person(session, actor=actor, data={"name": "New starter"})
