@@ -389,7 +389,8 @@ if set(ENTITIES) != set(Kind):  # pragma: no cover - a table without a kind, or 
 
 
 class StoreMeta(SQLModel, table=True):
-    """Facts about the file itself: which app version last wrote it (for the 'newer version' message)."""
+    """Facts about the file itself: which app version last wrote it (for the 'newer version' message), and
+    which newer plan replaced its plan (``superseded_*``, see tracker.services.rollover)."""
 
     __tablename__ = "store_meta"
 

@@ -468,3 +468,19 @@ class BoardIn(InputModel):
     name: Name
     cadence: Annotated[str, Field(max_length=50)] = ""
     description: Text = ""
+
+
+class NewPlanIn(InputModel):
+    """Next year's plan, started from this one: its name and dates (see tracker.services.rollover)."""
+
+    name: Name
+    start_date: Day
+    end_date: Day
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_after_start(cls, value: date, info: ValidationInfo) -> date:
+        start = info.data.get("start_date")
+        if start is not None and value <= start:
+            raise rule(f"must be after the start date ({start:%d %b %Y})")
+        return value

@@ -38,6 +38,7 @@ FIELD_LABELS = {
     "ref": "Reference",
     "is_sample": "Sample data",
     "reopen_reason": "Reason for reopening",
+    "superseded_by": "Carried over into",
     "slip_tolerance_days": "Slip tolerance (days)",
     "ordinal": "Position",
     "target_date": "End (target) date",

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -100,11 +101,21 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + self.fontMetrics().averageCharWidth() * 8)
         central = QWidget(self)
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        # a plan that a newer one replaced says so, above every page, for as long as it is open
+        self.superseded_banner = QLabel(ctx.store.superseded or "", central)
+        self.superseded_banner.setObjectName("SupersededBanner")
+        self.superseded_banner.setWordWrap(True)
+        self.superseded_banner.setAccessibleName(f"Replaced plan: {ctx.store.superseded or ''}")
+        self.superseded_banner.setVisible(bool(ctx.store.superseded))
+        column.addWidget(self.superseded_banner)
+        row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
 
         self._build_actions()
@@ -157,6 +168,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
         self.new_plan_action = self._action("&New plan…", self._on_new_plan, std.New, "New plan")
+        self.rollover_action = self._action(
+            "Start a new plan from &this one…", lambda: self.start_new_plan(),
+            name="Start next year's plan from this one's open items (the PMO only)",
+        )  # fmt: skip
         self.open_action = self._action("&Open…", self._on_open, std.Open, "Open a plan")
         self.save_copy_action = self._action(
             "Save a &copy…", self._on_save_copy, std.SaveAs, "Save a copy (backup)"
@@ -221,11 +236,17 @@ class MainWindow(QMainWindow):
         self.help_action.setIconText("Help")
         if self.ctx.read_only:
             self.new_item_action.setEnabled(False)
+        self._update_pmo_actions()
+
+    def _update_pmo_actions(self) -> None:
+        """What only the PMO may do is offered only to the PMO, and never on a read-only plan."""
+        self.rollover_action.setEnabled(self.ctx.is_pmo)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
         file.addAction(self.new_plan_action)
+        file.addAction(self.rollover_action)
         file.addAction(self.open_action)
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -452,6 +473,7 @@ class MainWindow(QMainWindow):
             return chosen
         self.ctx.identity = chosen.identity
         self._show_identity()
+        self._update_pmo_actions()
         return chosen
 
     def _offer_pmo_actions(self) -> None:
@@ -516,6 +538,15 @@ class MainWindow(QMainWindow):
                                               "Plan files (*.db)")  # fmt: skip
         if path:
             self.new_plan_requested.emit(path, name.strip())
+
+    def start_new_plan(self, answers: dict[str, Any] | None = None) -> Any:
+        """File > Start a new plan from this one…: the PMO's next plan (``answers`` skips the dialog)."""
+        from ui.rollover import start_new_plan
+
+        return start_new_plan(
+            self.ctx, self, location=self.location,
+            open_plan=lambda where: self.open_requested.emit(where, False), answers=answers,
+        )  # fmt: skip
 
     def _on_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a plan", str(Path(self.location).parent),
