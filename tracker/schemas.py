@@ -105,6 +105,13 @@ class InputModel(BaseModel):
         return self.model_dump()
 
 
+def _check_after(value: date, info: ValidationInfo, earlier: str, words: str) -> date:
+    start = info.data.get(earlier)
+    if start is not None and value <= start:
+        raise rule(f"must be after the {words} ({start:%d %b %Y})")
+    return value
+
+
 def _check_not_before(value: date | None, info: ValidationInfo, earlier: str, words: str) -> date | None:
     start = info.data.get(earlier)
     if value is not None and start is not None and value < start:
@@ -442,10 +449,7 @@ class PlanSettingsIn(InputModel):
     @field_validator("end_date")
     @classmethod
     def _end_after_start(cls, value: date, info: ValidationInfo) -> date:
-        start = info.data.get("start_date")
-        if start is not None and value <= start:
-            raise rule(f"must be after the start date ({start:%d %b %Y})")
-        return value
+        return _check_after(value, info, "start_date", "start date")
 
     @field_validator("risk_medium_max", "risk_high_max")
     @classmethod
@@ -480,7 +484,4 @@ class NewPlanIn(InputModel):
     @field_validator("end_date")
     @classmethod
     def _end_after_start(cls, value: date, info: ValidationInfo) -> date:
-        start = info.data.get("start_date")
-        if start is not None and value <= start:
-            raise rule(f"must be after the start date ({start:%d %b %Y})")
-        return value
+        return _check_after(value, info, "start_date", "start date")
