@@ -40,6 +40,7 @@ from ui.plan_settings import PlanSettingsDialog
 from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
+from ui.watch import ChangeWatcher
 from ui.widgets.dialogs import tell
 from ui.widgets.wheel import guard_wheel
 
@@ -130,6 +131,9 @@ class MainWindow(QMainWindow):
         ctx.navigate_requested.connect(self._on_ctx_navigate_requested)
         ctx.message.connect(self._on_ctx_message)
         ctx.identity_changed.connect(self._offer_new_item)
+        self.watcher = ChangeWatcher(ctx, parent=self)
+        if ctx.store.path is None or ctx.store.readonly:  # shared: a server, or a file another window writes
+            self.watcher.start()
         ctx.identity_changed.connect(lambda _who: self._offer_pmo_actions())
         if appearance is not None:
             appearance.palette_changed.connect(self._on_palette_changed)

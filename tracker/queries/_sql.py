@@ -20,6 +20,7 @@ from sqlmodel import Session
 from tracker.enums import Brag, Lifecycle
 from tracker.models import (
     AuditEntry,
+    AuditHead,
     Board,
     Inspection,
     Milestone,
@@ -71,6 +72,7 @@ class t:  # noqa: N801 - a namespace read like a schema: t.objective.c.ref
     rec_milestone = table_of(RecommendationMilestone)
     rec_risk = table_of(RecommendationRisk)
     audit = table_of(AuditEntry)
+    audit_head = table_of(AuditHead)
     period_return = table_of(PeriodReturn)
     period_report = table_of(PeriodReport)
 
