@@ -89,6 +89,20 @@ def in_plan(table: FromClause, on: date | ColumnElement[Any]) -> ColumnElement[b
     return or_(table.c.retired_on.is_(None), table.c.retired_on > on)
 
 
+def out_of_plan(on: date | ColumnElement[Any]) -> Select[Any]:
+    """The objectives out of the plan on this day: it, its outcome or its theme retired on or before it.
+
+    For ``objective_id.not_in(...)``: a report for a period counts what was in the plan at its start.
+    """
+    ob, oc, th = t.objective.alias("gone"), t.outcome.alias("gone_outcome"), t.theme.alias("gone_theme")
+    return (
+        select(ob.c.id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .where(~and_(in_plan(ob, on), in_plan(oc, on), in_plan(th, on)))
+    )
+
+
 def all_of(conditions: Iterable[ColumnElement[bool]]) -> ColumnElement[bool]:
     items = list(conditions)
     return and_(*items) if items else true()

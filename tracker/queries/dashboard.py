@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, null, or_, select, true, union_all
+from sqlalchemy import and_, case, func, null, or_, select, true, tuple_, union_all
 from sqlmodel import Session
 
 from tracker.enums import Lifecycle, Movement, Rag, RecommendationStatus, RiskBand, RiskStatus
 from tracker.rules import RuleSettings, as_of_date, brag, risk_band
 
 from ._period import ObjectiveStatus, carry_conditions, closed_objectives, objective_statuses
-from ._sql import all_of, live, milestone_overdue, t
+from ._sql import all_of, in_plan, live, milestone_overdue, out_of_plan, t
 from .common import (
     NO_UPDATE,
     STATUS_KEYS,
@@ -112,8 +112,9 @@ def trend(
     """Objectives by status in every period, earliest first; with ``up_to`` (a period's id), only the
     periods up to that one: a report for a period shows nothing after it.
 
-    Counted over today's live objectives: one that did not exist yet in a period counts as no update;
-    one closed earlier and not reported since counts as its closed status (see ``_period``).
+    Counted over today's live objectives in the plan at each period's start: one that did not exist
+    yet in a period counts as no update; one closed earlier and not reported since counts as its
+    closed status (see ``_period``); one retired on or before a period's start is not counted in it.
     """
     f = filters or NO_FILTERS
     if theme_id is not None:
@@ -132,7 +133,8 @@ def periods_up_to(rows: list[PeriodRow], this: PeriodRow) -> list[PeriodRow]:
 def trend_rows(
     session: Session, f: Filters, period_rows: list[PeriodRow], total: int | None = None
 ) -> list[TrendRow]:
-    """The trend over these periods; ``total`` is the number of objectives in scope if known."""
+    """The trend over these periods; ``total`` is the number of objectives in scope if known (retired
+    ones included: each period leaves out those retired by its start)."""
     ob, oc, th, su, p = t.objective, t.outcome, t.theme, t.status, t.period
     scope = [live(ob), live(oc), live(th), *scope_conditions(f, ob, oc)]
 
@@ -150,15 +152,27 @@ def trend_rows(
         .where(or_(ob.c.deleted == true(), oc.c.deleted == true(), th.c.deleted == true()))
     )
 
-    def belongs(objective_id):  # type: ignore[no-untyped-def]
-        return objective_id.not_in(out_of_scope) if in_scope is None else objective_id.in_(in_scope)
+    # Each period counts what was in the plan at its start: the (objective, period) pairs out of it, few.
+    gp = t.period.alias("gone_period")
+    on = gp.c.start_date
+    gone = (
+        scoped(select(ob.c.id.label("objective_id"), gp.c.id.label("period_id")).select_from(ob))
+        .join(gp, and_(live(gp), ~and_(in_plan(ob, on), in_plan(oc, on), in_plan(th, on))))
+        .correlate(None)
+    )
+
+    def belongs(objective_id, period_id):  # type: ignore[no-untyped-def]
+        kept = tuple_(objective_id, period_id).not_in(gone)
+        if in_scope is None:
+            return and_(objective_id.not_in(out_of_scope), kept)
+        return and_(objective_id.in_(in_scope), kept)
 
     # Grouped by lifecycle and period with a count per RAG, in the order of ix_status_update_lifecycle:
     # no sort of every update into (period, lifecycle, RAG) groups.
     by_rag = [func.sum(case((su.c.rag == rag, 1), else_=0)) for rag in RAGS]
     reported = (
         select(su.c.period_id, su.c.lifecycle, func.count(), *by_rag)
-        .where(live(su), belongs(su.c.objective_id))
+        .where(live(su), belongs(su.c.objective_id, su.c.period_id))
         .group_by(su.c.lifecycle, su.c.period_id)
     )
     c, cp = t.status.alias("carried"), t.period.alias("carried_period")
@@ -167,7 +181,7 @@ def trend_rows(
         .select_from(c)
         .join(cp, cp.c.id == c.c.period_id)
         .join(p, p.c.start_date > cp.c.start_date)
-        .where(live(p), *carry_conditions(c, cp, p.c.start_date), belongs(c.c.objective_id))
+        .where(live(p), *carry_conditions(c, cp, p.c.start_date), belongs(c.c.objective_id, p.c.id))
         .group_by(p.c.id, c.c.lifecycle)
     )
     tallies: dict[str, list[int]] = defaultdict(lambda: [0] * len(STATUS_KEYS))
@@ -181,10 +195,14 @@ def trend_rows(
             tally[STATUS_KEYS.index(brag(lifecycle, None).value)] += n
     if total is None:
         total = session.execute(scoped(select(func.count()).select_from(ob))).scalar_one()
+    gone_sq = gone.subquery()
+    n_gone = dict(
+        session.execute(select(gone_sq.c.period_id, func.count()).group_by(gone_sq.c.period_id)).all()
+    )
     out = []
     for row in period_rows:
         counts = tallies[row.id]
-        counts[-1] = total - sum(counts)
+        counts[-1] = total - n_gone.get(row.id, 0) - sum(counts)
         out.append(TrendRow(row.id, row.name, row.start, row.end, BragCounts(*counts)))
     return out
 
@@ -297,9 +315,10 @@ def _headline_counts(
             milestone_overdue(m, as_of),
             *scope_conditions(f, ob, oc),
             m.c.objective_id.not_in(closed_objectives(this.start)),  # not pursued: not overdue
+            m.c.objective_id.not_in(out_of_plan(this.start)),
         )
     )
-    risks = risk_scope(select(func.count()).select_from(r), f).where(
+    risks = risk_scope(select(func.count()).select_from(r), f, on=this.start).where(
         r.c.status == RiskStatus.OPEN.value,
         r.c.residual_likelihood * r.c.residual_impact > settings.risk_appetite,
     )
