@@ -70,6 +70,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "unchanged": ("F3F2F1", INK),
     "attention": ("FFDD00", INK),
     "not pursued": ("DEE0E2", INK),  # a milestone of a cancelled or completed objective
+    "retired": ("DEE0E2", INK),  # an objective in the periods after it left the plan (not counted)
 }
 
 FONT = "Arial"  # on every Windows PC; LibreOffice shows it as the metric-compatible Liberation Sans
