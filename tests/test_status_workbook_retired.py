@@ -56,3 +56,21 @@ def test_the_workbook_leaves_a_retired_objective_out_and_still_adds_up(any_store
 
     milestones = {r["Milestone"]: r for r in records(wb["Milestones"])}
     assert milestones["Supplier appointed"]["State"] == "Not pursued"  # M2: not overdue in Q2
+
+
+def test_the_three_heat_maps_leave_out_the_risks_of_a_retired_objective(any_store, actor, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ids = build(any_store, actor)
+    with any_store.write() as s:  # SER-02.01 holds R1, open
+        retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=ids.obj["SER-02.01"], on=date(2024, 5, 15))
+    with any_store.read() as s:
+        path = export_status_workbook(
+            s, ids.period["Q2"], tmp_path / "status.xlsx", generated_by="PMO", today=TODAY
+        )
+    heat = load_workbook(path)["Heat map"]
+    heads = next(r for r in range(1, heat.max_row + 1) if heat.cell(r, 1).value == "Likelihood ↓ Impact →")
+    for first in (1, 8, 15):  # residual, inherent, target side by side
+        title = heat.cell(heads - 1, first).value
+        cells = [
+            heat.cell(r, c).value for r in range(heads + 1, heads + 6) for c in range(first + 1, first + 6)
+        ]
+        assert sum(cells) == 2 and "(2 risks)" in title, title  # R2 and R3: R1 left with its objective

@@ -6,20 +6,20 @@ Where a count has a drill-down, the ids behind it come with it, for ``Filters(id
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, null, or_, select, true, tuple_, union_all
+from sqlalchemy import and_, case, func, null, or_, select, true, union_all
 from sqlmodel import Session
 
 from tracker.enums import Lifecycle, Movement, Rag, RecommendationStatus, RiskBand, RiskStatus
 from tracker.rules import RuleSettings, as_of_date, brag, risk_band
 
 from ._period import ObjectiveStatus, carry_conditions, closed_objectives, objective_statuses
-from ._sql import all_of, in_plan, live, milestone_overdue, out_of_plan, t
+from ._sql import all_of, in_plan, in_plan_then, live, milestone_overdue, out_of_plan, t
 from .common import (
     NO_UPDATE,
     STATUS_KEYS,
@@ -152,20 +152,20 @@ def trend_rows(
         .where(or_(ob.c.deleted == true(), oc.c.deleted == true(), th.c.deleted == true()))
     )
 
-    # Each period counts what was in the plan at its start: the (objective, period) pairs out of it, few.
+    # Each period counts what was in the plan at its start: the (objective, period) pairs out of it (few)
+    # give each period's total; with none, the statement is as it was.
     gp = t.period.alias("gone_period")
     on = gp.c.start_date
     gone = (
         scoped(select(ob.c.id.label("objective_id"), gp.c.id.label("period_id")).select_from(ob))
         .join(gp, and_(live(gp), ~and_(in_plan(ob, on), in_plan(oc, on), in_plan(th, on))))
-        .correlate(None)
+        .where(or_(*(x.c.retired_on.is_not(None) for x in (ob, oc, th))))  # so: only the retired pair up
     )
+    n_gone = Counter(period_id for _oid, period_id in session.execute(gone).all())  # nothing retired: no cost
 
     def belongs(objective_id, period_id):  # type: ignore[no-untyped-def]
-        kept = tuple_(objective_id, period_id).not_in(gone)
-        if in_scope is None:
-            return and_(objective_id.not_in(out_of_scope), kept)
-        return and_(objective_id.in_(in_scope), kept)
+        scoped_in = objective_id.not_in(out_of_scope) if in_scope is None else objective_id.in_(in_scope)
+        return and_(scoped_in, in_plan_then(objective_id, period_id)) if n_gone else scoped_in
 
     # Grouped by lifecycle and period with a count per RAG, in the order of ix_status_update_lifecycle:
     # no sort of every update into (period, lifecycle, RAG) groups.
@@ -195,14 +195,10 @@ def trend_rows(
             tally[STATUS_KEYS.index(brag(lifecycle, None).value)] += n
     if total is None:
         total = session.execute(scoped(select(func.count()).select_from(ob))).scalar_one()
-    gone_sq = gone.subquery()
-    n_gone = dict(
-        session.execute(select(gone_sq.c.period_id, func.count()).group_by(gone_sq.c.period_id)).all()
-    )
     out = []
     for row in period_rows:
         counts = tallies[row.id]
-        counts[-1] = total - n_gone.get(row.id, 0) - sum(counts)
+        counts[-1] = total - n_gone[row.id] - sum(counts)
         out.append(TrendRow(row.id, row.name, row.start, row.end, BragCounts(*counts)))
     return out
 
@@ -419,8 +415,11 @@ class RiskMatrix:
 _MATRIX_KINDS = ("residual", "inherent", "target")
 
 
-def risk_matrix(session: Session, kind: str = "residual", filters: Filters | None = None) -> RiskMatrix:
-    """Open risks counted by likelihood and impact (the heat map), with the ids in each cell."""
+def risk_matrix(
+    session: Session, kind: str = "residual", filters: Filters | None = None, *, on: date | None = None
+) -> RiskMatrix:
+    """Open risks counted by likelihood and impact (the heat map), with the ids in each cell; with
+    ``on`` (a period's start), those of what was in the plan that day, as the dashboard counts them."""
     if kind not in _MATRIX_KINDS:
         raise ValueError(f"kind: {kind!r} is not one of {', '.join(_MATRIX_KINDS)}")
     settings = current_plan(session).rule_settings
@@ -429,6 +428,7 @@ def risk_matrix(session: Session, kind: str = "residual", filters: Filters | Non
         risk_scope(
             select(r.c.id, r.c[f"{kind}_likelihood"], r.c[f"{kind}_impact"]).select_from(r),
             filters or NO_FILTERS,
+            on=on,
         )
         .where(r.c.status == RiskStatus.OPEN.value)
         .order_by(r.c.ref, r.c.id)
