@@ -16,12 +16,13 @@ from tests.query_builders import Q2_AS_OF, TODAY, build
 from tracker import queries as q
 from tracker.enums import MilestoneState
 from tracker.integrity import check_store
-from tracker.models import Kind
+from tracker.models import Kind, Theme
 from tracker.queries.pack import top_risks
 from tracker.queries.report import period_objective_rows
 from tracker.queries.returns import return_milestones, return_objectives, return_risks, returns_tracker
 from tracker.queries.workbook import NOT_IN_PLAN, objective_trend
 from tracker.services import retire
+from tracker.services.base import unit_of_work
 from tracker.workbooks.returns_issue import lead_items
 
 RETIRED_ON = date(2024, 5, 15)
@@ -178,3 +179,28 @@ def test_the_store_check_finds_nothing_wrong_with_retired_items(plan) -> None:  
     store, _ids = plan
     bad = [f for f in check_store(store) if not f.ok]
     assert not bad
+
+
+def test_an_objective_in_a_retired_theme_is_out_even_when_it_carries_no_date_of_its_own(
+    any_store, actor
+) -> None:  # type: ignore[no-untyped-def]
+    """Retiring a theme dates what it holds too; were one left undated (moved in later, or brought in
+    from a file), the theme's date still takes it out of the plan."""
+    ids = build(any_store, actor)
+    with any_store.write() as s:
+        uow = unit_of_work(s, actor)
+        uow.update(uow.get(Theme, ids.theme["PEO"]), {"retired_on": RETIRED_ON})
+        uow.changes("Retired the PEO theme alone")
+    peo = {ids.obj[r] for r in ("PEO-01.01", "PEO-01.02", "PEO-01.03", "PEO-01.04")}
+    with any_store.read() as s:
+        q1, q2 = (_tiles(s, ids.period[k]) for k in ("Q1", "Q2"))
+        trend = {r.period_id: r.counts.total for r in q.trend(s)}
+        rows = {r.id: r for r in q.objective_rows(s)}
+        head = q.headline(s, ids.period["Q2"], today=TODAY)
+        tracker = {r.lead_id: r.n_objectives for r in returns_tracker(s, ids.period["Q2"])}
+        asked = {r.id for r in return_objectives(s, ids.period["Q2"])}
+    assert peo <= q1 and not peo & q2 and not peo & asked
+    assert (trend[ids.period["Q1"]], trend[ids.period["Q2"]]) == (8, 4) == (len(q1), len(q2))
+    assert head.n_objectives == 4 and head.risks_above_appetite == 2  # R1 and R3 (a GOV risk)
+    assert {rows[o].retired_on for o in peo} == {RETIRED_ON}
+    assert tracker[ids.person["B"]] == 2  # SER-02.01 and SER-02.02: PEO-01.03 left with its theme
