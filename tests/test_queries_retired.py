@@ -81,12 +81,15 @@ def test_exceptions_and_overdue_lists_leave_it_out_after_its_retirement(plan) ->
         found = q.exceptions(s, ids.period["Q2"], today=TODAY)
         overdue = q.overdue_items(s, ids.period["Q2"], today=TODAY)
         dash = q.dashboard_data(s, ids.period["Q2"], today=TODAY)
+        picked = q.dashboard_data(s, ids.period["Q2"], filters=q.Filters(ids=(gone,)), today=TODAY)
         derived = q.derived_rags(s, ids.period["Q2"], today=TODAY)
         earlier = q.derived_rags(s, ids.period["Q1"], today=TODAY)
     assert not [e for e in found if gone in (e.objective_id, e.item_id) or e.item_id == m2]
     assert m2 not in {o.id for o in overdue} and m2 not in {o.id for o in dash.overdue}
     assert not [e for e in dash.exceptions if gone in (e.objective_id, e.item_id) or e.item_id == m2]
     assert gone not in derived and gone in earlier
+    assert not picked.statuses and m2 not in {o.id for o in picked.overdue}  # a drill-down to it
+    assert not [e for e in picked.exceptions if gone in (e.objective_id, e.item_id) or e.item_id == m2]
 
 
 def test_risks_of_a_retired_objective_leave_the_period_reports(any_store, actor) -> None:  # type: ignore[no-untyped-def]
