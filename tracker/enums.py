@@ -74,7 +74,7 @@ class MilestoneState(StrEnum):
     ON_TRACK = "on track"
     SLIPPING = "slipping"
     OVERDUE = "overdue"
-    NOT_PURSUED = "not pursued"  # unfinished, but its objective was cancelled or completed: not late
+    NOT_PURSUED = "not pursued"  # unfinished, but its objective was cancelled, completed or retired: not late
 
     @property
     def label(self) -> str:
