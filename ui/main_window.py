@@ -198,8 +198,6 @@ class MainWindow(QMainWindow):
         self.import_return_action = self._action(
             "&Import a return…", lambda: import_return_dialog(self.ctx, self), name="Import a return"
         )
-        for action in (self.issue_returns_action, self.import_return_action):
-            action.setEnabled(not self.ctx.read_only)
         self.settings_action = self._action(
             "Plan &settings…", self.show_plan_settings,
             name="The plan's name, dates, reporting, risk bands and appetite, RAG definitions and boards",
@@ -484,6 +482,8 @@ class MainWindow(QMainWindow):
         """What only the PMO may do is offered only to the PMO (never read-only, never a lead or viewer)."""
         self.settings_action.setVisible(self.ctx.is_pmo)
         self.settings_action.setEnabled(self.ctx.is_pmo)
+        for action in (self.issue_returns_action, self.import_return_action):
+            action.setEnabled(self.ctx.is_pmo)  # shown greyed: a lead sees that returns come from the PMO
 
     # ------------------------------------------------------------------------------------------ edit
 
