@@ -169,6 +169,8 @@ class _Matcher:
         next_ordinal: dict[Any, int] = {}
         created = updated = unchanged = 0
         key_fields = _key_fields(kind)
+        columns = {r.name: r.column for r in REFS.get(kind, ())}
+        place = {columns.get(f, f): n for n, f in enumerate(sheet.headers)}  # changes in column order
         for item in sheet.rows:
             values = item.values
             target = self._target(sheet, item)
@@ -188,7 +190,8 @@ class _Matcher:
                 old = stored[existing]
                 if target.get("ordinal", 0) is None:
                     target.pop("ordinal")
-                diff = {k: v for k, v in target.items() if old[k] != v}
+                changed = [(k, v) for k, v in target.items() if old[k] != v]
+                diff = dict(sorted(changed, key=lambda kv: place.get(kv[0], len(place))))
                 if diff:
                     self.updates[kind].append((existing, diff))
                     for name, new in diff.items():
