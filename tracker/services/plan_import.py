@@ -73,6 +73,7 @@ class PlanInput:
     file_name: str
     sheets: Mapping[Kind, PlanSheet]
     problems: tuple[PlanProblem, ...] = ()  # found in the cells alone
+    titles: tuple[str, ...] = ()  # the sheets in the workbook's order, for listing problems in it
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,9 @@ class _Matcher:
             sheet = self.data.sheets.get(kind)
             if sheet is not None:
                 self._sheet(sheet)
-        order = {self.data.sheets[k].title: n for n, k in enumerate(ORDER) if k in self.data.sheets}
-        self.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row))
+        order = {title: n for n, title in enumerate(self.data.titles)}
+        place = {(s.title, h): n for s in self.data.sheets.values() for n, h in enumerate(s.headers.values())}
+        self.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row, place.get((p.sheet, p.column), -1)))
         return PlanPreview(
             self.data.file_name, self.state.plan_name, tuple(self.problems), tuple(self.counts),
             tuple(self.changes), dict(self.creates), dict(self.updates), dict(self.link_creates),
@@ -175,7 +177,7 @@ class _Matcher:
             values = item.values
             target = self._target(sheet, item)
             key = KEYS[kind](values) if all(values.get(f) is not None for f in key_fields) else None
-            if key is None or target is None:
+            if key is None:
                 continue
             if key in seen:
                 self._problem(
@@ -184,6 +186,9 @@ class _Matcher:
                 )  # fmt: skip
                 continue
             seen[key] = item.row
+            if target is None:  # refused; still known, so rows naming it are not refused for that too
+                self.ids[kind].setdefault(key, "")
+                continue
             existing = self.ids[kind].get(key)
             links = target.pop("_links", {})
             if existing is not None and existing in stored:

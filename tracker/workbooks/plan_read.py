@@ -39,7 +39,7 @@ def read_plan_file(path: str | os.PathLike[str], **limits: Any) -> PlanInput:
             rows = _read_sheet(safe.name, spec, wb[spec.title], problems)
             if rows is not None:
                 sheets[spec.kind] = PlanSheet(spec.kind, spec.title, spec.headers, tuple(rows))
-    return PlanInput(safe.name, sheets, tuple(problems))
+    return PlanInput(safe.name, sheets, tuple(problems), tuple(s.title for s in SHEETS))
 
 
 def _read_sheet(file_name: str, spec: Sheet, ws: Any, problems: list[PlanProblem]) -> list[SheetRow] | None:
