@@ -269,3 +269,25 @@ def test_the_command_line_writes_the_workbook_whole(kind, tmp_path, plan_file, c
     assert not list(tmp_path.glob(".*.partial"))
     assert main(["--db", str(plan_file), kind, "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_a_preview_is_used_only_while_nothing_has_been_written_since(tmp_path):
+    store = open_store(tmp_path / "plan.db")
+    ids = small_plan(store, PMO)
+    path = write_plan_template(tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Themes"].append(["NEW", "New theme"])
+    wb.save(path)
+    data = read_plan_file(path)
+    with store.read() as s:
+        preview = preview_plan(s, data)
+    assert preview.n_create == 1
+    with store.write() as s:  # someone adds the theme meanwhile
+        uow = unit_of_work(s, PMO)
+        uow.create(Theme, plan_id=ids.plan, code="NEW", name="Added in the app", ordinal=3)
+        uow.changes("Added a theme")
+    with store.write() as s:
+        changes = import_plan(s, actor=PMO, data=data, preview=preview)
+    assert "0 items added, 1 item changed" in changes.summary
+    with store.read() as s:
+        assert [t.name for t in s.exec(select(Theme).where(Theme.code == "NEW"))] == ["New theme"]

@@ -75,7 +75,8 @@ def import_plan(args: argparse.Namespace) -> int:
         print("\nNothing to import: the plan already holds everything in the workbook.")
         return 0
     with open_for(args) as store, store.write() as session:
-        changes = apply_plan(session, actor=actor(args, f"plan import from {data.file_name}"), data=data)
+        who = actor(args, f"plan import from {data.file_name}")
+        changes = apply_plan(session, actor=who, data=data, preview=preview)  # previewed again if stale
     print(f"\n{changes.summary}")
     return 0
 

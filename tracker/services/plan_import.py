@@ -26,13 +26,29 @@ from tracker.errors import Problem, ValidationError
 from tracker.models import Kind
 from tracker.services._common import require_pmo
 from tracker.services.base import Changes, unit_of_work
-from tracker.services.plan_state import KEYS, LINK_LISTS, ORDER, REFS, TABLE, PlanState, read_plan_state
+from tracker.services.plan_state import (
+    KEYS,
+    LINK_LISTS,
+    ORDER,
+    REFS,
+    TABLE,
+    PlanState,
+    audit_seq,
+    read_plan_state,
+)
 from tracker.wording import plural
 
 # What a new item's order follows when the file leaves it blank: the items it is numbered among.
 SIBLINGS: dict[Kind, str | None] = {
     Kind.THEME: None, Kind.OUTCOME: "theme_id", Kind.OBJECTIVE: "outcome_id", Kind.MILESTONE: "objective_id",
 }  # fmt: skip
+# The fields of a row that make its key (see plan_state.KEYS).
+KEY_FIELDS: dict[Kind, tuple[str, ...]] = {
+    Kind.PERSON: ("name",), Kind.BOARD: ("name",), Kind.THEME: ("code",), Kind.OUTCOME: ("code",),
+    Kind.OBJECTIVE: ("ref",), Kind.MILESTONE: ("objective", "title"), Kind.RISK: ("ref",),
+    Kind.INSPECTION: ("title",), Kind.RECOMMENDATION: ("inspection", "ref"),
+}  # fmt: skip
+_REF_NAMES = {kind: frozenset(r.name for r in refs) for kind, refs in REFS.items()}
 WHAT: dict[Kind, str] = {
     Kind.PERSON: "a person's name", Kind.BOARD: "a board's name", Kind.THEME: "a theme code",
     Kind.OUTCOME: "an outcome code", Kind.OBJECTIVE: "an objective ref", Kind.RISK: "a risk ref",
@@ -108,6 +124,8 @@ class PlanPreview:
     updates: Mapping[Kind, list[tuple[str, dict[str, Any]]]] = field(repr=False)
     link_creates: Mapping[str, list[dict[str, Any]]] = field(repr=False)
     link_flips: tuple[tuple[str, str, bool], ...] = field(repr=False)  # (list, link id, deleted)
+    data: PlanInput = field(repr=False, compare=False)  # what was previewed
+    audit_seq: int = 0  # the store's last audit entry when it was previewed: any write since moves it
 
     @property
     def n_create(self) -> int:
@@ -136,9 +154,8 @@ class _Matcher:
         self.link_creates: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.link_flips: list[tuple[str, str, bool]] = []
         self.counts: list[SheetCount] = []
-        self.ids: dict[
-            Kind, dict[Any, str]
-        ] = {}  # key -> id, the store's live items then the file's new ones
+        # key -> id: the store's live items, then the file's new ones
+        self.ids: dict[Kind, dict[Any, str]] = {}
 
     def run(self) -> PlanPreview:
         for kind in ORDER:
@@ -155,7 +172,7 @@ class _Matcher:
         return PlanPreview(
             self.data.file_name, self.state.plan_name, tuple(self.problems), tuple(self.counts),
             tuple(self.changes), dict(self.creates), dict(self.updates), dict(self.link_creates),
-            tuple(self.link_flips),
+            tuple(self.link_flips), self.data, self.state.audit_seq,
         )  # fmt: skip
 
     def _problem(self, sheet: PlanSheet, row: int, name: str, found: Any, expected: str) -> None:
@@ -170,7 +187,7 @@ class _Matcher:
         seen: dict[Any, int] = {}
         next_ordinal: dict[Any, int] = {}
         created = updated = unchanged = 0
-        key_fields = _key_fields(kind)
+        key_fields = KEY_FIELDS[kind]
         columns = {r.name: r.column for r in REFS.get(kind, ())}
         place = {columns.get(f, f): n for n, f in enumerate(sheet.headers)}  # changes in column order
         for item in sheet.rows:
@@ -221,9 +238,8 @@ class _Matcher:
     def _target(self, sheet: PlanSheet, item: SheetRow) -> dict[str, Any] | None:
         """The row's column values, references as ids; None when a reference or a rule fails."""
         kind, values, ok = sheet.kind, item.values, True
-        out = {k: v for k, v in values.items() if k not in {r.name for r in REFS.get(kind, ())}}
-        for name in LINK_LISTS:
-            out.pop(name, None)
+        skip = _REF_NAMES.get(kind, frozenset()) | LINK_LISTS.keys()
+        out = {k: v for k, v in values.items() if k not in skip}
         for ref in REFS.get(kind, ()):
             named = values.get(ref.name)
             target_id = None if named is None else self.ids[ref.target].get(_lookup(ref.target, named))
@@ -248,7 +264,7 @@ class _Matcher:
                 elif target_id not in links[name]:
                     links[name].append(target_id)
         ok = self._rules(sheet, item.row, out) and ok
-        if not ok or any(v is None for k, v in values.items() if k in _key_fields(kind)):
+        if not ok or any(values.get(k) is None for k in KEY_FIELDS[kind]):
             return None
         if links:
             out["_links"] = links
@@ -361,14 +377,6 @@ class _Matcher:
         return self.state.key_of(kind, row_id)
 
 
-def _key_fields(kind: Kind) -> tuple[str, ...]:
-    return {
-        Kind.PERSON: ("name",), Kind.BOARD: ("name",), Kind.THEME: ("code",), Kind.OUTCOME: ("code",),
-        Kind.OBJECTIVE: ("ref",), Kind.MILESTONE: ("objective", "title"), Kind.RISK: ("ref",),
-        Kind.INSPECTION: ("title",), Kind.RECOMMENDATION: ("inspection", "ref"),
-    }[kind]  # fmt: skip
-
-
 def _lookup(kind: Kind, named: Any) -> Any:
     """The key of the item a cell names (a person or board by name, in any case and spacing)."""
     return KEYS[kind]({"name": named}) if kind in (Kind.PERSON, Kind.BOARD) else named
@@ -384,7 +392,7 @@ def _item(kind: Kind, values: Mapping[str, Any]) -> str:
         return f"milestone {values['objective']} {_words(values['title'])}"
     if kind == Kind.RECOMMENDATION:
         return f"recommendation {values['ref']} of {_words(values['inspection'])}"
-    key_field = _key_fields(kind)[0]
+    key_field = KEY_FIELDS[kind][0]
     value = values[key_field]
     return f"{kind.label} {value if key_field in ('code', 'ref') else _words(value)}"
 
@@ -408,14 +416,18 @@ def _words(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------- import
 
 
-def import_plan(session: Session, *, actor: Actor, data: PlanInput) -> Changes:
+def import_plan(
+    session: Session, *, actor: Actor, data: PlanInput, preview: PlanPreview | None = None
+) -> Changes:
     """Create and update the plan's items as ``data`` says, in the caller's transaction; all or nothing.
 
-    Only the PMO may. The file is matched with the store again here, so what is written is what the
-    store holds now; any problem refuses the whole import (ValidationError listing each).
+    Only the PMO may. ``preview`` (of this ``data``) is used as it is when nothing at all has been
+    written to the store since it was made (the audit log has not moved on); otherwise the file is
+    matched with the store again here. Any problem refuses the whole import (ValidationError listing each).
     """
     require_pmo(actor, "import a plan")
-    preview = preview_plan(session, data)
+    if preview is None or preview.data is not data or preview.audit_seq != audit_seq(session):
+        preview = preview_plan(session, data)
     if preview.problems:
         raise ValidationError([Problem(f"{p.sheet}:{p.row}:{p.column}", str(p)) for p in preview.problems])
     uow = unit_of_work(session, actor)

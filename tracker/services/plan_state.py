@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from tracker.errors import ValidationError
 from tracker.models import (
+    AuditHead,
     Board,
     Editable,
     Inspection,
@@ -113,6 +114,7 @@ class PlanState:
     caveat: str
     rows: dict[Kind, list[dict[str, Any]]]
     links: dict[str, list[dict[str, Any]]]  # LINK_LISTS name -> its link rows (tombstoned ones too)
+    audit_seq: int = 0  # the audit log's last entry as read: every write moves it on
     _keys: dict[Kind, dict[str, Any]] = field(default_factory=dict)
     _names: dict[Kind, dict[str, str]] = field(default_factory=dict)
 
@@ -197,8 +199,21 @@ def read_plan_state(session: Session) -> PlanState:
         name: _rows(session, _t(table), _t(table).c.recommendation_id.in_(mine))
         for name, (_, table, _) in LINK_LISTS.items()
     }
-    return PlanState(pid, plan["name"], plan["protective_marking"], plan["handling_caveat"], rows, links)
+    return PlanState(
+        pid,
+        plan["name"],
+        plan["protective_marking"],
+        plan["handling_caveat"],
+        rows,
+        links,
+        audit_seq(session),
+    )
 
 
-def _t(cls: type[Editable]) -> Table:
+def audit_seq(session: Session) -> int:
+    """The audit log's last sequence number: it moves on with every write to the store."""
+    return int(session.execute(select(_t(AuditHead).c.seq).where(_t(AuditHead).c.id == 1)).scalar() or 0)
+
+
+def _t(cls: type[SQLModel]) -> Table:
     return cls.__table__  # type: ignore[attr-defined, no-any-return]
