@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tracker.db import Actor
+from tracker.db import Actor, bulk_rows
 from tracker.enums import RecommendationStatus
 from tracker.errors import Problem, ValidationError
 from tracker.models import Kind
 from tracker.services._common import require_pmo
-from tracker.services.base import Changes, unit_of_work
+from tracker.services.base import Changes, UnitOfWork, unit_of_work
 from tracker.services.plan_state import (
     KEYS,
     LINK_LISTS,
@@ -141,7 +141,8 @@ class PlanPreview:
 
 def preview_plan(session: Session, data: PlanInput) -> PlanPreview:
     """Say what importing ``data`` into the store's plan would create and change; writes nothing."""
-    return _Matcher(read_plan_state(session), data).run()
+    with bulk_rows():
+        return _Matcher(read_plan_state(session), data).run()
 
 
 class _Matcher:
@@ -431,6 +432,15 @@ def import_plan(
     if preview.problems:
         raise ValidationError([Problem(f"{p.sheet}:{p.row}:{p.column}", str(p)) for p in preview.problems])
     uow = unit_of_work(session, actor)
+    with bulk_rows():
+        _write(uow, preview)
+    return uow.changes(
+        f"Imported the plan from {data.file_name}: {plural(preview.n_create, 'item')} added, "
+        f"{plural(preview.n_update, 'item')} changed"
+    )
+
+
+def _write(uow: UnitOfWork, preview: PlanPreview) -> None:
     for kind in ORDER:
         uow.bulk_create(TABLE[kind], preview.creates.get(kind, []))
     for kind in ORDER:
@@ -440,7 +450,4 @@ def import_plan(
         uow.bulk_create(table, preview.link_creates.get(name, []))
     for name, link_id, deleted in preview.link_flips:
         uow.update(uow.get(LINK_LISTS[name][1], link_id, allow_deleted=True), {"deleted": deleted})
-    return uow.changes(
-        f"Imported the plan from {data.file_name}: {plural(preview.n_create, 'item')} added, "
-        f"{plural(preview.n_update, 'item')} changed"
-    )
+    uow.audit.flush()  # the entries too are many rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from tracker.db import bulk_rows
 from tracker.services.plan_import import PlanInput, PlanProblem, PlanSheet, SheetRow
 from tracker.workbooks.returns_layout import describe
 from tracker.workbooks.safety import inspect_upload, open_untrusted, refuse_formulas
@@ -27,7 +28,7 @@ def read_plan_file(path: str | os.PathLike[str], **limits: Any) -> PlanInput:
     safe = inspect_upload(path, **limits)
     problems: list[PlanProblem] = []
     sheets = {}
-    with open_untrusted(safe) as wb:
+    with open_untrusted(safe) as wb, bulk_rows():
         for spec in SHEETS:
             if spec.title not in wb.sheetnames:
                 problems.append(
