@@ -291,3 +291,26 @@ def test_a_preview_is_used_only_while_nothing_has_been_written_since(tmp_path):
     assert "0 items added, 1 item changed" in changes.summary
     with store.read() as s:
         assert [t.name for t in s.exec(select(Theme).where(Theme.code == "NEW"))] == ["New theme"]
+
+
+def test_the_command_line_previews_counts_and_changes_then_imports(tmp_path, plan_file, capsys):
+    from tracker.cli import main
+
+    db = ["--db", str(plan_file)]
+    out = tmp_path / "plan.xlsx"
+    assert main([*db, "export-plan", "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    wb["Boards"]["B3"] = "monthly"
+    wb["People"].append(["New Analyst", "Analyst", "analyst@example.org", "Yes"])
+    wb.save(out)
+    capsys.readouterr()
+    assert main([*db, "import-plan", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "People                1          0          4" in text
+    assert "Boards                0          1          0" in text
+    assert "Boards, row 3: board “Strategic Leadership Team” — Cadence: “quarterly” -> “monthly”" in text
+    assert "Preview only: nothing was changed" in text
+    assert main([*db, "import-plan", str(out), "--apply"]) == 0
+    assert "1 item added, 1 item changed" in capsys.readouterr().out
+    assert main([*db, "import-plan", str(out), "--apply"]) == 0
+    assert "Nothing to import: the plan already holds everything in the workbook." in capsys.readouterr().out

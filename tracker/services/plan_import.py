@@ -48,6 +48,7 @@ KEY_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.OBJECTIVE: ("ref",), Kind.MILESTONE: ("objective", "title"), Kind.RISK: ("ref",),
     Kind.INSPECTION: ("title",), Kind.RECOMMENDATION: ("inspection", "ref"),
 }  # fmt: skip
+_IN_PLAN = frozenset(kind for kind, table in TABLE.items() if "plan_id" in table.model_fields)
 _REF_NAMES = {kind: frozenset(r.name for r in refs) for kind, refs in REFS.items()}
 WHAT: dict[Kind, str] = {
     Kind.PERSON: "a person's name", Kind.BOARD: "a board's name", Kind.THEME: "a theme code",
@@ -250,7 +251,7 @@ class _Matcher:
                 )
                 ok = False
             out[ref.column] = target_id
-        if "plan_id" in TABLE[kind].model_fields:
+        if kind in _IN_PLAN:
             out["plan_id"] = self.state.plan_id
         links: dict[str, list[str]] = {}
         for name, (target, _, _) in LINK_LISTS.items():
