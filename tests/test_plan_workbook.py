@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from tests.builders import audit_of, small_plan
 from tracker.audit import CREATED
+from tracker.autobackup import listing
 from tracker.db import Actor
 from tracker.enums import Source
 from tracker.models import AuditEntry, Kind, Milestone, Objective, Recommendation, Risk, Theme
@@ -312,5 +313,6 @@ def test_the_command_line_previews_counts_and_changes_then_imports(tmp_path, pla
     assert "Preview only: nothing was changed" in text
     assert main([*db, "import-plan", str(out), "--apply"]) == 0
     assert "1 item added, 1 item changed" in capsys.readouterr().out
+    assert "before plan import" in [k.why for k in listing(plan_file)]  # taken before the import wrote
     assert main([*db, "import-plan", str(out), "--apply"]) == 0
     assert "Nothing to import: the plan already holds everything in the workbook." in capsys.readouterr().out

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from tracker.autobackup import BEFORE_PLAN_IMPORT, backed_up
 from tracker.db import Actor, bulk_rows
 from tracker.enums import RecommendationStatus
 from tracker.errors import Problem, ValidationError
@@ -432,11 +433,16 @@ def import_plan(
         preview = preview_plan(session, data)
     if preview.problems:
         raise ValidationError([Problem(f"{p.sheet}:{p.row}:{p.column}", str(p)) for p in preview.problems])
+    return _import(session, actor=actor, preview=preview)
+
+
+@backed_up(BEFORE_PLAN_IMPORT, "Importing the plan")
+def _import(session: Session, *, actor: Actor, preview: PlanPreview) -> Changes:
     uow = unit_of_work(session, actor)
     with bulk_rows():
         _write(uow, preview)
     return uow.changes(
-        f"Imported the plan from {data.file_name}: {plural(preview.n_create, 'item')} added, "
+        f"Imported the plan from {preview.file_name}: {plural(preview.n_create, 'item')} added, "
         f"{plural(preview.n_update, 'item')} changed"
     )
 
