@@ -316,3 +316,20 @@ def test_the_command_line_previews_counts_and_changes_then_imports(tmp_path, pla
     assert "before plan import" in [k.why for k in listing(plan_file)]  # taken before the import wrote
     assert main([*db, "import-plan", str(out), "--apply"]) == 0
     assert "Nothing to import: the plan already holds everything in the workbook." in capsys.readouterr().out
+
+
+def test_deleted_items_and_what_belongs_to_them_are_not_exported(tmp_path):
+    source = open_store(tmp_path / "plan.db")
+    ids = small_plan(source, PMO)
+    with source.write() as s:
+        uow = unit_of_work(s, PMO)
+        uow.create(Milestone, objective_id=ids.obj3, title="Under a deleted objective",
+                   baseline_date=date(2024, 9, 1), forecast_date=date(2024, 9, 1))  # fmt: skip
+        uow.create(Milestone, objective_id=ids.obj1, title="Kept", baseline_date=date(2024, 9, 1),
+                   forecast_date=date(2024, 9, 1))  # fmt: skip
+        uow.delete(s.get(Objective, ids.obj3))
+        uow.changes("deleted")
+    copy = round_trip(source, tmp_path)
+    after = plan_fields(copy)
+    assert sorted(after["objective"]) == ["SER-01.01", "SER-01.02"]
+    assert list(after["milestone"]) == [("SER-01.01", "Kept")]

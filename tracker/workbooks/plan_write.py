@@ -54,6 +54,11 @@ from .saving import check_workbook, sheets_beside, streaming
 from .tables import FONT, PAGE_UNITS, Column, Look, TableSheet
 
 _KINDS = {"date": "date", "score": "int", "order": "int"}
+# An item is in the plan only while what it belongs to is: kind -> (its parent's kind, the column naming it).
+_PARENT = {
+    Kind.OUTCOME: (Kind.THEME, "theme_id"), Kind.OBJECTIVE: (Kind.OUTCOME, "outcome_id"),
+    Kind.MILESTONE: (Kind.OBJECTIVE, "objective_id"), Kind.RECOMMENDATION: (Kind.INSPECTION, "inspection_id"),
+}  # fmt: skip
 
 
 class _PlanLook(Look):
@@ -82,7 +87,8 @@ def export_plan(
 ) -> Path:
     """The store's plan in the template's sheets: retired items too, deleted ones not."""
     state = read_plan_state(session)
-    rows = {s.kind: [_cells(state, s, r) for r in _rows_of(state, s.kind)] for s in SHEETS}
+    links = {name: state.linked(name) for name in LINK_LISTS}
+    rows = {s.kind: [_cells(state, s, r, links) for r in _rows_of(state, s.kind)] for s in SHEETS}
     title = f"{state.plan_name} — plan"
     return _write(
         Path(path), rows, state.marking, state.caveat, title, author, example=False, replace=replace
@@ -90,14 +96,20 @@ def export_plan(
 
 
 def _rows_of(state: PlanState, kind: Kind) -> list[dict[str, Any]]:
+    """The live items of a kind whose parent is live too, in the order the plan shows them."""
+    parent = _PARENT.get(kind)
     rows = state.live(kind)
+    if parent is not None:
+        live = {r["id"] for r in state.live(parent[0])}
+        rows = [r for r in rows if r[parent[1]] in live]
     if kind == Kind.PERSON:  # every person in the store, in name order
         return sorted(rows, key=lambda r: (r["name"].casefold(), r["id"]))
     if kind == Kind.MILESTONE:  # under their objectives, in plan order
-        place = {o["id"]: n for n, o in enumerate(_plan_order(state))}
+        place = {o["id"]: n for n, o in enumerate(_rows_of(state, Kind.OBJECTIVE))}
         return sorted(rows, key=lambda r: (place.get(r["objective_id"], -1), r["ordinal"], r["title"]))
     if kind == Kind.OBJECTIVE:
-        return _plan_order(state)
+        outcome = {o["id"]: n for n, o in enumerate(_rows_of(state, Kind.OUTCOME))}
+        return sorted(rows, key=lambda r: (outcome.get(r["outcome_id"], -1), r["ordinal"], r["ref"]))
     if kind == Kind.OUTCOME:
         theme = {t["id"]: n for n, t in enumerate(state.live(Kind.THEME))}
         return sorted(rows, key=lambda r: (theme.get(r["theme_id"], -1), r["ordinal"], r["code"]))
@@ -106,31 +118,14 @@ def _rows_of(state: PlanState, kind: Kind) -> list[dict[str, Any]]:
     return rows
 
 
-def _plan_order(state: PlanState) -> list[dict[str, Any]]:
-    theme = {t["id"]: n for n, t in enumerate(state.live(Kind.THEME))}
-    outcome = {
-        o["id"]: (theme.get(o["theme_id"], -1), o["ordinal"], o["code"]) for o in state.rows[Kind.OUTCOME]
-    }
-    return sorted(
-        state.live(Kind.OBJECTIVE), key=lambda r: (outcome.get(r["outcome_id"]), r["ordinal"], r["ref"])
-    )
-
-
-def _cells(state: PlanState, sheet: Sheet, row: dict[str, Any]) -> list[Any]:
+def _cells(
+    state: PlanState, sheet: Sheet, row: dict[str, Any], links: dict[str, dict[str, list[str]]]
+) -> list[Any]:
     named = state.named(sheet.kind, row)
     if sheet.kind == Kind.RECOMMENDATION:
         for name, (target, _, _) in LINK_LISTS.items():
-            named[name] = tuple(
-                sorted(str(state.key_of(target, t)) for t in _links(state, name).get(row["id"], ()))
-            )
+            named[name] = tuple(sorted(str(state.key_of(target, t)) for t in links[name].get(row["id"], ())))
     return [shown(c, named.get(c.field)) for c in sheet.columns]
-
-
-def _links(state: PlanState, name: str) -> dict[str, list[str]]:
-    cache = state.__dict__.setdefault("_export_links", {})
-    if name not in cache:
-        cache[name] = state.linked(name)
-    return cache[name]  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------------------------------------- writing
