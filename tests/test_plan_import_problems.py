@@ -69,7 +69,10 @@ EVERY_KIND = {
                    ["SER-01.01", "No baseline"]],
     "Risks": [["R-1", "Risk with bad scores", "SER-01.01", None, "", "", "", None, 0, 6, "high", 3, 3, 3,
                "Ignore", "Open"],
-              ["R-2", "Risk with no home", None, None, "", "", "", None, 1, 1, 1, 1, 1, 1, "Treat", "Open"]],
+              ["R-2", "Risk with no home", None, None, "", "", "", None, 1, 1, 1, 1, 1, 1, "Treat", "Open"],
+              ["R-3", "Risk with two homes", "SER-01.01", "SER", "", "", "", None, 1, 1, 1, 1, 1, 1, "Treat", "Open"],
+              ["R-4", "Risk of a missing objective", "SER-77.77", None, "", "", "", None, 1, 1, 1, 1, 1, 1, "Treat",
+               "Open"]],
     "Recommendations": [
         ["Missing inspection", "AFI-1", "Area for improvement", "Text", None, None, "Awaiting allocation"],
         ["Inspection of the ROCU", "AFI-2", "Suggestion", "Text", None, None, "Closed", None, None, date(2024, 1, 1),
@@ -105,6 +108,10 @@ def test_every_problem_of_every_kind_is_listed_at_once_by_sheet_row_and_column(s
         "sheet 'Risks', row 3, column 'Response': found “Ignore”; expected one of Treat, Tolerate, Transfer, Terminate",
         "sheet 'Risks', row 4, column 'Objective ref': found (blank); expected an objective ref or a theme code (the "
         "risk's home)",
+        "sheet 'Risks', row 5, column 'Theme code': found “SER”; expected blank, or no objective ref: a risk "
+        "belongs to an objective or a theme, not both",
+        "sheet 'Risks', row 6, column 'Objective ref': found “SER-77.77”; expected an objective ref on its sheet or "
+        "in the plan",
         "sheet 'Recommendations', row 3, column 'Inspection': found “Missing inspection”; expected an inspection's "
         "title on its sheet or in the plan",
         "sheet 'Recommendations', row 4, column 'Kind': found “Suggestion”; expected one of Cause of concern, "
@@ -130,7 +137,7 @@ def test_a_refused_import_leaves_the_store_byte_identical(store, tmp_path, capsy
     before = sha(db)
     assert main(["--db", str(db), "import-plan", str(path), "--apply"]) == 3
     out = capsys.readouterr().out
-    assert "26 problems: fix them in the workbook and import it again. Nothing was imported." in out
+    assert "28 problems: fix them in the workbook and import it again. Nothing was imported." in out
     assert "sheet 'Outcomes', row 3, column 'Theme code': found “NOPE”" in out
     assert sha(db) == before
 
@@ -138,7 +145,7 @@ def test_a_refused_import_leaves_the_store_byte_identical(store, tmp_path, capsy
 def test_the_service_refuses_a_file_with_problems_and_writes_nothing(store, tmp_path):
     data = read_plan_file(template_with(tmp_path, EVERY_KIND))
     refused = assert_refused(store, ValidationError, lambda s: import_plan(s, actor=PMO, data=data))
-    assert len(refused.problems) == 26
+    assert len(refused.problems) == 28
 
 
 @pytest.mark.parametrize("role", [Role.LEAD, Role.VIEWER])

@@ -266,15 +266,19 @@ class _Matcher:
                     ok = False
                 elif target_id not in links[name]:
                     links[name].append(target_id)
-        ok = self._rules(sheet, item.row, out) and ok
+        ok = self._rules(sheet, item.row, values, out) and ok
         if not ok or any(values.get(k) is None for k in KEY_FIELDS[kind]):
             return None
         if links:
             out["_links"] = links
         return out
 
-    def _rules(self, sheet: PlanSheet, row: int, v: dict[str, Any]) -> bool:
-        """The rules the services hold each item to, beyond what a cell alone shows."""
+    def _rules(self, sheet: PlanSheet, row: int, named: Mapping[str, Any], v: dict[str, Any]) -> bool:
+        """The rules the services hold each item to, beyond what a cell alone shows.
+
+        ``named`` is the row as read, ``v`` its values with references as ids (None for a
+        reference that is blank, or names nothing: already a problem, so not refused again here).
+        """
         problems = len(self.problems)
         kind = sheet.kind
         if kind == Kind.OBJECTIVE and _before(v.get("target_date"), v.get("start_date")):
@@ -282,15 +286,16 @@ class _Matcher:
         if kind == Kind.MILESTONE and v.get("forecast_date") is None:
             v["forecast_date"] = v.get("baseline_date")
         if kind == Kind.RISK:
-            if v.get("objective_id") and v.get("theme_id"):
-                self._problem(sheet, row, "theme", "both", "an objective ref or a theme code, not both")
-            elif not v.get("objective_id") and not v.get("theme_id") and not len(self.problems) > problems:
+            if named.get("objective") is not None and named.get("theme") is not None:
+                self._problem(sheet, row, "theme", named["theme"], "blank, or no objective ref: a risk belongs "
+                              "to an objective or a theme, not both")  # fmt: skip
+            elif named.get("objective") is None and named.get("theme") is None:
                 self._problem(
                     sheet, row, "objective", None, "an objective ref or a theme code (the risk's home)"
                 )
         if kind == Kind.RECOMMENDATION:
             status = v.get("status")
-            if status and status != RecommendationStatus.AWAITING_ALLOCATION and not v.get("owner_id"):
+            if status and status != RecommendationStatus.AWAITING_ALLOCATION and named.get("owner") is None:
                 self._problem(sheet, row, "owner", None, f"an owner, since the status is {status}")
             if status == RecommendationStatus.PROPOSED_FOR_CLOSURE and not v.get("evidence"):
                 self._problem(sheet, row, "evidence", None, "evidence, to propose closure")
