@@ -16,6 +16,7 @@ from tracker.enums import Role, Source
 from tracker.errors import NotPermitted, ValidationError
 from tracker.services.plan_import import import_plan, preview_plan
 from tracker.store import open_store
+from tracker.workbooks.plan_layout import FIRST_ROW
 from tracker.workbooks.plan_read import read_plan_file
 from tracker.workbooks.plan_write import write_plan_template
 from tracker.workbooks.safety import UnsafeWorkbook
@@ -40,7 +41,7 @@ def template_with(tmp_path: Path, rows: dict[str, list[list[object]]], name: str
     path = write_plan_template(tmp_path / name)
     wb = openpyxl.load_workbook(path)
     for title in wb.sheetnames[1:-1]:
-        wb[title].delete_rows(3)
+        wb[title].delete_rows(FIRST_ROW)
     for title, values in rows.items():
         for row in values:
             wb[title].append(row)
@@ -85,46 +86,46 @@ EVERY_KIND = {
 def test_every_problem_of_every_kind_is_listed_at_once_by_sheet_row_and_column(store, tmp_path):
     found = problems(store, template_with(tmp_path, EVERY_KIND))
     expected = [
-        "sheet 'Themes', row 4, column 'Code': found “NEW”; expected a theme code used once (row 3 has it too)",
-        "sheet 'Outcomes', row 3, column 'Theme code': found “NOPE”; expected a theme code on its sheet or in the plan",
-        "sheet 'Objectives', row 3, column 'Outcome code': found “SER-09”; expected an outcome code on its sheet or in the plan",
-        "sheet 'Objectives', row 4, column 'Lead': found “Nobody Known”; expected a person's name on its sheet or in the plan",
-        "sheet 'Objectives', row 5, column 'Board': found “No such board”; expected a board's name on its sheet or "
+        "sheet 'Themes', row 5, column 'Code': found “NEW”; expected a theme code used once (row 4 has it too)",
+        "sheet 'Outcomes', row 4, column 'Theme code': found “NOPE”; expected a theme code on its sheet or in the plan",
+        "sheet 'Objectives', row 4, column 'Outcome code': found “SER-09”; expected an outcome code on its sheet or in the plan",
+        "sheet 'Objectives', row 5, column 'Lead': found “Nobody Known”; expected a person's name on its sheet or in the plan",
+        "sheet 'Objectives', row 6, column 'Board': found “No such board”; expected a board's name on its sheet or "
         "in the plan",
-        "sheet 'Objectives', row 5, column '4P': found “Pursue, Pounce”; expected any of Pursue, Prevent, Protect, "
+        "sheet 'Objectives', row 6, column '4P': found “Pursue, Pounce”; expected any of Pursue, Prevent, Protect, "
         "Prepare, separated by commas, or blank",
-        "sheet 'Objectives', row 5, column 'Start date': found “soon”; expected a date such as 31/03/2025, or blank",
-        "sheet 'Objectives', row 5, column 'Order': found “first”; expected a whole number of 0 or more, or blank",
-        "sheet 'Objectives', row 6, column 'Target date': found 01 Jan 2024; expected a date on or after the start date",
-        "sheet 'Objectives', row 7, column 'Ref': found “SER-02.01”; expected an objective ref used once (row 4 has "
+        "sheet 'Objectives', row 6, column 'Start date': found “soon”; expected a date such as 31/03/2025, or blank",
+        "sheet 'Objectives', row 6, column 'Order': found “first”; expected a whole number of 0 or more, or blank",
+        "sheet 'Objectives', row 7, column 'Target date': found 01 Jan 2024; expected a date on or after the start date",
+        "sheet 'Objectives', row 8, column 'Ref': found “SER-02.01”; expected an objective ref used once (row 5 has "
         "it too)",
-        "sheet 'People', row 3, column 'Active': found “Maybe”; expected Yes or No, or blank",
-        "sheet 'Milestones', row 3, column 'Objective ref': found “SER-99.99”; expected an objective ref on its sheet "
+        "sheet 'People', row 4, column 'Active': found “Maybe”; expected Yes or No, or blank",
+        "sheet 'Milestones', row 4, column 'Objective ref': found “SER-99.99”; expected an objective ref on its sheet "
         "or in the plan",
-        "sheet 'Milestones', row 4, column 'Baseline date': found (blank); expected a date such as 31/03/2025",
-        "sheet 'Risks', row 3, column 'Inherent likelihood': found 0; expected a whole number from 1 to 5",
-        "sheet 'Risks', row 3, column 'Inherent impact': found 6; expected a whole number from 1 to 5",
-        "sheet 'Risks', row 3, column 'Residual likelihood': found “high”; expected a whole number from 1 to 5",
-        "sheet 'Risks', row 3, column 'Response': found “Ignore”; expected one of Treat, Tolerate, Transfer, Terminate",
-        "sheet 'Risks', row 4, column 'Objective ref': found (blank); expected an objective ref or a theme code (the "
+        "sheet 'Milestones', row 5, column 'Baseline date': found (blank); expected a date such as 31/03/2025",
+        "sheet 'Risks', row 4, column 'Inherent likelihood': found 0; expected a whole number from 1 to 5",
+        "sheet 'Risks', row 4, column 'Inherent impact': found 6; expected a whole number from 1 to 5",
+        "sheet 'Risks', row 4, column 'Residual likelihood': found “high”; expected a whole number from 1 to 5",
+        "sheet 'Risks', row 4, column 'Response': found “Ignore”; expected one of Treat, Tolerate, Transfer, Terminate",
+        "sheet 'Risks', row 5, column 'Objective ref': found (blank); expected an objective ref or a theme code (the "
         "risk's home)",
-        "sheet 'Risks', row 5, column 'Theme code': found “SER”; expected blank, or no objective ref: a risk "
+        "sheet 'Risks', row 6, column 'Theme code': found “SER”; expected blank, or no objective ref: a risk "
         "belongs to an objective or a theme, not both",
-        "sheet 'Risks', row 6, column 'Objective ref': found “SER-77.77”; expected an objective ref on its sheet or "
+        "sheet 'Risks', row 7, column 'Objective ref': found “SER-77.77”; expected an objective ref on its sheet or "
         "in the plan",
-        "sheet 'Recommendations', row 3, column 'Inspection': found “Missing inspection”; expected an inspection's "
+        "sheet 'Recommendations', row 4, column 'Inspection': found “Missing inspection”; expected an inspection's "
         "title on its sheet or in the plan",
-        "sheet 'Recommendations', row 4, column 'Kind': found “Suggestion”; expected one of Cause of concern, "
+        "sheet 'Recommendations', row 5, column 'Kind': found “Suggestion”; expected one of Cause of concern, "
         "Recommendation, Area for improvement",
-        "sheet 'Recommendations', row 4, column 'Owner': found (blank); expected an owner, since the status is closed",
-        "sheet 'Recommendations', row 4, column 'Closure rationale': found (blank); expected a closure rationale, to "
+        "sheet 'Recommendations', row 5, column 'Owner': found (blank); expected an owner, since the status is closed",
+        "sheet 'Recommendations', row 5, column 'Closure rationale': found (blank); expected a closure rationale, to "
         "close it",
-        "sheet 'Recommendations', row 4, column 'Objectives': found “SER-42.42”; expected an objective ref on its "
+        "sheet 'Recommendations', row 5, column 'Objectives': found “SER-42.42”; expected an objective ref on its "
         "sheet or in the plan",
-        "sheet 'Recommendations', row 5, column 'Kind': found (blank); expected one of Cause of concern, "
+        "sheet 'Recommendations', row 6, column 'Kind': found (blank); expected one of Cause of concern, "
         "Recommendation, Area for improvement",
-        "sheet 'Recommendations', row 5, column 'Text': found (blank); expected text of at most 30,000 characters",
-        "sheet 'Recommendations', row 5, column 'Status': found (blank); expected one of Awaiting allocation, Being "
+        "sheet 'Recommendations', row 6, column 'Text': found (blank); expected text of at most 30,000 characters",
+        "sheet 'Recommendations', row 6, column 'Status': found (blank); expected one of Awaiting allocation, Being "
         "progressed, Proposed for closure, Closed, Superseded, Not accepted",
     ]
     assert found == expected
@@ -138,7 +139,7 @@ def test_a_refused_import_leaves_the_store_byte_identical(store, tmp_path, capsy
     assert main(["--db", str(db), "import-plan", str(path), "--apply"]) == 3
     out = capsys.readouterr().out
     assert "28 problems: fix them in the workbook and import it again. Nothing was imported." in out
-    assert "sheet 'Outcomes', row 3, column 'Theme code': found “NOPE”" in out
+    assert "sheet 'Outcomes', row 4, column 'Theme code': found “NOPE”" in out
     assert sha(db) == before
 
 
@@ -159,11 +160,11 @@ def test_only_the_pmo_may_import_a_plan(store, tmp_path, role):
 def test_a_renamed_column_and_a_missing_sheet_are_problems(store, tmp_path):
     path = template_with(tmp_path, {"Themes": [["NEW", "New theme"]]})
     wb = openpyxl.load_workbook(path)
-    wb["Outcomes"]["C2"] = "Outcome title"
+    wb["Outcomes"]["C3"] = "Outcome title"
     del wb["Boards"]
     wb.save(path)
     found = problems(store, path)
-    assert found[0].startswith("sheet 'Outcomes', row 2: found “Code * | Theme code * | Outcome title")
+    assert found[0].startswith("sheet 'Outcomes', row 3: found “Code * | Theme code * | Outcome title")
     assert (
         "expected the column headings of the template (columns cannot be added, moved or renamed)" in found[0]
     )
@@ -172,11 +173,11 @@ def test_a_renamed_column_and_a_missing_sheet_are_problems(store, tmp_path):
 
 def test_a_formula_refuses_the_file_and_quoted_text_does_not(store, tmp_path):
     path = template_with(tmp_path, {"Themes": [["NEW", '=HYPERLINK("http://evil")']]})
-    with pytest.raises(UnsafeWorkbook, match=r"plan.xlsx, sheet 'Themes': cell B3 holds a formula"):
+    with pytest.raises(UnsafeWorkbook, match=r"plan.xlsx, sheet 'Themes': cell B4 holds a formula"):
         read_plan_file(path)
     wb = openpyxl.load_workbook(path)
-    wb["Themes"]["B3"].quotePrefix = True
-    wb["Themes"]["B3"].data_type = "s"
+    wb["Themes"]["B4"].quotePrefix = True
+    wb["Themes"]["B4"].data_type = "s"
     wb.save(path)
     assert not problems(store, path)
 

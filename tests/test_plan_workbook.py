@@ -92,34 +92,35 @@ def test_the_template_has_instructions_then_a_sheet_per_kind_with_rules_and_an_e
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Instructions", *(s.title for s in SHEETS), "Lists"]
     assert wb["Lists"].sheet_state == "hidden"
-    assert "not imported while it is unchanged" in wb["Themes"]["A1"].value
+    assert wb["Themes"]["A1"].value == "Themes"
+    assert "Row 4 is an example: it is not imported while it is unchanged" in wb["Themes"]["A2"].value
     assert "status history" not in wb["Instructions"]["A1"].value  # the title; the words are below it
     instructions = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
     assert "Items are matched by code" in instructions and "not carried here" in instructions.lower()
     assert "status" in instructions and "ids, revisions" in instructions
 
     risks = wb["Risks"]
-    assert risks.freeze_panes == "B3"
-    headings = [c.value for c in risks[2]]
+    assert risks.freeze_panes == "B4"
+    headings = [c.value for c in risks[3]]
     assert headings[:3] == ["Ref *", "Title *", "Objective ref"]
     assert risks.column_dimensions["B"].width >= 30
     rules = {(dv.type, str(dv.sqref).split(":")[0]): dv for dv in risks.data_validations.dataValidation}
     score = rules[
-        ("whole", f"{openpyxl.utils.get_column_letter(headings.index('Inherent likelihood *') + 1)}3")
+        ("whole", f"{openpyxl.utils.get_column_letter(headings.index('Inherent likelihood *') + 1)}4")
     ]
     assert (score.formula1, score.formula2) == ("1", "5")
-    response = rules[("list", f"{openpyxl.utils.get_column_letter(headings.index('Response *') + 1)}3")]
+    response = rules[("list", f"{openpyxl.utils.get_column_letter(headings.index('Response *') + 1)}4")]
     assert response.formula1.startswith("'Lists'!")
-    assert ("date", f"{openpyxl.utils.get_column_letter(headings.index('Review date') + 1)}3") in rules
+    assert ("date", f"{openpyxl.utils.get_column_letter(headings.index('Review date') + 1)}4") in rules
     recs = wb["Recommendations"]
     kinds = {
         str(dv.sqref).split(":")[0]: dv.formula1
         for dv in recs.data_validations.dataValidation
         if dv.type == "list"
     }
-    assert "C3" in kinds and "G3" in kinds  # kind and status
+    assert "C4" in kinds and "G4" in kinds  # kind and status
     objectives = wb["Objectives"]
-    assert objectives["A3"].value == "EXA-01.01" and objectives["G3"].number_format == "dd/mm/yyyy"
+    assert objectives["A4"].value == "EXA-01.01" and objectives["G4"].number_format == "dd/mm/yyyy"
 
 
 def test_the_untouched_template_imports_nothing_and_an_edited_example_is_a_row(tmp_path):
@@ -130,7 +131,7 @@ def test_the_untouched_template_imports_nothing_and_an_edited_example_is_a_row(t
     assert not preview.problems and preview.n_create == 0 and preview.n_update == 0
 
     wb = openpyxl.load_workbook(path)
-    wb["Themes"]["B3"] = "Service"
+    wb["Themes"]["B4"] = "Service"
     wb.save(path)
     with store.read() as s:
         preview = preview_plan(s, read_plan_file(path))
@@ -198,11 +199,11 @@ def test_a_changed_workbook_previews_each_field_then_updates_only_those(tmp_path
         export_plan(s, path)
     wb = openpyxl.load_workbook(path)
     objectives = wb["Objectives"]
-    row = next(r for r in objectives.iter_rows(min_row=3) if r[0].value == "SER-01.02")
+    row = next(r for r in objectives.iter_rows(min_row=4) if r[0].value == "SER-01.02")
     row[3].value = "Programme Manager"  # lead
     row[7].value = date(2025, 2, 28)  # target date
     objectives.append(["SER-01.04", "SER-01", "A new objective", "Business Analyst"])
-    wb["Themes"]["B3"] = "Service to the region"
+    wb["Themes"]["B4"] = "Service to the region"
     wb.save(path)
 
     with store.read() as s:
@@ -213,9 +214,9 @@ def test_a_changed_workbook_previews_each_field_then_updates_only_those(tmp_path
         counts["Objectives"] == (1, 1, 2) and counts["Themes"] == (0, 1, 1) and counts["People"] == (0, 0, 4)
     )
     assert [str(c) for c in preview.changes] == [
-        "Themes, row 3: theme SER — Name: “Service” -> “Service to the region”",
-        "Objectives, row 4: objective SER-01.02 — Lead: “Head of Intelligence” -> “Programme Manager”",
-        "Objectives, row 4: objective SER-01.02 — Target date: 31 Mar 2025 -> 28 Feb 2025",
+        "Themes, row 4: theme SER — Name: “Service” -> “Service to the region”",
+        "Objectives, row 5: objective SER-01.02 — Lead: “Head of Intelligence” -> “Programme Manager”",
+        "Objectives, row 5: objective SER-01.02 — Target date: 31 Mar 2025 -> 28 Feb 2025",
     ]
     with store.write() as s:
         changes = import_plan(s, actor=PMO, data=read_plan_file(path))
@@ -242,18 +243,18 @@ def test_links_of_a_recommendation_are_added_and_removed_by_ref(tmp_path):
     with store.write() as s:
         import_plan(s, actor=PMO, data=read_plan_file(path))
     assert [o for _, o in plan_fields(store)["links to objectives"]] == ["SER-01.01", "SER-01.02"]
-    wb["Recommendations"]["K4"] = "SER-01.03"
+    wb["Recommendations"]["K5"] = "SER-01.03"
     wb.save(path)
     with store.read() as s:
         preview = preview_plan(s, read_plan_file(path))
     assert [str(c) for c in preview.changes] == [
-        "Recommendations, row 4: recommendation AFI-1 of “Inspection of the ROCU” — Objectives: "
+        "Recommendations, row 5: recommendation AFI-1 of “Inspection of the ROCU” — Objectives: "
         "SER-01.01, SER-01.02 -> SER-01.03"
     ]
     with store.write() as s:
         import_plan(s, actor=PMO, data=read_plan_file(path))
     assert [o for _, o in plan_fields(store)["links to objectives"]] == ["SER-01.03"]
-    wb["Recommendations"]["K4"] = "SER-01.01"
+    wb["Recommendations"]["K5"] = "SER-01.01"
     wb.save(path)
     with store.write() as s:  # linked again: the old link row is restored (a pair is unique)
         import_plan(s, actor=PMO, data=read_plan_file(path))
@@ -301,7 +302,7 @@ def test_the_command_line_previews_counts_and_changes_then_imports(tmp_path, pla
     out = tmp_path / "plan.xlsx"
     assert main([*db, "export-plan", "--out", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
-    wb["Boards"]["B3"] = "monthly"
+    wb["Boards"]["B4"] = "monthly"
     wb["People"].append(["New Analyst", "Analyst", "analyst@example.org", "Yes"])
     wb.save(out)
     capsys.readouterr()
@@ -309,7 +310,7 @@ def test_the_command_line_previews_counts_and_changes_then_imports(tmp_path, pla
     text = capsys.readouterr().out
     assert "People                1          0          4" in text
     assert "Boards                0          1          0" in text
-    assert "Boards, row 3: board “Strategic Leadership Team” — Cadence: “quarterly” -> “monthly”" in text
+    assert "Boards, row 4: board “Strategic Leadership Team” — Cadence: “quarterly” -> “monthly”" in text
     assert "Preview only: nothing was changed" in text
     assert main([*db, "import-plan", str(out), "--apply"]) == 0
     assert "1 item added, 1 item changed" in capsys.readouterr().out

@@ -1,7 +1,7 @@
 """The shape of a plan workbook (the template, an exported plan), shared by writing and reading it.
 
-One sheet per kind of item, each with a line saying what it holds (row 1), its column headings
-(row 2) and its items from row 3. Every column is declared once here with what it takes; the
+One sheet per kind of item, each with its title (row 1), a line saying what it holds (row 2),
+its column headings (row 3) and its items from row 4. Every column is declared once here with what it takes; the
 writer derives the drop-downs and rules from it, the reader the checks. Items are known by their
 codes (see :mod:`tracker.services.plan_state`), so a row names what it belongs to by code or name.
 
@@ -29,12 +29,14 @@ from tracker.models import Kind
 
 INSTRUCTIONS_SHEET = "Instructions"
 LISTS_SHEET = "Lists"
-HEADER_ROW = 2
-FIRST_ROW = 3
+HEADER_ROW = 3  # under the sheet's title and the line saying what it holds
+FIRST_ROW = 4
 TEXT_MAX = 30_000  # tracker.schemas.LONG_TEXT_MAX
 VALIDATED_ROWS = 2_000  # rows below the last item that keep the drop-downs and rules, for new items
 YES, NO = "Yes", "No"
-EXAMPLE_NOTE = "Row 3 is an example: it is not imported while it is unchanged; overwrite or delete it."
+EXAMPLE_NOTE = (
+    f"Row {FIRST_ROW} is an example: it is not imported while it is unchanged; overwrite or delete it."
+)
 
 
 def _labels(enum: type[StrEnum]) -> tuple[tuple[str, str], ...]:
@@ -234,7 +236,8 @@ SHEET_BY_KIND = {s.kind: s for s in SHEETS}
 
 INSTRUCTIONS = (
     "How to fill in this workbook",
-    "Each sheet holds one kind of item, one a row, from row 3; row 2 holds the column headings (do not "
+    f"Each sheet holds one kind of item, one a row, from row {FIRST_ROW}; row {HEADER_ROW} holds the column "
+    "headings (do not "
     "rename, move or add columns). Required columns: see each sheet's headings and the notes that show "
     "when a cell is chosen.",
     "Items are matched by code: a theme or outcome by its code, an objective or a risk by its ref, a "
@@ -243,7 +246,7 @@ INSTRUCTIONS = (
     "item; a new code adds an item. Items the workbook does not name are left as they are.",
     "A row names what it belongs to by code or name (an outcome's theme code, an objective's lead); that "
     "must be on its sheet in this workbook or already in the plan.",
-    "The third row of each sheet in a blank template is an example. It is not imported while it is "
+    f"Row {FIRST_ROW} of each sheet in a blank template is an example. It is not imported while it is "
     "exactly as written; delete it, or overwrite it with your own first row.",
     "Dates are typed as 31/03/2025. To retire a theme, outcome or objective, give the date in 'Retired on'; "
     "nothing is deleted by an import.",

@@ -32,7 +32,6 @@ from .cells import (
     add_text_validation,
     add_whole_number_validation,
     cell_style,
-    column_widths,
     hidden_lists_sheet,
     mark_workbook,
     styled_value,
@@ -51,7 +50,7 @@ from .plan_layout import (
     shown,
 )
 from .saving import check_workbook, sheets_beside, streaming
-from .tables import FONT, PAGE_UNITS, Column, Look, TableSheet
+from .tables import FONT, PAGE_UNITS, Column, FreeSheet, Look, TableSheet, page_setup
 
 _KINDS = {"date": "date", "score": "int", "order": "int"}
 # An item is in the plan only while what it belongs to is: kind -> (its parent's kind, the column naming it).
@@ -146,9 +145,9 @@ def _write(
         sheets = []
         for spec in SHEETS:
             body = rows[spec.kind]
-            heading = spec.what + (f" {EXAMPLE_NOTE}" if example else "")
-            ts = TableSheet(wb, look, overflow, spec.title, heading, [_column(c) for c in spec.columns],
-                            len(body), frozen=1, printed=_printed(spec.columns))  # fmt: skip
+            note = spec.what + (f" {EXAMPLE_NOTE}" if example else "")
+            ts = TableSheet(wb, look, overflow, spec.title, spec.title, [_column(c) for c in spec.columns],
+                            len(body), note=note, frozen=1, printed=_printed(spec.columns))  # fmt: skip
             for values in body:
                 ts.append(values)
             sheets.append((spec, ts, len(body)))
@@ -176,14 +175,13 @@ def _printed(columns: Sequence[Col]) -> int:
 
 def _instructions(wb: Workbook, look: Look) -> None:
     ws = wb.create_sheet(INSTRUCTIONS_SHEET)
-    column_widths(ws, [110])
-    for n, text in enumerate(INSTRUCTIONS):
-        style = look.title if n == 0 else look.text
-        lines = max(1, -(-len(text) // 100))
-        ws.row_dimensions[n + 1].height = 27 if n == 0 else 15 * lines + 6
-        ws.append([styled_value(ws, text, style)])
-    ws.append([])
-    ws.append([styled_value(ws, "Columns marked * must be filled in on every row.", look.note)])
+    page_setup(ws)
+    sheet = FreeSheet(ws, [PAGE_UNITS - 10])
+    title, *paragraphs = INSTRUCTIONS
+    sheet.put(styled_value(ws, title, look.title), height=27)
+    for text in paragraphs:
+        sheet.put(styled_value(ws, text, look.text))
+    sheet.put(styled_value(ws, "Columns marked * must be filled in on every row.", look.note))
 
 
 def _validations(ws: Any, columns: Iterable[Col], refs: dict[str, str], last: int) -> None:
