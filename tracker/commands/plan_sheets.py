@@ -7,7 +7,6 @@ from pathlib import Path
 
 from tracker.cli import CliError, actor, arguments, command, open_for
 from tracker.outputs import check_destination
-from tracker.textout import table
 from tracker.wording import plural
 
 EXIT_PROBLEMS = 3
@@ -63,7 +62,7 @@ def import_plan(args: argparse.Namespace) -> int:
     data = read_plan_file(Path(args.file))  # parsed before the store (and its write lock) is opened
     with open_for(args, readonly=True) as store, store.read() as session:
         preview = preview_plan(session, data)
-    print("\n".join(preview_lines(preview)))
+    print("\n".join(preview.lines()))
     if preview.problems:
         print(f"\n{plural(len(preview.problems), 'problem')}: fix them in the workbook and import it again. "
               "Nothing was imported.")  # fmt: skip
@@ -79,18 +78,3 @@ def import_plan(args: argparse.Namespace) -> int:
         changes = apply_plan(session, actor=who, data=data, preview=preview)  # previewed again if stale
     print(f"\n{changes.summary}")
     return 0
-
-
-def preview_lines(p) -> list[str]:  # type: ignore[no-untyped-def]
-    """The preview as text: the file, the counts per sheet, then problems or the changes field by field."""
-    out = [f"{p.file_name} into the plan {p.plan_name!r}:", ""]
-    out.append(table(["Sheet", "To add", "To change", "Unchanged"],
-                     [[c.sheet, c.create, c.update, c.unchanged] for c in p.counts]))  # fmt: skip
-    if p.problems:
-        out += ["", "Problems:"]
-        out += [f"  {x}" for x in p.problems]
-        return out
-    if p.changes:
-        out += ["", "Changes:"]
-        out += [f"  {c}" for c in p.changes]
-    return out

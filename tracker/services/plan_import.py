@@ -37,6 +37,7 @@ from tracker.services.plan_state import (
     audit_seq,
     read_plan_state,
 )
+from tracker.textout import table
 from tracker.wording import plural
 
 # What a new item's order follows when the file leaves it blank: the items it is numbered among.
@@ -136,6 +137,24 @@ class PlanPreview:
     @property
     def n_update(self) -> int:
         return sum(c.update for c in self.counts)
+
+    @property
+    def can_import(self) -> bool:
+        """No problems, and something to add or change."""
+        return not self.problems and bool(self.n_create or self.n_update)
+
+    def lines(self) -> list[str]:
+        """The preview as text: the file, counts per sheet, then its problems or its changes field by field."""
+        out = [f"{self.file_name} into the plan {self.plan_name!r}:", ""]
+        out.append(table(["Sheet", "To add", "To change", "Unchanged"],
+                         [[c.sheet, c.create, c.update, c.unchanged] for c in self.counts]))  # fmt: skip
+        if self.problems:
+            out += ["", "Problems:"]
+            out += [f"  {x}" for x in self.problems]
+        elif self.changes:
+            out += ["", "Changes:"]
+            out += [f"  {c}" for c in self.changes]
+        return out
 
 
 # ---------------------------------------------------------------------------------------------- preview
@@ -458,8 +477,8 @@ def _write(uow: UnitOfWork, preview: PlanPreview) -> None:
     for kind in ORDER:
         for row_id, values in preview.updates.get(kind, []):
             uow.update(uow.get(TABLE[kind], row_id), values)
-    for name, (_, table, _) in LINK_LISTS.items():
-        uow.bulk_create(table, preview.link_creates.get(name, []))
+    for name, (_, link_table, _) in LINK_LISTS.items():
+        uow.bulk_create(link_table, preview.link_creates.get(name, []))
     for name, link_id, deleted in preview.link_flips:
         uow.update(uow.get(LINK_LISTS[name][1], link_id, allow_deleted=True), {"deleted": deleted})
     uow.audit.flush()  # the entries too are many rows
