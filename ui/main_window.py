@@ -35,6 +35,7 @@ from ui.context import AppContext
 from ui.icons import icon
 from ui.identity import IdentityDialog
 from ui.pages import PAGES, PageSpec
+from ui.plan_sheets import export_plan_dialog, import_plan_dialog
 from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
@@ -177,6 +178,15 @@ class MainWindow(QMainWindow):
         )
         for action in (self.issue_returns_action, self.import_return_action):
             action.setEnabled(not self.ctx.read_only)
+        # The plan as a spreadsheet: anyone may export it; only the PMO imports one.
+        self.export_plan_action = self._action(
+            "Export &plan (Excel)…", lambda: export_plan_dialog(self.ctx, self), name="Export the plan"
+        )
+        self.import_plan_action = self._action(
+            "Import p&lan…", lambda: import_plan_dialog(self.ctx, self), name="Import a plan (PMO)"
+        )
+        self.import_plan_action.setEnabled(self.ctx.is_pmo)
+        self.ctx.identity_changed.connect(lambda _who: self.import_plan_action.setEnabled(self.ctx.is_pmo))
         self.identity_action = self._action("Change &who you are…", self.change_identity)
         self.close_action = self._action("&Close", self.close, std.Close)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
@@ -230,6 +240,9 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction(self.issue_returns_action)
         file.addAction(self.import_return_action)
+        file.addSeparator()
+        file.addAction(self.export_plan_action)
+        file.addAction(self.import_plan_action)
         file.addSeparator()
         file.addAction(self.identity_action)
         file.addSeparator()
