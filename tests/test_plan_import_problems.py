@@ -182,6 +182,17 @@ def test_a_formula_refuses_the_file_and_quoted_text_does_not(store, tmp_path):
     assert not problems(store, path)
 
 
+def test_an_array_formula_refuses_the_file(store, tmp_path):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    path = template_with(tmp_path, {"Themes": [["NEW", "New theme"]]})
+    wb = openpyxl.load_workbook(path)
+    wb["Themes"]["C4"] = ArrayFormula("C4", "=SUM(D4:D5)")
+    wb.save(path)
+    with pytest.raises(UnsafeWorkbook, match=r"sheet 'Themes': cell C4 holds a formula"):
+        read_plan_file(path)
+
+
 def _corpus():
     from tests.test_workbook_safety import CORPUS
 

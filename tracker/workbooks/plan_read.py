@@ -9,6 +9,7 @@ no store, so a large file never holds the store's write lock while it is read.
 from __future__ import annotations
 
 import os
+from datetime import date
 from typing import Any
 
 from tracker.db import bulk_rows
@@ -17,6 +18,8 @@ from tracker.workbooks.returns_layout import describe
 from tracker.workbooks.safety import inspect_upload, open_untrusted, refuse_formulas
 
 from .plan_layout import FIRST_ROW, HEADER_ROW, SHEETS, CellProblem, Sheet, parse
+
+_PLAIN = (str, int, float, date, type(None))  # what a typed cell holds (a datetime is a date)
 
 
 def read_plan_file(path: str | os.PathLike[str], **limits: Any) -> PlanInput:
@@ -66,7 +69,7 @@ def _read_sheet(file_name: str, spec: Sheet, ws: Any, problems: list[PlanProblem
         raw = tuple(raw) + (None,) * (width - len(raw))
         values: dict[str, Any] = {}
         for col, cell in zip(columns, raw, strict=True):
-            if isinstance(cell, str) and cell.startswith("="):
+            if isinstance(cell, str) and cell.startswith("=") or not isinstance(cell, _PLAIN):
                 suspect = True
             try:
                 values[col.field] = parse(col, cell)
