@@ -193,6 +193,14 @@ def test_an_array_formula_refuses_the_file(store, tmp_path):
         read_plan_file(path)
 
 
+def test_a_workbook_that_is_not_a_plan_lists_each_sheet_it_lacks(store, tmp_path):
+    from tests.test_workbook_safety import good_workbook
+
+    found = problems(store, good_workbook(tmp_path / "other.xlsx"))
+    assert len(found) == 9
+    assert found[0] == "sheet 'Themes': found no such sheet; expected the 'Themes' sheet of the template"
+
+
 def _corpus():
     from tests.test_workbook_safety import CORPUS
 
