@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from tracker.db import StoreError
 from tracker.services import Changes
-from tracker.services.plan_import import PlanPreview, import_plan
+from tracker.services.plan_import import import_plan
+from tracker.services.plan_rows import PlanPreview
 from tracker.wording import plural
 from ui.context import AppContext
 from ui.returns_dialogs import reason

@@ -1,6 +1,6 @@
 """Bringing a plan in from a spreadsheet: a preview that writes nothing, then an all-or-nothing import.
 
-The workbook layer reads the file into a :class:`PlanInput` (rows of plain values, each reference
+The workbook layer reads the file into a :class:`~tracker.services.plan_rows.PlanInput` (rows of plain values, each reference
 named by the key of what it refers to, every cell already checked); :func:`preview_plan` matches
 each row with the store's items by key (see :mod:`tracker.services.plan_state`), checks that every
 reference names an item in the file or in the plan, and says what importing would create and change,
@@ -14,7 +14,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,6 +26,15 @@ from tracker.errors import Problem, ValidationError
 from tracker.models import Kind
 from tracker.services._common import require_pmo
 from tracker.services.base import Changes, UnitOfWork, unit_of_work
+from tracker.services.plan_rows import (
+    FieldChange,
+    PlanInput,
+    PlanPreview,
+    PlanProblem,
+    PlanSheet,
+    SheetCount,
+    SheetRow,
+)
 from tracker.services.plan_state import (
     KEYS,
     LINK_LISTS,
@@ -37,7 +45,6 @@ from tracker.services.plan_state import (
     audit_seq,
     read_plan_state,
 )
-from tracker.textout import table
 from tracker.wording import plural
 
 # What a new item's order follows when the file leaves it blank: the items it is numbered among.
@@ -57,104 +64,6 @@ WHAT: dict[Kind, str] = {
     Kind.OUTCOME: "an outcome code", Kind.OBJECTIVE: "an objective ref", Kind.RISK: "a risk ref",
     Kind.INSPECTION: "an inspection's title", Kind.MILESTONE: "a milestone", Kind.RECOMMENDATION: "a recommendation",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class PlanProblem:
-    sheet: str
-    row: int
-    column: str
-    found: str
-    expected: str
-
-    def __str__(self) -> str:
-        where = f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row else "")
-        where += f", column '{self.column}'" if self.column else ""
-        return f"{where}: found {self.found}; expected {self.expected}"
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    row: int
-    values: dict[str, Any]  # a cell that could not be read is None here (its problem is reported)
-
-
-@dataclass(frozen=True)
-class PlanSheet:
-    kind: Kind
-    title: str
-    headers: Mapping[str, str]  # field -> column heading, for messages
-    rows: tuple[SheetRow, ...]
-
-
-@dataclass(frozen=True)
-class PlanInput:
-    file_name: str
-    sheets: Mapping[Kind, PlanSheet]
-    problems: tuple[PlanProblem, ...] = ()  # found in the cells alone
-    titles: tuple[str, ...] = ()  # the sheets in the workbook's order, for listing problems in it
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    sheet: str
-    row: int
-    item: str
-    column: str
-    old: str
-    new: str
-
-    def __str__(self) -> str:
-        return f"{self.sheet}, row {self.row}: {self.item} — {self.column}: {self.old} -> {self.new}"
-
-
-@dataclass(frozen=True)
-class SheetCount:
-    sheet: str
-    create: int
-    update: int
-    unchanged: int
-
-
-@dataclass(frozen=True)
-class PlanPreview:
-    file_name: str
-    plan_name: str
-    problems: tuple[PlanProblem, ...]
-    counts: tuple[SheetCount, ...]
-    changes: tuple[FieldChange, ...]
-    creates: Mapping[Kind, list[dict[str, Any]]] = field(repr=False)
-    updates: Mapping[Kind, list[tuple[str, dict[str, Any]]]] = field(repr=False)
-    link_creates: Mapping[str, list[dict[str, Any]]] = field(repr=False)
-    link_flips: tuple[tuple[str, str, bool], ...] = field(repr=False)  # (list, link id, deleted)
-    data: PlanInput = field(repr=False, compare=False)  # what was previewed
-    audit_seq: int = 0  # the store's last audit entry when it was previewed: any write since moves it
-
-    @property
-    def n_create(self) -> int:
-        return sum(c.create for c in self.counts)
-
-    @property
-    def n_update(self) -> int:
-        return sum(c.update for c in self.counts)
-
-    @property
-    def can_import(self) -> bool:
-        """No problems, and something to add or change."""
-        return not self.problems and bool(self.n_create or self.n_update)
-
-    def lines(self) -> list[str]:
-        """The preview as text: the file, counts per sheet, then its problems or its changes field by field."""
-        out = [f"{self.file_name} into the plan {self.plan_name!r}:", ""]
-        out.append(table(["Sheet", "To add", "To change", "Unchanged"],
-                         [[c.sheet, c.create, c.update, c.unchanged] for c in self.counts]))  # fmt: skip
-        if self.problems:
-            out += ["", "Problems:"]
-            out += [f"  {x}" for x in self.problems]
-        elif self.changes:
-            out += ["", "Changes:"]
-            out += [f"  {c}" for c in self.changes]
-        return out
 
 
 # ---------------------------------------------------------------------------------------------- preview

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from tracker.db import bulk_rows
-from tracker.services.plan_import import PlanInput, PlanProblem, PlanSheet, SheetRow
+from tracker.services.plan_rows import PlanInput, PlanProblem, PlanSheet, SheetRow
 from tracker.workbooks.returns_layout import describe
 from tracker.workbooks.safety import inspect_upload, open_untrusted, refuse_formulas
 
