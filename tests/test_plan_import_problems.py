@@ -67,7 +67,7 @@ EVERY_KIND = {
     ],
     "People": [["Head of Intelligence", "", "", "Maybe"]],
     "Milestones": [["SER-99.99", "Milestone of a missing objective", None, date(2024, 5, 1)],
-                   ["SER-01.01", "No baseline"]],
+                   ["SER-01.01", "No baseline"], [None, "No objective", None, date(2024, 5, 1)]],
     "Risks": [["R-1", "Risk with bad scores", "SER-01.01", None, "", "", "", None, 0, 6, "high", 3, 3, 3,
                "Ignore", "Open"],
               ["R-2", "Risk with no home", None, None, "", "", "", None, 1, 1, 1, 1, 1, 1, "Treat", "Open"],
@@ -103,6 +103,8 @@ def test_every_problem_of_every_kind_is_listed_at_once_by_sheet_row_and_column(s
         "sheet 'Milestones', row 4, column 'Objective ref': found “SER-99.99”; expected an objective ref on its sheet "
         "or in the plan",
         "sheet 'Milestones', row 5, column 'Baseline date': found (blank); expected a date such as 31/03/2025",
+        "sheet 'Milestones', row 6, column 'Objective ref': found (blank); expected a code of at most 20 "
+        "characters, on one line",
         "sheet 'Risks', row 4, column 'Inherent likelihood': found 0; expected a whole number from 1 to 5",
         "sheet 'Risks', row 4, column 'Inherent impact': found 6; expected a whole number from 1 to 5",
         "sheet 'Risks', row 4, column 'Residual likelihood': found “high”; expected a whole number from 1 to 5",
@@ -138,7 +140,7 @@ def test_a_refused_import_leaves_the_store_byte_identical(store, tmp_path, capsy
     before = sha(db)
     assert main(["--db", str(db), "import-plan", str(path), "--apply"]) == 3
     out = capsys.readouterr().out
-    assert "28 problems: fix them in the workbook and import it again. Nothing was imported." in out
+    assert "29 problems: fix them in the workbook and import it again. Nothing was imported." in out
     assert "sheet 'Outcomes', row 4, column 'Theme code': found “NOPE”" in out
     assert sha(db) == before
 
@@ -146,7 +148,7 @@ def test_a_refused_import_leaves_the_store_byte_identical(store, tmp_path, capsy
 def test_the_service_refuses_a_file_with_problems_and_writes_nothing(store, tmp_path):
     data = read_plan_file(template_with(tmp_path, EVERY_KIND))
     refused = assert_refused(store, ValidationError, lambda s: import_plan(s, actor=PMO, data=data))
-    assert len(refused.problems) == 28
+    assert len(refused.problems) == 29
 
 
 @pytest.mark.parametrize("role", [Role.LEAD, Role.VIEWER])

@@ -83,10 +83,9 @@ class Col:
             "order": "a whole number of 0 or more, or blank",
             "fourp": f"any of {', '.join(p.value for p in FourP)}, separated by commas, or blank",
             "refs": "references separated by commas, or blank",
-        }.get(
-            self.kind,
-            f"text of at most {self.max_chars:,} characters" + ("" if self.required else ", or blank"),
-        )
+            "key": f"a code of at most {self.max_chars:,} characters, on one line{blank}",
+            "name": f"a name of at most {self.max_chars:,} characters, on one line{blank}",
+        }.get(self.kind, f"text of at most {self.max_chars:,} characters{blank}")
 
 
 @dataclass(frozen=True)
