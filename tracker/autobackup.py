@@ -39,6 +39,7 @@ KEEP_DAILY = 7
 KEEP_BEFORE = 10
 DAILY = "daily"
 BEFORE_IMPORT = "before return import"
+BEFORE_PLAN_IMPORT = "before plan import"
 BEFORE_CLOSE = "before period close"
 BEFORE_UPGRADE = "before schema upgrade"
 BEFORE_RESTORE = "before restore"

@@ -37,6 +37,7 @@ from ui.icons import icon
 from ui.identity import IdentityDialog
 from ui.pages import PAGES, PageSpec
 from ui.plan_settings import PlanSettingsDialog
+from ui.plan_sheets import export_plan_dialog, import_plan_dialog
 from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
@@ -202,6 +203,13 @@ class MainWindow(QMainWindow):
             "Plan &settings…", self.show_plan_settings,
             name="The plan's name, dates, reporting, risk bands and appetite, RAG definitions and boards",
         )  # fmt: skip
+        # The plan as a spreadsheet: anyone may export it; only the PMO imports one.
+        self.export_plan_action = self._action(
+            "Export &plan (Excel)…", lambda: export_plan_dialog(self.ctx, self), name="Export the plan"
+        )
+        self.import_plan_action = self._action(
+            "Import p&lan…", lambda: import_plan_dialog(self.ctx, self), name="Import a plan (PMO)"
+        )
         self.identity_action = self._action("Change &who you are…", self.change_identity)
         self.close_action = self._action("&Close", self.close, std.Close)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
@@ -261,6 +269,9 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction(self.issue_returns_action)
         file.addAction(self.import_return_action)
+        file.addSeparator()
+        file.addAction(self.export_plan_action)
+        file.addAction(self.import_plan_action)
         file.addSeparator()
         file.addAction(self.identity_action)
         file.addSeparator()
@@ -482,8 +493,8 @@ class MainWindow(QMainWindow):
         """What only the PMO may do is offered only to the PMO (never read-only, never a lead or viewer)."""
         self.settings_action.setVisible(self.ctx.is_pmo)
         self.settings_action.setEnabled(self.ctx.is_pmo)
-        for action in (self.issue_returns_action, self.import_return_action):
-            action.setEnabled(self.ctx.is_pmo)  # shown greyed: a lead sees that returns come from the PMO
+        for action in (self.issue_returns_action, self.import_return_action, self.import_plan_action):
+            action.setEnabled(self.ctx.is_pmo)  # shown greyed: a lead sees that these come from the PMO
 
     # ------------------------------------------------------------------------------------------ edit
 

@@ -7,9 +7,7 @@ mypy sees column types. Everything here renders the same on SQLite and PostgreSQ
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar, cast
@@ -208,22 +206,6 @@ class Days(dict[Any, "date | None"]):
         day = date.fromisoformat(value) if isinstance(value, str) else value
         self[value] = day
         return day
-
-
-@contextmanager
-def bulk_rows() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a list of many thousands of tuples is built.
-
-    Plain tuples of str, int and date make no cycles, but each thousand allocations sets off a
-    collection that walks every object alive: a third of a 100,000-row read at scale.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 R = TypeVar("R", bound=NamedTuple)

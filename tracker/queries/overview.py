@@ -16,11 +16,12 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Select, and_, or_, select
 from sqlmodel import Session
 
+from tracker.db import bulk_rows
 from tracker.enums import Brag, MilestoneState, RiskStatus
 from tracker.rules import RuleSettings, as_of_date, milestone_state
 
 from ._period import ObjectiveStatus, closed_objectives, objective_statuses
-from ._sql import Days, bulk_rows, driver_rows, in_plan, live, milestone_done, t
+from ._sql import Days, driver_rows, in_plan, live, milestone_done, t
 from .common import PeriodRow, find_period, period_before, periods, person_contacts, rule_settings, themes
 from .dashboard import (
     BodyStatusRow,

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import ColumnElement, FromClause, and_, exists, func, or_, select
 from sqlmodel import Session
 
+from tracker.db import bulk_rows
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES, Brag, MilestoneState, RiskBand, RiskStatus
 from tracker.rules import (
     RuleSettings,
@@ -31,7 +32,6 @@ from ._sql import (
     Days,
     RowShape,
     all_of,
-    bulk_rows,
     driver_rows,
     in_plan,
     keep_ids,
