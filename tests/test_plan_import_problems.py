@@ -59,10 +59,10 @@ EVERY_KIND = {
     "Outcomes": [["NEW-01", "NOPE", "Outcome under a missing theme"], ["SER-02", "SER", "Fine"]],
     "Objectives": [
         ["SER-09.01", "SER-09", "Objective under a missing outcome"],
-        ["SER-02.01", "SER-02", "Led by a stranger", "Nobody Known"],
-        ["SER-02.02", "SER-02", "Bad 4P and dates", None, "No such board", "Pursue, Pounce", "soon",
+        ["SER-02.01", "SER-02", "Led by a stranger", "", "Nobody Known"],
+        ["SER-02.02", "SER-02", "Bad 4P and dates", "", None, "No such board", "Pursue, Pounce", "soon",
          date(2024, 1, 1), "first"],
-        ["SER-02.03", "SER-02", "Ends before it starts", None, None, None, date(2025, 1, 1), date(2024, 1, 1)],
+        ["SER-02.03", "SER-02", "Ends before it starts", "", None, None, None, date(2025, 1, 1), date(2024, 1, 1)],
         ["SER-02.01", "SER-02", "The same ref again"],
     ],
     "People": [["Head of Intelligence", "", "", "Maybe"]],

@@ -74,7 +74,8 @@ def mark_history(store: Store) -> None:
         uow.update(theme, {"retired_on": date(2024, 1, 31)})
         objective = s.exec(select(Objective).order_by(Objective.ref)).first()
         uow.update(objective, {"retired_on": date(2024, 2, 29), "carried_from": "Plan 2020/21 SER-09.09",
-                               "title": "=1+1 is how the board wrote it"})  # fmt: skip
+                               "title": "=1+1 is how the board wrote it",
+                               "description": "Why it mattered, in the board's words"})  # fmt: skip
         uow.update(
             s.exec(select(Milestone).order_by(Milestone.title)).first(), {"carried_from": "Plan 2020/21 M"}
         )
@@ -120,7 +121,7 @@ def test_the_template_has_instructions_then_a_sheet_per_kind_with_rules_and_an_e
     }
     assert "C4" in kinds and "G4" in kinds  # kind and status
     objectives = wb["Objectives"]
-    assert objectives["A4"].value == "EXA-01.01" and objectives["G4"].number_format == "dd/mm/yyyy"
+    assert objectives["A4"].value == "EXA-01.01" and objectives["H4"].number_format == "dd/mm/yyyy"
 
 
 def test_the_untouched_template_imports_nothing_and_an_edited_example_is_a_row(tmp_path):
@@ -156,6 +157,7 @@ def test_the_sample_plan_round_trips_field_by_field(tmp_path):
     retired = [o for o in after["objective"].values() if o["retired_on"]]
     assert retired and retired[0]["carried_from"] == "Plan 2020/21 SER-09.09"
     assert retired[0]["title"] == "=1+1 is how the board wrote it"
+    assert retired[0]["description"] == "Why it mattered, in the board's words"
     assert any(t["retired_on"] for t in after["theme"].values())
     assert {"four_p", "start_date", "target_date", "board", "lead", "ordinal"} <= set(retired[0])
 
@@ -200,9 +202,9 @@ def test_a_changed_workbook_previews_each_field_then_updates_only_those(tmp_path
     wb = openpyxl.load_workbook(path)
     objectives = wb["Objectives"]
     row = next(r for r in objectives.iter_rows(min_row=4) if r[0].value == "SER-01.02")
-    row[3].value = "Programme Manager"  # lead
-    row[7].value = date(2025, 2, 28)  # target date
-    objectives.append(["SER-01.04", "SER-01", "A new objective", "Business Analyst"])
+    row[4].value = "Programme Manager"  # lead
+    row[8].value = date(2025, 2, 28)  # target date
+    objectives.append(["SER-01.04", "SER-01", "A new objective", "", "Business Analyst"])
     wb["Themes"]["B4"] = "Service to the region"
     wb.save(path)
 
