@@ -11,10 +11,27 @@ from tracker.enums import Role
 from tracker.textout import table
 
 
+def _server_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """--db after the action too (``server init --db URL``), as well as before it."""
+    p.add_argument(
+        "--db", metavar="URL", default=argparse.SUPPRESS,
+        help="the server and database, as an administrator: postgresql+psycopg://LOGIN@HOST/DATABASE",
+    )  # fmt: skip
+    return p
+
+
 def _server_args(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION")
-    sub.add_parser("init", help="create or upgrade the team plan: schema, roles, grants, row-level security")
-    sub.add_parser("check", help="report what is missing or too permissive (exit code 1 when anything is)")
+    _server_db(
+        sub.add_parser(
+            "init", help="create or upgrade the team plan: schema, roles, grants, row-level security"
+        )
+    )
+    _server_db(
+        sub.add_parser(
+            "check", help="report what is missing or too permissive (exit code 1 when anything is)"
+        )
+    )
 
 
 @command("server", "set up a PostgreSQL team plan (init) or check its roles and permissions (check)")
@@ -49,12 +66,14 @@ def server(args: argparse.Namespace) -> int:
 
 def _users_args(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION")
-    a = sub.add_parser("add", help="add a login (the password is asked twice, or read from standard input)")
+    a = _server_db(
+        sub.add_parser("add", help="add a login (the password is asked twice, or read from standard input)")
+    )
     a.add_argument("login")
     a.add_argument("--role", required=True, choices=[r.value for r in Role])
     a.add_argument("--person", metavar="NAME", help="for a lead: the person in the plan they are")
-    sub.add_parser("list", help="list the team's logins (the default)")
-    d = sub.add_parser("disable", help="stop a login from logging in (its history stays)")
+    _server_db(sub.add_parser("list", help="list the team's logins (the default)"))
+    d = _server_db(sub.add_parser("disable", help="stop a login from logging in (its history stays)"))
     d.add_argument("login")
 
 
@@ -68,8 +87,8 @@ def users(args: argparse.Namespace) -> int:
     if action == "add":
         password = _new_password(args.login)
         account = accounts.add_user(url, args.login, args.role, password, person=args.person)
-        who = f" as {account.person}" if account.person else ""
-        print(f"Added {account.login} to {Role(account.role).label}{who}.")
+        who = f", who is {account.person} in the plan" if account.person else ""
+        print(f"Added {account.login} as {Role(account.role).label}{who}.")
         return 0
     if action == "disable":
         if accounts.disable_user(url, args.login):

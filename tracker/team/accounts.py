@@ -53,6 +53,10 @@ def add_user(url: str, login: str, role: str, password: str, *, person: str | No
             roles = Roles(cat.database)
             if roles.owner not in cat.roles or LOGIN_TABLE not in cat.table_owner:
                 raise AccountError(f"{cat.database} is not set up for team work yet: run server init first")
+            if login in (roles.owner, *roles.groups):
+                raise AccountError(
+                    f"{login} is the name of one of the team's own roles; choose another login name"
+                )
             if login in cat.roles:
                 raise AccountError(f"the login {login} already exists on this server; choose another name")
             person_id, person_name = _person(conn, person, role)
