@@ -140,3 +140,33 @@ def raw_one(url: str, statement: str):
         row = conn.execute(statement).fetchone()  # type: ignore[arg-type]
     assert row is not None
     return row[0]
+
+
+def test_an_administrator_who_is_not_a_superuser_sets_up_the_server(stdin, capsys):
+    """The documented case: a login with CREATEROLE that owns the database, not the cluster's superuser."""
+    databases = _pg_database()
+    url = next(databases)
+    db = str(make_url(url).database)
+    admin = f"{db}_admin"
+    raw(url, f'CREATE ROLE "{admin}" LOGIN CREATEROLE')
+    raw(url, f'ALTER DATABASE "{db}" OWNER TO "{admin}"')
+    admin_url = login_url(url, admin)
+    try:
+        assert main(["server", "init", "--db", admin_url]) == 0
+        capsys.readouterr()
+        assert main(["server", "init", "--db", admin_url]) == 0
+        assert "nothing changed" in capsys.readouterr().out
+        stdin("pw\n")
+        assert main(["users", "add", f"{db}_pmo1", "--role", "pmo", "--db", admin_url]) == 0
+        assert main(["server", "check", "--db", admin_url]) == 0, capsys.readouterr()
+    finally:
+        next(databases, None)
+        drop_roles(db)
+
+
+def test_a_refusal_by_the_server_is_one_plain_line(team, capsys):
+    assert main(["periods", "--db", team.viewer, "open", "2025/26 Q1", "--start", "01/04/2025",
+                 "--end", "30/06/2025"]) == cli.EXIT_ERROR  # fmt: skip
+    err = capsys.readouterr().err
+    assert "refused the change (permission denied for table reporting_period)" in err
+    assert len(err.strip().splitlines()) == 1

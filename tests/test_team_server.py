@@ -71,6 +71,38 @@ def test_check_finds_a_table_without_forced_rls_and_a_grant_beyond_the_plan(team
     assert check_server(team.admin) == []
 
 
+@pytest.mark.parametrize(
+    ("harm", "undo", "finding"),
+    [
+        ('GRANT "{owner}" TO "{lead_b}"', 'REVOKE "{owner}" FROM "{lead_b}"', "login {lead_b} can act as {owner}"),
+        ('ALTER ROLE "{lead_b}" CREATEROLE', 'ALTER ROLE "{lead_b}" NOCREATEROLE', "login {lead_b} has CREATEROLE"),
+        ('ALTER ROLE "{lead_b}" SUPERUSER', 'ALTER ROLE "{lead_b}" NOSUPERUSER', "login {lead_b} is a SUPERUSER"),
+        ('CREATE TABLE stray (id int); ALTER TABLE stray OWNER TO "{lead_b}"', "DROP TABLE stray",
+         "login {lead_b} owns stray"),
+        ("GRANT SELECT ON person TO PUBLIC", "REVOKE SELECT ON person FROM PUBLIC", "PUBLIC may SELECT on person"),
+        ('GRANT UPDATE (title) ON objective TO "{lead}"', 'REVOKE UPDATE (title) ON objective FROM "{lead}"',
+         "{lead} may UPDATE objective (title)"),
+        ("ALTER TABLE status_update DISABLE TRIGGER tracker_status_frozen",
+         "ALTER TABLE status_update ENABLE TRIGGER tracker_status_frozen",
+         "table status_update's trigger tracker_status_frozen is disabled"),
+        ("CREATE POLICY open_door ON risk FOR UPDATE USING (true)", "DROP POLICY open_door ON risk",
+         "table risk has a policy open_door the plan does not define"),
+        ("GRANT CREATE ON SCHEMA public TO \"{lead}\"", "REVOKE CREATE ON SCHEMA public FROM \"{lead}\"",
+         "{lead} may create tables in the schema public"),
+    ],
+)  # fmt: skip
+def test_check_finds_what_lets_a_login_past_the_rules(team, harm, undo, finding):
+    names = {"owner": team.roles.owner, "lead": team.roles.lead, "lead_b": team.logins.lead_b}
+    for statement in harm.format(**names).split("; "):
+        raw(team.admin, statement)
+    try:
+        found = check_server(team.admin)
+    finally:
+        raw(team.admin, undo.format(**names))
+    assert any(finding.format(**names) in line for line in found), found
+    assert check_server(team.admin) == []
+
+
 # ---------------------------------------------------------------------------------------------- leads
 
 
