@@ -9,10 +9,17 @@ from datetime import datetime
 import psycopg
 import pytest
 from psycopg import errors
+from sqlalchemy.engine import make_url
 
-from tests.team_server import raw, team_server
+from tests.builders import small_plan
+from tests.conftest import _pg_database
+from tests.team_server import drop_roles, libpq_url, login_url, raw, team_server
 from tracker.audit import entry_hash, verify_chain
+from tracker.db import Actor
+from tracker.enums import Role
+from tracker.services import update_objective
 from tracker.store import open_store
+from tracker.team.accounts import add_user
 from tracker.team.check import check_server
 from tracker.team.server import init_server
 
@@ -272,7 +279,28 @@ def test_a_closed_periods_updates_are_frozen_for_everyone_until_the_pmo_reopens_
 
 
 def raw_rows(url: str, statement: str) -> list[tuple]:
-    from tests.team_server import libpq_url
-
     with psycopg.connect(libpq_url(url)) as conn:
         return conn.execute(statement).fetchall()  # type: ignore[arg-type]
+
+
+def test_init_takes_over_a_plan_already_on_the_server():
+    """A plan kept on PostgreSQL before team mode: its tables pass to the owner, its log goes on."""
+    databases = _pg_database()
+    url = next(databases)
+    db = str(make_url(url).database)
+    try:
+        with open_store(url) as store:
+            ids = small_plan(store, Actor("PMO analyst"))
+        done = init_server(url).done
+        assert f"gave the table plan to {db}_owner (it belonged to postgres)" in done
+        assert check_server(url) == []
+        add_user(url, f"{db}_pmo1", Role.PMO, "pw")
+        with open_store(login_url(url, f"{db}_pmo1")) as store, store.write() as session:
+            update_objective(
+                session, actor=Actor("PMO analyst"), objective_id=ids.obj1, changes={"title": "Renamed"}
+            )
+        with open_store(url) as store, store.read() as session:
+            assert verify_chain(session) == []
+    finally:
+        next(databases, None)
+        drop_roles(db)
