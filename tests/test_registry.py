@@ -94,6 +94,7 @@ def test_each_register_removes_and_restores_through_the_registry(store, actor) -
             s, actor=actor, recommendation_id=made[Kind.RECOMMENDATION],
             data={"note_date": "2024-07-01", "text": "Started"},
         ).created[-1]  # fmt: skip
+        made[Kind.BOARD] = services.create_board(s, actor=actor, data={"name": "Ethics Board"}).created[-1]
     made[Kind.INSPECTION] = ids.inspection
     made[Kind.PERSON] = ids.spare
     assert set(made) == {e.kind for e in REGISTERS}
@@ -109,16 +110,22 @@ def test_each_register_removes_and_restores_through_the_registry(store, actor) -
 
 def test_a_kind_without_a_restore_service_is_restored_plainly(store, actor) -> None:  # type: ignore[no-untyped-def]
     ids = small_plan(store, actor)
-    board = REGISTRY[Kind.BOARD]
+    report = REGISTRY[Kind.PERIOD_REPORT]
+    assert report.restore is None
+    with store.write() as s:
+        made = services.record_period_report(
+            s, actor=actor, period_id=ids.q1, data={"key_messages": "On track"}
+        )
+        report_id = made.created[-1]
     with store.write() as s:
         uow = unit_of_work(s, actor)
-        uow.delete(uow.get(board.table, ids.board))
+        uow.delete(uow.get(report.table, report_id))
         uow.changes()
     with store.write() as s:
-        changes = board.restore_item(s, actor=actor, item_id=ids.board)
-    assert changes.summary == "Restored board “Strategic Leadership Team”"
+        changes = report.restore_item(s, actor=actor, item_id=report_id)
+    assert changes.summary == "Restored a period report"
     with store.write() as s:
-        again = board.restore_item(s, actor=actor, item_id=ids.board)
+        again = report.restore_item(s, actor=actor, item_id=report_id)
     assert again.summary.endswith("is not deleted") and not again
 
 

@@ -17,7 +17,8 @@ from tracker.schemas import (
 )
 from tracker.services.base import validate
 
-SETTINGS = {"rag_green": "g", "rag_amber": "a", "rag_red": "r", "rag_blue": "b", "rag_grey": "n",
+SETTINGS = {"name": "Plan", "start_date": "2024-04-01", "end_date": "2025-03-31",
+            "rag_green": "g", "rag_amber": "a", "rag_red": "r", "rag_blue": "b", "rag_grey": "n",
             "risk_appetite": 12, "risk_low_max": 4, "risk_medium_max": 9, "risk_high_max": 15,
             "slip_tolerance_days": 14}  # fmt: skip
 
@@ -83,6 +84,19 @@ def test_band_maxima_must_increase():
     assert validate(
         PlanSettingsIn, {**SETTINGS, "protective_marking": "official-sensitive"}
     ).protective_marking == ("OFFICIAL-SENSITIVE")
+
+
+def test_plan_settings_check_dates_frequency_and_the_bands_top():
+    assert validate(PlanSettingsIn, {**SETTINGS, "period_frequency": "Monthly"}).period_frequency == "monthly"
+    assert set(problems(PlanSettingsIn, {**SETTINGS, "period_frequency": "weekly"})) == {"period_frequency"}
+    assert (
+        "after the start date (01 Apr 2024)"
+        in problems(PlanSettingsIn, {**SETTINGS, "end_date": "2024-04-01"})["end_date"]
+    )
+    assert set(problems(PlanSettingsIn, {**SETTINGS, "risk_high_max": 26, "risk_appetite": 0})) == {
+        "risk_high_max", "risk_appetite",
+    }  # fmt: skip
+    assert set(problems(PlanSettingsIn, {**SETTINGS, "name": " "})) == {"name"}
 
 
 def test_long_text_is_refused_before_a_spreadsheet_would_truncate_it():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -72,7 +73,10 @@ def test_close_and_reopen(any_store, actor, plan):
     period = get(any_store, ReportingPeriod, plan.q1)
     assert (period.status, period.closed_by, period.revision) == ("closed", actor.name, 2)
     assert period.closed_at is not None
-    assert [f for f, _, _ in audit_of(any_store, plan.q1, closed.txn)] == ["status", "closed_at", "closed_by"]
+    assert [f for f, _, _ in audit_of(any_store, plan.q1, closed.txn)] == [
+        "status", "closed_at", "closed_by", "settings",
+    ]  # fmt: skip
+    assert json.loads(period.settings)["risk_appetite"] == 12  # the settings it was reported with
 
     err = assert_refused(
         any_store, ValidationError, lambda s: close_period(s, actor=actor, period_id=plan.q1)
@@ -86,7 +90,7 @@ def test_close_and_reopen(any_store, actor, plan):
     with any_store.write() as s:
         reopened = reopen_period(s, actor=actor, period_id=plan.q1, reason="Late return from SER lead")
     period = get(any_store, ReportingPeriod, plan.q1)
-    assert (period.status, period.closed_at, period.closed_by) == ("open", None, "")
+    assert (period.status, period.closed_at, period.closed_by, period.settings) == ("open", None, "", "")
     assert "Late return from SER lead" in reopened.summary and "audit log" in reopened.summary
     assert ("reopen_reason", None, "Late return from SER lead") in audit_of(any_store, plan.q1, reopened.txn)
 

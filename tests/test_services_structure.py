@@ -254,3 +254,16 @@ def test_a_retired_objective_is_no_longer_held_by_its_lead(any_store, actor, pla
         retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj3)
     with any_store.read() as s:
         assert held_counts(s, plan.lead)[0] == before - 1
+
+
+def test_a_retired_objective_takes_no_update_for_a_period_after_it_left(any_store, actor, plan):
+    with any_store.write() as s:
+        retire(s, actor=actor, kind=Kind.OUTCOME, item_id=plan.outcome, on=date(2024, 7, 1))
+    green = {"lifecycle": "in progress", "rag": "green", "rationale": "On plan"}
+    err = assert_refused(
+        any_store, ValidationError,
+        lambda s: record_status_update(s, actor=actor, objective_id=plan.obj1, period_id=plan.q2, data=green),
+    )  # fmt: skip
+    assert "SER-01.01 was retired from the plan on 01/07/2024, so 2024/25 Q2 does not report it" in str(err)
+    with any_store.write() as s:  # Q1 began before the retirement: still reported
+        record_status_update(s, actor=actor, objective_id=plan.obj1, period_id=plan.q1, data=green)

@@ -159,6 +159,8 @@ def test_a_lead_changes_only_an_objectives_current_status_never_its_definition(t
         "DELETE FROM status_update",
         "DELETE FROM milestone",
         "INSERT INTO team_login (login, role) VALUES ('someone', 'pmo')",
+        "INSERT INTO store_meta (key, value) VALUES ('superseded_by', 'mine')",
+        "UPDATE alembic_version SET version_num = '9999'",
         "CREATE TABLE sneaky (id int)",
         "ALTER TABLE status_update DISABLE ROW LEVEL SECURITY",
         "DROP POLICY tracker_lead_update ON status_update",
@@ -167,6 +169,13 @@ def test_a_lead_changes_only_an_objectives_current_status_never_its_definition(t
 def test_a_lead_cannot_write_what_only_the_pmo_or_the_owner_can(team, statement):
     with pytest.raises((errors.InsufficientPrivilege, errors.UndefinedObject)):
         raw(team.lead_a, statement)
+
+
+def test_the_pmo_notes_a_rollover_in_store_meta_but_never_changes_the_schema_version(team):
+    assert raw(team.pmo, "INSERT INTO store_meta (key, value) VALUES ('pmo_note', 'x')") == 1
+    assert raw(team.pmo, "DELETE FROM store_meta WHERE key = 'pmo_note'") == 1
+    with pytest.raises(errors.InsufficientPrivilege):
+        raw(team.pmo, "UPDATE alembic_version SET version_num = '9999'")
 
 
 def test_a_lead_cannot_set_role_to_the_owner_or_the_pmo(team):

@@ -28,7 +28,8 @@ APPEND_LOCK = 0x74726163_6B6572
 _HEAD = "tracker.audit_head"
 CREATED = "created"  # the field name of an entry that records a row's creation (new = the row as JSON)
 REOPEN_REASON = "reopen_reason"  # an entry's field that records why a period was reopened, not a column
-NOTE_FIELDS = frozenset({REOPEN_REASON})  # entries that explain a change rather than make one
+SUPERSEDED = "superseded_by"  # an entry's field that records which newer plan carried this one over
+NOTE_FIELDS = frozenset({REOPEN_REASON, SUPERSEDED})  # entries that explain a change rather than make one
 
 
 def encode(value: Any) -> str | None:

@@ -102,6 +102,9 @@ def open_for(args: argparse.Namespace, *, readonly: bool = False, create: bool =
     from tracker.store import open_store
 
     store = open_store(db_location(args), readonly=readonly, create=create)
+    if store.superseded and not readonly:  # a newer plan replaced it: say so before anything is done
+        store.close()
+        raise CliError(store.superseded)
     if store.damage and readonly:  # a write refuses with the same words; a read goes on, warned
         say(f"warning: {store.damage}", 0)
     if (

@@ -74,7 +74,7 @@ class MilestoneState(StrEnum):
     ON_TRACK = "on track"
     SLIPPING = "slipping"
     OVERDUE = "overdue"
-    NOT_PURSUED = "not pursued"  # unfinished, but its objective was cancelled or completed: not late
+    NOT_PURSUED = "not pursued"  # unfinished, but its objective was cancelled, completed or retired: not late
 
     @property
     def label(self) -> str:
@@ -163,6 +163,17 @@ OPEN_RECOMMENDATION_STATUSES = frozenset(
 class PeriodStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class PeriodFrequency(StrEnum):
+    """How often the plan reports: the length of the periods the app offers to open next."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
 
     @property
     def label(self) -> str:

@@ -7,9 +7,11 @@ strings holding the ``StrEnum`` value, so that SQL, exports and the audit log re
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -69,6 +71,27 @@ class Plan(Editable, table=True):
     risk_medium_max: int = Field(default=9)
     risk_high_max: int = Field(default=15)
     slip_tolerance_days: int = Field(default=14)
+
+
+# The plan settings a report is drawn with. A closed period keeps them as they were when it closed
+# (ReportingPeriod.settings), so changing one later does not rewrite what that period reported.
+REPORTED_SETTINGS: tuple[str, ...] = (
+    "rag_green", "rag_amber", "rag_red", "rag_blue", "rag_grey",
+    "risk_appetite", "risk_low_max", "risk_medium_max", "risk_high_max", "slip_tolerance_days",
+)  # fmt: skip
+
+
+def reported_settings(plan: object) -> str:
+    """The plan's reported settings as a closed period keeps them (JSON text)."""
+    return json.dumps({name: getattr(plan, name) for name in REPORTED_SETTINGS}, sort_keys=True)
+
+
+def kept_settings(text: str) -> dict[str, Any]:
+    """The settings a period kept when it closed ({} for one that kept none); unknown names are dropped."""
+    if not text:
+        return {}
+    values = json.loads(text)
+    return {name: values[name] for name in REPORTED_SETTINGS if name in values}
 
 
 class Theme(Editable, table=True):
@@ -137,7 +160,7 @@ class ReportingPeriod(Editable, table=True):
     closed_by: str = Field(default="", max_length=200)
     return_by: date | None = None  # when leads' returns are due, as issued
     return_contact: str = Field(default="", max_length=200)  # who at the PMO leads ask about returns
-    settings: str = Field(default="", sa_column=_text())  # JSON: the plan settings it was closed with
+    settings: str = Field(default="", sa_column=_text())  # JSON: the REPORTED_SETTINGS it was closed with
 
 
 class PeriodReport(Editable, table=True):
@@ -366,7 +389,8 @@ if set(ENTITIES) != set(Kind):  # pragma: no cover - a table without a kind, or 
 
 
 class StoreMeta(SQLModel, table=True):
-    """Facts about the file itself: which app version last wrote it (for the 'newer version' message)."""
+    """Facts about the file itself: which app version last wrote it (for the 'newer version' message), and
+    which newer plan replaced its plan (``superseded_*``, see tracker.services.rollover)."""
 
     __tablename__ = "store_meta"
 

@@ -32,7 +32,7 @@ NOT_AUDITED: dict[str, str] = {
 NOT_REPLAYED: dict[str, str] = {
     "audit_entry": "the log itself, checked by its hash chain",
     "audit_head": "the log's last entry, checked against the chain and the anchors",
-    "store_meta": "which app version last wrote the file: a fact about the file, not the plan",
+    "store_meta": "which app version last wrote the file, and which plan replaced it: facts about the file, not the plan",
     "alembic_version": "the schema's version, checked by the schema finding",
 }
 

@@ -26,6 +26,7 @@ from tracker.enums import (
     InspectionBody,
     Lifecycle,
     Marking,
+    PeriodFrequency,
     Rag,
     RecommendationKind,
     RecommendationStatus,
@@ -102,6 +103,13 @@ class InputModel(BaseModel):
     def to_row(self) -> dict[str, Any]:
         """The column values to write."""
         return self.model_dump()
+
+
+def _check_after(value: date, info: ValidationInfo, earlier: str, words: str) -> date:
+    start = info.data.get(earlier)
+    if start is not None and value <= start:
+        raise rule(f"must be after the {words} ({start:%d %b %Y})")
+    return value
 
 
 def _check_not_before(value: date | None, info: ValidationInfo, earlier: str, words: str) -> date | None:
@@ -417,8 +425,16 @@ RiskScoreLimit = Annotated[int, Field(ge=1, le=25)]
 
 
 class PlanSettingsIn(InputModel):
-    """The plan's RAG definitions, risk appetite and bands, slippage tolerance and protective marking."""
+    """The plan's own settings: its name and dates, how often it reports, its protective marking, the RAG
+    definitions, the risk appetite and bands, and the milestone slip tolerance."""
 
+    name: Name
+    organisation: Short = ""
+    start_date: Day
+    end_date: Day
+    period_frequency: Annotated[PeriodFrequency, _word(PeriodFrequency)] = PeriodFrequency.QUARTERLY
+    protective_marking: Annotated[Marking, _word(Marking)] = Marking.OFFICIAL
+    handling_caveat: Short = ""
     rag_green: Definition
     rag_amber: Definition
     rag_red: Definition
@@ -429,8 +445,11 @@ class PlanSettingsIn(InputModel):
     risk_medium_max: RiskScoreLimit
     risk_high_max: RiskScoreLimit
     slip_tolerance_days: int = Field(ge=0, le=365)
-    protective_marking: Annotated[Marking, _word(Marking)] = Marking.OFFICIAL
-    handling_caveat: Short = ""
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_after_start(cls, value: date, info: ValidationInfo) -> date:
+        return _check_after(value, info, "start_date", "start date")
 
     @field_validator("risk_medium_max", "risk_high_max")
     @classmethod
@@ -445,3 +464,24 @@ class PlanSettingsIn(InputModel):
                 raise rule(f"must be more than the {lower.removeprefix('risk_').replace('_', ' ')} ({below})")
             break
         return value
+
+
+class BoardIn(InputModel):
+    """A governance board objectives report to: its name, how often it meets, what it is for."""
+
+    name: Name
+    cadence: Annotated[str, Field(max_length=50)] = ""
+    description: Text = ""
+
+
+class NewPlanIn(InputModel):
+    """Next year's plan, started from this one: its name and dates (see tracker.services.rollover)."""
+
+    name: Name
+    start_date: Day
+    end_date: Day
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_after_start(cls, value: date, info: ValidationInfo) -> date:
+        return _check_after(value, info, "start_date", "start date")

@@ -7,12 +7,13 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from platformdirs import user_data_path
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.backup import BackupReport, Progress, backup_sqlite, remove_with_sidecars
 from tracker.db import (
@@ -27,7 +28,15 @@ from tracker.db import (
 )
 from tracker.errors import explain
 from tracker.lock import WriteLock
-from tracker.migrate import KNOWN_REVISIONS, NotATrackerDatabase, SchemaReport, ensure_schema, newer_schema
+from tracker.migrate import (
+    KNOWN_REVISIONS,
+    SCHEMA_HEAD,
+    NotATrackerDatabase,
+    SchemaReport,
+    ensure_schema,
+    newer_schema,
+)
+from tracker.models import StoreMeta
 
 APP_NAME = "DeliveryPlanTracker"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -39,6 +48,9 @@ AUDIT_LOG_TABLE = "audit_entry"
 BUILDING = (
     ".building"  # a new store's name while it is made; a run that died leaves it for the next to remove
 )
+# store_meta keys saying which newer plan replaced this one (written by tracker.services.rollover)
+SUPERSEDED_BY, SUPERSEDED_FILE, SUPERSEDED_AT = "superseded_by", "superseded_file", "superseded_at"
+SUPERSEDED_KEYS = (SUPERSEDED_BY, SUPERSEDED_FILE, SUPERSEDED_AT)
 
 
 class Unwritable(StoreError):
@@ -66,6 +78,7 @@ class Store:
         report: SchemaReport,
         damage: str | None = None,
         shown_as: str | None = None,
+        superseded: str | None = None,
     ):
         self.url = url
         self.engine = engine
@@ -73,8 +86,10 @@ class Store:
         self.readonly = readonly
         self.schema_report = report
         self.damage = damage  # what SQLite's check found, in words; a damaged store is open read-only
+        self.superseded = superseded  # which newer plan replaced this one, in words; it is open read-only
         self._lock = lock
         self._shown_as = shown_as
+        self._building = False  # a store being built is remembered once it is in place (building_store)
 
     @property
     def display_name(self) -> str:
@@ -93,6 +108,8 @@ class Store:
     def write(self) -> Iterator[Session]:
         if self.damage:
             raise StoreError(self.damage)
+        if self.superseded:
+            raise StoreError(self.superseded)
         if self.readonly:
             raise StoreError("This plan is open read-only; nothing can be changed.")
         with write_session(self.engine) as session:
@@ -103,6 +120,8 @@ class Store:
         """Keep the audit log's head outside the file (see tracker.anchors); never fails a write."""
         from tracker.anchors import remember
 
+        if self._building:
+            return
         try:
             with self.engine.connect() as conn:
                 remember(conn, self.display_name)
@@ -135,16 +154,19 @@ def open_store(path_or_url: str | os.PathLike[str], *, readonly: bool = False, c
 
     Raises StoreError subclasses with a message for a person: locked by another process, not a
     tracker database, unreadable, or written by a newer version. A file that SQLite's quick check
-    finds damaged opens read-only, whatever was asked, with :attr:`Store.damage` saying what to do.
+    finds damaged opens read-only, whatever was asked, with :attr:`Store.damage` saying what to do;
+    so does a plan a newer plan replaced (:attr:`Store.superseded` names it).
     """
     url = to_url(path_or_url)
     path = sqlite_path(url)
     lock = None
-    damage = None
+    damage = superseded = None
     if path is not None:
         _check_sqlite_file(path, create=create)
-        damage = _probe_sqlite(path)
-        readonly = readonly or damage is not None
+        damage, superseded, current = _probe_sqlite(path)
+        # a replaced plan is opened for reading only, without the write lock (the window that replaced it may
+        # still hold it), unless its schema needs upgrading first
+        readonly = readonly or damage is not None or (superseded is not None and current)
         if not readonly:
             _refuse_unwritable(path)
             try:
@@ -169,11 +191,21 @@ def open_store(path_or_url: str | os.PathLike[str], *, readonly: bool = False, c
         except BaseException:
             engine.dispose()
             raise
+        if path is None:  # a server's store: asked once its schema is known to hold the table
+            shown = engine.url.render_as_string(hide_password=True)
+            superseded = superseded_words(_server_meta(engine, SUPERSEDED_KEYS), shown)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
-    return Store(url, engine, lock=lock, readonly=readonly, report=report, damage=damage)
+    if superseded is not None:  # kept as the record: its schema upgraded if it had to be, then read-only
+        readonly = True
+        if lock is not None:
+            lock.release()
+            lock = None
+    return Store(
+        url, engine, lock=lock, readonly=readonly, report=report, damage=damage, superseded=superseded
+    )
 
 
 @contextmanager
@@ -199,16 +231,32 @@ def building_store(path_or_url: str | os.PathLike[str]) -> Iterator[Store]:
         try:
             with open_store(temp) as store:
                 store._shown_as = str(final)
+                store._building = True  # no anchor for a plan that may never be in place
                 yield store
             _self_contained(temp)
             if final.exists() and final.stat().st_size > 0:
                 raise StoreError(f"{final} was made by something else meanwhile; the new plan was not kept.")
             os.replace(temp, final)
             _sync_folder(final.parent)
+            _remember_built(final)
         finally:
             remove_with_sidecars(temp)
             if not final.exists():  # no store, so no lock file beside it either (removed while held)
                 lock.path.unlink(missing_ok=True)
+
+
+def _remember_built(path: Path) -> None:
+    """Remember a built store's head once it is in place (see Store.remember_head); never fails."""
+    from tracker.anchors import remember
+
+    engine = make_engine(to_url(path), readonly=True)
+    try:
+        with engine.connect() as conn:
+            remember(conn, str(path))
+    except (OSError, DatabaseError, StoreError):
+        pass  # the anchor is a second witness; the store is in place
+    finally:
+        engine.dispose()
 
 
 def _self_contained(path: Path) -> None:
@@ -250,15 +298,17 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         raise StoreError(f"{path.name} is not a Delivery Plan Tracker database (it is not a SQLite file).")
 
 
-def _probe_sqlite(path: Path) -> str | None:
+def _probe_sqlite(path: Path) -> tuple[str | None, str | None, bool]:
     """Look inside without writing a byte: a file this version must refuse stays exactly as it was.
 
     That is a file of another application, and a store of a newer schema: it is refused here,
     before any connection that may write (switching to WAL rewrites the file's header). Returns
-    what SQLite's quick check found wrong, in a sentence, or None for a sound file.
+    what SQLite's quick check found wrong, in a sentence, or None for a sound file; which newer
+    plan replaced this one, in a sentence, or None; and whether its schema is this version's.
     """
     if not path.exists() or path.stat().st_size == 0:
-        return None
+        return None, None, False
+    superseded = None
     try:
         con = sqlite3.connect(sqlite_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
         try:
@@ -268,6 +318,7 @@ def _probe_sqlite(path: Path) -> str | None:
                 revs = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")]
             if "store_meta" in tables:
                 written_by = _app_version(con)
+                superseded = superseded_words(_meta(con, SUPERSEDED_KEYS), path.name)
             problem = _quick_check(con, path, tables)
         finally:
             con.close()
@@ -278,11 +329,16 @@ def _probe_sqlite(path: Path) -> str | None:
     unknown = [r for r in revs if r not in KNOWN_REVISIONS]
     if unknown:
         raise newer_schema(path.name, unknown[0], written_by)
+    current = revs == [SCHEMA_HEAD]
     if problem is None:
-        return None
+        return None, superseded, current
     return (
-        f"{path.name} is damaged (SQLite's check found: {problem}), so it is open read-only. "
-        "Restore it from your latest backup; the file has not been changed."
+        (
+            f"{path.name} is damaged (SQLite's check found: {problem}), so it is open read-only. "
+            "Restore it from your latest backup; the file has not been changed."
+        ),
+        superseded,
+        current,
     )
 
 
@@ -300,6 +356,39 @@ def _quick_check(con: sqlite3.Connection, path: Path, tables: set[str]) -> str |
         return str(exc)
     lines = [ln for r in rows if r[0] != "ok" for ln in str(r[0]).splitlines() if not ln.startswith("***")]
     return lines[0] if lines else None
+
+
+def _meta(con: sqlite3.Connection, keys: tuple[str, ...]) -> dict[str, str]:
+    """The store_meta values of ``keys`` that are set."""
+    marks = ", ".join("?" for _ in keys)
+    rows = con.execute(f"SELECT key, value FROM store_meta WHERE key IN ({marks})", keys).fetchall()
+    return {str(k): str(v) for k, v in rows}
+
+
+def _server_meta(engine: Engine, keys: tuple[str, ...]) -> dict[str, str]:
+    meta = StoreMeta
+    with engine.connect() as conn:
+        rows = conn.execute(select(col(meta.key), col(meta.value)).where(col(meta.key).in_(keys))).all()
+    return {str(k): str(v) for k, v in rows}
+
+
+def superseded_words(meta: dict[str, str], name: str) -> str | None:
+    """One line naming the plan that replaced this one and what to do, or None when none has."""
+    plan = meta.get(SUPERSEDED_BY)
+    if not plan:
+        return None
+    where = meta.get(SUPERSEDED_FILE, "")
+    try:
+        on = f" on {date.fromisoformat(meta.get(SUPERSEDED_AT, '')[:10]):%d %b %Y}"
+    except ValueError:
+        on = ""
+    return (
+        f"{name} was carried over into the newer plan {plan!r}"
+        + (f" ({where})" if where else "")
+        + f"{on}, so it is kept read-only as the record of this plan: open "
+        + (Path(where).name if where else "the newer plan")
+        + " to make changes."
+    )
 
 
 def _app_version(con: sqlite3.Connection) -> str | None:

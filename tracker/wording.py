@@ -38,9 +38,19 @@ FIELD_LABELS = {
     "ref": "Reference",
     "is_sample": "Sample data",
     "reopen_reason": "Reason for reopening",
+    "superseded_by": "Carried over into",
     "slip_tolerance_days": "Slip tolerance (days)",
     "ordinal": "Position",
     "target_date": "End (target) date",
+    "settings": "Settings reported with",
+    "risk_low_max": "Low band up to",
+    "risk_medium_max": "Medium band up to",
+    "risk_high_max": "High band up to",
+    "rag_green": "Green means",
+    "rag_amber": "Amber means",
+    "rag_red": "Red means",
+    "rag_blue": "Blue means",
+    "rag_grey": "Grey means",
 }
 
 

@@ -129,6 +129,8 @@ class Launcher(QObject):
         if opened.store.damage:  # it opened read-only: say why, and what to do
             show_failure(OpenFailure("Plan damaged", opened.store.damage), parent)
             readonly = True
+        if opened.store.superseded:  # the record of a plan a newer one replaced: the window says so
+            readonly = True
         chosen = self._who(opened, readonly=readonly, as_name=as_name)
         if chosen is None:
             opened.store.close()

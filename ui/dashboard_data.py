@@ -143,7 +143,7 @@ def load_dashboard(
         core.trend if trend_theme_id is None else tuple(q.trend(session, trend_theme_id, f, up_to=period_id))
     )
     return DashboardData(
-        plan=q.current_plan(session),
+        plan=q.plan_for_period(session, period_id),
         core=core,
         compare_mode=compare,
         filters=f,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -35,9 +36,11 @@ from ui.context import AppContext
 from ui.icons import icon
 from ui.identity import IdentityDialog
 from ui.pages import PAGES, PageSpec
+from ui.plan_settings import PlanSettingsDialog
 from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
+from ui.watch import ChangeWatcher
 from ui.widgets.dialogs import tell
 from ui.widgets.wheel import guard_wheel
 
@@ -99,11 +102,21 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + self.fontMetrics().averageCharWidth() * 8)
         central = QWidget(self)
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        # a plan that a newer one replaced says so, above every page, for as long as it is open
+        self.superseded_banner = QLabel(ctx.store.superseded or "", central)
+        self.superseded_banner.setObjectName("SupersededBanner")
+        self.superseded_banner.setWordWrap(True)
+        self.superseded_banner.setAccessibleName(f"Replaced plan: {ctx.store.superseded or ''}")
+        self.superseded_banner.setVisible(bool(ctx.store.superseded))
+        column.addWidget(self.superseded_banner)
+        row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
 
         self._build_actions()
@@ -117,9 +130,15 @@ class MainWindow(QMainWindow):
         ctx.undo_state_changed.connect(self._update_undo_actions)
         ctx.navigate_requested.connect(self._on_ctx_navigate_requested)
         ctx.message.connect(self._on_ctx_message)
+        ctx.identity_changed.connect(self._offer_new_item)
+        self.watcher = ChangeWatcher(ctx, parent=self)
+        if ctx.store.path is None or ctx.store.readonly:  # shared: a server, or a file another window writes
+            self.watcher.start()
+        ctx.identity_changed.connect(lambda _who: self._offer_pmo_actions())
         if appearance is not None:
             appearance.palette_changed.connect(self._on_palette_changed)
         self._update_undo_actions()
+        self._offer_pmo_actions()
         if PAGES:
             self._show_start_page()
         self.setTabOrder(self.nav, self.stack)
@@ -153,6 +172,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
         self.new_plan_action = self._action("&New plan…", self._on_new_plan, std.New, "New plan")
+        self.rollover_action = self._action(
+            "Start a new plan from &this one…", lambda: self.start_new_plan(),
+            name="Start next year's plan from this one's open items (the PMO only)",
+        )  # fmt: skip
         self.open_action = self._action("&Open…", self._on_open, std.Open, "Open a plan")
         self.save_copy_action = self._action(
             "Save a &copy…", self._on_save_copy, std.SaveAs, "Save a copy (backup)"
@@ -175,8 +198,10 @@ class MainWindow(QMainWindow):
         self.import_return_action = self._action(
             "&Import a return…", lambda: import_return_dialog(self.ctx, self), name="Import a return"
         )
-        for action in (self.issue_returns_action, self.import_return_action):
-            action.setEnabled(not self.ctx.read_only)
+        self.settings_action = self._action(
+            "Plan &settings…", self.show_plan_settings,
+            name="The plan's name, dates, reporting, risk bands and appetite, RAG definitions and boards",
+        )  # fmt: skip
         self.identity_action = self._action("Change &who you are…", self.change_identity)
         self.close_action = self._action("&Close", self.close, std.Close)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
@@ -213,11 +238,17 @@ class MainWindow(QMainWindow):
         self.help_action.setIconText("Help")
         if self.ctx.read_only:
             self.new_item_action.setEnabled(False)
+        self._update_pmo_actions()
+
+    def _update_pmo_actions(self) -> None:
+        """What only the PMO may do is offered only to the PMO, and never on a read-only plan."""
+        self.rollover_action.setEnabled(self.ctx.is_pmo)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
         file.addAction(self.new_plan_action)
+        file.addAction(self.rollover_action)
         file.addAction(self.open_action)
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -241,6 +272,8 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.find_action)
         edit.addAction(self.new_item_action)
+        edit.addSeparator()
+        edit.addAction(self.settings_action)
         view = bar.addMenu("&View")
         for action in self.page_actions:
             view.addAction(action)
@@ -360,7 +393,15 @@ class MainWindow(QMainWindow):
         page = self.page(PAGES[row].key)
         self.stack.setCurrentWidget(page)
         self.find_action.setEnabled(hasattr(page, "focus_find"))
-        self.new_item_action.setEnabled(hasattr(page, "new_item") and not self.ctx.read_only)
+        self._offer_new_item()
+
+    def _offer_new_item(self, *_: object) -> None:
+        """New item where the page makes things, for who you are (``can_create`` when a page has a say)."""
+        page = self.stack.currentWidget()
+        allowed = getattr(page, "can_create", None)
+        self.new_item_action.setEnabled(
+            hasattr(page, "new_item") and not self.ctx.read_only and (allowed is None or allowed())
+        )
 
     def _on_ctx_navigate_requested(self, key: str, filters: object) -> None:
         if key not in self._specs:
@@ -434,7 +475,15 @@ class MainWindow(QMainWindow):
             return chosen
         self.ctx.identity = chosen.identity
         self._show_identity()
+        self._update_pmo_actions()
         return chosen
+
+    def _offer_pmo_actions(self) -> None:
+        """What only the PMO may do is offered only to the PMO (never read-only, never a lead or viewer)."""
+        self.settings_action.setVisible(self.ctx.is_pmo)
+        self.settings_action.setEnabled(self.ctx.is_pmo)
+        for action in (self.issue_returns_action, self.import_return_action):
+            action.setEnabled(self.ctx.is_pmo)  # shown greyed: a lead sees that returns come from the PMO
 
     # ------------------------------------------------------------------------------------------ edit
 
@@ -476,6 +525,7 @@ class MainWindow(QMainWindow):
                 self.plan = current_plan(session)
             self._show_marking()
             self.sample_badge.setVisible(self.plan.is_sample)
+            self.setWindowTitle(f"{self.plan.name} — Delivery Plan Tracker")
 
     def _on_ctx_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -492,6 +542,15 @@ class MainWindow(QMainWindow):
                                               "Plan files (*.db)")  # fmt: skip
         if path:
             self.new_plan_requested.emit(path, name.strip())
+
+    def start_new_plan(self, answers: dict[str, Any] | None = None) -> Any:
+        """File > Start a new plan from this one…: the PMO's next plan (``answers`` skips the dialog)."""
+        from ui.rollover import start_new_plan
+
+        return start_new_plan(
+            self.ctx, self, location=self.location,
+            open_plan=lambda where: self.open_requested.emit(where, False), answers=answers,
+        )  # fmt: skip
 
     def _on_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a plan", str(Path(self.location).parent),
@@ -520,6 +579,14 @@ class MainWindow(QMainWindow):
         """File > Backups…: the automatic backups, with Restore… (the launcher restores and reopens)."""
         dialog = BackupsDialog(self.ctx.store.path, self, read_only=self.ctx.read_only)
         dialog.restore_requested.connect(self.restore_requested)
+        dialog.open()
+        return dialog
+
+    def show_plan_settings(self) -> PlanSettingsDialog | None:
+        """Edit > Plan settings…: the PMO's; None when not offered (a lead, a viewer, read-only)."""
+        if not self.ctx.is_pmo:
+            return None
+        dialog = PlanSettingsDialog(self.ctx, self)
         dialog.open()
         return dialog
 

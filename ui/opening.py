@@ -56,7 +56,7 @@ def open_plan(
     store = open_store(where, readonly=readonly, create=False)
     try:
         warnings: list[str] = []
-        if not readonly:  # the first open of the day takes the day's backup; a failure only warns
+        if not store.readonly:  # the first open of the day takes the day's backup; a failure only warns
             progress.report(0, 0, "Taking today's backup…")
             warnings = on_open(store.path, store.schema_report.backup)
         progress.report(0, 0, "Reading the plan…")

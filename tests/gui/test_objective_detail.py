@@ -11,8 +11,8 @@ from sqlmodel import select
 from tests.builders import audit_of, small_plan, snapshot
 from tests.gui.helpers import succeeded, written
 from tracker.audit import CREATED
-from tracker.models import AuditEntry, Milestone, StatusUpdate
-from tracker.services import close_period, create_milestone, create_risk
+from tracker.models import AuditEntry, Kind, Milestone, StatusUpdate
+from tracker.services import close_period, create_milestone, create_risk, retire
 from ui.context import AppContext, Identity
 from ui.pages.objective import ObjectiveDetail
 
@@ -254,3 +254,15 @@ def test_a_milestone_date_cell_is_edited_as_dd_mm_yyyy(qtbot, detail: ObjectiveD
     assert not panel.model.setData(forecast, "15/1/2030")  # the same day, typed another way: no write
     assert panel.model.setData(forecast, "31/03/2030")
     qtbot.waitUntil(lambda: panel.model.rows[0].forecast_date == date(2030, 3, 31))
+
+
+def test_a_retired_objective_says_when_it_left_the_plan(qtbot, store, ids) -> None:  # type: ignore[no-untyped-def]
+    ctx = AppContext(store, Identity("PMO", role="PMO"))
+    written(ctx, retire, kind=Kind.OBJECTIVE, item_id=ids.obj1, on=date(2024, 7, 1))
+    ctx.set_period(ids.q1)
+    detail = ObjectiveDetail(ctx)
+    qtbot.addWidget(detail)
+    detail.show_objective(ids.obj1)
+    assert "Retired: 01 Jul 2024" in detail.meta.accessibleDescription()
+    detail.show_objective(ids.obj2)
+    assert "Retired" not in detail.meta.accessibleDescription()

@@ -188,3 +188,42 @@ def test_a_lead_or_viewer_is_offered_none_of_it(page, plan_ctx, who):
     assert not (page.model.flags(page.model.index_of(plan_ctx.ids.obj1)) & Qt.ItemFlag.ItemIsDragEnabled)
     page.new_item()
     assert page.editing.dialog is None
+
+
+def test_new_item_is_offered_on_the_plan_and_people_pages_only_to_the_pmo(plan_ctx, qtbot):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(plan_ctx)
+    qtbot.addWidget(window)
+    for key in ("plan", "people"):
+        window.show_page(key)
+        assert window.new_item_action.isEnabled(), key
+    plan_ctx.identity = Identity("Head of Intelligence", plan_ctx.ids.lead, "Detective Superintendent")
+    for key in ("plan", "people"):
+        window.show_page(key)
+        assert not window.new_item_action.isEnabled(), key
+    window.show_page("milestones")  # a lead adds milestones to what they lead
+    assert window.new_item_action.isEnabled()
+
+
+def test_returns_are_the_pmos_to_issue_and_import(plan_ctx, qtbot):
+    from tracker.db import Actor
+    from tracker.enums import Role, Source
+    from tracker.services import NotPermitted, record_return_issued
+    from ui.main_window import MainWindow
+
+    window = MainWindow(plan_ctx)
+    qtbot.addWidget(window)
+    assert window.issue_returns_action.isEnabled() and window.import_return_action.isEnabled()
+    plan_ctx.identity = Identity("Head of Intelligence", plan_ctx.ids.lead, "Detective Superintendent")
+    assert not window.issue_returns_action.isEnabled() and not window.import_return_action.isEnabled()
+    lead = Actor("Head of Intelligence", Source.APP, "", Role.LEAD)
+    with pytest.raises(NotPermitted), plan_ctx.store.write() as s:
+        record_return_issued(
+            s,
+            actor=lead,
+            period_id=plan_ctx.ids.q1,
+            lead_id=plan_ctx.ids.lead,
+            file_name="x.xlsx",
+            checksum="0" * 64,
+        )

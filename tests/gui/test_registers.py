@@ -22,12 +22,13 @@ from sqlmodel import select
 
 from tests.builders import small_plan, snapshot
 from tests.gui.helpers import succeeded, written
-from tracker.models import Milestone, Risk
+from tracker.models import Kind, Milestone, Risk
 from tracker.services import (
     create_milestone,
     create_recommendation,
     create_risk,
     restore_deleted,
+    retire,
     update_milestone,
 )
 from ui.context import AppContext, Identity
@@ -501,3 +502,13 @@ def test_the_completed_date_may_be_left_blank(qtbot, ctx: AppContext) -> None:  
         assert succeeded(page.save())
     assert _stored(ctx, target.id).completed_date is None
     assert page.form.problem("completed_date") == ""
+
+
+def test_the_objective_choices_say_which_objective_is_retired(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    written(ctx, retire, kind=Kind.OBJECTIVE, item_id=ctx.ids.obj2, on=date(2024, 7, 1))
+    page = open_page(qtbot, MilestonesPage, ctx)
+    page.new_item()
+    combo = page.form.editors["objective_id"]
+    words = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}  # type: ignore[attr-defined]
+    assert words[ctx.ids.obj2].endswith("(retired 01 Jul 2024)")
+    assert "retired" not in words[ctx.ids.obj1]

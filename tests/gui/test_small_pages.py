@@ -8,10 +8,10 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
 from tests.gui.helpers import record_message_boxes, succeeded, written
-from tracker.models import AuditEntry
+from tracker.models import AuditEntry, Kind
 from tracker.queries import periods
 from tracker.queries.period_report import period_report
-from tracker.services import create_milestone, delete_milestone
+from tracker.services import create_milestone, delete_milestone, retire
 from ui.pages.audit import AuditPage
 from ui.pages.people import PeoplePage
 from ui.pages.periods import PeriodsPage, suggest_next
@@ -349,3 +349,18 @@ def test_closing_a_period_warns_of_returns_not_back_and_objectives_with_no_updat
     assert all(name in text for name in leads)
     assert "3 objectives with no update for this period" in text
     assert page.selected().status == "open"  # cancelled: nothing closed
+
+
+def test_closing_a_period_does_not_count_a_retired_objective_as_missing(plan_ctx, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    ids = plan_ctx.ids
+    with plan_ctx.store.write() as s:  # retired after Q1 started: still due in Q1, not in Q2
+        retire(s, actor=plan_ctx.actor, kind=Kind.OBJECTIVE, item_id=ids.obj1, on=date(2024, 5, 1))
+    page = PeriodsPage(plan_ctx)
+    qtbot.addWidget(page)
+    shown = record_message_boxes(monkeypatch, answer=None)
+    page.select_period(ids.q1)
+    page.close_button.click()
+    page.select_period(ids.q2)
+    page.close_button.click()
+    assert "3 objectives with no update for this period" in shown.boxes[0][1]
+    assert "2 objectives with no update for this period" in shown.boxes[1][1]

@@ -17,7 +17,7 @@ from tracker.enums import Brag, Movement
 from tracker.rules import CLOSED_LIFECYCLES as RULE_CLOSED
 from tracker.rules import brag, brag_label, movement
 
-from ._sql import RowShape, all_of, driver_rows, keep_ids, live, t
+from ._sql import RowShape, all_of, driver_rows, in_plan, keep_ids, live, t
 from .common import NO_UPDATE, PeriodRow, person_contacts
 from .filters import NO_FILTERS, Filters, id_conditions, scope_conditions
 
@@ -146,7 +146,8 @@ def carried_statuses(session: Session, *starts: date) -> list[dict[str, tuple[st
 def objective_statuses(
     session: Session, period: PeriodRow, baseline: PeriodRow | None, filters: Filters = NO_FILTERS
 ) -> list[ObjectiveStatus]:
-    """Live objectives (of live outcomes and themes) in plan order with their status for the period.
+    """Live objectives (of live outcomes and themes) in the plan at the period's start, in plan order,
+    with their status for the period.
 
     Two statements: each objective's update for the period (and the baseline), then the closed
     statuses carried forward into them.
@@ -183,6 +184,7 @@ def objective_statuses(
         live(ob),
         live(oc),
         live(th),
+        *(in_plan(x, period.start) for x in (ob, oc, th)),
         *scope_conditions(filters, ob, oc),
         *id_conditions(filters, ob.c.id),
     ]

@@ -14,12 +14,26 @@ from datetime import date
 from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Executable, FromClause, Select, Table, and_, false, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    FromClause,
+    Select,
+    Table,
+    and_,
+    exists,
+    false,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlmodel import Session
 
 from tracker.enums import Brag, Lifecycle
 from tracker.models import (
     AuditEntry,
+    AuditHead,
     Board,
     Inspection,
     Milestone,
@@ -71,6 +85,7 @@ class t:  # noqa: N801 - a namespace read like a schema: t.objective.c.ref
     rec_milestone = table_of(RecommendationMilestone)
     rec_risk = table_of(RecommendationRisk)
     audit = table_of(AuditEntry)
+    audit_head = table_of(AuditHead)
     period_return = table_of(PeriodReturn)
     period_report = table_of(PeriodReport)
 
@@ -87,6 +102,42 @@ def in_plan(table: FromClause, on: date | ColumnElement[Any]) -> ColumnElement[b
     during a period is still reported for it, and not for the periods after.
     """
     return or_(table.c.retired_on.is_(None), table.c.retired_on > on)
+
+
+def out_of_plan(on: date | ColumnElement[Any]) -> Select[Any]:
+    """The objectives out of the plan on this day: it, its outcome or its theme retired on or before it.
+
+    For ``objective_id.not_in(...)``: a report for a period counts what was in the plan at its start.
+    """
+    ob, oc, th = t.objective.alias("gone"), t.outcome.alias("gone_outcome"), t.theme.alias("gone_theme")
+    return (
+        select(ob.c.id)
+        .join(oc, oc.c.id == ob.c.outcome_id)
+        .join(th, th.c.id == oc.c.theme_id)
+        .where(~and_(in_plan(ob, on), in_plan(oc, on), in_plan(th, on)))
+    )
+
+
+def in_plan_then(objective_id: ColumnElement[Any], period_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Row by row: the objective was in the plan at the start of the period (as :func:`out_of_plan`).
+
+    For a statement over many periods' rows, where each row has its own day. Only the rows of an
+    objective that is retired, or sits in a retired outcome or theme, look the objective up: the
+    others are passed by one list of the few such objectives (a pair NOT IN is a scan per row).
+    """
+    ob, oc, th = t.objective.alias("ret"), t.outcome.alias("ret_outcome"), t.theme.alias("ret_theme")
+    p = t.period.alias("ret_period")
+    holder = ob.join(oc, oc.c.id == ob.c.outcome_id).join(th, th.c.id == oc.c.theme_id)
+    retired = (
+        select(ob.c.id).select_from(holder).where(or_(*(x.c.retired_on.is_not(None) for x in (ob, oc, th))))
+    )
+    on = p.c.start_date
+    out_then = (
+        select(literal(1))
+        .select_from(holder.join(p, p.c.id == period_id))
+        .where(ob.c.id == objective_id, ~and_(in_plan(ob, on), in_plan(oc, on), in_plan(th, on)))
+    )
+    return or_(objective_id.not_in(retired), ~exists(out_then))
 
 
 def all_of(conditions: Iterable[ColumnElement[bool]]) -> ColumnElement[bool]:

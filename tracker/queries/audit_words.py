@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from tracker.audit import CREATED, NOTE_FIELDS, decode
 from tracker.enums import Source
-from tracker.models import ENTITIES, Kind
+from tracker.models import ENTITIES, Kind, kept_settings
 from tracker.services.registry import REGISTRY
 from tracker.wording import field_label
 
@@ -193,6 +193,8 @@ def value_words(
     if isinstance(value, str):
         if names is not None and refs is not None and field in refs:
             return names.short(value)
+        if field == "settings" and value.startswith("{"):  # what a closed period kept, in words
+            return value_words(field, kept_settings(value), names, refs)
         when = _when(value)
         if when is not None:
             return value_words(field, when)

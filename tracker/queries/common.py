@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -11,8 +11,9 @@ from sqlalchemy import func, literal, select
 from sqlmodel import Session
 
 from tracker.db import StoreError
-from tracker.enums import Brag
+from tracker.enums import Brag, PeriodStatus
 from tracker.errors import NotFound
+from tracker.models import kept_settings
 from tracker.rules import RuleSettings, brag
 
 from ._sql import live, t
@@ -81,8 +82,27 @@ def current_plan(session: Session) -> PlanInfo:
     return PlanInfo(**values, rule_settings=RuleSettings.from_plan(rows[0]))
 
 
-def rule_settings(session: Session) -> RuleSettings:
-    return current_plan(session).rule_settings
+def plan_for_period(session: Session, period_id: str | None) -> PlanInfo:
+    """The plan with the settings in force for a period: those a closed period was reported with, the
+    plan's current ones for an open period (and when no period is named).
+
+    Every report drawn for a period reads its settings here, so a closed period's reports keep the
+    appetite, bands, slip tolerance and RAG definitions they were reported with.
+    """
+    plan = current_plan(session)
+    if period_id is None:
+        return plan
+    p = t.period.c
+    row = session.execute(select(p.status, p.settings).where(p.id == period_id)).one_or_none()
+    if row is None or row.status != PeriodStatus.CLOSED:
+        return plan
+    kept = replace(plan, **kept_settings(row.settings))
+    return replace(kept, rule_settings=RuleSettings.from_plan(kept))
+
+
+def rule_settings(session: Session, period_id: str | None = None) -> RuleSettings:
+    """The rules' settings in force for a period (see :func:`plan_for_period`); the plan's current ones without."""
+    return plan_for_period(session, period_id).rule_settings
 
 
 # ---------------------------------------------------------------------------------------------- periods
@@ -216,6 +236,17 @@ def boards(session: Session) -> list[BoardRow]:
     c = t.board.c
     stmt = select(c.id, c.name, c.cadence, c.description).where(live(t.board)).order_by(c.name, c.id)
     return [BoardRow(*r) for r in session.execute(stmt).all()]
+
+
+def objectives_by_board(session: Session) -> dict[str, int]:
+    """Board id -> how many live objectives report to it (a board in use cannot be removed)."""
+    ob = t.objective.c
+    stmt = (
+        select(ob.board_id, func.count())
+        .where(live(t.objective), ob.board_id.is_not(None))
+        .group_by(ob.board_id)
+    )
+    return {board_id: int(n) for board_id, n in session.execute(stmt).all()}
 
 
 class ThemeRow(NamedTuple):

@@ -6,7 +6,7 @@ Where a count has a drill-down, the ids behind it come with it, for ``Filters(id
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -19,14 +19,13 @@ from tracker.enums import Lifecycle, Movement, Rag, RecommendationStatus, RiskBa
 from tracker.rules import RuleSettings, as_of_date, brag, risk_band
 
 from ._period import ObjectiveStatus, carry_conditions, closed_objectives, objective_statuses
-from ._sql import all_of, live, milestone_overdue, t
+from ._sql import all_of, in_plan, in_plan_then, live, milestone_overdue, out_of_plan, t
 from .common import (
     NO_UPDATE,
     STATUS_KEYS,
     BragCounts,
     PeriodRow,
     ThemeRow,
-    current_plan,
     find_period,
     period_before,
     periods,
@@ -112,8 +111,9 @@ def trend(
     """Objectives by status in every period, earliest first; with ``up_to`` (a period's id), only the
     periods up to that one: a report for a period shows nothing after it.
 
-    Counted over today's live objectives: one that did not exist yet in a period counts as no update;
-    one closed earlier and not reported since counts as its closed status (see ``_period``).
+    Counted over today's live objectives in the plan at each period's start: one that did not exist
+    yet in a period counts as no update; one closed earlier and not reported since counts as its
+    closed status (see ``_period``); one retired on or before a period's start is not counted in it.
     """
     f = filters or NO_FILTERS
     if theme_id is not None:
@@ -132,7 +132,8 @@ def periods_up_to(rows: list[PeriodRow], this: PeriodRow) -> list[PeriodRow]:
 def trend_rows(
     session: Session, f: Filters, period_rows: list[PeriodRow], total: int | None = None
 ) -> list[TrendRow]:
-    """The trend over these periods; ``total`` is the number of objectives in scope if known."""
+    """The trend over these periods; ``total`` is the number of objectives in scope if known (retired
+    ones included: each period leaves out those retired by its start)."""
     ob, oc, th, su, p = t.objective, t.outcome, t.theme, t.status, t.period
     scope = [live(ob), live(oc), live(th), *scope_conditions(f, ob, oc)]
 
@@ -150,15 +151,27 @@ def trend_rows(
         .where(or_(ob.c.deleted == true(), oc.c.deleted == true(), th.c.deleted == true()))
     )
 
-    def belongs(objective_id):  # type: ignore[no-untyped-def]
-        return objective_id.not_in(out_of_scope) if in_scope is None else objective_id.in_(in_scope)
+    # Each period counts what was in the plan at its start: the (objective, period) pairs out of it (few)
+    # give each period's total; with none, the statement is as it was.
+    gp = t.period.alias("gone_period")
+    on = gp.c.start_date
+    gone = (
+        scoped(select(ob.c.id.label("objective_id"), gp.c.id.label("period_id")).select_from(ob))
+        .join(gp, and_(live(gp), ~and_(in_plan(ob, on), in_plan(oc, on), in_plan(th, on))))
+        .where(or_(*(x.c.retired_on.is_not(None) for x in (ob, oc, th))))  # so: only the retired pair up
+    )
+    n_gone = Counter(period_id for _oid, period_id in session.execute(gone).all())  # nothing retired: no cost
+
+    def belongs(objective_id, period_id):  # type: ignore[no-untyped-def]
+        scoped_in = objective_id.not_in(out_of_scope) if in_scope is None else objective_id.in_(in_scope)
+        return and_(scoped_in, in_plan_then(objective_id, period_id)) if n_gone else scoped_in
 
     # Grouped by lifecycle and period with a count per RAG, in the order of ix_status_update_lifecycle:
     # no sort of every update into (period, lifecycle, RAG) groups.
     by_rag = [func.sum(case((su.c.rag == rag, 1), else_=0)) for rag in RAGS]
     reported = (
         select(su.c.period_id, su.c.lifecycle, func.count(), *by_rag)
-        .where(live(su), belongs(su.c.objective_id))
+        .where(live(su), belongs(su.c.objective_id, su.c.period_id))
         .group_by(su.c.lifecycle, su.c.period_id)
     )
     c, cp = t.status.alias("carried"), t.period.alias("carried_period")
@@ -167,7 +180,7 @@ def trend_rows(
         .select_from(c)
         .join(cp, cp.c.id == c.c.period_id)
         .join(p, p.c.start_date > cp.c.start_date)
-        .where(live(p), *carry_conditions(c, cp, p.c.start_date), belongs(c.c.objective_id))
+        .where(live(p), *carry_conditions(c, cp, p.c.start_date), belongs(c.c.objective_id, p.c.id))
         .group_by(p.c.id, c.c.lifecycle)
     )
     tallies: dict[str, list[int]] = defaultdict(lambda: [0] * len(STATUS_KEYS))
@@ -184,7 +197,7 @@ def trend_rows(
     out = []
     for row in period_rows:
         counts = tallies[row.id]
-        counts[-1] = total - sum(counts)
+        counts[-1] = total - n_gone[row.id] - sum(counts)
         out.append(TrendRow(row.id, row.name, row.start, row.end, BragCounts(*counts)))
     return out
 
@@ -254,7 +267,7 @@ def headline(
     """The numbers at the top of the dashboard for a period, as of its end (or today while it runs)."""
     f = filters or NO_FILTERS
     this = find_period(periods(session, count_updates=False), period_id)
-    settings = rule_settings(session)
+    settings = rule_settings(session, this.id)
     as_of = as_of_date(this.end, today or date.today())
     statuses = objective_statuses(session, this, None, f)
     return fold_headline(this, as_of, statuses, _headline_counts(session, f, this, as_of, settings))
@@ -297,9 +310,10 @@ def _headline_counts(
             milestone_overdue(m, as_of),
             *scope_conditions(f, ob, oc),
             m.c.objective_id.not_in(closed_objectives(this.start)),  # not pursued: not overdue
+            m.c.objective_id.not_in(out_of_plan(this.start)),
         )
     )
-    risks = risk_scope(select(func.count()).select_from(r), f).where(
+    risks = risk_scope(select(func.count()).select_from(r), f, on=this.start).where(
         r.c.status == RiskStatus.OPEN.value,
         r.c.residual_likelihood * r.c.residual_impact > settings.risk_appetite,
     )
@@ -400,16 +414,26 @@ class RiskMatrix:
 _MATRIX_KINDS = ("residual", "inherent", "target")
 
 
-def risk_matrix(session: Session, kind: str = "residual", filters: Filters | None = None) -> RiskMatrix:
-    """Open risks counted by likelihood and impact (the heat map), with the ids in each cell."""
+def risk_matrix(
+    session: Session,
+    kind: str = "residual",
+    filters: Filters | None = None,
+    *,
+    period_id: str | None = None,
+    on: date | None = None,
+) -> RiskMatrix:
+    """Open risks counted by likelihood and impact (the heat map), with the ids in each cell; banded with
+    the settings in force for ``period_id`` (the plan's current ones without); with ``on`` (a period's
+    start), those of what was in the plan that day, as the dashboard counts them."""
     if kind not in _MATRIX_KINDS:
         raise ValueError(f"kind: {kind!r} is not one of {', '.join(_MATRIX_KINDS)}")
-    settings = current_plan(session).rule_settings
+    settings = rule_settings(session, period_id)
     r = t.risk
     rows = session.execute(
         risk_scope(
             select(r.c.id, r.c[f"{kind}_likelihood"], r.c[f"{kind}_impact"]).select_from(r),
             filters or NO_FILTERS,
+            on=on,
         )
         .where(r.c.status == RiskStatus.OPEN.value)
         .order_by(r.c.ref, r.c.id)

@@ -24,7 +24,7 @@ from tracker.rules import (
 )
 
 from ._period import ObjectiveStatus, closed_objectives, objective_statuses
-from ._sql import live, milestone_done, milestone_overdue, t
+from ._sql import in_plan, live, milestone_done, milestone_overdue, out_of_plan, t
 from .common import PeriodRow, find_period, period_before, periods, rule_settings
 from .filters import NO_FILTERS, Filters, scope_conditions
 from .registers import OPEN_STATUSES, answered_by_objective
@@ -74,13 +74,13 @@ def exceptions(
     this = find_period(rows, period_id)
     baseline = period_before(rows, this)
     as_of = as_of or as_of_date(this.end, today or date.today())
-    settings = rule_settings(session)
+    settings = rule_settings(session, this.id)
     statuses = objective_statuses(session, this, baseline, f)
     overdue = [
         (mid, title, oid, forecast)
         for mid, title, oid, forecast in session.execute(_overdue_milestones(f, this, as_of)).all()
     ]
-    above = [tuple(r) for r in session.execute(_risks_above(f, settings)).all()]
+    above = [tuple(r) for r in session.execute(_risks_above(f, settings, this.start)).all()]
     facts = milestone_facts(session, f, as_of, settings)
     derived = derive_all(statuses, facts, above, as_of=as_of, settings=settings, period_name=this.name)
     return fold_exceptions(this, baseline, statuses, overdue, above, derived, as_of=as_of, settings=settings)
@@ -173,10 +173,10 @@ def derived_rags(
     f = filters or NO_FILTERS
     this = find_period(periods(session, count_updates=False), period_id)
     as_of = as_of_date(this.end, today or date.today())
-    settings = rule_settings(session)
+    settings = rule_settings(session, this.id)
     statuses = objective_statuses(session, this, None, f)
     facts = milestone_facts(session, f, as_of, settings)
-    above = session.execute(_risks_above(f, settings)).all()
+    above = session.execute(_risks_above(f, settings, this.start)).all()
     return derive_all(statuses, facts, above, as_of=as_of, settings=settings, period_name=this.name)
 
 
@@ -252,13 +252,14 @@ def _overdue_milestones(f: Filters, this: PeriodRow, as_of: date) -> Select[Any]
             milestone_overdue(m, as_of),
             *scope_conditions(f, ob, oc),
             m.c.objective_id.not_in(closed_objectives(this.start)),
+            m.c.objective_id.not_in(out_of_plan(this.start)),
         )
         .order_by(m.c.forecast_date, m.c.id)
     )
 
 
-def _risks_above(f: Filters, settings: RuleSettings) -> Select[Any]:
-    """Open risks whose residual score is above appetite, highest first."""
+def _risks_above(f: Filters, settings: RuleSettings, on: date | None = None) -> Select[Any]:
+    """Open risks whose residual score is above appetite, highest first (in the plan on ``on``)."""
     r = t.risk
     score = r.c.residual_likelihood * r.c.residual_impact
     return (
@@ -267,18 +268,30 @@ def _risks_above(f: Filters, settings: RuleSettings) -> Select[Any]:
                 r.c.id, r.c.ref, r.c.title, r.c.objective_id, r.c.residual_likelihood, r.c.residual_impact
             ).select_from(r),
             f,
+            on=on,
         )
         .where(r.c.status == RiskStatus.OPEN.value, score > settings.risk_appetite)
         .order_by(score.desc(), r.c.ref)
     )
 
 
-def risk_scope(stmt: Select[Any], f: Filters) -> Select[Any]:
+def risk_scope(stmt: Select[Any], f: Filters, *, on: date | None = None) -> Select[Any]:
     """Live risks (whose objective, if any, is live) within the filters' theme, lead, board...
 
     A risk held against a theme matches that theme; objective-level filters need an objective.
+    With ``on`` (a period's start), only the risks of objectives and themes in the plan that day.
     """
     r, ob, oc = t.risk, t.objective, t.outcome
+    in_plan_on = []
+    if on is not None:
+        gone_theme = t.theme.alias("gone_risk_theme")
+        in_plan_on = [
+            or_(r.c.objective_id.is_(None), r.c.objective_id.not_in(out_of_plan(on))),
+            or_(
+                r.c.theme_id.is_(None),
+                r.c.theme_id.not_in(select(gone_theme.c.id).where(~in_plan(gone_theme, on))),
+            ),
+        ]
     return (
         stmt.outerjoin(ob, ob.c.id == r.c.objective_id)
         .outerjoin(oc, oc.c.id == ob.c.outcome_id)
@@ -286,6 +299,7 @@ def risk_scope(stmt: Select[Any], f: Filters) -> Select[Any]:
             live(r),
             or_(r.c.objective_id.is_(None), live(ob)),
             *scope_conditions(f, ob, oc, theme_id=func.coalesce(r.c.theme_id, oc.c.theme_id)),
+            *in_plan_on,
         )
     )
 
@@ -348,6 +362,7 @@ def overdue_items(
             milestone_overdue(m, as_of),
             *scope_conditions(f, ob, oc),
             m.c.objective_id.not_in(closed_objectives(this.start)),
+            m.c.objective_id.not_in(out_of_plan(this.start)),
         )
     )
     objective_scope = scope_conditions(f, t.objective, t.outcome)
@@ -380,6 +395,7 @@ def overdue_items(
                 r.c.objective_id,
             ).select_from(r),
             f,
+            on=this.start,
         )  # fmt: skip
         .outerjoin(owner_r, owner_r.c.id == r.c.owner_id)
         .where(r.c.status == RiskStatus.OPEN.value, r.c.review_date < as_of)

@@ -20,7 +20,7 @@ from tracker.enums import Brag, MilestoneState, RiskStatus
 from tracker.rules import RuleSettings, as_of_date, milestone_state
 
 from ._period import ObjectiveStatus, closed_objectives, objective_statuses
-from ._sql import Days, bulk_rows, driver_rows, live, milestone_done, t
+from ._sql import Days, bulk_rows, driver_rows, in_plan, live, milestone_done, t
 from .common import PeriodRow, find_period, period_before, periods, person_contacts, rule_settings, themes
 from .dashboard import (
     BodyStatusRow,
@@ -122,11 +122,11 @@ def _fold(
     this = find_period(rows, period_id)
     baseline = find_period(rows, baseline_id) if baseline_id is not None else period_before(rows, this)
     as_of = as_of_date(this.end, today or date.today())
-    settings = rule_settings(session)
+    settings = rule_settings(session, this.id)
     statuses = objective_statuses(session, this, baseline, f)
 
     # The objectives in scope are known from the statuses: milestones and the timeline need no joins.
-    refs = {x.id: x.ref for x in statuses} if f.ids is None else _objective_refs(session, f)
+    refs = {x.id: x.ref for x in statuses} if f.ids is None else _objective_refs(session, f, this.start)
     names = {pid: name for pid, (name, _email) in person_contacts(session).items()}  # not a join per row
     horizon = as_of + timedelta(days=horizon_days)
     days = cast(NonNullDays, Days())
@@ -154,7 +154,7 @@ def _fold(
             facts[oid].append(row)
     upcoming.sort(key=attrgetter("forecast_date", "objective_ref", "id"))
     # (id, ref, title, objective id, owner id, inherent likelihood, impact, residual likelihood, impact, review)
-    risks = driver_rows(session, _open_risks(f))
+    risks = driver_rows(session, _open_risks(f, this.start))
     above = [
         (rid, ref, title, oid, rl, ri)
         for rid, ref, title, oid, _owner, _il, _ii, rl, ri, _review in risks
@@ -172,7 +172,7 @@ def _fold(
         statuses=tuple(statuses),
         rag_by_theme=tuple(fold_by_theme(statuses, themes(session), f)),
         trend=tuple(  # up to this period: a report for a period shows nothing after it
-            trend_rows(session, f, periods_up_to(rows, this), total=len(statuses) if f.ids is None else None)
+            trend_rows(session, f, periods_up_to(rows, this))
         ),
         movement=fold_movement(statuses, this, baseline),
         headline=fold_headline(this, as_of, statuses, counts),
@@ -259,21 +259,23 @@ def _milestones(as_of: date, horizon: date, settings: RuleSettings) -> Select[An
     ).where(live(m), ~milestone_done(m, as_of), *([or_(*could, due_soon)] if could else []))  # fmt: skip
 
 
-def _objective_refs(session: Session, f: Filters) -> dict[str, str]:
-    """Live objectives (of live outcomes and themes) in the filters' scope, ignoring an id list: id -> ref."""
+def _objective_refs(session: Session, f: Filters, on: date) -> dict[str, str]:
+    """Live objectives (of live outcomes and themes) in the plan on ``on`` and in the filters' scope,
+    ignoring an id list: id -> ref."""
     ob, oc, th = t.objective, t.outcome, t.theme
     stmt = (
         select(ob.c.id, ob.c.ref)
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
-        .where(live(ob), live(oc), live(th), *scope_conditions(f, ob, oc))
+        .where(live(ob), live(oc), live(th), *(in_plan(x, on) for x in (ob, oc, th)))
+        .where(*scope_conditions(f, ob, oc))
     )
     return dict(driver_rows(session, stmt))
 
 
-def _open_risks(f: Filters) -> Select[Any]:
-    """Open risks in scope by ref: (id, ref, title, objective id, owner id, inherent likelihood, impact,
-    residual likelihood, impact, review date)."""
+def _open_risks(f: Filters, on: date) -> Select[Any]:
+    """Open risks in scope and in the plan on ``on``, by ref: (id, ref, title, objective id, owner id,
+    inherent likelihood, impact, residual likelihood, impact, review date)."""
     r = t.risk
     return (
         risk_scope(
@@ -290,6 +292,7 @@ def _open_risks(f: Filters) -> Select[Any]:
                 r.c.review_date,
             ).select_from(r),  # fmt: skip
             f,
+            on=on,
         )
         .where(r.c.status == RiskStatus.OPEN.value)
         .order_by(r.c.ref, r.c.id)

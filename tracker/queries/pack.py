@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from tracker.audit import decode
 from tracker.enums import RiskBand, RiskStatus
-from tracker.rules import risk_band
+from tracker.rules import RuleSettings, risk_band
 
 from ._sql import live, t
 from .common import PeriodRow, rule_settings
@@ -80,16 +80,20 @@ def top_risks(
     filters: Filters | None = None,
     *,
     limit: int = TOP_RISKS,
+    settings: RuleSettings | None = None,
+    on: date | None = None,
 ) -> TopRisks:
     """The open risks with the highest residual scores (then inherent, then ref), with each one's trend
-    since ``baseline`` was closed, and how many open risks there are in all."""
+    since ``baseline`` was closed, and how many open risks there are in all; banded with ``settings``
+    (those in force for the pack's period; the plan's current ones without); with ``on`` (the period's
+    start) only those of what was in the plan that day, as the dashboard counts them."""
     f = filters or NO_FILTERS
-    settings = rule_settings(session)
+    settings = settings or rule_settings(session)
     r, th, owner = t.risk, t.theme, t.person.alias("risk_owner")
     residual = r.c.residual_likelihood * r.c.residual_impact
     inherent = r.c.inherent_likelihood * r.c.inherent_impact
     above = func.coalesce(func.sum(case((residual > settings.risk_appetite, 1), else_=0)), 0)
-    scoped = risk_scope(select(func.count(), above).select_from(r), f).where(
+    scoped = risk_scope(select(func.count(), above).select_from(r), f, on=on).where(
         r.c.status == RiskStatus.OPEN.value
     )
     n_open, n_above = session.execute(scoped).one()
@@ -102,6 +106,7 @@ def top_risks(
                 r.c.response, r.c.mitigations, r.c.residual_likelihood, r.c.residual_impact,
             ).select_from(r),
             f,
+            on=on,
         )
         .outerjoin(owner, owner.c.id == r.c.owner_id)
         .outerjoin(th, th.c.id == func.coalesce(r.c.theme_id, oc.c.theme_id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, FromClause, exists, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, and_, exists, func, or_, select
 from sqlmodel import Session
 
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES, Brag, MilestoneState, RiskBand, RiskStatus
@@ -33,6 +33,7 @@ from ._sql import (
     all_of,
     bulk_rows,
     driver_rows,
+    in_plan,
     keep_ids,
     live,
     milestone_done,
@@ -98,16 +99,23 @@ class ObjectiveRow(NamedTuple):
     progress_pct: int | None
     revision: int
     deleted: bool
+    retired_on: date | None = None  # out of the plan from this day (it, its outcome or its theme retired)
 
 
 # Read from the driver, as the milestones are (dates come as ISO text on SQLite, booleans as 0/1).
 OBJECTIVE = RowShape(
-    ObjectiveRow, derived=("brag", "brag_label"), converted=("start_date", "target_date", "deleted")
+    ObjectiveRow,
+    derived=("brag", "brag_label", "retired_on"),
+    converted=("start_date", "target_date", "deleted"),
+    inputs=("objective_retired_on", "outcome_retired_on", "theme_retired_on"),
 )
 
 
 def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[ObjectiveRow]:
-    """Objectives in plan order with where they sit, who leads them and their current status."""
+    """Objectives in plan order with where they sit, who leads them and their current status.
+
+    Retired ones are listed too (their history stays readable), with the day they left the plan.
+    """
     f = filters
     ob, oc, th, lead, board = t.objective, t.outcome, t.theme, t.person, t.board
     where = [
@@ -141,6 +149,9 @@ def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[Obje
         "progress_pct": ob.c.progress_pct,
         "revision": ob.c.revision,
         "deleted": ob.c.deleted,
+        "objective_retired_on": ob.c.retired_on,
+        "outcome_retired_on": oc.c.retired_on,
+        "theme_retired_on": th.c.retired_on,
     }
     stmt = (
         OBJECTIVE.select(columns)
@@ -152,12 +163,14 @@ def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[Obje
         .order_by(th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref)
     )
     read = OBJECTIVE.getter("start_date", "target_date", "lifecycle", "rag", "deleted")
+    retired = OBJECTIVE.getter("objective_retired_on", "outcome_retired_on", "theme_retired_on")
     make = OBJECTIVE.make
     days = Days()
     out = []
     with bulk_rows():
         for r in keep_ids(driver_rows(session, stmt), f.ids):
             start, target, lifecycle, rag, deleted = read(r)
+            gone = [d for d in retired(r) if d is not None]
             out.append(
                 make(
                     r,
@@ -166,6 +179,7 @@ def objective_rows(session: Session, filters: Filters = NO_FILTERS) -> list[Obje
                     brag=brag(lifecycle, rag),
                     brag_label=brag_label(lifecycle, rag),
                     deleted=bool(deleted),
+                    retired_on=min(cast(date, days[d]) for d in gone) if gone else None,
                 )
             )
     return out
@@ -216,16 +230,20 @@ def milestone_rows(
 
     A view of a period gives the period's start (and its as-of date): an objective then stops
     pursuing its milestones when it is cancelled or complete as reported for that period; otherwise
-    as it stands now.
+    as it stands now. A retired objective (or one in a retired outcome or theme) stops pursuing them
+    from its retirement: out of the plan at the period's start (else on the as-of date).
     """
     f = filters
     as_of = as_of or date.today()
     settings = settings or rule_settings(session)
     m, ob, oc, th, owner = t.milestone, t.objective, t.outcome, t.theme, t.person
+    pursued: ColumnElement[bool]
     if period_start is not None:
         pursued = ob.c.id.not_in(closed_objectives(period_start))
     else:
         pursued = ob.c.lifecycle.not_in(CLOSED_LIFECYCLES)
+    on = period_start or as_of
+    pursued = and_(pursued, in_plan(ob, on), in_plan(oc, on), in_plan(th, on))
     where = [
         *deleted_conditions(f, (m, ob, oc, th)),
         *scope_conditions(f, ob, oc),

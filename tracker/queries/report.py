@@ -12,7 +12,7 @@ from tracker.enums import Brag, Movement
 from tracker.rules import brag, brag_label
 
 from ._period import carried_statuses, status_movement
-from ._sql import live, t
+from ._sql import in_plan, live, t
 from .common import find_period, period_before, periods
 
 
@@ -49,7 +49,8 @@ class PeriodObjectiveRow(NamedTuple):
 
 
 def period_objective_rows(session: Session, period_id: str) -> tuple[str | None, list[PeriodObjectiveRow]]:
-    """The previous period's name and every live objective, in plan order, with both updates (one SELECT)."""
+    """The previous period's name and every live objective in the plan at the period's start, in plan
+    order, with both updates (one SELECT)."""
     rows = periods(session)
     this = find_period(rows, period_id)
     prev_period = period_before(rows, this)
@@ -88,7 +89,8 @@ def period_objective_rows(session: Session, period_id: str) -> tuple[str | None,
         stmt = stmt.outerjoin(
             prev, and_(prev.c.objective_id == ob.c.id, prev.c.period_id == prev_period.id, live(prev))
         )
-    stmt = stmt.where(live(ob), live(oc), live(th)).order_by(
+    in_plan_then = (in_plan(x, this.start) for x in (ob, oc, th))  # retired by its start: not reported
+    stmt = stmt.where(live(ob), live(oc), live(th), *in_plan_then).order_by(
         th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref
     )
     # Closed earlier and not reported since: the closed status carries forward, as on the dashboard.

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlmodel import Session
 
 from ._period import CLOSED_LIFECYCLES
-from ._sql import MAX_BOUND_IDS, live, t
+from ._sql import MAX_BOUND_IDS, in_plan, live, out_of_plan, t
 from .common import find_period, periods
 from .registers import OPEN_STATUSES
 
@@ -71,7 +71,10 @@ class ReturnObjective(NamedTuple):
 def return_objectives(
     session: Session, period_id: str, *, lead_id: str | None = None, ids: Collection[str] | None = None
 ) -> list[ReturnObjective]:
-    """Live objectives in plan order with this period's update and the previous reported one."""
+    """Live objectives in plan order with this period's update and the previous reported one.
+
+    Those asked about (no ``ids``) are the ones in the plan at the period's start; ``ids`` finds any.
+    """
     this = find_period(periods(session), period_id)
     ob, oc, th, per = t.objective, t.outcome, t.theme, t.period
     cur, prev, pp = t.status.alias("cur"), t.status.alias("prev"), t.period.alias("pp")
@@ -121,6 +124,7 @@ def return_objectives(
         .outerjoin(prev, prev.c.id == prev_id)
         .outerjoin(pp, pp.c.id == prev.c.period_id)
         .where(live(ob), live(oc), live(th), *_scope(ob.c.id, ob.c.lead_id, lead_id, ids))
+        .where(*(in_plan(x, this.start) for x in (ob, oc, th) if ids is None))
         .where(ob.c.plan_id == select(per.c.plan_id).where(per.c.id == this.id).scalar_subquery())
         .order_by(th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref)
     )
@@ -141,9 +145,14 @@ class ReturnMilestone(NamedTuple):
 
 
 def return_milestones(
-    session: Session, *, lead_id: str | None = None, ids: Collection[str] | None = None
+    session: Session,
+    *,
+    lead_id: str | None = None,
+    ids: Collection[str] | None = None,
+    on: date | None = None,
 ) -> list[ReturnMilestone]:
-    """Live milestones of live objectives, in plan order, with who answers for each."""
+    """Live milestones of live objectives, in plan order, with who answers for each; with ``on`` (a
+    period's start), only those of objectives in the plan that day."""
     m, ob, oc, th, owner = t.milestone, t.objective, t.outcome, t.theme, t.person
     responsible = func.coalesce(m.c.owner_id, ob.c.lead_id)
     stmt = (
@@ -164,6 +173,7 @@ def return_milestones(
         .join(th, th.c.id == oc.c.theme_id)
         .outerjoin(owner, owner.c.id == m.c.owner_id)
         .where(live(m), live(ob), live(oc), live(th), *_scope(m.c.id, responsible, lead_id, ids))
+        .where(*(in_plan(x, on) for x in (ob, oc, th) if on is not None))
         .order_by(th.c.ordinal, oc.c.ordinal, ob.c.ordinal, ob.c.ref, m.c.ordinal, m.c.forecast_date, m.c.id)
     )
     return _keep([ReturnMilestone(*r) for r in session.execute(stmt).all()], ids)
@@ -190,12 +200,19 @@ class ReturnRisk(NamedTuple):
 
 
 def return_risks(
-    session: Session, *, lead_id: str | None = None, ids: Collection[str] | None = None
+    session: Session,
+    *,
+    lead_id: str | None = None,
+    ids: Collection[str] | None = None,
+    on: date | None = None,
 ) -> list[ReturnRisk]:
-    """Live open risks (of live objectives, or of a theme) by reference, with who answers for each."""
+    """Live open risks (of live objectives, or of a theme) by reference, with who answers for each; with
+    ``on`` (a period's start), only those of objectives in the plan that day."""
     r, ob, owner = t.risk, t.objective, t.person
     responsible = func.coalesce(r.c.owner_id, ob.c.lead_id)
     where = [live(r), or_(r.c.objective_id.is_(None), live(ob)), *_scope(r.c.id, responsible, lead_id, ids)]
+    if on is not None:
+        where.append(or_(r.c.objective_id.is_(None), r.c.objective_id.not_in(out_of_plan(on))))
     if ids is None:
         where.append(r.c.status == "open")
     stmt = (
@@ -244,9 +261,17 @@ class ReturnRecommendation(NamedTuple):
 
 
 def return_recommendations(
-    session: Session, *, lead_id: str | None = None, ids: Collection[str] | None = None
+    session: Session,
+    *,
+    lead_id: str | None = None,
+    ids: Collection[str] | None = None,
+    on: date | None = None,
 ) -> list[ReturnRecommendation]:
-    """Live open recommendations (of live inspections) with their latest note, by inspection and ref."""
+    """Live open recommendations (of live inspections) with their latest note, by inspection and ref.
+
+    ``on`` is taken as the other kinds take it: an inspection's recommendations are not retired with
+    the plan's structure, so every open one is asked about.
+    """
     rec, insp, note = t.recommendation, t.inspection, t.note.alias("latest")
     latest_id = (
         select(note.c.id)
@@ -310,13 +335,15 @@ class ReturnTrackerRow(NamedTuple):
 def returns_tracker(session: Session, period_id: str) -> list[ReturnTrackerRow]:
     """Per lead of a live open objective (and anyone issued a return for the period): where their return is.
 
-    ``n_objectives`` counts the objectives a return asks about: not those complete or cancelled.
+    ``n_objectives`` counts the objectives a return asks about: not those complete or cancelled, nor
+    those out of the plan at the period's start (retired).
     """
     this = find_period(periods(session), period_id)
     ob, person, ret = t.objective, t.person, t.period_return
     led = (  # a complete or cancelled objective is not asked about in a return
         select(ob.c.lead_id.label("lead_id"), func.count().label("n"))
         .where(live(ob), ob.c.lead_id.is_not(None), ob.c.lifecycle.not_in(CLOSED_LIFECYCLES))
+        .where(ob.c.id.not_in(out_of_plan(this.start)))
         .group_by(ob.c.lead_id)
         .subquery()
     )

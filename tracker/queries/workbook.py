@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
@@ -16,7 +16,7 @@ from tracker.audit import CREATED, decode
 from tracker.rules import RuleSettings, brag, brag_label, risk_band
 
 from ._period import carried_statuses
-from ._sql import driver_rows, live, t
+from ._sql import Days, driver_rows, in_plan, live, t
 from .common import NO_UPDATE, PeriodRow, find_period, period_before, periods, person_contacts, rule_settings
 
 __all__ = [
@@ -48,6 +48,8 @@ class ObjectiveTrend:
 
 
 _NO_UPDATE = TrendCell("No update", NO_UPDATE)
+NOT_IN_PLAN = "retired"  # a cell's key in the periods that start on or after the objective's retirement
+_RETIRED = TrendCell("Retired", NOT_IN_PLAN)
 
 
 def objective_trend(session: Session, period_id: str) -> ObjectiveTrend:
@@ -55,21 +57,27 @@ def objective_trend(session: Session, period_id: str) -> ObjectiveTrend:
 
     A period's status is its update; without one, a closed status (complete or cancelled) reported
     earlier and not since carries forward, as in every other period view; otherwise "No update".
+    An objective retired (or in a retired outcome or theme) shows "Retired" from the first period
+    starting on or after that day, and is left out when that is the first period shown.
     """
     rows = periods(session, count_updates=False)
     this = find_period(rows, period_id)
     shown = [p for p in rows if p.start < this.start] + [this]
     index = {p.id: i for i, p in enumerate(shown)}
     ob, oc, th, su = t.objective, t.outcome, t.theme, t.status
-    objectives = driver_rows(
+    first = shown[0].start
+    found = driver_rows(
         session,
-        select(ob.c.id, ob.c.ref, ob.c.title, ob.c.lead_id)
+        select(ob.c.id, ob.c.ref, ob.c.title, ob.c.lead_id, ob.c.retired_on, oc.c.retired_on, th.c.retired_on)
         .join(oc, oc.c.id == ob.c.outcome_id)
         .join(th, th.c.id == oc.c.theme_id)
-        .where(live(ob), live(oc), live(th))
+        .where(live(ob), live(oc), live(th), *(in_plan(x, first) for x in (ob, oc, th)))
         .order_by(th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref),
     )
+    objectives = [row[:4] for row in found]
     grid: dict[str, list[TrendCell]] = {oid: [_NO_UPDATE] * len(shown) for oid, *_ in objectives}
+    days = cast(dict[Any, date], Days())  # only days that are set are looked up
+    retired = {row[0]: min(days[d] for d in row[4:] if d is not None) for row in found if any(row[4:])}
     words: dict[tuple[str | None, str | None], TrendCell] = {}
 
     def cell(lifecycle: str | None, rag: str | None) -> TrendCell:
@@ -95,6 +103,8 @@ def objective_trend(session: Session, period_id: str) -> ObjectiveTrend:
         for oid, (lifecycle, _pid, _name) in carried.items():
             if oid in grid and (oid, n) not in reported:
                 grid[oid][n] = cell(lifecycle, None)
+    for oid, day in retired.items():
+        grid[oid] = [_RETIRED if p.start >= day else c for p, c in zip(shown, grid[oid], strict=True)]
     leads = person_contacts(session)
     out = tuple(
         ObjectiveTrendRow(
@@ -185,7 +195,7 @@ def risk_changes(session: Session, period_id: str, *, as_of: date) -> RiskChange
         ).all()
     }
     names = person_contacts(session)
-    settings = rule_settings(session)
+    settings = rule_settings(session, period_id)
     out = []
     for rid, (at, actor) in last.items():
         row = current.get(rid)

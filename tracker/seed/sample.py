@@ -37,6 +37,7 @@ from tracker.models import (
     Risk,
     StatusUpdate,
     Theme,
+    reported_settings,
 )
 from tracker.seed.notes import extra_notes
 from tracker.seed.phrases import board_phrase
@@ -102,9 +103,17 @@ def report_rows(periods: Sequence[dict[str, Any]], ids: IdMaker) -> list[dict[st
 
 
 def period_rows(
-    plan_id: str, periods: Sequence[Period], as_at: date, closed_by: str, rng: random.Random, ids: IdMaker
+    plan_id: str,
+    periods: Sequence[Period],
+    as_at: date,
+    closed_by: str,
+    rng: random.Random,
+    ids: IdMaker,
+    *,
+    kept: str = "",
 ) -> list[dict[str, Any]]:
-    """Every period closed a week or three after it ended, except the last, which is open."""
+    """Every period closed a week or three after it ended, except the last, which is open; a closed one
+    keeps ``kept``, the plan's settings it was reported with (``tracker.models.reported_settings``)."""
     rows = []
     latest = datetime.combine(as_at, time(18, 0), tzinfo=UTC)
     for n, p in enumerate(periods):
@@ -116,6 +125,7 @@ def period_rows(
         rows.append({"id": ids(), "plan_id": plan_id, "name": p.name, "start_date": p.start, "end_date": p.end,
                      "status": (PeriodStatus.OPEN if is_open else PeriodStatus.CLOSED).value,
                      "closed_at": closed_at, "closed_by": "" if is_open else closed_by,
+                     "settings": "" if is_open else kept,
                      "return_by": p.end + timedelta(days=RETURN_DAYS), "return_contact": RETURN_CONTACT})  # fmt: skip
     return rows
 
@@ -169,7 +179,7 @@ def add_sample_progress(
     )
 
     inspected, inspection, named = _inspection(session, plan)
-    periods_out = period_rows(plan.id, periods, as_at, actor.name, rng, ids)
+    periods_out = period_rows(plan.id, periods, as_at, actor.name, rng, ids, kept=reported_settings(plan))
     period_ids = [p["id"] for p in periods_out]
     stories = []
     for o in objs:

@@ -40,6 +40,7 @@ from tracker.models import (
     Risk,
     StatusUpdate,
     Theme,
+    reported_settings,
 )
 from tracker.seed.notes import extra_notes
 from tracker.seed.phrases import CAUSES, COMMENTARY, fill
@@ -141,7 +142,8 @@ def scale_rows(
         outcomes.append({"id": ids(), "theme_id": theme["id"], "code": f"{theme['code']}-{ordinal:02d}",
                          "title": f"{capital_area(AREAS[n % len(AREAS)])} capability is modern and effective",
                          "ordinal": ordinal, "description": ""})  # fmt: skip
-    period_out = period_rows(plan_id, spans, as_at, "Scale builder", rng, ids)
+    kept = reported_settings(Plan(name="", start_date=PLAN_START, end_date=plan_end))  # a new plan's settings
+    period_out = period_rows(plan_id, spans, as_at, "Scale builder", rng, ids, kept=kept)
     period_ids = [p["id"] for p in period_out]
 
     objective_rows, stories = [], []

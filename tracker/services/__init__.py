@@ -14,6 +14,7 @@ from tracker.errors import (
     ValidationError,
 )
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.services.boards import create_board, delete_board, restore_board, update_board
 from tracker.services.handover import hand_over
 from tracker.services.links import link_recommendation, unlink_recommendation
 from tracker.services.milestones import (
@@ -80,11 +81,13 @@ __all__ = [
     "ValidationError",
     "add_progress_note",
     "close_period",
+    "create_board",
     "create_inspection",
     "create_milestone",
     "create_person",
     "create_recommendation",
     "create_risk",
+    "delete_board",
     "delete_inspection",
     "delete_milestone",
     "delete_person",
@@ -100,6 +103,7 @@ __all__ = [
     "record_return_issued",
     "record_return_received",
     "reopen_period",
+    "restore_board",
     "restore_deleted",
     "restore_inspection",
     "restore_milestone",
@@ -112,6 +116,7 @@ __all__ = [
     "revert_transaction",
     "unit_of_work",
     "unlink_recommendation",
+    "update_board",
     "update_inspection",
     "update_milestone",
     "update_period",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -16,6 +17,7 @@ from tracker.models import (
     Editable,
     Milestone,
     Objective,
+    Outcome,
     Person,
     Plan,
     ProgressNote,
@@ -23,6 +25,7 @@ from tracker.models import (
     ReportingPeriod,
     Risk,
     StatusUpdate,
+    Theme,
 )
 from tracker.schemas import InputModel
 from tracker.services.base import UnitOfWork, validate
@@ -118,6 +121,22 @@ def person_problem(
             field, f"{field.replace('_', ' ')}: {person.name} is inactive; choose an active person"
         )
     return None
+
+
+def retired_since(session: Session, objective: Objective) -> date | None:
+    """When the objective left the plan: its own retirement, or its outcome's or theme's, the earliest."""
+    outcome = session.get(Outcome, objective.outcome_id)
+    theme = session.get(Theme, outcome.theme_id) if outcome is not None else None
+    days = [
+        d
+        for d in (
+            objective.retired_on,
+            getattr(outcome, "retired_on", None),
+            getattr(theme, "retired_on", None),
+        )
+        if d
+    ]
+    return min(days) if days else None
 
 
 def resolve_plan(uow: UnitOfWork, plan_id: str | None) -> Plan:

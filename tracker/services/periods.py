@@ -13,9 +13,9 @@ from tracker.autobackup import BEFORE_CLOSE, backed_up
 from tracker.db import Actor
 from tracker.enums import PeriodStatus
 from tracker.errors import Problem, ValidationError
-from tracker.models import Kind, PeriodReport, ReportingPeriod
+from tracker.models import Kind, PeriodReport, Plan, ReportingPeriod, reported_settings
 from tracker.schemas import LONG_TEXT_MAX, PeriodIn, PeriodReportIn, PeriodReturnsIn
-from tracker.services._common import as_changes, fail_if, resolve_plan, update_from
+from tracker.services._common import as_changes, fail_if, require_pmo, resolve_plan, update_from
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 from tracker.wording import listing
 
@@ -24,6 +24,7 @@ def open_period(
     session: Session, *, actor: Actor, data: PeriodIn | Mapping[str, Any], plan_id: str | None = None
 ) -> Changes:
     """Add a reporting period to the plan (the store's only plan when none is named)."""
+    require_pmo(actor, "open a reporting period")
     uow = unit_of_work(session, actor)
     plan = resolve_plan(uow, plan_id)
     valid = validate(PeriodIn, as_changes(data))
@@ -46,9 +47,14 @@ def open_period(
     return uow.changes(f"Opened {valid.name} ({_span(valid.start_date, valid.end_date)})")
 
 
-@backed_up(BEFORE_CLOSE, "Closing the period")
 def close_period(session: Session, *, actor: Actor, period_id: str) -> Changes:
     """Close the period: its status updates become the record as reported and can no longer change."""
+    require_pmo(actor, "close a reporting period")  # before the backup: a refusal takes none
+    return _close(session, actor=actor, period_id=period_id)
+
+
+@backed_up(BEFORE_CLOSE, "Closing the period")
+def _close(session: Session, *, actor: Actor, period_id: str) -> Changes:
     uow = unit_of_work(session, actor)
     period = uow.get(ReportingPeriod, period_id, what="reporting period")
     if period.status == PeriodStatus.CLOSED:
@@ -56,12 +62,18 @@ def close_period(session: Session, *, actor: Actor, period_id: str) -> Changes:
         raise ValidationError(
             Problem("status", f"{period.name} is already closed (by {period.closed_by or 'someone'}{when})")
         )
-    uow.update(period, {"status": PeriodStatus.CLOSED.value, "closed_at": uow.at, "closed_by": actor.name})
+    # The settings its reports are drawn with are kept too: a later change to the plan's applies from then on.
+    kept = reported_settings(uow.get(Plan, period.plan_id))
+    uow.update(
+        period,
+        {"status": PeriodStatus.CLOSED.value, "closed_at": uow.at, "closed_by": actor.name, "settings": kept},
+    )
     return uow.changes(f"Closed {period.name}: its status updates are now the record as reported")
 
 
 def reopen_period(session: Session, *, actor: Actor, period_id: str, reason: str) -> Changes:
     """Reopen a closed period. Exceptional, so the reason is required and kept in the audit log."""
+    require_pmo(actor, "reopen a reporting period")
     uow = unit_of_work(session, actor)
     period = uow.get(ReportingPeriod, period_id, what="reporting period")
     reason = (reason or "").strip()
@@ -76,7 +88,9 @@ def reopen_period(session: Session, *, actor: Actor, period_id: str, reason: str
         problems.append(Problem("status", f"{period.name} is not closed"))
     fail_if(problems)
     closed_by = period.closed_by or "someone"
-    uow.update(period, {"status": PeriodStatus.OPEN.value, "closed_at": None, "closed_by": ""})
+    uow.update(
+        period, {"status": PeriodStatus.OPEN.value, "closed_at": None, "closed_by": "", "settings": ""}
+    )
     uow.audit.record(Kind.REPORTING_PERIOD, period.id, REOPEN_REASON, None, reason)
     return uow.changes(
         f"Reopened {period.name}, closed by {closed_by}, because: {reason} "
@@ -93,6 +107,7 @@ def update_period(
     expected_revision: int | None = None,
 ) -> Changes:
     """Set when the period's returns are due and whom at the PMO leads ask (its name and dates stay)."""
+    require_pmo(actor, "change a reporting period")
     uow = unit_of_work(session, actor)
     period = uow.get(ReportingPeriod, period_id, what="reporting period")
 
@@ -126,6 +141,7 @@ def record_period_report(
     Kept whatever the period's status: a board pack is written once a period has closed. The
     first write creates the period's report; each later one changes the fields given.
     """
+    require_pmo(actor, "write the board report for a period")
     uow = unit_of_work(session, actor)
     period = uow.get(ReportingPeriod, period_id, what="reporting period")
     report = session.exec(select(PeriodReport).where(PeriodReport.period_id == period.id)).first()
@@ -141,6 +157,7 @@ def record_period_report(
 
 def restore_period(session: Session, *, actor: Actor, period_id: str) -> Changes:
     """Bring back a removed period, if it still fits among the others."""
+    require_pmo(actor, "restore a reporting period")
     uow = unit_of_work(session, actor)
     period = uow.get(ReportingPeriod, period_id, what="reporting period", allow_deleted=True)
     if not period.deleted:

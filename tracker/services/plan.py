@@ -1,4 +1,9 @@
-"""The plan's settings: RAG definitions, risk appetite and bands, slippage tolerance, protective marking."""
+"""The plan's settings: name, dates, frequency, marking, RAG definitions, risk appetite and bands, slip
+tolerance. PMO only.
+
+A closed period keeps the settings it was reported with (:func:`tracker.services.periods.close_period`
+keeps them), so a change here applies from the current period on.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from sqlmodel import Session
 
 from tracker.db import Actor
 from tracker.schemas import PlanSettingsIn
-from tracker.services._common import as_changes, resolve_plan, update_from
+from tracker.services._common import as_changes, require_pmo, resolve_plan, update_from
 from tracker.services.base import Changes, unit_of_work
 
 
@@ -22,6 +27,7 @@ def update_plan_settings(
     expected_revision: int | None = None,
 ) -> Changes:
     """Change some settings of the plan (the store's only plan when none is named)."""
+    require_pmo(actor, "change the plan's settings")
     uow = unit_of_work(session, actor)
     plan = resolve_plan(uow, plan_id)
     changed = update_from(uow, plan, PlanSettingsIn, as_changes(changes), expected_revision=expected_revision)

@@ -20,6 +20,7 @@ from tracker.db import Actor
 from tracker.enums import OPEN_RECOMMENDATION_STATUSES, RiskStatus
 from tracker.models import ENTITIES, Editable, Kind
 from tracker.services import (
+    boards,
     milestones,
     people,
     periods,
@@ -136,7 +137,11 @@ _ENTITIES: tuple[Entity, ...] = (
         create=people.create_person, update=people.update_person, delete=people.delete_person,
         restore=people.restore_person,
     ),
-    Entity(Kind.BOARD, "board", "board_id", "name"),
+    Entity(
+        Kind.BOARD, "board", "board_id", "name",
+        create=boards.create_board, update=boards.update_board, delete=boards.delete_board,
+        restore=boards.restore_board,
+    ),
     Entity(
         Kind.OBJECTIVE, "objective", "objective_id", "ref",
         create=structure.create_objective, update=structure.update_objective,

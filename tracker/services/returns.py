@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from tracker.db import Actor
 from tracker.errors import Problem, ValidationError
 from tracker.models import Milestone, Objective, PeriodReturn, Person, ReportingPeriod
+from tracker.services._common import require_pmo
 from tracker.services.base import Changes, unit_of_work
 from tracker.services.milestones import update_milestone
 from tracker.services.risks import create_risk, update_risk
@@ -48,6 +49,7 @@ def record_return_issued(
     session: Session, *, actor: Actor, period_id: str, lead_id: str, file_name: str, checksum: str
 ) -> Changes:
     """Note that a return workbook was issued to the lead for the period (made, or made again)."""
+    require_pmo(actor, "issue period returns")
     uow = unit_of_work(session, actor)
     period = uow.get(ReportingPeriod, period_id, what="reporting period")
     lead = uow.get(Person, lead_id, what="person")
@@ -68,6 +70,7 @@ def record_return_issued(
 
 def record_return_received(session: Session, *, actor: Actor, period_id: str, lead_id: str) -> Changes:
     """Note that the lead's return came back (no change once it is received or applied)."""
+    require_pmo(actor, "receive a period return")
     uow = unit_of_work(session, actor)
     row = _issued(session, period_id, lead_id)
     if row.status != ISSUED:
@@ -80,6 +83,7 @@ def record_return_applied(
     session: Session, *, actor: Actor, period_id: str, lead_id: str, rows_applied: int
 ) -> Changes:
     """Note that the lead's return was applied; applying it again with no rows changes nothing."""
+    require_pmo(actor, "apply a period return")
     uow = unit_of_work(session, actor)
     row = _issued(session, period_id, lead_id)
     if row.status == APPLIED and rows_applied == 0:

@@ -30,7 +30,7 @@ from tracker.errors import ClosedPeriod, ConflictError, Problem, ValidationError
 from tracker.models import Objective, ReportingPeriod, StatusUpdate
 from tracker.rules import brag_label, implied_by_lifecycle
 from tracker.schemas import StatusUpdateIn
-from tracker.services._common import as_changes, changed_values
+from tracker.services._common import as_changes, changed_values, retired_since
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 from tracker.services.permissions import require_may_write
 from tracker.services.returns import ReturnedItem
@@ -52,6 +52,15 @@ def record_status_update(
     objective = uow.get(Objective, objective_id)
     require_may_write(session, actor, objective, f"record the status of {objective.ref}")
     period = open_period_of(uow, period_id, plan_id=objective.plan_id)
+    retired = retired_since(session, objective)
+    if retired is not None and retired <= period.start_date:
+        raise ValidationError(
+            Problem(
+                "objective_id",
+                f"{objective.ref} was retired from the plan on {retired:%d/%m/%Y}, so {period.name} does not "
+                "report it. The PMO can reinstate it if it should be.",
+            )
+        )
     existing = session.exec(
         select(StatusUpdate).where(
             StatusUpdate.objective_id == objective.id, StatusUpdate.period_id == period.id

@@ -103,7 +103,8 @@ AUDIT_WRITES: dict[str, frozenset[str]] = {
     AUDIT_ENTRY: frozenset({"SELECT", "INSERT"}),
     AUDIT_HEAD: frozenset({"SELECT", "UPDATE"}),
 }
-READ_ONLY = frozenset({"alembic_version", "store_meta"})
+# The schema's version is the owner's to change; store_meta the PMO writes (a rollover notes the newer plan).
+READ_ONLY = frozenset({"alembic_version"})
 
 
 def table_grants(roles: Roles) -> dict[tuple[str, str], frozenset[str]]:

@@ -141,7 +141,12 @@ class ItemRow(Protocol):
 
 class ItemQuery(Protocol):
     def __call__(
-        self, session: Session, *, lead_id: str | None = ..., ids: Collection[str] | None = ...
+        self,
+        session: Session,
+        *,
+        lead_id: str | None = ...,
+        ids: Collection[str] | None = ...,
+        on: date | None = ...,
     ) -> Sequence[ItemRow]: ...
 
 
@@ -168,8 +173,9 @@ def lead_items(
     for r in return_objectives(session, period_id, lead_id=lead_id):
         if r.responsible and objective_asked(r):
             out[r.responsible][OBJECTIVE].append((r.id, objective_values(r), r.update_revision))
+    start = period(session, period_id).start  # a retired objective's milestones and risks are not asked
     for kind, (query, values, asked) in ITEMS.items():
-        for row in query(session, lead_id=lead_id):
+        for row in query(session, lead_id=lead_id, on=start):
             if row.responsible and asked(row):
                 out[row.responsible][kind].append((row.id, values(row), row.revision))
     return out

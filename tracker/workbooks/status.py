@@ -118,7 +118,7 @@ class StatusData:
 def read_status_data(session: Session, period_id: str, *, today: date | None = None) -> StatusData:
     """Read the period's position with the queries, judged as at the period's as-of date (its end, or
     today while it runs)."""
-    plan = q.current_plan(session)
+    plan = q.plan_for_period(session, period_id)  # a closed period's settings as it was reported with
     period = q.period(session, period_id)
     today = today or date.today()
     as_of = as_of_date(period.end, today)
@@ -127,7 +127,8 @@ def read_status_data(session: Session, period_id: str, *, today: date | None = N
         plan, period, previous, as_of, objectives, q.derived_rags(session, period_id, today=today),
         q.dashboard_data(session, period_id, today=today),
         q.milestone_rows(session, as_of=as_of, settings=plan.rule_settings, period_start=period.start),
-        q.risk_rows(session, settings=plan.rule_settings), q.risk_matrix(session, "target"),
+        q.risk_rows(session, settings=plan.rule_settings),
+        q.risk_matrix(session, "target", period_id=period_id, on=period.start),
         q.recommendation_rows(session, as_of=as_of), objective_trend(session, period_id),
         risk_changes(session, period_id, as_of=as_of), returns_tracker(session, period_id), read_head(session),
     )  # fmt: skip

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from tracker import queries as q
 from tracker.queries.returns import ReturnTrackerRow
-from tracker.queries.workbook import ObjectiveTrend, ObjectiveTrendRow, RiskChange, RiskChanges
+from tracker.queries.workbook import NOT_IN_PLAN, ObjectiveTrend, ObjectiveTrendRow, RiskChange, RiskChanges
 
 from .status_registers import NO_UPDATE, word_of
 from .tables import PAGE_UNITS, Column
@@ -77,6 +77,8 @@ def trend_note(trend: ObjectiveTrend) -> str:
         "closed status (complete or cancelled) carried forward until the next update. The counts under the "
         "table add up to the objectives in each period."
     )
+    if any(c.key == NOT_IN_PLAN for r in trend.rows for c in r.cells):
+        note += " Retired: out of the plan from that period on, and not counted in it."
     if folded:
         first, fixed = trend.periods[0].name, len(TREND_FIXED)
         columns = f"{get_column_letter(fixed + 1)} to {get_column_letter(fixed + folded)}"

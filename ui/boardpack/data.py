@@ -48,7 +48,9 @@ def load_pack(
     dash = load_dashboard(session, period_id, filters, today=today)
     return PackData(
         dash=dash,
-        top=top_risks(session, dash.compare_to, dash.filters),
+        top=top_risks(
+            session, dash.compare_to, dash.filters, settings=dash.plan.rule_settings, on=dash.period.start
+        ),
         recommendations=tuple(open_recommendations(session, dash.as_of, dash.filters)),
         report=period_report(session, period_id),
         printed=today or date.today(),

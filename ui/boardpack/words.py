@@ -67,6 +67,6 @@ MILESTONE_MEANINGS = {
     "on track": "Not complete; forecast no later than its baseline date plus the slip tolerance.",
     "slipping": "Not complete; forecast later than its baseline date by more than the slip tolerance.",
     "overdue": "Not complete and its forecast date has passed (counted to the period's as-of date).",
-    "not pursued": "Its objective was cancelled or completed, so it is no longer pursued and is never "
-    "counted as overdue.",
+    "not pursued": "Its objective was cancelled, completed or retired from the plan, so it is no longer "
+    "pursued and is never counted as overdue.",
 }

@@ -108,6 +108,7 @@ class BoardReportPanel(FollowsChanges, QGroupBox):
         layout.addWidget(self.return_errors.general)
         layout.addLayout(returns_buttons)
         self.follow(ctx)
+        ctx.identity_changed.connect(lambda _who: self.reload())  # what may be written is the PMO's
         self.set_period(None)
 
     def _text(self, hint: str) -> QPlainTextEdit:
@@ -144,7 +145,7 @@ class BoardReportPanel(FollowsChanges, QGroupBox):
         due = row.return_by if row is not None and row.return_by is not None else date.today()
         self.return_by.setDate(QDate(due.year, due.month, due.day))
         self.return_contact.setText(row.return_contact if row else "")
-        editable = row is not None and not self.ctx.read_only
+        editable = row is not None and self.ctx.is_pmo
         for widget in (self.key_messages, self.decisions, self.save_button, self.has_return_by,
                        self.return_contact, self.save_returns_button):  # fmt: skip
             widget.setEnabled(editable)
@@ -154,7 +155,7 @@ class BoardReportPanel(FollowsChanges, QGroupBox):
 
     def save_report(self) -> Task | None:
         row = self.row
-        if row is None or self.ctx.read_only:
+        if row is None or not self.ctx.is_pmo:
             return None
         data = {"key_messages": self.key_messages.toPlainText(), "decisions": self.decisions.toPlainText()}
         op = self.ctx.write(
@@ -165,7 +166,7 @@ class BoardReportPanel(FollowsChanges, QGroupBox):
 
     def save_returns(self) -> Task | None:
         row = self.row
-        if row is None or self.ctx.read_only:
+        if row is None or not self.ctx.is_pmo:
             return None
         chosen = self.return_by.date()
         changes = {

@@ -314,7 +314,9 @@ class ObjectiveDetail(QWidget):
             ("4P", four_p),
             ("Board", o.board_name or "None"),
             ("Dates", dates),
-        )
+            *((("Retired", f"{show(o.retired_on)}: out of the plan from then; its history stays"),)
+              if o.retired_on else ()),
+        )  # fmt: skip
         muted = self.ctx.palette.surfaces.text_muted
         self.meta.setText(
             "<table cellspacing='0' cellpadding='1'>"

@@ -173,6 +173,9 @@ class PeoplePage(FollowsChanges, QWidget):
         self.find.setFocus()
         self.find.selectAll()
 
+    def can_create(self) -> bool:
+        return self.editable
+
     def new_item(self) -> None:
         if not self.editable:
             return

@@ -145,6 +145,7 @@ class PeriodsPage(FollowsChanges, QWidget):
 
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.follow(ctx)
+        ctx.identity_changed.connect(self._on_ctx_identity_changed)
         self.setTabOrder(self.table, self.close_button)
         self.setTabOrder(self.close_button, self.reopen_button)
         self.setTabOrder(self.reopen_button, self.name)
@@ -180,7 +181,7 @@ class PeriodsPage(FollowsChanges, QWidget):
         column.addLayout(form)
         column.addWidget(self.form_error)
         column.addLayout(row)
-        box.setEnabled(not self.ctx.read_only)
+        box.setEnabled(self.ctx.is_pmo)  # opening, closing and reopening are the PMO's
         self.form_box = box
         return box
 
@@ -191,7 +192,7 @@ class PeriodsPage(FollowsChanges, QWidget):
         self._panels.addWidget(widget)
 
     def new_item(self) -> None:
-        if not self.ctx.read_only:
+        if self.ctx.is_pmo:
             self.name.setFocus()
             self.name.selectAll()
 
@@ -303,9 +304,13 @@ class PeriodsPage(FollowsChanges, QWidget):
 
     def _update_buttons(self) -> None:
         row = self.selected()
-        editable = not self.ctx.read_only
+        editable = self.ctx.is_pmo
         self.close_button.setEnabled(editable and row is not None and row.status == PeriodStatus.OPEN)
         self.reopen_button.setEnabled(editable and row is not None and row.status == PeriodStatus.CLOSED)
+
+    def _on_ctx_identity_changed(self, _identity: object) -> None:
+        self.form_box.setEnabled(self.ctx.is_pmo)
+        self._update_buttons()
 
     def _on_selection_changed(self, *_: object) -> None:
         self._update_buttons()

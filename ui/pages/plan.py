@@ -222,6 +222,9 @@ class PlanPage(FollowsChanges, QWidget):
             ids=self._ids,
         )
 
+    def can_create(self) -> bool:
+        return self.ctx.is_pmo
+
     def new_item(self) -> None:
         """Edit > New item: a new objective where the selection is (the PMO's; others are told why not)."""
         if not self.ctx.is_pmo:

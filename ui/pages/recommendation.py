@@ -30,7 +30,7 @@ from tracker.services.registry import REGISTRY
 from ui.context import AppContext
 from ui.models.table import Column, SortKind, TableModel
 from ui.pages.register_form import ItemForm
-from ui.pages.register_specs import FormField
+from ui.pages.register_specs import FormField, objective_choice
 from ui.tasks import Task
 from ui.widgets.forms import fit_popup, shrinkable
 
@@ -178,7 +178,7 @@ class RecommendationDetail:
             return
         with self.ctx.read() as session:
             if kind == "objective":
-                choices = [(f"{o.ref} — {o.title}", o.id) for o in q.objective_rows(session)]
+                choices = [(objective_choice(o), o.id) for o in q.objective_rows(session)]
             elif kind == "risk":
                 choices = [(f"{r.ref} — {r.title}", r.id) for r in q.risk_rows(session)]
             else:

@@ -31,7 +31,7 @@ from tracker.enums import (
 from tracker.models import Kind
 from tracker.queries import InspectionRow, ObjectiveRow, OutcomeRow, PersonRow, ThemeRow
 from tracker.services.registry import REGISTRY, Entity
-from ui.models.table import Column
+from ui.models.table import Column, show
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 
@@ -88,7 +88,13 @@ def people_options(lk: Lookups) -> list[tuple[str, Any]]:
 
 
 def objective_options(lk: Lookups) -> list[tuple[str, Any]]:
-    return [(f"{o.ref} — {o.title}", o.id) for o in lk.objectives.values()]
+    return [(objective_choice(o), o.id) for o in lk.objectives.values()]
+
+
+def objective_choice(o: ObjectiveRow) -> str:
+    """An objective as a list offers it: "SER-01.01 — Title", saying so when it is retired."""
+    retired = f" (retired {show(o.retired_on)})" if o.retired_on else ""
+    return f"{o.ref} — {o.title}{retired}"
 
 
 def inspection_options(lk: Lookups) -> list[tuple[str, Any]]:

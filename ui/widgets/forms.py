@@ -122,9 +122,17 @@ class FieldErrors:
         general.hide()
 
     def add_row(
-        self, label: str, field: str, widget: QWidget, *, accessible: str = "", keep_width: bool = False
+        self,
+        label: str,
+        field: str,
+        widget: QWidget,
+        *,
+        accessible: str = "",
+        keep_width: bool = False,
+        form: QFormLayout | None = None,
     ) -> QLabel:
-        """Add ``widget`` under ``label`` with an (initially hidden) error label beneath it."""
+        """Add ``widget`` under ``label`` with an (initially hidden) error label beneath it (in ``form``
+        when given: a dialog in sections keeps one set of errors across its forms)."""
         error = QLabel()
         error.setObjectName("FieldError")
         error.setAccessibleName(f"{accessible or label.rstrip(':')} error")
@@ -134,7 +142,7 @@ class FieldErrors:
         caption = QLabel(label)
         caption.setBuddy(widget)
         widget.setAccessibleName(accessible or label.replace("&", "").rstrip(":"))
-        self._form.addRow(caption, holder)
+        (form or self._form).addRow(caption, holder)
         self._fields[field] = (widget, error)
         return error
 
