@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
@@ -22,6 +22,9 @@ from tracker.errors import ServiceError
 from tracker.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+# pg_advisory_xact_lock's key for appending to the log ("tracker" in ASCII): one writer at a time
+# per database, taken before the head is read, released when the transaction ends.
+APPEND_LOCK = 0x74726163_6B6572
 _HEAD = "tracker.audit_head"
 CREATED = "created"  # the field name of an entry that records a row's creation (new = the row as JSON)
 REOPEN_REASON = "reopen_reason"  # an entry's field that records why a period was reopened, not a column
@@ -137,7 +140,11 @@ class AuditWriter:
         held = self.session.info.get(_HEAD)
         if held is not None and held[0] is self.session.get_transaction():
             return held[1], held[2]
-        # FOR UPDATE serialises writers on PostgreSQL; SQLite's BEGIN IMMEDIATE already has.
+        # On PostgreSQL a transaction-level advisory lock serialises every appender, even the first
+        # ones, before there is a head row to lock; FOR UPDATE then locks the head itself. SQLite's
+        # BEGIN IMMEDIATE has already serialised writers.
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
         row = self.session.execute(
             select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1).with_for_update()
         ).first()
@@ -149,6 +156,21 @@ class AuditWriter:
         if head != (last or (0, GENESIS)):
             raise AuditLogDamaged(head_problem(head, last))
         return head  # type: ignore[return-value]
+
+
+def server_login(session: Session) -> str | None:
+    """On a team server (PostgreSQL with ``team_login``), the login the server knows: the audit's actor.
+
+    The server accepts an entry only when its actor is the ``session_user`` that writes it (a
+    row-level policy), and the entry's hash covers the actor, so the writer puts it there itself:
+    the server cannot rewrite it without breaking the chain. None on SQLite or a plain server.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    login, team = session.execute(
+        text("SELECT session_user, to_regclass('public.team_login') IS NOT NULL")
+    ).one()
+    return str(login) if team else None
 
 
 class AuditLogDamaged(ServiceError):

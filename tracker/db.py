@@ -139,6 +139,7 @@ class Actor:
     source: str = Source.APP  # a Source value
     detail: str = ""
     role: str = Role.PMO  # a Role value: what they may change (the command line works as the PMO)
+    person_id: str | None = None  # a lead: the person in the plan they are (whose items they may write)
 
 
 @contextmanager

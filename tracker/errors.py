@@ -80,6 +80,12 @@ def explain(exc: BaseException, name: str) -> str | None:
             )
         if "unable to open" in said:
             return f"Could not open {name} ({cause}): check that it and its folder exist and can be read."
+        if "permission denied" in said or "row-level security" in said or "frozen as reported" in said:
+            first = cause.splitlines()[0] if cause else "refused"
+            return (
+                f"The server holding {name} refused the change ({first}): your login may not make it. "
+                "Ask the programme office; nothing was changed."
+            )
         return None
     if isinstance(exc, OSError) and exc.errno is not None:
         where = exc.filename or name

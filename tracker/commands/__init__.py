@@ -1,3 +1,3 @@
 """Sub-commands of the command line, one module per area; importing this package registers them."""
 
-from tracker.commands import maintenance, periods, plan, plan_sheets, returns, rollover, workbooks  # noqa: F401
+from tracker.commands import maintenance, periods, plan, plan_sheets, returns, rollover, team, workbooks  # noqa: F401

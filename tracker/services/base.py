@@ -20,7 +20,7 @@ from sqlalchemy import Boolean as SABoolean
 from sqlalchemy import Date, DateTime, Integer, String, UniqueConstraint, insert, update
 from sqlmodel import Session
 
-from tracker.audit import CREATED, AuditWriter, encode
+from tracker.audit import CREATED, AuditWriter, encode, server_login
 from tracker.db import Actor
 from tracker.errors import ConflictError, NotFound, Problem, ValidationError
 from tracker.models import KIND_OF, Editable, Kind, utcnow
@@ -123,10 +123,13 @@ class UnitOfWork:
             raise ValidationError("Say who is making the change.", field="actor")
         self.session = session
         self.actor = actor
+        # Who the log and the rows name: on a team server the login the server knows, whatever
+        # name the client gives (the server refuses any other); elsewhere the actor's name.
+        self.by = server_login(session) or actor.name
         self.txn = str(uuid.uuid4())
         self.at = utcnow()
         self.audit = AuditWriter(
-            session, txn=self.txn, actor=actor.name, source=actor.source, detail=actor.detail, at=self.at
+            session, txn=self.txn, actor=self.by, source=actor.source, detail=actor.detail, at=self.at
         )
         self.kinds: set[Kind] = set()
         self.ids: set[str] = set()
@@ -150,7 +153,7 @@ class UnitOfWork:
     # -- writes
 
     def create(self, cls: type[E], **values: Any) -> E:
-        row = cls(**values, changed_by=self.actor.name, changed_at=self.at, revision=1)
+        row = cls(**values, changed_by=self.by, changed_at=self.at, revision=1)
         self.session.add(row)
         self.session.flush()
         entity = KIND_OF[cls]
@@ -165,9 +168,7 @@ class UnitOfWork:
         if not rows:
             return 0
         entity = KIND_OF[cls]
-        stamped = [
-            dict(r, revision=1, changed_by=self.actor.name, changed_at=self.at, deleted=False) for r in rows
-        ]
+        stamped = [dict(r, revision=1, changed_by=self.by, changed_at=self.at, deleted=False) for r in rows]
         self.session.execute(insert(cls), stamped)
         for r in stamped:
             snap = {k: v for k, v in r.items() if k not in BOOKKEEPING and k != "deleted"}
@@ -224,7 +225,7 @@ class UnitOfWork:
         if row.id not in self._bumped:
             row.revision += 1
             self._bumped.add(row.id)
-        row.changed_by = self.actor.name
+        row.changed_by = self.by
         row.changed_at = self.at
 
     def _touch(self, entity: Kind, row_id: str) -> None:

@@ -14,6 +14,7 @@ from tracker.errors import Problem, ValidationError
 from tracker.models import ENTITIES, KIND_OF, Editable, Inspection, Kind, Milestone, Objective, Recommendation
 from tracker.services._common import describe
 from tracker.services.base import Changes, UnitOfWork, unit_of_work
+from tracker.services.permissions import require_pmo_here
 from tracker.services.registry import links_of
 
 # target id field -> (link table, target table), as the registry declares a recommendation's links
@@ -33,6 +34,7 @@ def link_recommendation(
     risk_id: str | None = None,
 ) -> Changes:
     """Link the recommendation to exactly one objective, milestone or risk."""
+    require_pmo_here(session, actor, "link a recommendation")
     uow = unit_of_work(session, actor)
     rec, field, target = _resolve(uow, recommendation_id, objective_id, milestone_id, risk_id)
     link_cls = LINKS[field][0]
@@ -57,6 +59,7 @@ def unlink_recommendation(
     risk_id: str | None = None,
 ) -> Changes:
     """Remove the link between the recommendation and one objective, milestone or risk."""
+    require_pmo_here(session, actor, "unlink a recommendation")
     uow = unit_of_work(session, actor)
     rec, field, target = _resolve(uow, recommendation_id, objective_id, milestone_id, risk_id)
     link = _find(session, LINKS[field][0], rec.id, field, target.id)

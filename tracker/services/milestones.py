@@ -20,6 +20,7 @@ from tracker.services._common import (
     update_from,
 )
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.services.permissions import require_may_write
 
 
 def create_milestone(session: Session, *, actor: Actor, data: MilestoneIn | Mapping[str, Any]) -> Changes:
@@ -27,6 +28,7 @@ def create_milestone(session: Session, *, actor: Actor, data: MilestoneIn | Mapp
     valid = validate(MilestoneIn, as_changes(data))
     fail_if(_problems(uow, valid, current=None))
     values = valid.to_row()
+    require_may_write(session, actor, Milestone(**values), "add a milestone to this objective")
     if values["ordinal"] is None:
         values["ordinal"] = _next_ordinal(session, valid.objective_id)
     row = uow.create(Milestone, **values)
@@ -43,6 +45,7 @@ def update_milestone(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Milestone, milestone_id)
+    require_may_write(session, actor, row, "change this milestone")
     owner = row.owner_id
     changed = update_from(
         uow,
@@ -52,6 +55,7 @@ def update_milestone(
         expected_revision=expected_revision,
         checks=lambda valid: _problems(uow, valid, current=owner),
     )
+    require_may_write(session, actor, row, "give this milestone to an objective or owner that is not yours")
     what = ", ".join(c.replace("_", " ") for c in changed) or "nothing"
     return uow.changes(f"Changed milestone “{row.title}” of {_ref(uow, row)}: {what}")
 
@@ -61,6 +65,7 @@ def delete_milestone(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Milestone, milestone_id)
+    require_may_write(session, actor, row, "remove this milestone")
     set_deleted(uow, row, True, expected_revision)
     return uow.changes(f"Removed milestone “{row.title}” from {_ref(uow, row)}")
 
@@ -70,6 +75,7 @@ def restore_milestone(session: Session, *, actor: Actor, milestone_id: str) -> C
     row = uow.get(Milestone, milestone_id, allow_deleted=True)
     if not row.deleted:
         return Changes(summary=f"Milestone “{row.title}” is not deleted")
+    require_may_write(session, actor, row, "restore this milestone")
     fail_if([_parent_problem(uow, row.objective_id)])
     uow.restore(row)
     return uow.changes(f"Restored milestone “{row.title}” to {_ref(uow, row)}")

@@ -25,6 +25,7 @@ from tracker.services._common import (
     update_from,
 )
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.services.permissions import require_may_write, require_pmo_here
 from tracker.services.returns import ReturnedItem
 
 # ---------------------------------------------------------------------------------------------- inspections
@@ -33,6 +34,7 @@ from tracker.services.returns import ReturnedItem
 def create_inspection(
     session: Session, *, actor: Actor, data: InspectionIn | Mapping[str, Any], plan_id: str | None = None
 ) -> Changes:
+    require_pmo_here(session, actor, "add an inspection")
     uow = unit_of_work(session, actor)
     plan = resolve_plan(uow, plan_id)
     valid = validate(InspectionIn, as_changes(data))
@@ -50,6 +52,7 @@ def update_inspection(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Inspection, inspection_id)
+    require_pmo_here(session, actor, "change an inspection")
     update_from(uow, row, InspectionIn, as_changes(changes), expected_revision=expected_revision)
     return uow.changes(f"Changed the inspection “{row.title}”")
 
@@ -60,6 +63,7 @@ def delete_inspection(
     """Remove an inspection; its recommendations stay with it and come back if it is restored."""
     uow = unit_of_work(session, actor)
     row = uow.get(Inspection, inspection_id)
+    require_pmo_here(session, actor, "remove an inspection")
     set_deleted(uow, row, True, expected_revision)
     return uow.changes(f"Removed the inspection “{row.title}”")
 
@@ -67,6 +71,7 @@ def delete_inspection(
 def restore_inspection(session: Session, *, actor: Actor, inspection_id: str) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Inspection, inspection_id, allow_deleted=True)
+    require_pmo_here(session, actor, "restore an inspection")
     if not row.deleted:
         return Changes(summary=f"The inspection “{row.title}” is not deleted")
     uow.restore(row)
@@ -80,6 +85,7 @@ def create_recommendation(
     session: Session, *, actor: Actor, data: RecommendationIn | Mapping[str, Any]
 ) -> Changes:
     uow = unit_of_work(session, actor)
+    require_pmo_here(session, actor, "add a recommendation")
     valid = validate(RecommendationIn, as_changes(data))
     fail_if(_problems(uow, valid, own_id=None, current_owner=None))
     row = uow.create(Recommendation, **valid.to_row())
@@ -96,6 +102,7 @@ def update_recommendation(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Recommendation, recommendation_id)
+    require_may_write(session, actor, row, f"change {row.kind} {row.ref}")
     changes = as_changes(changes)
     if "status" in changes and "closed_date" not in changes and changes["status"] != row.status:
         changes["closed_date"] = None  # validation sets today when the new status is closed
@@ -108,6 +115,7 @@ def update_recommendation(
         expected_revision=expected_revision,
         checks=lambda valid: _problems(uow, valid, own_id=row.id, current_owner=owner),
     )
+    require_may_write(session, actor, row, f"give {row.kind} {row.ref} to an owner who is not you")
     if "status" in changed:
         return uow.changes(f"{row.kind.capitalize()} {row.ref} is now {row.status}")
     what = ", ".join(c.replace("_", " ") for c in changed) or "nothing"
@@ -119,6 +127,7 @@ def delete_recommendation(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Recommendation, recommendation_id)
+    require_pmo_here(session, actor, "remove a recommendation")
     set_deleted(uow, row, True, expected_revision)
     return uow.changes(f"Removed {row.kind} {row.ref}")
 
@@ -126,6 +135,7 @@ def delete_recommendation(
 def restore_recommendation(session: Session, *, actor: Actor, recommendation_id: str) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Recommendation, recommendation_id, allow_deleted=True)
+    require_pmo_here(session, actor, "restore a recommendation")
     if not row.deleted:
         return Changes(summary=f"{row.kind.capitalize()} {row.ref} is not deleted")
     fail_if(
@@ -196,6 +206,7 @@ def add_progress_note(
     """A dated note of progress on a recommendation (author: the person making it, unless given)."""
     uow = unit_of_work(session, actor)
     rec = uow.get(Recommendation, recommendation_id)
+    require_may_write(session, actor, rec, f"note progress on {rec.kind} {rec.ref}")
     valid = validate(ProgressNoteIn, as_changes(data))
     values = valid.to_row()
     values["author"] = valid.author or actor.name
@@ -213,6 +224,7 @@ def update_progress_note(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(ProgressNote, note_id, what="progress note")
+    require_may_write(session, actor, row, "change this progress note")
     update_from(uow, row, ProgressNoteIn, as_changes(changes), expected_revision=expected_revision)
     return uow.changes(f"Changed the progress note of {row.note_date:%d %b %Y}")
 
@@ -222,6 +234,7 @@ def delete_progress_note(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(ProgressNote, note_id, what="progress note")
+    require_may_write(session, actor, row, "remove this progress note")
     set_deleted(uow, row, True, expected_revision)
     return uow.changes(f"Removed the progress note of {row.note_date:%d %b %Y}")
 
@@ -231,6 +244,7 @@ def restore_progress_note(session: Session, *, actor: Actor, note_id: str) -> Ch
     row = uow.get(ProgressNote, note_id, what="progress note", allow_deleted=True)
     if not row.deleted:
         return Changes(summary="That progress note is not deleted")
+    require_may_write(session, actor, row, "restore this progress note")
     fail_if([exists_problem(uow, Recommendation, row.recommendation_id, "recommendation_id")])
     uow.restore(row)
     return uow.changes(f"Restored the progress note of {row.note_date:%d %b %Y}")

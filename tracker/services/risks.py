@@ -26,6 +26,7 @@ from tracker.services._common import (
     set_deleted,
 )
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.services.permissions import require_may_write
 
 
 def create_risk(session: Session, *, actor: Actor, data: RiskIn | Mapping[str, Any]) -> Changes:
@@ -34,6 +35,7 @@ def create_risk(session: Session, *, actor: Actor, data: RiskIn | Mapping[str, A
     plan_id = _plan_of(uow, valid)
     fail_if([person_problem(uow, valid.owner_id, "owner_id"), _ref_problem(uow, plan_id, valid.ref, None)])
     values = valid.to_row()
+    require_may_write(session, actor, Risk(**values), "add a risk that is not yours")
     values["ref"] = valid.ref or _next_ref(session, plan_id)
     row = uow.create(Risk, plan_id=plan_id, **values)
     return uow.changes(f"Added risk {row.ref}: {row.title}")
@@ -49,6 +51,7 @@ def update_risk(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Risk, risk_id)
+    require_may_write(session, actor, row, "change this risk")
     check_revision(uow, row, expected_revision)
     changes = as_changes(changes)
     valid = merged(RiskIn, row, changes)
@@ -64,6 +67,7 @@ def update_risk(
         problems.append(Problem(field, f"{field.replace('_', ' ')}: a risk cannot move to another plan"))
     fail_if(problems)
     changed = uow.update(row, changed_values(valid, changes))
+    require_may_write(session, actor, row, "give this risk to an objective or owner that is not yours")
     what = ", ".join(c.replace("_", " ") for c in changed) or "nothing"
     return uow.changes(f"Changed risk {row.ref}: {what}")
 
@@ -73,6 +77,7 @@ def delete_risk(
 ) -> Changes:
     uow = unit_of_work(session, actor)
     row = uow.get(Risk, risk_id)
+    require_may_write(session, actor, row, "remove this risk")
     set_deleted(uow, row, True, expected_revision)
     return uow.changes(f"Removed risk {row.ref}: {row.title}")
 
@@ -82,6 +87,7 @@ def restore_risk(session: Session, *, actor: Actor, risk_id: str) -> Changes:
     row = uow.get(Risk, risk_id, allow_deleted=True)
     if not row.deleted:
         return Changes(summary=f"Risk {row.ref} is not deleted")
+    require_may_write(session, actor, row, "restore this risk")
     problems = [_ref_problem(uow, row.plan_id, row.ref, row.id)]
     if row.objective_id:
         problems.append(exists_problem(uow, Objective, row.objective_id, "objective_id"))

@@ -32,6 +32,7 @@ from tracker.rules import brag_label, implied_by_lifecycle
 from tracker.schemas import StatusUpdateIn
 from tracker.services._common import as_changes, changed_values, retired_since
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
+from tracker.services.permissions import require_may_write
 from tracker.services.returns import ReturnedItem
 
 CURRENT_FIELDS = ("lifecycle", "rag", "progress_pct")
@@ -49,6 +50,7 @@ def record_status_update(
     """Create or change the objective's status update for the period (a mapping may give just some fields)."""
     uow = unit_of_work(session, actor)
     objective = uow.get(Objective, objective_id)
+    require_may_write(session, actor, objective, f"record the status of {objective.ref}")
     period = open_period_of(uow, period_id, plan_id=objective.plan_id)
     retired = retired_since(session, objective)
     if retired is not None and retired <= period.start_date:
@@ -176,6 +178,7 @@ def restore_status_update(session: Session, *, actor: Actor, status_update_id: s
     if not row.deleted:
         return Changes(summary="That status update is not deleted")
     objective = uow.get(Objective, row.objective_id)
+    require_may_write(session, actor, objective, f"restore a status update of {objective.ref}")
     period = open_period_of(uow, row.period_id, plan_id=objective.plan_id)
     uow.restore(row)
     if is_latest_update(session, objective.id, period):
