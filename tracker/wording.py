@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 
@@ -11,6 +12,23 @@ def listing(items: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def name_and_role(name: str, role: str) -> tuple[str, ...]:
+    """What to show of a person, each fact once: a role title holding the name (or held by it) stands alone.
+
+    ('Jo Bloggs', 'Analyst') -> both; ('Chief Constable', 'Chief Constable') -> the name;
+    ('Head of EMSOU', 'Head of EMSOU (DCS)') -> the role title. Whole words only: 'Al' is not in 'Analysis'.
+    """
+
+    def holds(longer: str, shorter: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(shorter)}(?!\w)", longer, re.IGNORECASE) is not None
+
+    if not role or holds(name, role):
+        return (name,)
+    if holds(role, name):
+        return (role,)
+    return (name, role)
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:

@@ -29,6 +29,7 @@ from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
 from tracker.services import Changes
+from tracker.wording import name_and_role
 from ui.about import about_text
 from ui.appearance import Appearance
 from ui.backups_dialog import BackupsDialog
@@ -457,7 +458,8 @@ class MainWindow(QMainWindow):
 
     def _show_identity(self) -> None:
         who = self.ctx.identity
-        text = f"You are: {who.name}" + (f" ({who.role})" if who.role and who.role != who.name else "")
+        shown = name_and_role(who.name, who.role)
+        text = f"You are: {shown[0]}" + "".join(f" ({more})" for more in shown[1:])
         self.identity_button.setText(text)
         self.identity_button.setToolTip("Change who you are (recorded on every change)")
         self.identity_button.setAccessibleName(f"{text}. Change who you are")

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Signal
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -98,15 +99,22 @@ def _stretch(view: QTableView, *columns: int) -> None:
         header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
 
 
-def _fit_height(view: QTableView, rows: int, most: int = 8) -> None:
-    """Just tall enough for a short list; a long one starts at ``most`` rows and grows with the dialog."""
-    shown = max(1, min(rows, most))
-    height = view.horizontalHeader().sizeHint().height() + view.verticalHeader().defaultSectionSize() * shown
-    height += 2 * view.frameWidth() + view.horizontalScrollBar().sizeHint().height()
-    if rows <= most:
-        view.setFixedHeight(height)
-    else:
-        view.setMinimumHeight(height)
+def _rows_height(view: QTableView, rows: int) -> int:
+    height = view.horizontalHeader().sizeHint().height() + view.verticalHeader().defaultSectionSize() * rows
+    return height + 2 * view.frameWidth() + view.horizontalScrollBar().sizeHint().height()
+
+
+def _fit_height(view: QTableView, rows: int, fewest: int = 3) -> None:
+    """Asks for the height of all its rows, takes what room there is, and keeps at least ``fewest``."""
+    view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+    view.setMinimumHeight(_rows_height(view, max(1, min(rows, fewest))))
+
+
+def _natural_width(view: QTableView) -> int:
+    """The width of its columns as fitted, before any stretches to the edge."""
+    return (
+        view.horizontalHeader().length() + 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+    )
 
 
 class ReturnPreviewDialog(QDialog):
@@ -117,6 +125,7 @@ class ReturnPreviewDialog(QDialog):
         self.ctx = ctx
         self.preview = preview
         self.changes: Changes | None = None
+        self._widest = 0  # the widest table's columns as fitted, for the dialog's width
         p = preview
         self.setWindowTitle(f"{TITLE}: {p.lead_name}, {p.period_name}")
         self.setAccessibleName(f"Preview of the return from {p.lead_name}")
@@ -186,9 +195,11 @@ class ReturnPreviewDialog(QDialog):
         _stretch(self.changes_view, 4, 5)  # ours and theirs share it
         _stretch(self.not_owned_view, 2, 3)
         self.nothing = QLabel("Nothing to change: the plan already holds everything in this return.", body)
-        self.nothing.setVisible(not (p.problems or p.conflicts or p.changes or p.not_owned))
+        empty = not (p.problems or p.conflicts or p.changes or p.not_owned)
+        self.nothing.setVisible(empty)
         sections.addWidget(self.nothing)
-        sections.addStretch(1)
+        if empty:  # no table to take the room: the words sit at the top
+            sections.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
@@ -209,16 +220,26 @@ class ReturnPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self.conflicts.dataChanged.connect(self._on_conflicts_data_changed)
         self._update_state()
-        self._size_to_screen(body.sizeHint().height() + heading.sizeHint().height() * 3
-                             + self.buttons.sizeHint().height() * 2)  # fmt: skip
+        self._size_to_content(layout, body, heading)
 
-    def _size_to_screen(self, wanted_height: int) -> None:
-        metrics = self.fontMetrics()
-        width = metrics.averageCharWidth() * 190
-        height = max(metrics.height() * 20, min(wanted_height, metrics.height() * 48))
+    def _size_to_content(self, layout: QVBoxLayout, body: QWidget, heading: QLabel) -> None:
+        """As wide as the widest table and as tall as every row, within nine tenths of the screen."""
+        chars = self.fontMetrics().averageCharWidth()
+        margins = layout.contentsMargins()
+        width = min(
+            max(self._widest + margins.left() + margins.right() + chars * 4, chars * 100), chars * 190
+        )
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         if screen is not None:
-            width, height = min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10)
+            width = min(width, screen.width() * 9 // 10)
+        inner = width - margins.left() - margins.right()
+        height = (
+            margins.top() + margins.bottom() + layout.spacing() * 3
+            + heading.heightForWidth(inner) + self.banner.heightForWidth(inner)
+            + body.sizeHint().height() + self.buttons.sizeHint().height()
+        )  # fmt: skip
+        if screen is not None:
+            height = min(height, screen.height() * 9 // 10)
         self.resize(width, height)
 
     def _section(self, into: QVBoxLayout, parent: QWidget, title: str, model: Any, name: str) -> QTableView:
@@ -229,10 +250,12 @@ class ReturnPreviewDialog(QDialog):
         view.setWordWrap(False)
         _fit_columns(view)
         _fit_height(view, model.rowCount())
+        if model.rowCount():
+            self._widest = max(self._widest, _natural_width(view))
         column = QVBoxLayout(box)
         column.addWidget(view)
         box.setVisible(model.rowCount() > 0)
-        into.addWidget(box)
+        into.addWidget(box, 1)  # the tables share the room the dialog has
         return view
 
     # ------------------------------------------------------------------------------------------ state

@@ -145,6 +145,31 @@ def test_each_chart_renders_with_its_labels(cls, ctx, data, qtbot) -> None:  # t
     assert named and all(w.plot.getPlotItem().getAxis(a).style["tickLength"] == 0 for a in named)
 
 
+@pytest.mark.parametrize("width", [830, 553])  # as the dashboard lays it out at 1920 and at 1366 pixels
+def test_milestone_labels_cross_neither_each_other_nor_the_as_of_line(ctx, qtbot, width) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPointF
+
+    from ui.charts.timeline import _stamp
+
+    with ctx.read() as s:  # the latest period: overdue milestones up to the as-of line, upcoming after it
+        d = load_dashboard(s, periods(s)[-1].id, today=TODAY)
+    w = TimelineChart(ctx)
+    qtbot.addWidget(w)
+    w.resize(width, 340)
+    w.set_data(d)
+    w.show()
+    qtbot.waitExposed(w)
+    view = w.plot.getPlotItem().getViewBox()
+    line = view.mapViewToScene(QPointF(_stamp(d.as_of), 0)).x()
+    inside = view.sceneBoundingRect()
+    words = [label.textItem.sceneBoundingRect() for label in w.labels if label.toPlainText()]
+    assert len(words) == len(w.labels) > 20  # every label says something
+    for n, rect in enumerate(words):
+        assert not rect.left() < line < rect.right(), w.labels[n].toPlainText()
+        assert inside.contains(rect), w.labels[n].toPlainText()
+        assert not any(rect.intersects(other) for other in words[n + 1 :]), w.labels[n].toPlainText()
+
+
 def test_a_click_on_a_bar_opens_the_register_with_its_items(ctx, data, qtbot) -> None:  # type: ignore[no-untyped-def]
     w = chart(ThemeRagChart, ctx, data, qtbot)
     red = next(r for r in w.regions if r.tip.splitlines()[0].endswith(" Red"))

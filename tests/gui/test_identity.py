@@ -92,3 +92,45 @@ def test_a_person_whose_name_is_their_role_is_offered_once_by_name(plan_ctx, qtb
     qtbot.addWidget(dialog)
     labels = [dialog.list.item(i).text() for i in range(dialog.list.count())]
     assert "Chief Constable" in labels and "Chief Constable — Chief Constable" not in labels
+
+
+def test_a_role_title_holding_the_name_is_offered_once(plan_ctx, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.services import create_person
+
+    written(
+        plan_ctx,
+        create_person,
+        data={"name": "Head of EMSOU", "role_title": "Head of EMSOU (Detective Chief Superintendent)"},
+    )
+    with plan_ctx.read() as s:
+        persons = people(s)
+    dialog = IdentityDialog(persons, "Test plan")
+    qtbot.addWidget(dialog)
+    labels = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert "Head of EMSOU (Detective Chief Superintendent)" in labels
+    assert not any(label.count("Head of EMSOU") > 1 for label in labels)
+
+
+def test_the_status_bar_names_each_fact_once(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    window = MainWindow(plan_ctx, location="plan.db", settings=app_settings)
+    qtbot.addWidget(window)
+    role = "Head of EMSOU (Detective Chief Superintendent)"
+    window.set_identity(Remembered(Identity("Head of EMSOU", "p-1", role)))
+    assert window.identity_button.text() == f"You are: {role}"
+    window.set_identity(Remembered(Identity("Chief Constable", "p-2", "Chief Constable")))
+    assert window.identity_button.text() == "You are: Chief Constable"
+    window.set_identity(Remembered(Identity("Jo Bloggs", None, "PMO")))
+    assert window.identity_button.text() == "You are: Jo Bloggs (PMO)"
+
+
+def test_name_and_role_are_each_shown_once():  # type: ignore[no-untyped-def]
+    from tracker.wording import name_and_role
+
+    assert name_and_role("Jo Bloggs", "Detective Inspector") == ("Jo Bloggs", "Detective Inspector")
+    assert name_and_role("Chief Constable", "chief constable") == ("Chief Constable",)
+    assert name_and_role("Head of EMSOU", "Head of EMSOU (DCS)") == ("Head of EMSOU (DCS)",)
+    assert name_and_role("Head of EMSOU (DCS)", "DCS") == ("Head of EMSOU (DCS)",)
+    assert name_and_role("Al", "Head of Analysis") == ("Al", "Head of Analysis")  # whole words only
+    assert name_and_role("Jo Bloggs", "") == ("Jo Bloggs",)

@@ -158,3 +158,40 @@ def test_accessible_names_and_page_protocol(page: PlanPage, qtbot) -> None:  # t
     page.focus_find()
     assert page.focusWidget() is page.search
     assert any(p.key == "plan" and p.target == "ui.pages.plan:PlanPage" for p in PAGES)
+
+
+def test_titles_take_the_width_the_other_columns_leave_and_the_splitter_keeps_still(
+    sample_store, app_settings, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from ui.appearance import Appearance
+    from ui.main_window import MainWindow
+    from ui.models.plan_tree import NAME
+    from ui.tasks import TaskRunner
+
+    appearance = Appearance(app_settings)  # the app's style sheet: a drop-down's width is as the app draws it
+    ctx = AppContext(sample_store, Identity("PMO", role="PMO"), palette=appearance.apply(),
+                     runner=TaskRunner(synchronous=True))  # fmt: skip
+    window = MainWindow(ctx, location="/plans/sample.db", settings=app_settings, appearance=appearance)
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("plan")
+    with ctx.read() as s:
+        objective = next(m.objective_id for m in q.milestone_rows(s))  # its Milestones tab has rows
+    assert page.select_objective(objective)
+    header, tree = page.tree.header(), page.tree
+    others = sum(header.sectionSize(c) for c in range(header.count()) if c != NAME)
+    assert header.sectionSize(NAME) == tree.viewport().width() - others  # every column in view
+    assert header.sectionSize(NAME) > tree.fontMetrics().horizontalAdvance("x") * 48
+
+    page.splitter.setSizes([page.splitter.width(), 0])  # the detail as narrow as it goes
+    sizes = page.splitter.sizes()
+    tabs = page.detail.tabs
+    for n in range(tabs.count()):
+        tabs.setCurrentIndex(n)
+        QApplication.processEvents()  # the tab lays itself out
+        page.splitter.refresh()  # as any later layout does (a resize, another objective)
+        assert page.splitter.sizes() == sizes, tabs.tabText(n)  # no tab moves the splitter

@@ -512,3 +512,46 @@ def test_the_objective_choices_say_which_objective_is_retired(qtbot, ctx: AppCon
     words = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}  # type: ignore[attr-defined]
     assert words[ctx.ids.obj2].endswith("(retired 01 Jul 2024)")
     assert "retired" not in words[ctx.ids.obj1]
+
+
+def test_every_registers_chips_are_in_view_at_1366_and_whole_on_hover(
+    qapp, store, actor, app_settings, qtbot
+):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QStyleOptionViewItem, QToolTip
+
+    from tracker.seed.sample import add_sample_progress
+    from tracker.seed.template import emsou_template, seed_plan
+    from ui.main_window import MainWindow
+    from ui.models.roles import CHIP_ROLE
+    from ui.tasks import TaskRunner
+
+    with store.write() as session:  # the real plan: long titles, every band and status
+        seed_plan(session, actor=actor, template=emsou_template())
+        add_sample_progress(session, actor=actor)
+    ctx = AppContext(store, Identity("PMO", None, "PMO"), runner=TaskRunner(synchronous=True))
+    window = MainWindow(ctx, location="/plans/sample.db", settings=app_settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    for key in ("milestones", "risks", "recommendations"):
+        page = window.show_page(key)
+        qtbot.waitUntil(lambda page=page: page.model.rowCount() > 0)
+        table = page.table
+        chips = [n for n, c in enumerate(page.model.columns) if c.chip]
+        assert chips, key
+        for n in chips:  # not past the right edge, where only scrolling shows it
+            assert table.columnViewportPosition(n) + table.columnWidth(n) <= table.viewport().width(), (
+                key, page.model.columns[n].header,
+            )  # fmt: skip
+        n = chips[0]
+        index = next(page.model.index(r, n) for r in range(page.model.rowCount())
+                     if page.model.index(r, n).data(CHIP_ROLE))  # fmt: skip
+        table.setColumnWidth(n, 30)  # too narrow for the words: elided in the chip, whole on hover
+        rect = table.visualRect(index)
+        event = QHelpEvent(
+            QHelpEvent.Type.ToolTip, rect.center(), table.viewport().mapToGlobal(rect.center())
+        )
+        assert table.itemDelegate().helpEvent(event, table, QStyleOptionViewItem(), index), key
+        assert QToolTip.text() == index.data(), key

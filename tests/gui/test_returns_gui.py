@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtCore import QPoint
 
 from tests.builders import snapshot
 from tests.gui.helpers import accessible_name, record_message_boxes, succeeded, written
@@ -440,3 +441,48 @@ def test_cancelling_the_issue_dialog_writes_nothing(ctx, tmp_path, monkeypatch):
     before = snapshot(ctx.store)
     assert issue_returns_dialog(ctx, None) is None
     assert snapshot(ctx.store) == before
+
+
+def test_the_preview_is_sized_to_its_tables_and_gives_them_the_room(ctx, tmp_path, monkeypatch, qtbot):  # type: ignore[no-untyped-def]
+    out = issue_all(ctx, tmp_path, monkeypatch)
+    path = out / return_file_name(PERIOD, LEAD)
+    edit(path, "Objectives", has_rag, Commentary="Written by the lead in the workbook")
+    dialog = preview_of(ctx, path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    view = dialog.changes_view
+    row = view.verticalHeader().defaultSectionSize()
+    box = view.parentWidget()
+    assert view.viewport().height() >= row * view.model().rowCount()  # every row shows
+    below = dialog.buttons.mapTo(dialog, QPoint(0, 0)).y() - box.mapTo(dialog, QPoint(0, box.height())).y()
+    assert below < row  # and no empty half under a short table
+    before = view.height()
+    dialog.resize(dialog.width(), dialog.height() + 10 * row)
+    # the room a taller dialog has goes to the table
+    qtbot.waitUntil(lambda: view.height() >= before + 8 * row)
+
+
+def test_a_long_preview_keeps_within_the_screen(ctx, tmp_path, monkeypatch, qtbot):  # type: ignore[no-untyped-def]
+    out = issue_all(ctx, tmp_path, monkeypatch)
+    path = out / return_file_name(PERIOD, LEAD)
+    wb = openpyxl.load_workbook(path)
+    typed = {"Objectives": ("Commentary", "Next steps"), "Risks": ("Cause", "Event", "Effect", "Mitigations")}
+    for sheet, columns in typed.items():
+        ws = wb[sheet]
+        headers = [c.value for c in ws[2]]
+        for r in ws.iter_rows(min_row=3):
+            for heading in columns:
+                r[headers.index(heading)].value = f"{heading} rewritten by the lead"
+    wb.save(path)
+    dialog = preview_of(ctx, path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    views = (dialog.problems_view, dialog.changes_view)  # the cells no lead may change are problems
+    row = dialog.changes_view.verticalHeader().defaultSectionSize()
+    screen = dialog.screen().availableGeometry()
+    assert sum(v.model().rowCount() for v in views) * row > screen.height()
+    assert dialog.frameGeometry().height() <= screen.height()
+    for view in views:  # each table scrolls inside the dialog, never crushed
+        assert view.viewport().height() >= 3 * row

@@ -131,6 +131,27 @@ def test_add_panel_puts_a_widget_below_the_table(plan_ctx, qtbot):  # type: igno
     assert panel.parentWidget() is page
 
 
+def test_the_periods_table_has_the_height_at_1366_by_768(plan_ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    window = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("periods")
+    table = page.table
+    qtbot.waitUntil(lambda: table.viewport().height() >= 8 * table.verticalHeader().defaultSectionSize())
+    assert window.minimumSizeHint().height() <= 768
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.new_item_action.trigger()  # the new-period form unfolds on asking, its name ready to type, and still fits
+    assert page.form_box.isVisible() and page.name.hasFocus()
+    assert window.minimumSizeHint().height() <= 768
+    page.form_toggle.click()
+    assert not page.form_box.isVisible()
+
+
 def test_suggest_next_for_a_monthly_plan() -> None:
     from tracker.queries import PeriodRow
 

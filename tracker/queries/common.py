@@ -15,6 +15,7 @@ from tracker.enums import Brag, PeriodStatus
 from tracker.errors import NotFound
 from tracker.models import kept_settings
 from tracker.rules import RuleSettings, brag
+from tracker.wording import name_and_role
 
 from ._sql import live, t
 
@@ -201,12 +202,8 @@ class PersonRow(NamedTuple):
 
     @property
     def label(self) -> str:
-        """How a list of people offers them: 'name — role', or the name alone when that is the role."""
-        return (
-            f"{self.name} — {self.role_title}"
-            if self.role_title and self.role_title != self.name
-            else self.name
-        )
+        """How a list of people offers them: 'name — role', each fact once (``wording.name_and_role``)."""
+        return " — ".join(name_and_role(self.name, self.role_title))
 
 
 def people(session: Session, active_only: bool = False) -> list[PersonRow]:

@@ -38,7 +38,7 @@ from ui.pages.objective_form import display_message
 from ui.tasks import Task
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.dates import DateDelegate, DateField
-from ui.widgets.forms import clear_when_edited, field_with_error
+from ui.widgets.forms import clear_when_edited, field_with_error, fit_popup, shrinkable
 
 ADD_FIELDS = (
     ("title", "Title", "What will be delivered"),
@@ -131,8 +131,8 @@ class MilestonesPanel(QWidget):
         grid.setVerticalSpacing(4)
         for name, label, hint in ADD_FIELDS:
             widget: QWidget
-            if name == "owner_id":
-                widget = QComboBox()
+            if name == "owner_id":  # as narrow as the form: the longest name no longer widens the detail
+                widget = shrinkable(QComboBox(), 16)
             elif name == "title":
                 widget = QLineEdit(placeholderText=hint)
             else:
@@ -186,6 +186,7 @@ class MilestonesPanel(QWidget):
         for person in self.people:
             owner.addItem(person.name, person.id)
         owner.setCurrentIndex(max(0, owner.findData(chosen)))
+        fit_popup(owner)
         editable = not self.ctx.read_only
         self.model.editable = editable
         for widget in (*self.add_inputs.values(), self.add_button, self.delete_button):

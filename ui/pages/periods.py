@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -126,11 +128,21 @@ class PeriodsPage(FollowsChanges, QWidget):
         self.reopen_button.setAccessibleName("Reopen the selected period")
         self.close_button.clicked.connect(self._on_close_clicked)
         self.reopen_button.clicked.connect(self._on_reopen_clicked)
+        # the new-period form is folded away until asked for, so the table has the height
+        self.form_toggle = QToolButton(self)
+        self.form_toggle.setText("Open a &new period")
+        self.form_toggle.setAccessibleName("Show the form to open a new period")
+        self.form_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.form_toggle.setCheckable(True)
+        self.form_toggle.setEnabled(ctx.is_pmo)  # opening a period is the PMO's
+        self.form_toggle.toggled.connect(self._on_form_toggle_toggled)
         actions.addWidget(self.close_button)
         actions.addWidget(self.reopen_button)
         actions.addStretch(1)
+        actions.addWidget(self.form_toggle)
         left.addLayout(actions)
         left.addWidget(self._build_form())
+        self._on_form_toggle_toggled(False)
         # beside the periods: what the PMO tells the board for the chosen one, and when its returns are due
         self.board_report = BoardReportPanel(ctx, self)
         top = QHBoxLayout()
@@ -148,7 +160,8 @@ class PeriodsPage(FollowsChanges, QWidget):
         ctx.identity_changed.connect(self._on_ctx_identity_changed)
         self.setTabOrder(self.table, self.close_button)
         self.setTabOrder(self.close_button, self.reopen_button)
-        self.setTabOrder(self.reopen_button, self.name)
+        self.setTabOrder(self.reopen_button, self.form_toggle)
+        self.setTabOrder(self.form_toggle, self.name)
         self.setTabOrder(self.name, self.start)
         self.setTabOrder(self.start, self.end)
         self.setTabOrder(self.end, self.open_button)
@@ -191,8 +204,13 @@ class PeriodsPage(FollowsChanges, QWidget):
         """Add a panel below the periods table and form (e.g. the status of this period's returns)."""
         self._panels.addWidget(widget)
 
+    def show_form(self) -> None:
+        """Unfold the new-period form."""
+        self.form_toggle.setChecked(True)
+
     def new_item(self) -> None:
         if self.ctx.is_pmo:
+            self.show_form()
             self.name.setFocus()
             self.name.selectAll()
 
@@ -228,6 +246,7 @@ class PeriodsPage(FollowsChanges, QWidget):
         return row >= 0
 
     def open_new(self) -> Task | None:
+        self.show_form()  # whatever it says is said beside its fields
         data = {"name": self.name.text(), "start_date": self.start.iso(), "end_date": self.end.iso()}
 
         def opened(changes: Changes) -> None:
@@ -310,6 +329,7 @@ class PeriodsPage(FollowsChanges, QWidget):
 
     def _on_ctx_identity_changed(self, _identity: object) -> None:
         self.form_box.setEnabled(self.ctx.is_pmo)
+        self.form_toggle.setEnabled(self.ctx.is_pmo)
         self._update_buttons()
 
     def _on_selection_changed(self, *_: object) -> None:
@@ -317,6 +337,18 @@ class PeriodsPage(FollowsChanges, QWidget):
         row = self.selected()
         self.returns_panel.set_period(row.id if row is not None else None)
         self.board_report.set_period(row.id if row is not None else None)
+
+    def _on_form_toggle_toggled(self, shown: bool) -> None:
+        self.form_box.setVisible(shown)
+        self.form_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.form_toggle.setAccessibleName(
+            "Hide the form to open a new period" if shown else "Show the form to open a new period"
+        )
+        current = self.table.currentIndex()
+        if current.isValid():  # the chosen period stays in sight in the shorter table
+            self.table.scrollTo(current)
+        if shown and self.isVisible():
+            self.name.setFocus()
 
     def _on_close_clicked(self) -> None:
         self.close_selected()

@@ -34,6 +34,7 @@ from ui.pages.plan_editing import PlanEditing
 from ui.widgets.chips import ChipDelegate, chip_icon
 from ui.widgets.forms import fit_popup, shrinkable
 from ui.widgets.picked import PickedFilter, picked_ids
+from ui.widgets.tables import fill_the_rest
 
 STATUS_CHOICES = (*((b.value, b.label) for b in Brag), (q.NO_UPDATE, "No update"))
 
@@ -114,14 +115,15 @@ class PlanPage(FollowsChanges, QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setItemDelegateForColumn(STATUS, ChipDelegate(ctx.palette, self.tree))
         header = self.tree.header()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        # Titles and leads' role titles are long: a fixed share each, elided, the full text on hover.
+        # Titles are long: theirs is the width the other columns leave (elided, whole on hover), so no
+        # column runs off the edge while there is room; a lead's long role title gets a fixed share.
         chars = self.fontMetrics().horizontalAdvance("x")
-        for column, width in ((NAME, 48), (LEAD, 26)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, chars * width)
+        fill_the_rest(self.tree, NAME, chars * 48)
+        header.setSectionResizeMode(LEAD, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(LEAD, chars * 20)
         self.tree.setMinimumWidth(chars * 60)
         self._sized = False
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
@@ -179,8 +181,11 @@ class PlanPage(FollowsChanges, QWidget):
         super().showEvent(event)
         if not self._sized:  # the tree gets the larger share the first time the page is shown
             self._sized = True
-            width = self.splitter.width()
-            self.splitter.setSizes([width * 55 // 100, width * 45 // 100])
+            width = (
+                self.splitter.width()
+            )  # the detail's form reads well at 80 characters: more goes to titles
+            detail = min(width * 45 // 100, self.fontMetrics().horizontalAdvance("x") * 80)
+            self.splitter.setSizes([width - detail, detail])
 
     # ------------------------------------------------------------------------------------------ data
 

@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QHelpEvent, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 
 from tracker.queries import NO_UPDATE, STATUS_KEYS, BragCounts
 from ui.models.roles import CHIP_ROLE, COUNTS_ROLE
@@ -129,6 +137,23 @@ class ChipDelegate(QStyledItemDelegate):
         painter.setPen(ink)
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
         return int(width + 0.5)
+
+    def helpEvent(
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: Index
+    ) -> bool:  # noqa: N802 (Qt's name)
+        """A chip's whole words on hover (a narrow column elides them), unless the model says more."""
+        if (
+            event.type() == QEvent.Type.ToolTip
+            and index.isValid()
+            and not index.data(Qt.ItemDataRole.ToolTipRole)
+        ):
+            status = index.data(CHIP_ROLE)
+            counts = None if status else index.data(COUNTS_ROLE)
+            words = counts_words(counts) if counts is not None else str(index.data() or "") if status else ""
+            if words:
+                QToolTip.showText(event.globalPos(), words, view)
+                return True
+        return super().helpEvent(event, view, option, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         size = super().sizeHint(option, index)

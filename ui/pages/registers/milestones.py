@@ -39,6 +39,16 @@ def milestone_columns(lk: Lookups) -> list[Column]:
 
     return [
         Column("ref", "Objective", attrgetter("objective_ref")),
+        # the objective's RAG beside it, in view at 1366 px rather than past the dates
+        Column(
+            "rag",
+            "Objective RAG",
+            objective_brag,
+            display=brag_word,
+            sort=SortKind.RANK,
+            rank=BRAG_RANK,
+            chip=lambda v: v,
+        ),  # fmt: skip
         Column("title", "Milestone", attrgetter("title")),
         # the state beside the title: at 1366 px the dates pushed it off the right of the table
         Column(
@@ -62,15 +72,6 @@ def milestone_columns(lk: Lookups) -> list[Column]:
             align=RIGHT,
             searchable=False,
             tooltip="Forecast minus baseline, in days",
-        ),  # fmt: skip
-        Column(
-            "rag",
-            "Objective RAG",
-            objective_brag,
-            display=brag_word,
-            sort=SortKind.RANK,
-            rank=BRAG_RANK,
-            chip=lambda v: v,
         ),  # fmt: skip
         Column("theme", "Theme", attrgetter("theme_name")),
     ]

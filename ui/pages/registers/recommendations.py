@@ -40,8 +40,7 @@ def recommendation_columns(lk: Lookups) -> list[Column]:
         Column("ref", "Ref", attrgetter("ref")),
         Column("kind", "Kind", attrgetter("kind"), display=word),
         Column("text", "Recommendation", attrgetter("text")),
-        Column("owner", "Owner", attrgetter("owner_name")),
-        Column("due", "Due", attrgetter("due_date"), sort=SortKind.DATE),
+        # the status and overdue chips beside the text: in view at 1366 px, not past the edge
         Column(
             "status",
             "Status",
@@ -60,6 +59,8 @@ def recommendation_columns(lk: Lookups) -> list[Column]:
             chip=lambda v: "red" if v else None,
             searchable=False,
         ),  # fmt: skip
+        Column("owner", "Owner", attrgetter("owner_name")),
+        Column("due", "Due", attrgetter("due_date"), sort=SortKind.DATE),
         Column("note", "Latest note", attrgetter("latest_note_date"), sort=SortKind.DATE),
         Column("objectives", "Objectives", attrgetter("objective_refs")),
         Column("inspection", "Inspection", attrgetter("inspection_title")),
