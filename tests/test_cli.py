@@ -45,6 +45,19 @@ def test_init_sample_then_summary_prints_rag_by_theme(
     assert total[:2] == ["All", "themes"] and int(total[-1]) == 61  # every objective counted once
 
 
+def test_summary_of_a_plan_with_no_updates_yet_says_what_comes_next(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "new.db")
+    assert run(capsys, "--db", db, "init", "--empty", "--name", "Another Force 2026/27")[0] == 0
+    code, out, err = run(capsys, "--db", db, "summary")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "Another Force 2026/27",
+        "The plan is empty: fill in 'plan-template' and bring it in with 'import-plan'.",
+    ]
+
+
 def test_summary_for_a_named_period_forgives_case_and_spacing(
     sample_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -61,8 +61,22 @@ def summary(args: argparse.Namespace) -> int:
     with open_for(args, readonly=True, create=False) as store, store.read() as session:
         plan = current_plan(session)
         period = period_named(session, args.period) if args.period else latest_period_with_updates(session)
-        if period is None:
-            raise CliError("the plan has no reporting period with updates yet; see 'periods'")
+        if period is None:  # a plan just set up or carried over: say what it holds and what comes next
+            from tracker.models import Kind
+            from tracker.queries import live_count
+            from tracker.wording import plural
+
+            print(f"{plan.name}" + ("  [SAMPLE DATA]" if plan.is_sample else ""))
+            objectives = live_count(session, Kind.OBJECTIVE)
+            if not objectives:
+                print("The plan is empty: fill in 'plan-template' and bring it in with 'import-plan'.")
+                return 0
+            print(
+                f"{plural(live_count(session, Kind.THEME), 'theme')}, {plural(objectives, 'objective')}; "
+                "no status updates yet. Open a reporting period with 'periods open', then issue returns or "
+                "record updates."
+            )
+            return 0
         rows = rag_by_theme(session, period.id)
     print(f"{plan.name} — {period.name}" + ("  [SAMPLE DATA]" if plan.is_sample else ""))
     print(f"{plan.protective_marking}{' ' + plan.handling_caveat if plan.handling_caveat else ''}")
