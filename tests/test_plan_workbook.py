@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 from sqlmodel import col, select
 
-from tests.builders import audit_of, small_plan
+from tests.builders import audit_of, plan_fields, small_plan
 from tracker.audit import CREATED
 from tracker.autobackup import listing
 from tracker.db import Actor
@@ -21,29 +20,13 @@ from tracker.seed.scale import build_scale_plan
 from tracker.seed.template import empty_template, emsou_template, seed_plan
 from tracker.services.base import unit_of_work
 from tracker.services.plan_import import import_plan, preview_plan
-from tracker.services.plan_state import LINK_LISTS, ORDER, read_plan_state
+from tracker.services.plan_state import read_plan_state
 from tracker.store import Store, open_store
 from tracker.workbooks.plan_layout import SHEETS
 from tracker.workbooks.plan_read import read_plan_file
 from tracker.workbooks.plan_write import export_plan, write_plan_template
 
 PMO = Actor("PMO analyst", Source.CLI)
-
-
-def plan_fields(store: Store) -> dict[str, Any]:
-    """Every item of the plan by its key, with every field a plan carries, and the recommendations' links."""
-    with store.read() as s:
-        state = read_plan_state(s)
-    out: dict[str, Any] = {
-        kind.value: {state.key(kind, r): state.named(kind, r) for r in state.live(kind)} for kind in ORDER
-    }
-    for name, (target, _, column) in LINK_LISTS.items():
-        out[f"links to {name}"] = sorted(
-            (state.key_of(Kind.RECOMMENDATION, link["recommendation_id"]), state.key_of(target, link[column]))
-            for link in state.links[name]
-            if not link["deleted"]
-        )
-    return out
 
 
 def empty_store(path: Path, name: str = "Another organisation") -> Store:
