@@ -16,6 +16,10 @@ file and the problem in plain words — unless it is a plain ``.xlsx`` workbook:
   ``max_strings_bytes`` of XML (it holds them all in memory), ``max_cells`` cells in a sheet, and
   no other XML part over ``max_part_bytes``.
 
+The limits default to a period return's, and so does the wording of the refusals (:class:`Wording`:
+what the file is called, what to do next); a reader of another kind of workbook passes its own
+(a plan workbook's are in :mod:`tracker.workbooks.plan_read`), the checks being the same.
+
 :func:`open_untrusted` then opens the very bytes that were inspected, read-only, with formulas kept
 as formulas (never evaluated, never taken from cached values) and links to other workbooks dropped::
 
