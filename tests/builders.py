@@ -1,7 +1,8 @@
 """Test data builders and checks shared by the service, query and undo tests.
 
 ``small_plan`` inserts a plan through a UnitOfWork (so its rows are audited like any other);
-``snapshot`` reads every table, for proving that a refused write changed nothing.
+``snapshot`` reads every table, for proving that a refused write changed nothing; ``plan_fields``
+reads the plan as a plan workbook carries it, for proving a round trip (tests and a benchmark).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tracker.models import (
     AuditEntry,
     Board,
     Inspection,
+    Kind,
     Objective,
     Outcome,
     Person,
@@ -28,6 +30,7 @@ from tracker.models import (
     Theme,
 )
 from tracker.services.base import unit_of_work
+from tracker.services.plan_state import LINK_LISTS, ORDER, read_plan_state
 from tracker.store import Store
 
 
@@ -127,3 +130,19 @@ def get(store: Store, cls: type[SQLModel], row_id: str) -> Any:
         assert row is not None
         session.expunge(row)
         return row
+
+
+def plan_fields(store: Store) -> dict[str, Any]:
+    """Every item of the plan by its key, with every field a plan carries, and the recommendations' links."""
+    with store.read() as s:
+        state = read_plan_state(s)
+    out: dict[str, Any] = {
+        kind.value: {state.key(kind, r): state.named(kind, r) for r in state.live(kind)} for kind in ORDER
+    }
+    for name, (target, _, column) in LINK_LISTS.items():
+        out[f"links to {name}"] = sorted(
+            (state.key_of(Kind.RECOMMENDATION, link["recommendation_id"]), state.key_of(target, link[column]))
+            for link in state.links[name]
+            if not link["deleted"]
+        )
+    return out

@@ -14,6 +14,7 @@ from tracker.cli import main
 from tracker.db import Actor
 from tracker.enums import Role, Source
 from tracker.errors import NotPermitted, ValidationError
+from tracker.models import Kind
 from tracker.services.plan_import import import_plan, preview_plan
 from tracker.store import open_store
 from tracker.workbooks.plan_layout import FIRST_ROW
@@ -203,10 +204,37 @@ def test_a_workbook_that_is_not_a_plan_lists_each_sheet_it_lacks(store, tmp_path
     assert found[0] == "sheet 'Themes': found no such sheet; expected the 'Themes' sheet of the template"
 
 
-def _corpus():
-    from tests.test_workbook_safety import CORPUS
+def _far_row(row: int):  # type: ignore[no-untyped-def]
+    def build(d: Path) -> Path:
+        path = d / "plan.xlsx"
+        wb = openpyxl.Workbook()
+        wb.active.title = "Milestones"
+        wb.active.cell(row=row, column=1, value="stray")
+        wb.save(path)
+        return path
 
-    return CORPUS
+    return build
+
+
+def _corpus():
+    """The returns' hostile files, those refused for a return's size made larger for a plan's bounds."""
+    from tests.test_workbook_safety import CORPUS, _tiny_texts
+
+    within_a_plan = {"a row far below the data", "a quarter of a million tiny texts"}
+    return {
+        **{case: v for case, v in CORPUS.items() if case not in within_a_plan},
+        "a row far below the data": (
+            _far_row(250_001),
+            {},
+            "plan.xlsx is not a workbook we can read: sheet 'Milestones' uses row 250,001 (the limit is "
+            "250,000 rows); delete the unused rows and import it again",
+        ),
+        "a million tiny texts": (
+            _tiny_texts(1_000_001),
+            {},
+            "holds more than 1,000,000 separate texts (the limit); a plan workbook holds far fewer",
+        ),
+    }
 
 
 @pytest.mark.parametrize("case", list(_corpus()))
@@ -220,6 +248,22 @@ def test_each_hostile_file_is_refused_and_the_store_is_byte_identical(store, tmp
     with pytest.raises(UnsafeWorkbook) as refused:
         read_plan_file(path, **limits)
     assert expected in str(refused.value)
+    assert "a return" not in str(refused.value) and "send it again" not in str(refused.value)
     if not limits:  # the command line says the same in one line
         assert main(["--db", str(db), "import-plan", str(path), "--apply"]) == 2
     assert sha(db) == before
+
+
+def test_a_plan_sheet_may_be_longer_than_a_return(store, tmp_path):
+    """A national plan has more than a return's 100,000 rows on a sheet (the scale plan 100,003 milestones)."""
+    path = template_with(tmp_path, {})
+    wb = openpyxl.load_workbook(path)
+    wb["Milestones"].cell(row=150_000, column=1, value="SER-01.01")
+    wb["Milestones"].cell(row=150_000, column=2, value="Far down the sheet")
+    wb["Milestones"].cell(row=150_000, column=4, value=date(2024, 9, 30))
+    wb.save(path)
+    data = read_plan_file(path)
+    assert [r.row for r in data.sheets[Kind.MILESTONE].rows] == [150_000]
+    with store.read() as s:
+        preview = preview_plan(s, data)
+    assert not preview.problems and preview.n_create == 1

@@ -4,46 +4,30 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 from sqlmodel import col, select
 
-from tests.builders import audit_of, small_plan
+from tests.builders import audit_of, plan_fields, small_plan
 from tracker.audit import CREATED
 from tracker.autobackup import listing
 from tracker.db import Actor
 from tracker.enums import Source
-from tracker.models import AuditEntry, Kind, Milestone, Objective, Recommendation, Risk, Theme
+from tracker.errors import ValidationError
+from tracker.models import AuditEntry, Board, Kind, Milestone, Objective, Person, Recommendation, Risk, Theme
 from tracker.seed.sample import add_sample_progress
 from tracker.seed.scale import build_scale_plan
 from tracker.seed.template import empty_template, emsou_template, seed_plan
 from tracker.services.base import unit_of_work
 from tracker.services.plan_import import import_plan, preview_plan
-from tracker.services.plan_state import LINK_LISTS, ORDER, read_plan_state
+from tracker.services.plan_state import read_plan_state
 from tracker.store import Store, open_store
 from tracker.workbooks.plan_layout import SHEETS
 from tracker.workbooks.plan_read import read_plan_file
 from tracker.workbooks.plan_write import export_plan, write_plan_template
 
 PMO = Actor("PMO analyst", Source.CLI)
-
-
-def plan_fields(store: Store) -> dict[str, Any]:
-    """Every item of the plan by its key, with every field a plan carries, and the recommendations' links."""
-    with store.read() as s:
-        state = read_plan_state(s)
-    out: dict[str, Any] = {
-        kind.value: {state.key(kind, r): state.named(kind, r) for r in state.live(kind)} for kind in ORDER
-    }
-    for name, (target, _, column) in LINK_LISTS.items():
-        out[f"links to {name}"] = sorted(
-            (state.key_of(Kind.RECOMMENDATION, link["recommendation_id"]), state.key_of(target, link[column]))
-            for link in state.links[name]
-            if not link["deleted"]
-        )
-    return out
 
 
 def empty_store(path: Path, name: str = "Another organisation") -> Store:
@@ -336,3 +320,55 @@ def test_deleted_items_and_what_belongs_to_them_are_not_exported(tmp_path):
     after = plan_fields(copy)
     assert sorted(after["objective"]) == ["SER-01.01", "SER-01.02"]
     assert list(after["milestone"]) == [("SER-01.01", "Kept")]
+
+
+def test_two_people_or_boards_of_one_name_refuse_the_export_and_name_them(tmp_path, capsys):
+    """Import matches people and boards by name, so such a file could not come back in: nothing is written."""
+    from tracker.cli import main
+
+    store = open_store(tmp_path / "plan.db")
+    ids = small_plan(store, PMO)
+    with store.write() as s:
+        uow = unit_of_work(s, PMO)
+        uow.create(Person, name="head of  Intelligence", role_title="Another one")  # the same name, folded
+        uow.create(Board, plan_id=ids.plan, name="Strategic Leadership Team", cadence="monthly")
+        uow.changes("twins")
+    path = tmp_path / "plan.xlsx"
+    with store.read() as s, pytest.raises(ValidationError) as refused:
+        export_plan(s, path)
+    assert str(refused.value) == (
+        "plan.xlsx was not written: the plan has items a plan workbook cannot tell apart, since importing "
+        "matches them by name or code: “head of  Intelligence” and “Head of Intelligence” on the People sheet, “Strategic "
+        "Leadership Team” twice on the Boards sheet; rename all but one of each in the app and export again"
+    )
+    assert not path.exists() and not list(tmp_path.glob(".*.partial"))
+    store.close()
+    assert main(["--db", str(tmp_path / "plan.db"), "export-plan", "--out", str(path)]) == 2
+    assert "“Strategic Leadership Team” twice on the Boards sheet" in capsys.readouterr().err
+    assert not path.exists()
+
+    with store.write() as s:  # renamed in the app, the plan exports and round-trips
+        uow = unit_of_work(s, PMO)
+        twin = s.exec(select(Person).where(Person.name == "head of  Intelligence")).one()
+        uow.update(twin, {"name": "Deputy Head of Intelligence"})
+        uow.update(s.exec(select(Board).where(Board.cadence == "monthly")).one(), {"name": "Delivery Board"})
+        uow.changes("renamed")
+    copy = round_trip(store, tmp_path)
+    assert plan_fields(copy)["person"] == plan_fields(store)["person"]
+    assert len(plan_fields(copy)["board"]) == 2
+
+
+def test_two_milestones_of_one_title_under_one_objective_refuse_the_export(tmp_path):
+    store = open_store(tmp_path / "plan.db")
+    ids = small_plan(store, PMO)
+    with store.write() as s:
+        uow = unit_of_work(s, PMO)
+        for objective in (ids.obj1, ids.obj1, ids.obj2):  # under another objective it is another milestone
+            uow.create(Milestone, objective_id=objective, title="Kick-off", baseline_date=date(2024, 9, 1),
+                       forecast_date=date(2024, 9, 1))  # fmt: skip
+        uow.changes("twins")
+    with (
+        store.read() as s,
+        pytest.raises(ValidationError, match="“SER-01.01, Kick-off” twice on the Milestones sheet; rename"),
+    ):
+        export_plan(s, tmp_path / "plan.xlsx")

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from tracker.enums import Marking
+from tracker.errors import ValidationError
 from tracker.models import Kind
 from tracker.outputs import written
 from tracker.services.plan_state import LINK_LISTS, PlanState, read_plan_state
@@ -84,10 +85,16 @@ def write_plan_template(path: str | os.PathLike[str], *, replace: bool = False, 
 def export_plan(
     session: Session, path: str | os.PathLike[str], *, replace: bool = False, author: str = ""
 ) -> Path:
-    """The store's plan in the template's sheets: retired items too, deleted ones not."""
+    """The store's plan in the template's sheets: retired items too, deleted ones not.
+
+    ValidationError, and nothing written, when two items of a sheet have the same key (two people of
+    one name, say): the file could not be imported back, since import matches items by key.
+    """
     state = read_plan_state(session)
     links = {name: state.linked(name) for name in LINK_LISTS}
-    rows = {s.kind: [_cells(state, s, r, links) for r in _rows_of(state, s.kind)] for s in SHEETS}
+    items = {s.kind: _rows_of(state, s.kind) for s in SHEETS}
+    _refuse_twins(Path(path), state, items)
+    rows = {s.kind: [_cells(state, s, r, links) for r in items[s.kind]] for s in SHEETS}
     title = f"{state.plan_name} — plan"
     return _write(
         Path(path), rows, state.marking, state.caveat, title, author, example=False, replace=replace
@@ -115,6 +122,41 @@ def _rows_of(state: PlanState, kind: Kind) -> list[dict[str, Any]]:
     if kind in (Kind.RISK, Kind.RECOMMENDATION):
         return sorted(rows, key=lambda r: (str(state.key(kind, r)), r["id"]))
     return rows
+
+
+def _refuse_twins(path: Path, state: PlanState, items: dict[Kind, list[dict[str, Any]]]) -> None:
+    """Refuse items a plan workbook could not tell apart: its rows are matched by key on import.
+
+    Refused rather than told apart (a "(2)" after a name, say) because any such mark would be a new
+    name: importing the file would not give back the plan, and every row naming the item (a lead,
+    an owner) would have to choose between them, which only the PMO can.
+    """
+    found = []
+    for spec in SHEETS:
+        by_key: dict[Any, list[dict[str, Any]]] = {}
+        for row in items[spec.kind]:
+            by_key.setdefault(state.key(spec.kind, row), []).append(row)
+        found += [f"{_twins(spec.kind, key, rows)} on the {spec.title} sheet" for key, rows in by_key.items()
+                  if len(rows) > 1]  # fmt: skip
+    if found:
+        listed = ", ".join(found[:5]) + (f" and {len(found) - 5:,} more" if len(found) > 5 else "")
+        raise ValidationError(
+            f"{path.name} was not written: the plan has items a plan workbook cannot tell apart, since "
+            f"importing matches them by name or code: {listed}; rename all but one of each in the app "
+            "and export again",
+            field="plan",
+        )
+
+
+def _twins(kind: Kind, key: Any, rows: list[dict[str, Any]]) -> str:
+    """“Jane Smith” twice; “Jane Smith” and “jane smith” (a name as written, else the key)."""
+    if kind in (Kind.PERSON, Kind.BOARD):
+        spellings = list(dict.fromkeys(r["name"] for r in rows))
+    else:
+        spellings = [", ".join(map(str, key)) if isinstance(key, tuple) else str(key)]
+    if len(spellings) > 1:
+        return " and ".join(f"“{x}”" for x in spellings)
+    return f"“{spellings[0]}” {'twice' if len(rows) == 2 else f'{len(rows)} times'}"
 
 
 def _cells(

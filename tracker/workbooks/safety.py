@@ -16,6 +16,10 @@ file and the problem in plain words — unless it is a plain ``.xlsx`` workbook:
   ``max_strings_bytes`` of XML (it holds them all in memory), ``max_cells`` cells in a sheet, and
   no other XML part over ``max_part_bytes``.
 
+The limits default to a period return's, and so does the wording of the refusals (:class:`Wording`:
+what the file is called, what to do next); a reader of another kind of workbook passes its own
+(a plan workbook's are in :mod:`tracker.workbooks.plan_read`), the checks being the same.
+
 :func:`open_untrusted` then opens the very bytes that were inspected, read-only, with formulas kept
 as formulas (never evaluated, never taken from cached values) and links to other workbooks dropped::
 
@@ -63,13 +67,18 @@ SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-_AGAIN = "save it as an Excel Workbook (.xlsx) and send it again"
+_AGAIN = "save it as an Excel Workbook (.xlsx) and {again}"  # Wording.again
 _REFUSED_MAIN = {
-    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": f"contains macros (it is an .xlsm workbook); {_AGAIN}",
-    "application/vnd.ms-excel.template.macroEnabled.main+xml": f"contains macros (it is an .xltm template); {_AGAIN}",
-    "application/vnd.ms-excel.addin.macroEnabled.main+xml": f"contains macros (it is an .xlam add-in); {_AGAIN}",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": f"is an Excel template (.xltx), not a workbook; {_AGAIN}",
-    "application/vnd.ms-excel.sheet.binary.macroEnabled.main": f"is an Excel binary workbook (.xlsb), which can hold macros; {_AGAIN}",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": "contains macros (it is an .xlsm workbook); "
+    + _AGAIN,
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": "contains macros (it is an .xltm template); "
+    + _AGAIN,
+    "application/vnd.ms-excel.addin.macroEnabled.main+xml": "contains macros (it is an .xlam add-in); "
+    + _AGAIN,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "is an Excel template (.xltx), not a workbook; "
+    + _AGAIN,
+    "application/vnd.ms-excel.sheet.binary.macroEnabled.main": "is an Excel binary workbook (.xlsb), which can hold macros; "
+    + _AGAIN,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "is not an Excel workbook: it is a Word document",
     "application/vnd.ms-word.document.macroEnabled.main+xml": "is not an Excel workbook: it is a Word document",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": "is not an Excel workbook: it is a PowerPoint presentation",
@@ -85,6 +94,20 @@ _R_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 class UnsafeWorkbook(StoreError):
     """A workbook refused before or while reading it; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the refusals call the workbook and what they ask for, so a plan file is not called a return."""
+
+    document: str  # "a return": what a workbook of this kind holds far less than a hostile one
+    again: str  # "send it again": what to do once the file is put right
+    fresh: str  # how to start from a clean copy when a part of the package is too large
+
+
+RETURN_WORDING = Wording(
+    "a return", "send it again", "copy the filled-in rows into the return as issued and send that"
+)
 
 
 @dataclass(frozen=True)
@@ -145,19 +168,19 @@ def _cfb_names(data: bytes) -> set[str]:
         return set()
 
 
-def _refuse_ole2(name: str, data: bytes) -> None:
+def _refuse_ole2(name: str, data: bytes, again: str) -> None:
     streams = _cfb_names(data)
     if {"EncryptionInfo", "EncryptedPackage"} & streams:
         reason = (
             "is password-protected, so it cannot be checked or read; remove the password in Excel "
-            "(File > Info > Protect Workbook > Encrypt with Password), save it and send it again"
+            f"(File > Info > Protect Workbook > Encrypt with Password), save it and {again}"
         )
     elif {"Workbook", "Book"} & streams:
-        reason = f"is an old-format Excel workbook (.xls); open it in Excel, {_AGAIN}"
+        reason = f"is an old-format Excel workbook (.xls); open it in Excel, {_AGAIN.format(again=again)}"
     elif "WordDocument" in streams:
         reason = "is not an Excel workbook: it is an old-format Word document"
     else:
-        reason = f"is password-protected or an old .xls workbook; remove any password, {_AGAIN}"
+        reason = f"is password-protected or an old .xls workbook; remove any password, {_AGAIN.format(again=again)}"
     raise UnsafeWorkbook(f"{name} {reason}")
 
 
@@ -197,7 +220,12 @@ def _safe_member_name(name: str) -> bool:
 
 
 def _check_members(
-    name: str, infos: list[zipfile.ZipInfo], max_members: int, max_uncompressed: int, max_ratio: float
+    name: str,
+    infos: list[zipfile.ZipInfo],
+    max_members: int,
+    max_uncompressed: int,
+    max_ratio: float,
+    again: str,
 ) -> int:
     if len(infos) > max_members:
         raise UnsafeWorkbook(
@@ -216,7 +244,9 @@ def _check_members(
             raise UnsafeWorkbook(f"{name} is damaged: it contains two parts named {info.filename!r}")
         seen.add(info.filename.casefold())
         if info.flag_bits & 0x1:
-            raise UnsafeWorkbook(f"{name} is password-protected (its parts are encrypted); {_AGAIN}")
+            raise UnsafeWorkbook(
+                f"{name} is password-protected (its parts are encrypted); {_AGAIN.format(again=again)}"
+            )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > max_ratio:
@@ -325,6 +355,7 @@ class _Bounds:
     strings: int
     strings_bytes: int
     part_bytes: int
+    words: Wording
 
 
 def _check_package(
@@ -333,7 +364,9 @@ def _check_package(
     """Refuse anything but a plain workbook; every XML part is parsed. Returns the sheet names."""
     if "[content_types].xml" not in members:
         if "mimetype" in members and b"opendocument.spreadsheet" in _head(zf, members["mimetype"]):
-            raise UnsafeWorkbook(f"{name} is an OpenDocument spreadsheet (.ods); {_AGAIN}")
+            raise UnsafeWorkbook(
+                f"{name} is an OpenDocument spreadsheet (.ods); {_AGAIN.format(again=bounds.words.again)}"
+            )
         raise UnsafeWorkbook(f"{name} is not an Excel workbook: it is a ZIP of {len(members):,} files")
     defaults, overrides = _content_types(name, zf)
 
@@ -351,7 +384,7 @@ def _check_package(
         raise UnsafeWorkbook(f"{name} is not an Excel workbook: it has no workbook part")
     main_type = content_type(main)
     if main_type in _REFUSED_MAIN:
-        raise UnsafeWorkbook(f"{name} {_REFUSED_MAIN[main_type]}")
+        raise UnsafeWorkbook(f"{name} {_REFUSED_MAIN[main_type].format(again=bounds.words.again)}")
     if main_type != XLSX_MAIN:
         raise UnsafeWorkbook(
             f"{name} is not an Excel workbook: its main part is of type {main_type or 'unknown'!r}"
@@ -364,7 +397,9 @@ def _check_package(
         if macro is None and posixpath.basename(member).lower() == "vbaproject.bin":
             macro = "a VBA project"
         if macro:
-            raise UnsafeWorkbook(f"{name} contains macros ({macro}); {_AGAIN}")
+            raise UnsafeWorkbook(
+                f"{name} contains macros ({macro}); {_AGAIN.format(again=bounds.words.again)}"
+            )
 
     sheets: list[tuple[str, str]] = []  # (name, relationship id)
 
@@ -401,8 +436,8 @@ def _check_package(
             if size > bounds.part_bytes:
                 raise UnsafeWorkbook(
                     f"{name} is not a workbook we can read: its part {member} would be {_size(size)} "
-                    f"(the limit is {_size(bounds.part_bytes)}); a return's are far smaller: copy the "
-                    "filled-in rows into the return as issued and send that"
+                    f"(the limit is {_size(bounds.part_bytes)}); {bounds.words.document}'s are far "
+                    f"smaller: {bounds.words.fresh}"
                 )
             _parse(name, zf, member)
     return tuple(title for title, _ in sheets)
@@ -424,8 +459,8 @@ def _check_rows(name: str, zf: zipfile.ZipFile, member: str, title: str, bounds:
             if cells > bounds.cells:
                 raise UnsafeWorkbook(
                     f"{name} is not a workbook we can read: sheet '{title}' has more than {bounds.cells:,} "
-                    "cells (the limit); delete what was pasted beyond the return's rows and columns and "
-                    "send it again"
+                    f"cells (the limit); {bounds.words.document} has far fewer: delete what was pasted "
+                    f"beyond its rows and columns and {bounds.words.again}"
                 )
         elif tag == "row":
             r = e.get("r")
@@ -433,7 +468,7 @@ def _check_rows(name: str, zf: zipfile.ZipFile, member: str, title: str, bounds:
             if last > bounds.rows:
                 raise UnsafeWorkbook(
                     f"{name} is not a workbook we can read: sheet '{title}' uses row {last:,} "
-                    f"(the limit is {bounds.rows:,} rows); delete the unused rows and send it again"
+                    f"(the limit is {bounds.rows:,} rows); delete the unused rows and {bounds.words.again}"
                 )
 
     _parse(name, zf, member, on_element)
@@ -445,8 +480,8 @@ def _check_strings(name: str, zf: zipfile.ZipFile, member: str, bounds: _Bounds)
     if size > bounds.strings_bytes:
         raise UnsafeWorkbook(
             f"{name} is not a workbook we can read: its table of texts would be {_size(size)} "
-            f"(the limit is {_size(bounds.strings_bytes)}); a return holds far less text: remove what "
-            "was pasted into it and send it again"
+            f"(the limit is {_size(bounds.strings_bytes)}); {bounds.words.document} holds far less text: "
+            f"remove what was pasted into it and {bounds.words.again}"
         )
     count = 0
 
@@ -457,8 +492,8 @@ def _check_strings(name: str, zf: zipfile.ZipFile, member: str, bounds: _Bounds)
             if count > bounds.strings:
                 raise UnsafeWorkbook(
                     f"{name} is not a workbook we can read: it holds more than {bounds.strings:,} "
-                    "separate texts (the limit); a return holds far fewer: remove what was pasted into "
-                    "it and send it again"
+                    f"separate texts (the limit); {bounds.words.document} holds far fewer: remove what was "
+                    f"pasted into it and {bounds.words.again}"
                 )
 
     _parse(name, zf, member, on_element)
@@ -479,8 +514,13 @@ def inspect_upload(
     max_strings: int = MAX_STRINGS,
     max_strings_bytes: int = MAX_STRINGS_BYTES,
     max_part_bytes: int = MAX_PART_BYTES,
+    wording: Wording = RETURN_WORDING,
 ) -> SafeFile:
-    """Check a workbook from outside before anything parses it; raise UnsafeWorkbook or return it."""
+    """Check a workbook from outside before anything parses it; raise UnsafeWorkbook or return it.
+
+    The limits default to a period return's; a reader of a larger kind of workbook passes its own
+    (and its ``wording``), the checks being the same.
+    """
     path = Path(path)
     name = path.name
     try:
@@ -505,9 +545,12 @@ def inspect_upload(
     if not data:
         raise UnsafeWorkbook(f"{name} is empty")
     if data.startswith(OLE2):
-        _refuse_ole2(name, data)
+        _refuse_ole2(name, data, wording.again)
     if not data.startswith(b"PK\x03\x04"):
-        raise UnsafeWorkbook(f"{name} is not an Excel workbook: it looks like {_looks_like(data)}; {_AGAIN}")
+        raise UnsafeWorkbook(
+            f"{name} is not an Excel workbook: it looks like {_looks_like(data)}; "
+            + _AGAIN.format(again=wording.again)
+        )
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
@@ -516,9 +559,9 @@ def inspect_upload(
         ) from None
     with zf:
         infos = zf.infolist()
-        total = _check_members(name, infos, max_members, max_uncompressed, max_ratio)
+        total = _check_members(name, infos, max_members, max_uncompressed, max_ratio, wording.again)
         members = {i.filename.lower(): i.filename for i in infos if not i.is_dir()}
-        bounds = _Bounds(max_rows, max_cells, max_strings, max_strings_bytes, max_part_bytes)
+        bounds = _Bounds(max_rows, max_cells, max_strings, max_strings_bytes, max_part_bytes, wording)
         sheet_names = _check_package(name, zf, members, bounds)
     return SafeFile(path, len(data), len(infos), total, sheet_names, data)
 
