@@ -66,9 +66,14 @@ def export_plan_dialog(
     task = ctx.runner.task(work, label="Exporting the plan…")
     task.progress_dialog = TaskProgressDialog(task, parent, title=EXPORT_TITLE)  # type: ignore[attr-defined]  # kept alive with the task
     task.succeeded.connect(lambda result: ctx.message.emit(f"Saved the plan to {result}"))
-    task.failed.connect(lambda exc: tell(parent, EXPORT_TITLE, f"The plan was not saved: {reason(exc)}"))
+    task.failed.connect(lambda exc: tell(parent, EXPORT_TITLE, _not_saved(exc)))
     task.cancelled.connect(lambda: ctx.message.emit("Export cancelled: nothing was saved"))
     return task.start()
+
+
+def _not_saved(exc: BaseException) -> str:
+    # our refusals already say the file was not written, and why; anything else gets the words here
+    return reason(exc) if isinstance(exc, StoreError) else f"The plan was not saved: {reason(exc)}"
 
 
 def import_plan_dialog(
