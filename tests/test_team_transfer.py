@@ -199,3 +199,24 @@ def test_a_backup_holds_the_server_as_it_was_when_it_started(sample, team, tmp_p
     assert wrote
     assert rows_of(file_url(tmp_path / "copy.db")) == before
     assert main(["check", "--db", str(tmp_path / "copy.db")]) == 0
+
+
+def test_an_administrator_who_is_not_a_superuser_uploads_a_plan(sample, capsys):
+    """As documented: a login with CREATEROLE that owns the database, acting as the owner role."""
+    databases = _pg_database()
+    url = next(databases)
+    db = str(make_url(url).database)
+    admin, lead = f"{db}_admin", f"{db}_c.lead"
+    raw(url, f'CREATE ROLE "{admin}" LOGIN CREATEROLE')
+    raw(url, f'ALTER DATABASE "{db}" OWNER TO "{admin}"')
+    raw(url, f'CREATE ROLE "{lead}" LOGIN')
+    admin_url = login_url(url, admin)
+    try:
+        assert main(["server", "init", "--db", admin_url]) == 0
+        assert main(["server", "import-file", str(sample), "--db", admin_url,
+                     "--map", f"Communications Lead={lead}"]) == 0, capsys.readouterr().err  # fmt: skip
+        assert rows_of(url) == rows_of(file_url(sample))
+        assert main(["server", "check", "--db", admin_url]) == 0
+    finally:
+        next(databases, None)
+        drop_roles(db)
