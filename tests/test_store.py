@@ -280,9 +280,9 @@ def test_backup_refuses_to_overwrite_its_own_database(store):
 
 def test_any_store_copies_into_a_new_sqlite_file(any_store, actor, tmp_path):
     from tracker.audit import verify_chain
-    from tracker.copy import copy_to_sqlite
     from tracker.models import Person
     from tracker.services.base import unit_of_work
+    from tracker.store import copy_to_sqlite
 
     with any_store.write() as session:
         uow = unit_of_work(session, actor)

@@ -15,7 +15,7 @@ from tests.team_server import team_server
 from tracker.audit import verify_chain
 from tracker.db import Actor
 from tracker.enums import Role, Source
-from tracker.errors import ClosedPeriod, NotPermitted
+from tracker.errors import ClosedPeriod, ConflictError, NotPermitted
 from tracker.models import AuditEntry, Milestone, Objective, StatusUpdate
 from tracker.services import (
     close_period,
@@ -167,3 +167,22 @@ def test_many_logins_appending_at_once_form_one_verifiable_chain(team):
             session.exec(select(Milestone.id).where(col(Milestone.title).like("Concurrent %"))).all()
         )
     assert titles == 20
+
+
+def test_a_save_over_a_change_committed_since_the_row_was_loaded_is_refused(team):
+    """Read committed: the row this transaction loaded can be saved over by another login meanwhile;
+    the revision check must see that save, not the copy in hand, or it is silently overwritten."""
+    made = write(team.pmo, create_milestone, data={"objective_id": team.ids.obj1, "title": "Raced",
+                                                   "baseline_date": date(2024, 9, 30)})  # fmt: skip
+    (milestone_id,) = made.created
+    with open_store(team.pmo) as mine, open_store(team.lead_a) as theirs, mine.write() as session:
+        loaded = session.get(Milestone, milestone_id)  # loaded in this transaction, and kept
+        revision = loaded.revision
+        with theirs.write() as other:  # the lead saves meanwhile, and commits
+            update_milestone(other, actor=CLAIMS_PMO, milestone_id=milestone_id,
+                             changes={"notes": "the lead's"}, expected_revision=revision)  # fmt: skip
+        with pytest.raises(ConflictError, match=f"changed by {team.logins.lead_a}"):
+            update_milestone(session, actor=CLAIMS_PMO, milestone_id=milestone_id,
+                             changes={"notes": "the PMO's"}, expected_revision=revision)  # fmt: skip
+    row = read(team.pmo, Milestone, milestone_id)
+    assert (row.notes, row.revision) == ("the lead's", revision + 1)

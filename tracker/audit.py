@@ -143,8 +143,7 @@ class AuditWriter:
         # On PostgreSQL a transaction-level advisory lock serialises every appender, even the first
         # ones, before there is a head row to lock; FOR UPDATE then locks the head itself. SQLite's
         # BEGIN IMMEDIATE has already serialised writers.
-        if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
+        take_append_lock(self.session)
         row = self.session.execute(
             select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1).with_for_update()
         ).first()
@@ -156,6 +155,13 @@ class AuditWriter:
         if head != (last or (0, GENESIS)):
             raise AuditLogDamaged(head_problem(head, last))
         return head  # type: ignore[return-value]
+
+
+def take_append_lock(session: Session) -> None:
+    """On PostgreSQL, wait for the log's append lock (held to the end of the transaction; taking it
+    again in the same transaction is free). SQLite's BEGIN IMMEDIATE has serialised writers already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
 
 
 def server_login(session: Session) -> str | None:

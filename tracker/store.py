@@ -130,8 +130,6 @@ class Store:
 
     def backup(self, dest: Path, progress: Progress | None = None) -> BackupReport:
         if self.path is None:
-            from tracker.copy import copy_to_sqlite
-
             return copy_to_sqlite(self.engine, Path(dest), progress=progress)
         return backup_sqlite(self.path, Path(dest), progress=progress)
 
@@ -243,6 +241,22 @@ def building_store(path_or_url: str | os.PathLike[str]) -> Iterator[Store]:
             remove_with_sidecars(temp)
             if not final.exists():  # no store, so no lock file beside it either (removed while held)
                 lock.path.unlink(missing_ok=True)
+
+
+def copy_to_sqlite(source: Engine, dest: Path, progress: Progress | None = None) -> BackupReport:
+    """Copy every table of ``source`` (a server's store, as its login reads it) into a new SQLite file.
+
+    Read in one snapshot of the source, built whole under a temporary name and moved into place
+    only once every table's count agrees with it (see building_store), so a failure leaves no file.
+    """
+    from tracker.copy import copy_rows
+
+    dest = Path(dest)
+    if dest.exists():
+        raise StoreError(f"{dest} already exists; choose a new file name for the copy.")
+    with building_store(dest) as built, built.engine.begin() as conn:
+        copied = copy_rows(source, conn, progress)
+    return BackupReport(dest, copied.tables, copied.rows)
 
 
 def _remember_built(path: Path) -> None:

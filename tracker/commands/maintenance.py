@@ -12,6 +12,7 @@ from tracker.wording import file_size, plural
 
 def _backup_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", type=Path, nargs="?", help="where to write the copy (a new SQLite file)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="the same as PATH: where to write the copy")
     p.add_argument(
         "--list", action="store_true", help="list the automatic backups kept beside the plan instead"
     )
@@ -22,6 +23,10 @@ def _backup_args(p: argparse.ArgumentParser) -> None:
 def backup(args: argparse.Namespace) -> int:
     if args.list:
         return _list_backups(args)
+    if args.out is not None:
+        if args.path is not None and args.path != args.out:
+            raise CliError(f"give the copy's file name once: {args.path} or --out {args.out}, not both")
+        args.path = args.out
     if args.path is None:
         raise CliError("give a file name for the copy (backup PATH), or --list to see the automatic backups")
     if args.path.is_dir():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from tracker.cli import CliError, arguments, command, db_location, say
 from tracker.enums import Role
@@ -32,9 +33,22 @@ def _server_args(p: argparse.ArgumentParser) -> None:
             "check", help="report what is missing or too permissive (exit code 1 when anything is)"
         )
     )
+    i = _server_db(
+        sub.add_parser(
+            "import-file", help="upload a plan file into an empty team database, with its audit log"
+        )
+    )
+    i.add_argument("file", type=Path, metavar="PLAN.db", help="the plan file to upload")
+    i.add_argument(
+        "--map", action="append", default=[], metavar="PERSON=LOGIN",
+        help='a person in the plan and the existing login that is them: "Head of Intelligence=j.khan" (repeatable)',
+    )  # fmt: skip
 
 
-@command("server", "set up a PostgreSQL team plan (init) or check its roles and permissions (check)")
+@command(
+    "server",
+    "set up a PostgreSQL team plan (init), check its roles and permissions (check), upload a plan file (import-file)",
+)
 @arguments(_server_args)
 def server(args: argparse.Namespace) -> int:
     url = _server_url(args)
@@ -61,7 +75,25 @@ def server(args: argparse.Namespace) -> int:
             return say(f"{len(found)} problems found: the server does not enforce the plan's permissions", 1)
         print("The server enforces the team plan's roles, grants and row-level security.")
         return 0
-    raise CliError("say what to do: server init or server check")
+    if args.action == "import-file":
+        from tracker.store import open_store
+        from tracker.team.transfer import import_file, parse_map
+
+        mapping = parse_map(args.map)
+        if not args.file.is_file():
+            raise CliError(f"there is no plan file at {args.file}")
+        with open_store(args.file, readonly=True, create=False) as source:
+            if source.superseded or source.damage:
+                raise CliError(f"{source.superseded or source.damage} Nothing was uploaded.")
+            loaded = import_file(source.engine, args.file.name, url, mapping)
+        for person, login in loaded.mapped:
+            print(f"{login} is {person} in the plan (a lead).")
+        print(
+            f"Uploaded {args.file.name} into {loaded.database}: {loaded.total:,} rows in "
+            f"{len(loaded.rows)} tables, audit log verified. Add people with: users add"
+        )
+        return 0
+    raise CliError("say what to do: server init, server check or server import-file")
 
 
 def _users_args(p: argparse.ArgumentParser) -> None:

@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import Boolean as SABoolean
-from sqlalchemy import Date, DateTime, Integer, String, UniqueConstraint, insert, update
+from sqlalchemy import Date, DateTime, Integer, String, UniqueConstraint, insert, select, update
 from sqlmodel import Session
 
-from tracker.audit import CREATED, AuditWriter, encode, server_login
+from tracker.audit import CREATED, AuditWriter, encode, server_login, take_append_lock
 from tracker.db import Actor
 from tracker.errors import ConflictError, NotFound, Problem, ValidationError
 from tracker.models import KIND_OF, Editable, Kind, utcnow
@@ -182,6 +182,8 @@ class UnitOfWork:
     ) -> list[str]:
         """Set the fields that differ; audit each; bump the revision once. Returns the changed field names."""
         entity = KIND_OF[type(row)]
+        if expected_revision is not None:
+            self._current(row)
         if expected_revision is not None and row.revision != expected_revision:
             raise ConflictError(
                 f"This {entity.label} was changed by {row.changed_by or 'someone'} at "
@@ -220,6 +222,23 @@ class UnitOfWork:
             summary=summary,
             created=tuple(self.created),
         )
+
+    def _current(self, row: Editable) -> None:
+        """Make ``row`` what is committed now, and keep it so until this transaction ends.
+
+        On a server each statement reads what is committed when it runs, so a row loaded earlier in
+        this transaction may have been saved over since; checking its revision in hand would let
+        this save overwrite that one unseen. Every write appends to the audit log under one lock,
+        held until its commit: once this transaction holds it, the revision read now is the last
+        committed and no other save can land before this one. SQLite's writers never overlap.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        take_append_lock(self.session)
+        table = type(row).__table__  # type: ignore[attr-defined]
+        now = self.session.execute(select(table.c.revision).where(table.c.id == row.id)).scalar()
+        if now is not None and now != row.revision:
+            self.session.refresh(row)
 
     def _bump(self, row: Editable) -> None:
         if row.id not in self._bumped:
