@@ -267,3 +267,24 @@ def test_a_retired_objective_takes_no_update_for_a_period_after_it_left(any_stor
     assert "SER-01.01 was retired from the plan on 01/07/2024, so 2024/25 Q2 does not report it" in str(err)
     with any_store.write() as s:  # Q1 began before the retirement: still reported
         record_status_update(s, actor=actor, objective_id=plan.obj1, period_id=plan.q1, data=green)
+
+
+def test_retiring_refuses_while_open_risks_sit_under_it_and_names_them(any_store, actor, plan):
+    from tracker.services import create_risk, update_risk
+
+    scores = {f"{s}_{w}": 3 for s in ("inherent", "residual", "target") for w in ("likelihood", "impact")}
+    with any_store.write() as s:
+        risk = create_risk(
+            s,
+            actor=actor,
+            data={"ref": "R-9", "title": "Vetting backlog", "objective_id": plan.obj2, **scores},
+        ).created[0]
+    for kind, item in ((Kind.OBJECTIVE, plan.obj2), (Kind.OUTCOME, plan.outcome), (Kind.THEME, plan.theme)):
+        err = assert_refused(
+            any_store, ValidationError, lambda s, k=kind, i=item: retire(s, actor=actor, kind=k, item_id=i)
+        )
+        assert "cannot be retired while it holds 1 open risk (R-9): close them, or move them" in str(err)
+    with any_store.write() as s:
+        update_risk(s, actor=actor, risk_id=risk, changes={"status": "closed"})
+    with any_store.write() as s:
+        retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj2)

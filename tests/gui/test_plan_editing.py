@@ -227,3 +227,24 @@ def test_returns_are_the_pmos_to_issue_and_import(plan_ctx, qtbot):
             file_name="x.xlsx",
             checksum="0" * 64,
         )
+
+
+def test_retiring_what_holds_open_risks_says_why_not_in_a_box(page, plan_ctx):
+    from tests.gui.helpers import written
+    from tracker.services import create_risk
+
+    scores = {f"{s}_{w}": 3 for s in ("inherent", "residual", "target") for w in ("likelihood", "impact")}
+    written(
+        plan_ctx,
+        create_risk,
+        data={"ref": "R-9", "title": "Backlog", "objective_id": plan_ctx.ids.obj2, **scores},
+    )
+    told: list[str] = []
+    page.editing.tell = lambda parent, title, text: told.append(f"{title}: {text}")
+    page.editing.ask_day = lambda title, text: date(2024, 4, 1)
+    _select(page, plan_ctx.ids.obj2)
+    page.editing.retire_selected()
+    assert told and told[0].startswith(
+        "SER-01.02 was not retired: SER-01.02 cannot be retired while it holds 1 open risk"
+    )
+    assert get(plan_ctx.store, Objective, plan_ctx.ids.obj2).retired_on is None

@@ -20,10 +20,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from tracker.db import Actor
+from tracker.enums import RiskStatus
 from tracker.errors import Problem, ValidationError
 from tracker.models import (
     Board,
@@ -260,10 +261,36 @@ def retire(session: Session, *, actor: Actor, kind: Kind, item_id: str, on: date
         )
     day = on or date.today()
     held = [r for r in _beneath(session, row) if r.retired_on is None]
+    _refuse_open_risks(session, row, held)
     for item in (row, *held):
         uow.update(item, {"retired_on": day})
     also = f" with {plural(len(held), 'item')} in it" if held else ""
     return uow.changes(f"Retired {kind.label} {_code(row)}{also} from {day:%d/%m/%Y}")
+
+
+def _refuse_open_risks(session: Session, row: Placed, held: Sequence[Outcome | Objective]) -> None:
+    """An open risk must not sit under what leaves the plan: the heat maps would drop it while the
+    register still lists it. The PMO closes it or moves it to an objective or theme that stays."""
+    objective_ids = [x.id for x in (row, *held) if isinstance(x, Objective)]
+    where: list[Any] = [col(Risk.objective_id).in_(objective_ids)] if objective_ids else []
+    if isinstance(row, Theme):
+        where.append(col(Risk.theme_id) == row.id)
+    if not where:
+        return
+    risks = session.exec(
+        select(Risk.ref)
+        .where(or_(*where), col(Risk.deleted).is_(False), Risk.status == RiskStatus.OPEN.value)
+        .order_by(Risk.ref)
+    ).all()
+    if risks:
+        named = listing(list(risks[:5])) + (f" and {len(risks) - 5} more" if len(risks) > 5 else "")
+        raise ValidationError(
+            Problem(
+                "risks",
+                f"{_code(row)} cannot be retired while it holds {plural(len(risks), 'open risk')} ({named}): "
+                "close them, or move them to an objective or theme that stays, then retire it.",
+            )
+        )
 
 
 def reinstate(session: Session, *, actor: Actor, kind: Kind, item_id: str) -> Changes:

@@ -26,7 +26,7 @@ from tracker.services import Changes, move, reinstate, remove, renumber, retire
 from tracker.services.structure import renumbering
 from ui.context import AppContext
 from ui.plan_item_dialog import PlanItemDialog
-from ui.widgets.dialogs import confirm
+from ui.widgets.dialogs import confirm, tell
 
 if TYPE_CHECKING:
     from ui.pages.plan import PlanPage
@@ -47,6 +47,7 @@ class PlanEditing(QObject):
         self._menu: QMenu | None = None
         self.confirm: Callable[[QWidget, str, str, str], bool] = confirm
         self.ask_day: Callable[[str, str], date | None] = self._ask_day
+        self.tell: Callable[[QWidget, str, str], None] = tell
 
         self.new_objective = self._action("New &objective here", self.add_objective, "Ins")
         self.new_outcome = self._action("New o&utcome here", self.add_outcome)
@@ -219,7 +220,10 @@ class PlanEditing(QObject):
             "not ask for or count it; its history, milestones and risks stay readable.",
         )
         if day is not None:
-            self._write(retire, kind=_KIND[row.kind], item_id=row.id, on=day)
+            refused = self._tell_refusal(f"{row.ref} was not retired")
+            self.ctx.write(retire, kind=_KIND[row.kind], item_id=row.id, on=day).failure(refused).run(
+                initiator=self
+            )
 
     def reinstate_selected(self) -> None:
         row = self._selected()
@@ -249,6 +253,14 @@ class PlanEditing(QObject):
         except ValueError as exc:
             self.ctx.message.emit(f"Not retired: {exc}")
             return None
+
+    def _tell_refusal(self, title: str) -> Callable[[Exception], None]:
+        """A refusal the PMO must act on (open risks, say) in a box, not only the status bar."""
+
+        def refused(exc: Exception) -> None:
+            self.tell(self.page, title, str(exc))
+
+        return refused
 
     def _write(self, service: Callable[..., Changes], **kwargs: Any) -> None:
         self.ctx.write(service, **kwargs).run(initiator=self)
