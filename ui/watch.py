@@ -8,7 +8,12 @@ every page that shows those kinds of item reloads, and the status bar says who c
 
 Ticks are skipped while this window is writing, so its own commit is never mistaken for someone
 else's before its broadcast arrives. Reading a number every second or two costs well under a
-millisecond on SQLite and one round trip on PostgreSQL (where LISTEN/NOTIFY can wake it sooner).
+millisecond on SQLite and one round trip on PostgreSQL (no LISTEN/NOTIFY yet: a change from a
+colleague shows within one interval).
+
+On a team plan the same tick is the connection's probe: when the server cannot be reached the
+context is told (the window says so and writes are refused), and the first tick that reads again
+says it is back (the engine's pre-ping replaces the dead connections).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer
 from tracker.models import Kind
 from tracker.queries.feed import FeedEntry, audit_head_seq, entries_after
 from tracker.services import Changes
+from tracker.team.connect import is_connection_lost
 from tracker.wording import listing, plural
 from ui.context import AppContext
 
@@ -62,12 +68,19 @@ class ChangeWatcher(QObject):
             return None  # this window is writing: its broadcast comes first
         try:
             head = self._head()
-            if head <= self.seen:
-                return None
-            with self.ctx.read() as s:
-                entries = entries_after(s, self.seen)
-        except Exception:  # a store gone away for a moment: the next tick tries again
-            log.warning("could not look for changes made elsewhere", exc_info=True)
+            if head > self.seen:
+                with self.ctx.read() as s:
+                    entries = entries_after(s, self.seen)
+        except Exception as exc:  # a store gone away for a moment: the next tick tries again
+            if self.ctx.store.path is None and is_connection_lost(exc):
+                if self.ctx.connected:
+                    log.warning("lost the connection to the server: %s", exc)
+                self.ctx.set_connected(False)  # the tick goes on probing; the pool reconnects
+            else:
+                log.warning("could not look for changes made elsewhere", exc_info=True)
+            return None
+        self.ctx.set_connected(True)
+        if head <= self.seen:
             return None
         self.seen = max([head, *(e.seq for e in entries)])
         theirs = [e for e in entries if e.txn not in self._own]

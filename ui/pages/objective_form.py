@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from tracker.enums import Brag, Lifecycle, PeriodStatus, Rag
 from tracker.queries import StatusHistoryRow
 from tracker.rules import RAG_ALLOWED, DerivedRag, disagrees
-from tracker.services import ServiceError, ValidationError, record_status_update
+from tracker.services import ConflictError, ServiceError, ValidationError, record_status_update
 from tracker.wording import field_label
 from ui.context import AppContext
 from ui.tasks import Task
@@ -69,6 +69,7 @@ def display_message(field: str, message: str) -> str:
 
 class StatusForm(QWidget):
     saved = Signal(object)  # the Changes of a committed save
+    reload_requested = Signal()  # a save was refused over someone else's newer change: show theirs
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -131,12 +132,18 @@ class StatusForm(QWidget):
         self.save_button.setAccessibleName("Save update")
         self.save_button.setToolTip("Save this period's update (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.setAccessibleName("Reload the update as it is stored now (what you typed is lost)")
+        self.reload_button.setToolTip("Show the update as it is stored now; what you typed here is lost")
+        self.reload_button.setVisible(False)
+        self.reload_button.clicked.connect(self.reload_requested.emit)
         self.revert_button = QPushButton("Revert")
         self.revert_button.setAccessibleName("Revert the form to what is stored")
         self.revert_button.clicked.connect(self._fill)
         buttons = QHBoxLayout()
         buttons.addWidget(self.problem, 1)
         buttons.addStretch(0)
+        buttons.addWidget(self.reload_button)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
 
@@ -303,6 +310,9 @@ class StatusForm(QWidget):
     def _on_refused(self, error: ServiceError) -> None:
         if isinstance(error, ValidationError):
             self.show_problems(error)
+        elif isinstance(error, ConflictError):  # someone else saved first: say who, offer theirs
+            self._say(f"Not saved: {error}")
+            self.reload_button.setVisible(True)
         else:
             self._say(str(error))
 
@@ -342,6 +352,7 @@ class StatusForm(QWidget):
             self.inputs[name].setAccessibleDescription(self.inputs[name].toolTip())
         self.problem.clear()
         self.problem.setVisible(False)
+        self.reload_button.setVisible(False)
 
     def problem_for(self, field: str) -> str:
         """The message shown under a field ("" when none), for tests and screen readers."""
