@@ -139,3 +139,19 @@ def test_a_viewers_window_is_read_only(team, connect):
     assert viewer.identity_button.text().startswith(f"You are: {team.db}_viewer1 (viewer) on ")
     with pytest.raises(ReadOnly):
         viewer.ctx.write(update_objective, objective_id=team.ids.obj1, changes={"title": "No"})
+
+
+def test_a_team_plan_given_as_db_opens_as_the_server_says_without_the_picker(team, app_settings, monkeypatch):
+    from ui import app as app_module
+
+    monkeypatch.setattr(app_module, "IdentityDialog", None)  # the picker must not be asked
+    launcher = Launcher(app_settings, Appearance(app_settings))
+    assert launcher.open(team.lead_b)
+    window = launcher.window
+    assert window is not None
+    try:
+        assert window.identity_button.text().startswith("You are: Programme Manager (lead) on ")
+        assert window.ctx.identity.access == Role.LEAD and not window.ctx.is_pmo
+    finally:
+        window.watcher.stop()
+        window.close()
