@@ -700,6 +700,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watcher.stop()
         self.ctx.runner.cancel_all()
         self.ctx.runner.wait(10_000)
         super().closeEvent(event)

@@ -8,8 +8,8 @@ every page that shows those kinds of item reloads, and the status bar says who c
 
 Ticks are skipped while this window is writing, so its own commit is never mistaken for someone
 else's before its broadcast arrives. Reading a number every second or two costs well under a
-millisecond on SQLite and one round trip on PostgreSQL (no LISTEN/NOTIFY yet: a change from a
-colleague shows within one interval).
+millisecond on SQLite and one round trip on PostgreSQL, where a LISTEN on the audit's channel
+(ui.listen) wakes it as soon as a colleague commits: the timer is then only the fallback.
 
 On a team plan the same tick is the connection's probe: when the server cannot be reached the
 context is told (the window says so and writes are refused), and the first tick that reads again
@@ -29,9 +29,11 @@ from tracker.services import Changes
 from tracker.team.connect import is_connection_lost
 from tracker.wording import listing, plural
 from ui.context import AppContext
+from ui.listen import ServerWakeUp
 
 log = logging.getLogger(__name__)
 INTERVAL_MS = 1_500
+RELISTEN_TICKS = 20  # a listener lost while the server stayed is asked for again every 20 ticks (30 s)
 _OWN_KEPT = 1_000  # the own transactions remembered (far more than a tick can ever see)
 
 
@@ -43,14 +45,35 @@ class ChangeWatcher(QObject):
         self.seen = self._head()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.check)
+        self.timer.timeout.connect(self._tick)
         ctx.changed.connect(self._on_ctx_changed)
+        engine = ctx.store.engine
+        self.wakeup = ServerWakeUp(engine.url, self) if engine.dialect.name == "postgresql" else None
+        if self.wakeup is not None:
+            self.wakeup.woken.connect(self.check)
+        self._ticks = 0
 
     def start(self) -> None:
         self.timer.start()
+        if self.wakeup is not None:
+            self.wakeup.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        if self.wakeup is not None:
+            self.wakeup.stop()
+
+    def _tick(self) -> None:
+        self.check()
+        self._ticks += 1
+        listener = self.wakeup
+        if (
+            listener is not None
+            and self.ctx.connected
+            and not listener.listening
+            and self._ticks % RELISTEN_TICKS == 0
+        ):
+            listener.start()  # lost with the connection, or refused: asked again now and then
 
     def _head(self) -> int:
         with self.ctx.read() as s:
@@ -76,10 +99,15 @@ class ChangeWatcher(QObject):
                 if self.ctx.connected:
                     log.warning("lost the connection to the server: %s", exc)
                 self.ctx.set_connected(False)  # the tick goes on probing; the pool reconnects
+                if self.wakeup is not None:
+                    self.wakeup.stop()
             else:
                 log.warning("could not look for changes made elsewhere", exc_info=True)
             return None
-        self.ctx.set_connected(True)
+        if not self.ctx.connected:
+            self.ctx.set_connected(True)
+            if self.wakeup is not None and self.timer.isActive():
+                self.wakeup.start()
         if head <= self.seen:
             return None
         self.seen = max([head, *(e.seq for e in entries)])

@@ -155,3 +155,15 @@ def test_a_team_plan_given_as_db_opens_as_the_server_says_without_the_picker(tea
     finally:
         window.watcher.stop()
         window.close()
+
+
+def test_a_colleagues_save_wakes_the_window_without_waiting_for_its_timer(team, connect, qtbot):
+    pmo, lead = connect(team.pmo), connect(team.lead_a)
+    assert lead.watcher.wakeup is not None and lead.watcher.wakeup.listening
+    lead.watcher.timer.stop()  # only the server's notification can make it look now
+    plan = lead.show_page("plan")
+    written(pmo.ctx, update_objective, objective_id=team.ids.obj2, changes={"title": "Woken by NOTIFY"})
+    qtbot.waitUntil(
+        lambda: plan.model.row_by_id(team.ids.obj2).title == "Woken by NOTIFY",  # type: ignore[attr-defined]
+        timeout=5000,
+    )

@@ -109,6 +109,7 @@ def test_the_server_going_away_and_coming_back(team, cluster, qtbot, app_setting
         cluster.start()
         qtbot.waitUntil(lambda: not window.connection_label.isVisibleTo(window), timeout=30_000)
         assert window.statusBar().currentMessage() == f"Connected to 127.0.0.1:{cluster.port}/{team.db} again"
+        assert window.watcher.wakeup is not None and window.watcher.wakeup.listening  # listening again
         detail.reload()
         assert commentary.toPlainText() == "Saved before the outage"  # type: ignore[attr-defined]  # nothing lost
         commentary.setPlainText("Saved after the outage")  # type: ignore[attr-defined]
