@@ -103,21 +103,27 @@ def test_another_persons_change_shows_in_the_other_window_within_two_seconds(tea
 
 def test_a_stale_save_is_refused_naming_who_saved_first_and_offers_to_reload(team, connect, qtbot):
     pmo, lead = connect(team.pmo), connect(team.lead_a)
-    lead.watcher.stop()  # the lead has the form open before the PMO's save reaches the window
     lead.ctx.set_period(team.ids.q1)
     detail = ObjectiveDetail(lead.ctx)
     qtbot.addWidget(detail)
     detail.show_objective(team.ids.obj1)
+    commentary = detail.form.inputs["commentary"]
+    commentary.setPlainText("The lead's note")  # type: ignore[attr-defined]
     written(pmo.ctx, record_status_update, objective_id=team.ids.obj1, period_id=team.ids.q1,
             data={"commentary": "The PMO's note"})  # fmt: skip
-    detail.form.inputs["commentary"].setPlainText("The lead's note")  # type: ignore[attr-defined]
+    # the PMO's save reaches the lead's window while they type: what they typed stays, with a note
+    qtbot.waitUntil(lambda: detail.form.reload_button.isVisibleTo(detail), timeout=5000)
+    assert commentary.toPlainText() == "The lead's note"  # type: ignore[attr-defined]
+    assert detail.form.problem.text().startswith(
+        "Someone else has saved this update since you started typing"
+    )
     detail.form.save()
     said = detail.form.problem.text()
     assert said.startswith(f"Not saved: This status update was changed by {team.logins.pmo} at ")
     assert detail.form.reload_button.isVisibleTo(detail)
     detail.form.reload_button.click()
-    assert detail.form.inputs["commentary"].toPlainText() == "The PMO's note"  # type: ignore[attr-defined]
-    detail.form.inputs["commentary"].setPlainText("The lead's note, after reading the PMO's")  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: commentary.toPlainText() == "The PMO's note")  # type: ignore[attr-defined]
+    commentary.setPlainText("The lead's note, after reading the PMO's")  # type: ignore[attr-defined]
     detail.form.save()
     assert detail.form.problem.isHidden()
 

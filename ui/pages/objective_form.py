@@ -75,6 +75,7 @@ class StatusForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.state: FormState | None = None
+        self._filled: dict[str, Any] | None = None  # the values as filled in: different ones are typing
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -136,7 +137,7 @@ class StatusForm(QWidget):
         self.reload_button.setAccessibleName("Reload the update as it is stored now (what you typed is lost)")
         self.reload_button.setToolTip("Show the update as it is stored now; what you typed here is lost")
         self.reload_button.setVisible(False)
-        self.reload_button.clicked.connect(self.reload_requested.emit)
+        self.reload_button.clicked.connect(self._on_reload_clicked)
         self.revert_button = QPushButton("Revert")
         self.revert_button.setAccessibleName("Revert the form to what is stored")
         self.revert_button.clicked.connect(self._fill)
@@ -184,14 +185,34 @@ class StatusForm(QWidget):
     # ------------------------------------------------------------------------------------------ showing
 
     def show_state(self, state: FormState | None) -> None:
+        """Show this state; what the person is typing into the same update stays (a colleague's save,
+        shown by the change watcher, must not wipe it), and the save is checked against what they
+        started from, so it is refused, naming who, if that update itself changed meanwhile."""
+        old = self.state
+        if (old is not None and state is not None and self.typing()
+                and (old.objective_id, old.period.period_id) == (state.objective_id, state.period.period_id)):  # fmt: skip
+            if state.period.update_revision != old.period.update_revision:
+                self._say("Someone else has saved this update since you started typing: Reload to see "
+                          "theirs (what you typed here is lost), or Save to be told who.")  # fmt: skip
+                self.reload_button.setVisible(True)
+            return
         self.state = state
         self._fill()
+
+    def typing(self) -> bool:
+        """Whether the form holds changes not saved yet."""
+        return self._filled is not None and self.values() != self._filled
+
+    def _on_reload_clicked(self) -> None:
+        self._filled = None  # what was typed is given up for what is stored
+        self.reload_requested.emit()
 
     def _fill(self) -> None:
         self.clear_problems()
         state = self.state
         if state is None:
             self.setEnabled(False)
+            self._filled = None
             return
         self.setEnabled(True)
         p = state.period
@@ -213,6 +234,7 @@ class StatusForm(QWidget):
         for widget in (*self.inputs.values(), self.save_button, self.revert_button):
             widget.setEnabled(not reason)
         self._on_lifecycle_changed()
+        self._filled = self.values()
 
     def _why_read_only(self, p: StatusHistoryRow) -> str:
         if self.ctx.read_only:
@@ -301,11 +323,15 @@ class StatusForm(QWidget):
                 data=self.values(),
                 expected_revision=state.period.update_revision,
             )
-            .success(self.saved.emit)
+            .success(self._on_saved)
             .failure(self._on_refused)
             .finally_(lambda: self.save_button.setEnabled(self.state is not None and self.banner.isHidden()))
             .run(initiator=self)
         )
+
+    def _on_saved(self, changes: Any) -> None:
+        self._filled = None  # saved: the reload that follows shows it as stored
+        self.saved.emit(changes)
 
     def _on_refused(self, error: ServiceError) -> None:
         if isinstance(error, ValidationError):
