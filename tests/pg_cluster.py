@@ -45,6 +45,7 @@ class Cluster:
     bin: Path
     folder: Path
     port: int
+    up: bool = False
 
     @property
     def data(self) -> Path:
@@ -58,9 +59,11 @@ class Cluster:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
         _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"),
                       "-w", "-o", options, "start"])  # fmt: skip
+        self.up = True
 
     def stop(self) -> None:
         _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
+        self.up = False
 
 
 @contextlib.contextmanager

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import DBAPIError
 
 from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
 from tracker.services import Changes
+from tracker.team.connect import is_connection_lost
 from ui.about import about_text
 from ui.appearance import Appearance
 from ui.backups_dialog import BackupsDialog
@@ -414,7 +416,17 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, row: int) -> None:
         if not 0 <= row < len(PAGES):
             return
-        page = self.page(PAGES[row].key)
+        try:
+            page = self.page(PAGES[row].key)
+        except DBAPIError as exc:  # a page first shown while a team plan's server is away
+            if self.ctx.store.path is not None or not is_connection_lost(exc):
+                raise
+            self.ctx.set_connected(False)
+            self.statusBar().showMessage(
+                f"{PAGES[row].title} cannot be read while the server is away: it shows once reconnected.",
+                8000,
+            )
+            return
         self.stack.setCurrentWidget(page)
         self.find_action.setEnabled(hasattr(page, "focus_find"))
         self._offer_new_item()
