@@ -12,16 +12,18 @@ millisecond on SQLite and one round trip on PostgreSQL, where a LISTEN on the au
 (ui.listen) wakes it as soon as a colleague commits: the timer is then only the fallback.
 
 On a team plan the same tick is the connection's probe: when the server cannot be reached the
-context is told (the window says so and writes are refused), and the first tick that reads again
-says it is back (the engine's pre-ping replaces the dead connections).
+context is told (the window says so and writes are refused); then each tick asks the server on a
+thread of its own (an unreachable host can take the connect timeout), and the first answer says it
+is back (the engine's pre-ping replaces the dead connections) and reads what changed meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from tracker.models import Kind
 from tracker.queries.feed import FeedEntry, audit_head_seq, entries_after
@@ -38,6 +40,8 @@ _OWN_KEPT = 1_000  # the own transactions remembered (far more than a tick can e
 
 
 class ChangeWatcher(QObject):
+    _probed = Signal(bool)  # from the reconnection probe's thread: whether the server answered
+
     def __init__(self, ctx: AppContext, *, interval_ms: int = INTERVAL_MS, parent: QObject | None = None):
         super().__init__(parent or ctx)
         self.ctx = ctx
@@ -52,6 +56,8 @@ class ChangeWatcher(QObject):
         if self.wakeup is not None:
             self.wakeup.woken.connect(self.check)
         self._ticks = 0
+        self._probing = False
+        self._probed.connect(self._on_probed)
 
     def start(self) -> None:
         self.timer.start()
@@ -64,7 +70,10 @@ class ChangeWatcher(QObject):
             self.wakeup.stop()
 
     def _tick(self) -> None:
-        self.check()
+        if self.ctx.connected or self.ctx.store.path is not None:
+            self.check()
+        else:
+            self._probe()
         self._ticks += 1
         listener = self.wakeup
         if (
@@ -78,6 +87,27 @@ class ChangeWatcher(QObject):
     def _head(self) -> int:
         with self.ctx.read() as s:
             return audit_head_seq(s)
+
+    def _probe(self) -> None:
+        """Ask the lost server off the UI thread (an unreachable host can take the connect timeout)."""
+        if self._probing:
+            return
+        self._probing = True
+
+        def probe() -> None:
+            try:
+                self._head()
+            except Exception:  # still away: the next tick asks again
+                self._probed.emit(False)
+            else:
+                self._probed.emit(True)
+
+        threading.Thread(target=probe, name="tracker-reconnect", daemon=True).start()
+
+    def _on_probed(self, answered: bool) -> None:
+        self._probing = False
+        if answered and self.timer.isActive():
+            self.check()  # reads what changed meanwhile, and says the server is back
 
     def _on_ctx_changed(self, changes: Changes, initiator: object) -> None:
         if initiator is not self and changes.txn:

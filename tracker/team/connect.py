@@ -46,7 +46,10 @@ class TeamServer:
 
     def url(self, password: str = "") -> str:
         """The SQLAlchemy URL; without a password libpq looks in ~/.pgpass, PGPASSFILE or a service file."""
-        query = {"connect_timeout": str(CONNECT_TIMEOUT_S)}
+        # a server gone without a word (a network dropped, not a refusal) is noticed in seconds, not the
+        # system's TCP timeout of many minutes: unanswered data and keepalives give up after these
+        query = {"connect_timeout": str(CONNECT_TIMEOUT_S), "tcp_user_timeout": str(CONNECT_TIMEOUT_S * 1000),
+                 "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3"}  # fmt: skip
         if self.sslmode:
             query["sslmode"] = self.sslmode
         return URL.create(
