@@ -121,6 +121,7 @@ def test_a_stale_save_is_refused_naming_who_saved_first_and_offers_to_reload(tea
     said = detail.form.problem.text()
     assert said.startswith(f"Not saved: This status update was changed by {team.logins.pmo} at ")
     assert detail.form.reload_button.isVisibleTo(detail)
+    assert not detail.form.revert_button.isVisibleTo(detail)  # Reload, not Revert to the stale copy
     detail.form.reload_button.click()
     qtbot.waitUntil(lambda: commentary.toPlainText() == "The PMO's note")  # type: ignore[attr-defined]
     commentary.setPlainText("The lead's note, after reading the PMO's")  # type: ignore[attr-defined]

@@ -194,7 +194,7 @@ class StatusForm(QWidget):
             if state.period.update_revision != old.period.update_revision:
                 self._say("Someone else has saved this update since you started typing: Reload to see "
                           "theirs (what you typed here is lost), or Save to be told who.")  # fmt: skip
-                self.reload_button.setVisible(True)
+                self._offer_reload(True)
             return
         self.state = state
         self._fill()
@@ -202,6 +202,11 @@ class StatusForm(QWidget):
     def typing(self) -> bool:
         """Whether the form holds changes not saved yet."""
         return self._filled is not None and self.values() != self._filled
+
+    def _offer_reload(self, offer: bool) -> None:
+        """Reload (to what is stored now) in place of Revert (to what the form started from)."""
+        self.reload_button.setVisible(offer)
+        self.revert_button.setVisible(not offer)
 
     def _on_reload_clicked(self) -> None:
         self._filled = None  # what was typed is given up for what is stored
@@ -338,7 +343,7 @@ class StatusForm(QWidget):
             self.show_problems(error)
         elif isinstance(error, ConflictError):  # someone else saved first: say who, offer theirs
             self._say(f"Not saved: {error}")
-            self.reload_button.setVisible(True)
+            self._offer_reload(True)
         else:
             self._say(str(error))
 
@@ -378,7 +383,7 @@ class StatusForm(QWidget):
             self.inputs[name].setAccessibleDescription(self.inputs[name].toolTip())
         self.problem.clear()
         self.problem.setVisible(False)
-        self.reload_button.setVisible(False)
+        self._offer_reload(False)
 
     def problem_for(self, field: str) -> str:
         """The message shown under a field ("" when none), for tests and screen readers."""
