@@ -85,7 +85,9 @@ def open_plan(
     except BaseException:
         store.close()
         raise
-    return Opened(where, store, plan, persons, created, tuple(warnings), team=team, server=server)
+    # a team plan is remembered (recent plans) without any password the URL held
+    location = server.location if server is not None else where
+    return Opened(location, store, plan, persons, created, tuple(warnings), team=team, server=server)
 
 
 def open_team_plan(server: TeamServer, password: str, progress: Progress) -> Opened:

@@ -153,7 +153,9 @@ def test_a_team_plan_given_as_db_opens_as_the_server_says_without_the_picker(tea
 
     monkeypatch.setattr(app_module, "IdentityDialog", None)  # the picker must not be asked
     launcher = Launcher(app_settings, Appearance(app_settings))
-    assert launcher.open(team.lead_b)
+    given = make_url(team.lead_b).set(password="pw-in-url").render_as_string(hide_password=False)
+    assert launcher.open(given)  # the test cluster trusts local logins: the password is not checked
+    assert app_settings.recent() and "pw-in-url" not in app_settings.recent()[0]
     window = launcher.window
     assert window is not None
     try:
