@@ -176,7 +176,7 @@ class Launcher(QObject):
         assert opened.team is not None and opened.server is not None
         who = opened.team
         identity = Identity(who.name, who.person_id, ROLE_WORDS[Role(who.role)], granted=who.role,
-                            server=opened.server.where)  # fmt: skip
+                            server=opened.server.where, login=who.login)  # fmt: skip
         self.settings.remember_team_server(opened.server)
         return self._show(opened, Remembered(identity), readonly=who.role == Role.VIEWER)
 

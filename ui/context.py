@@ -53,6 +53,7 @@ class Identity:
     role: str = ""  # what they are called: "PMO", "viewer", or a person's role title
     granted: str = ""  # on a team plan: the Role the server gives the login (it, not the picker, decides)
     server: str = ""  # on a team plan: HOST/DATABASE
+    login: str = ""  # on a team plan: the login, which the audit names as the actor
 
     @property
     def access(self) -> Role:

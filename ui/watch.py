@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from tracker.models import Kind
 from tracker.queries.feed import FeedEntry, audit_head_seq, entries_after
 from tracker.services import Changes
-from tracker.team.connect import is_connection_lost
+from tracker.team.connect import is_connection_lost, names_by_login
 from tracker.wording import listing, plural
 from ui.context import AppContext
 from ui.listen import ServerWakeUp
@@ -124,6 +124,7 @@ class ChangeWatcher(QObject):
             if head > self.seen:
                 with self.ctx.read() as s:
                     entries = entries_after(s, self.seen)
+                    names = names_by_login(s)  # a team plan's leads by name, not login
         except Exception as exc:  # a store gone away for a moment: the next tick tries again
             if self.ctx.store.path is None and is_connection_lost(exc):
                 if self.ctx.connected:
@@ -144,19 +145,20 @@ class ChangeWatcher(QObject):
         theirs = [e for e in entries if e.txn not in self._own]
         if not theirs:
             return None
-        changes = _as_changes(theirs, you=self.ctx.identity.name)
+        who = self.ctx.identity
+        changes = _as_changes(theirs, you=who.login or who.name, names=names)
         self.ctx.changed.emit(changes, self)
         if changes.summary:
             self.ctx.message.emit(changes.summary)
         return changes
 
 
-def _as_changes(entries: list[FeedEntry], *, you: str) -> Changes:
+def _as_changes(entries: list[FeedEntry], *, you: str, names: dict[str, str] | None = None) -> Changes:
     kinds = frozenset(Kind(e.entity) for e in entries if e.entity in Kind._value2member_map_)
     items: Counter[str] = Counter()
     for kind, _ in {(e.entity, e.entity_id) for e in entries if e.entity in Kind._value2member_map_}:
         items[kind] += 1
-    who = sorted({e.actor for e in entries if e.actor != you})
+    who = sorted({(names or {}).get(e.actor, e.actor) for e in entries if e.actor != you})
     what = listing(plural(n, Kind(kind).label) for kind, n in items.most_common(3))
     last = entries[-1].at
     summary = (

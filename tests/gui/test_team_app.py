@@ -99,6 +99,16 @@ def test_another_persons_change_shows_in_the_other_window_within_two_seconds(tea
         timeout=2000,
     )
     assert lead.statusBar().currentMessage().startswith(f"{team.logins.pmo} changed 1 objective (")
+    # another lead's change: named as the person they are, not by their login
+    other = connect(team.lead_b)
+    written(other.ctx, record_status_update, objective_id=team.ids.obj3, period_id=team.ids.q2,
+            data={"lifecycle": "in progress", "rag": "amber", "rationale": "Slipping"})  # fmt: skip
+    qtbot.waitUntil(
+        lambda: (
+            lead.statusBar().currentMessage().startswith("Programme Manager changed 1 objective and 1 status")
+        ),
+        timeout=2000,
+    )
 
 
 def test_a_stale_save_is_refused_naming_who_saved_first_and_offers_to_reload(team, connect, qtbot):

@@ -112,6 +112,18 @@ def who_you_are(session: Session, server: TeamServer) -> WhoYouAre:
     return WhoYouAre(known.login, known.role, known.person_id, name)
 
 
+def names_by_login(session: Session) -> dict[str, str]:
+    """On a team plan, each lead's login and the name of the person it is (for "changed by" notes)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return {}
+    if not session.execute(text(f"SELECT to_regclass('public.{LOGIN_TABLE}') IS NOT NULL")).scalar():
+        return {}
+    rows = session.execute(
+        text(f"SELECT l.login, p.name FROM public.{LOGIN_TABLE} l JOIN public.person p ON p.id = l.person_id")
+    ).all()
+    return {str(login): str(name) for login, name in rows}
+
+
 def check_connection(server: TeamServer, password: str = "") -> WhoYouAre:
     """Log in once and ask who you are; ConnectError (one line, what to do) when that fails."""
     engine = make_engine(server.url(password))
