@@ -3,6 +3,7 @@ different people through the connect dialog, each as the server knows them."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,22 @@ def test_a_colleagues_save_wakes_the_window_without_waiting_for_its_timer(team, 
         lambda: plan.model.row_by_id(team.ids.obj2).title == "Woken by NOTIFY",  # type: ignore[attr-defined]
         timeout=5000,
     )
+
+
+def test_cancelling_while_connecting_closes_the_plan_it_then_opens(team, qtbot, monkeypatch):
+    from tracker.store import Store
+
+    closed: list[Store] = []
+    close = Store.close
+    monkeypatch.setattr(Store, "close", lambda self: (closed.append(self), close(self))[-1])
+    runner = TaskRunner()
+    dialog = ConnectDialog(runner, server_for(team.lead_a))  # no parent: gone once cancelled and dropped
+    dialog.show()
+    task = dialog.start()
+    dialog.reject()
+    del dialog
+    gc.collect()
+    assert task is not None
+    qtbot.waitUntil(lambda: task.done, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(closed), timeout=5_000)
+    assert closed[0] is task.result.store
