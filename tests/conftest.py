@@ -66,7 +66,9 @@ def _pg_database() -> Iterator[str]:
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against")
     name = f"dpt_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(
-        make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+        make_url(admin_url).set(drivername="postgresql+psycopg"),
+        isolation_level="AUTOCOMMIT",
+        pool_pre_ping=True,  # a test may restart its own server meanwhile (tests/pg_cluster.py)
     )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -26,6 +26,9 @@ GENESIS = "0" * 64
 # per database, taken before the head is read, released when the transaction ends.
 APPEND_LOCK = 0x74726163_6B6572
 _HEAD = "tracker.audit_head"
+# On PostgreSQL each append notifies this channel with the new head (delivered when the transaction
+# commits, never for one rolled back): the app's windows LISTEN to look for changes at once.
+NOTIFY_CHANNEL = "tracker_audit"
 CREATED = "created"  # the field name of an entry that records a row's creation (new = the row as JSON)
 REOPEN_REASON = "reopen_reason"  # an entry's field that records why a period was reopened, not a column
 SUPERSEDED = "superseded_by"  # an entry's field that records which newer plan carried this one over
@@ -129,6 +132,10 @@ class AuditWriter:
             rows.append(row)
         self.session.execute(insert(AuditEntry), rows)
         self.session.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(seq=seq, hash=prev))
+        if self.session.get_bind().dialect.name == "postgresql":  # wakes the other windows at commit
+            self.session.execute(
+                text("SELECT pg_notify(:channel, :seq)"), {"channel": NOTIFY_CHANNEL, "seq": str(seq)}
+            )
         self.session.info[_HEAD] = (self.session.get_transaction(), seq, prev)
         count = len(self._pending)
         self._pending = []

@@ -21,7 +21,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import tracker
 from tracker.autobackup import restore
+from tracker.enums import Role
+from tracker.team.connect import TeamServer
 from ui.appearance import Appearance
+from ui.connect_dialog import ConnectDialog
 from ui.context import AppContext, Identity
 from ui.icons import icon
 from ui.identity import IdentityDialog, identity_from_name
@@ -33,6 +36,7 @@ from ui.tasks import Cancelled, Progress, TaskProgressDialog, TaskRunner
 ORGANISATION = "DeliveryPlanTracker"
 APPLICATION = "Delivery Plan Tracker"
 EXIT_OPEN_FAILED = 2
+ROLE_WORDS = {Role.PMO: "PMO", Role.LEAD: "lead", Role.VIEWER: "viewer"}  # "You are: NAME (lead)"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -131,6 +135,9 @@ class Launcher(QObject):
             readonly = True
         if opened.store.superseded:  # the record of a plan a newer one replaced: the window says so
             readonly = True
+        if opened.team is not None:
+            self.show_team_plan(opened)
+            return True
         chosen = self._who(opened, readonly=readonly, as_name=as_name)
         if chosen is None:
             opened.store.close()
@@ -156,11 +163,29 @@ class Launcher(QObject):
             chosen = Remembered(chosen.identity, read_only=True)
         return chosen
 
+    def connect(self, last: TeamServer | None = None) -> bool:
+        """File > Connect to a team plan…: log in, and show the plan as the server says you are."""
+        dialog = ConnectDialog(self.runner, last or self.settings.team_server(), self.window)
+        if dialog.exec() != ConnectDialog.DialogCode.Accepted or dialog.opened is None:
+            return False
+        self.show_team_plan(dialog.opened)
+        return True
+
+    def show_team_plan(self, opened: Opened) -> MainWindow:
+        """A connected team plan: no identity picker, who you are is the server's word."""
+        assert opened.team is not None and opened.server is not None
+        who = opened.team
+        identity = Identity(who.name, who.person_id, ROLE_WORDS[Role(who.role)], granted=who.role,
+                            server=opened.server.where, login=who.login)  # fmt: skip
+        self.settings.remember_team_server(opened.server)
+        return self._show(opened, Remembered(identity), readonly=who.role == Role.VIEWER)
+
     def _show(self, opened: Opened, chosen: Remembered, *, readonly: bool) -> MainWindow:
         ctx = AppContext(opened.store, chosen.identity, read_only=readonly or chosen.read_only,
                          palette=self.appearance.palette, runner=self.runner)  # fmt: skip
         window = MainWindow(ctx, location=opened.location, settings=self.settings, appearance=self.appearance)
         window.open_requested.connect(self._on_window_open_requested)
+        window.connect_requested.connect(lambda: self.connect())
         window.new_plan_requested.connect(self._on_window_new_plan_requested)
         window.mode_change_requested.connect(self._on_window_mode_change_requested)
         window.restore_requested.connect(self._on_window_restore_requested)
@@ -180,6 +205,9 @@ class Launcher(QObject):
         return window
 
     def _on_window_open_requested(self, location: str, readonly: bool) -> None:
+        if location.startswith("postgresql"):  # a team plan from the recent list: log in again
+            self.connect(TeamServer.from_url(location))
+            return
         self.open(location, readonly=readonly)
 
     def _on_window_new_plan_requested(self, location: str, name: str) -> None:

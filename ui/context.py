@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from tracker.db import Actor
 from tracker.enums import Role, Source
 from tracker.services import Changes, ServiceError, revert_transaction
 from tracker.store import Store
+from tracker.team.connect import is_connection_lost
 from ui.palette import Palette, make_palette
 from ui.tasks import Progress, Task, TaskProgressDialog, TaskRunner
 
@@ -38,6 +40,10 @@ class ReadOnly(ServiceError):
     """Raised by :meth:`AppContext.write` in read-only (viewer) mode."""
 
 
+class Disconnected(ServiceError):
+    """A write refused because the team plan's server cannot be reached just now."""
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who is using the app: a person from the plan, or the PMO (``person_id`` None)."""
@@ -45,10 +51,16 @@ class Identity:
     name: str
     person_id: str | None = None
     role: str = ""  # what they are called: "PMO", "viewer", or a person's role title
+    granted: str = ""  # on a team plan: the Role the server gives the login (it, not the picker, decides)
+    server: str = ""  # on a team plan: HOST/DATABASE
+    login: str = ""  # on a team plan: the login, which the audit names as the actor
 
     @property
     def access(self) -> Role:
-        """What they may change: a person from the plan is a lead; the viewer nothing; else the PMO."""
+        """What they may change: on a team plan what the server grants; else a person from the plan is
+        a lead, the viewer nothing, anyone else the PMO."""
+        if self.granted:
+            return Role(self.granted)
         if self.person_id is not None:
             return Role.LEAD
         return Role.VIEWER if self.role == "viewer" else Role.PMO
@@ -70,6 +82,7 @@ class AppContext(QObject):
     undo_state_changed = Signal()
     navigate_requested = Signal(str, object)  # page key, filters (dict) for that page
     message = Signal(str)  # a short line for the status bar
+    connection_changed = Signal(bool)  # a team plan's server was lost (False) or is back (True)
 
     def __init__(
         self,
@@ -92,6 +105,7 @@ class AppContext(QObject):
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._replaying = False
+        self.connected = True  # False while a team plan's server cannot be reached
 
     # ------------------------------------------------------------------------------------------ reading
 
@@ -112,12 +126,28 @@ class AppContext(QObject):
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.identity.name, Source.APP, self.identity.role, self.identity.access)
+        who = self.identity
+        # the person only on a team plan, where the server checks it too; the local picker's choice of a
+        # person is a name on the change, not a limit on it (tracker.services.permissions)
+        return Actor(who.name, Source.APP, who.role, who.access, who.person_id if who.granted else None)
 
     @property
     def is_pmo(self) -> bool:
         """Whether the plan's structure, people and settings may be changed here (the PMO, not read-only)."""
         return not self.read_only and self.identity.access == Role.PMO
+
+    def set_connected(self, connected: bool) -> None:
+        """The server was lost or is back (the change watcher's probe, or a write that failed)."""
+        if connected != self.connected:
+            self.connected = connected
+            self.connection_changed.emit(connected)
+
+    def disconnected_message(self) -> str:
+        where = self.identity.server or self.store.display_name
+        return (
+            f"Not saved: the server {where} cannot be reached just now (the app keeps trying); "
+            "try again once the status bar no longer says disconnected."
+        )
 
     @property
     def period_id(self) -> str | None:
@@ -273,12 +303,21 @@ class WriteOp:
         """Start the write; ``initiator`` is the view that asked, passed along with the broadcast."""
         ctx, service, kwargs = self._ctx, self._service, dict(self._kwargs)
         store, actor, with_progress = ctx.store, ctx.actor, self._with_progress
+        on_server, lost = store.path is None, ctx.disconnected_message()
+        refuse = on_server and not ctx.connected  # the watcher's probe says when the server is back
 
         def work(progress: Progress) -> Changes:
+            if refuse:
+                raise Disconnected(lost)
             if with_progress:
                 kwargs["progress"] = progress.report
-            with store.write() as session:
-                return service(session, actor=actor, **kwargs)
+            try:
+                with store.write() as session:
+                    return service(session, actor=actor, **kwargs)
+            except DBAPIError as exc:
+                if on_server and is_connection_lost(exc):
+                    raise Disconnected(lost) from exc
+                raise
 
         label = self._label or _describe(service)
         task = ctx.runner.task(work, label=label, write=True)
@@ -292,6 +331,8 @@ class WriteOp:
                 self._on_success(changes)
 
         def failed(error: Exception) -> None:
+            if isinstance(error, Disconnected):
+                ctx.set_connected(False)
             if not isinstance(error, ServiceError):  # not a refusal: a fault to find in the log later
                 log.error("%s failed", label, exc_info=error)
             if self._on_failure is not None:

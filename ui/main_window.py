@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import DBAPIError
 
 from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
 from tracker.services import Changes
+from tracker.team.connect import is_connection_lost
 from tracker.wording import name_and_role
 from ui.about import about_text
 from ui.appearance import Appearance
@@ -62,6 +64,7 @@ def default_period(rows: list[PeriodRow]) -> PeriodRow | None:
 
 class MainWindow(QMainWindow):
     open_requested = Signal(str, bool)  # location, read-only
+    connect_requested = Signal()  # File > Connect to a team plan…
     new_plan_requested = Signal(str, str)  # location, plan name
     mode_change_requested = Signal(object)  # Remembered: the viewer mode was switched on or off
     restore_requested = Signal(object)  # Path: replace the open plan with this backup, then reopen it
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         guard_wheel(QApplication.instance())  # type: ignore[arg-type]
         self.ctx = ctx
+        self.team = bool(ctx.identity.server)  # a team plan: who you are is the server's word
         ctx.settings = settings  # the file dialogs start in the folders last used
         self.location = location or ctx.store.display_name
         self.settings = settings
@@ -179,6 +183,10 @@ class MainWindow(QMainWindow):
             name="Start next year's plan from this one's open items (the PMO only)",
         )  # fmt: skip
         self.open_action = self._action("&Open…", self._on_open, std.Open, "Open a plan")
+        self.connect_action = self._action(
+            "Connect to a &team plan…", self.connect_requested.emit,
+            name="Log in to the plan your team shares on a server",
+        )  # fmt: skip
         self.save_copy_action = self._action(
             "Save a &copy…", self._on_save_copy, std.SaveAs, "Save a copy (backup)"
         )
@@ -259,6 +267,7 @@ class MainWindow(QMainWindow):
         file.addAction(self.new_plan_action)
         file.addAction(self.rollover_action)
         file.addAction(self.open_action)
+        file.addAction(self.connect_action)
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addMenu(self.recent_menu)
@@ -275,6 +284,7 @@ class MainWindow(QMainWindow):
         file.addAction(self.import_plan_action)
         file.addSeparator()
         file.addAction(self.identity_action)
+        self.identity_action.setVisible(not self.team)  # on a team plan the server says who you are
         file.addSeparator()
         file.addAction(self.close_action)
         file.addAction(self.quit_action)
@@ -339,9 +349,14 @@ class MainWindow(QMainWindow):
         self.read_only_badge.setAccessibleName("Read-only: nothing can be changed")
         self.read_only_badge.setVisible(self.ctx.read_only)
         self.task_status = TaskStatusWidget(self.ctx.runner, self)
+        self.connection_label = QLabel(self)
+        self.connection_label.setObjectName("DisconnectedBadge")
+        self.connection_label.setVisible(False)
+        self.ctx.connection_changed.connect(self._show_connection)
         bar.addWidget(self.db_label)
         bar.addWidget(self.period_combo)
         bar.addWidget(self.identity_button)
+        bar.addPermanentWidget(self.connection_label)
         bar.addPermanentWidget(self.task_status)
         bar.addPermanentWidget(self.read_only_badge)
         bar.addPermanentWidget(self.sample_badge)
@@ -402,7 +417,17 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, row: int) -> None:
         if not 0 <= row < len(PAGES):
             return
-        page = self.page(PAGES[row].key)
+        try:
+            page = self.page(PAGES[row].key)
+        except DBAPIError as exc:  # a page first shown while a team plan's server is away
+            if self.ctx.store.path is not None or not is_connection_lost(exc):
+                raise
+            self.ctx.set_connected(False)
+            self.statusBar().showMessage(
+                f"{PAGES[row].title} cannot be read while the server is away: it shows once reconnected.",
+                8000,
+            )
+            return
         self.stack.setCurrentWidget(page)
         self.find_action.setEnabled(hasattr(page, "focus_find"))
         self._offer_new_item()
@@ -460,6 +485,15 @@ class MainWindow(QMainWindow):
         who = self.ctx.identity
         shown = name_and_role(who.name, who.role)
         text = f"You are: {shown[0]}" + "".join(f" ({more})" for more in shown[1:])
+        if self.team:
+            text += f" on {who.server}"
+            self.identity_button.setText(text)
+            self.identity_button.setToolTip(
+                "Who the server knows you as: your login decides what you may change"
+            )
+            self.identity_button.setAccessibleName(text)
+            self.db_label.setVisible(False)  # the button names the server and database
+            return
         self.identity_button.setText(text)
         self.identity_button.setToolTip("Change who you are (recorded on every change)")
         self.identity_button.setAccessibleName(f"{text}. Change who you are")
@@ -471,7 +505,25 @@ class MainWindow(QMainWindow):
         self.marking_label.setText(marking)
         self.marking_label.setAccessibleName(f"Protective marking: {marking}")
 
+    def _show_connection(self, connected: bool) -> None:
+        where = self.ctx.identity.server or self.ctx.store.display_name
+        host = where.split("/", 1)[0]
+        text = "" if connected else f"Disconnected from {host}: retrying…"
+        self.connection_label.setText(text)
+        self.connection_label.setAccessibleName(
+            text + " What is shown is as last read; nothing can be saved until the server is back."
+            if text else ""
+        )  # fmt: skip
+        self.connection_label.setToolTip(
+            "What is shown is as last read; nothing can be saved until the server is back" if text else ""
+        )
+        self.connection_label.setVisible(not connected)
+        if connected:
+            self.statusBar().showMessage(f"Connected to {where} again", 8000)
+
     def change_identity(self) -> Remembered | None:
+        if self.team:
+            return None  # the server says who you are: log in as someone else instead
         with self.ctx.read() as session:
             persons = people(session)
         current = Remembered(self.ctx.identity, self.ctx.read_only)
@@ -662,6 +714,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watcher.stop()
         self.ctx.runner.cancel_all()
         self.ctx.runner.wait(10_000)
         super().closeEvent(event)

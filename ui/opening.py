@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from tracker.autobackup import on_open
 from tracker.db import StoreError, sqlite_path, to_url
 from tracker.enums import Source
@@ -12,6 +14,14 @@ from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
 from tracker.queries import PersonRow, PlanInfo, current_plan, people
 from tracker.store import Store, Unwritable, building_store, default_db_path, open_store
+from tracker.team.connect import (
+    ConnectError,
+    TeamServer,
+    WhoYouAre,
+    check_connection,
+    who_you_are,
+    why_not_connected,
+)
 from ui.tasks import Progress
 
 
@@ -25,6 +35,8 @@ class Opened:
     people: list[PersonRow]
     created: bool  # the sample plan was just made for this run
     warnings: tuple[str, ...] = ()  # e.g. today's automatic backup failed: shown, never silent
+    team: WhoYouAre | None = None  # a team plan: who the server says you are
+    server: TeamServer | None = None  # a team plan: where it is (never the password)
 
 
 @dataclass(frozen=True)
@@ -60,13 +72,44 @@ def open_plan(
             progress.report(0, 0, "Taking today's backup…")
             warnings = on_open(store.path, store.schema_report.backup)
         progress.report(0, 0, "Reading the plan…")
+        team = server = None
+        with store.read() as session:
+            plan = current_plan(session)
+            persons = people(session)
+            if store.path is None:  # a team plan given as --db URL: the server says who you are
+                server = TeamServer.from_url(where)
+                try:
+                    team = who_you_are(session, server)
+                except ConnectError:
+                    server = None  # not a team plan: the identity picker asks
+    except BaseException:
+        store.close()
+        raise
+    # a team plan is remembered (recent plans) without any password the URL held
+    location = server.location if server is not None else where
+    return Opened(location, store, plan, persons, created, tuple(warnings), team=team, server=server)
+
+
+def open_team_plan(server: TeamServer, password: str, progress: Progress) -> Opened:
+    """Log in to a team plan and open it as the server says you are (a worker thread: no widgets).
+
+    ConnectError (one line) when the server cannot be reached, refuses the login, or holds no team plan.
+    """
+    progress.report(0, 0, f"Connecting to {server.where} as {server.login}…")
+    who = check_connection(server, password)
+    progress.report(0, 0, "Reading the plan…")
+    try:
+        store = open_store(server.url(password), create=False)
+    except DBAPIError as exc:  # the server went away between the two
+        raise ConnectError(why_not_connected(exc, server)) from exc
+    try:
         with store.read() as session:
             plan = current_plan(session)
             persons = people(session)
     except BaseException:
         store.close()
         raise
-    return Opened(where, store, plan, persons, created, tuple(warnings))
+    return Opened(server.location, store, plan, persons, False, team=who, server=server)
 
 
 def create_sample_plan(location: str) -> None:
@@ -95,6 +138,8 @@ def create_blank_plan(location: str, name: str, who: str) -> None:
 def describe_failure(exc: BaseException, location: str) -> OpenFailure:
     """Turn an exception from :func:`open_plan` into words for a person (never a traceback)."""
     name = Path(location).name or location
+    if isinstance(exc, ConnectError):
+        return OpenFailure("Cannot connect to the team plan", f"{exc}\n\nNothing has been changed.")
     if isinstance(exc, DatabaseLocked):
         return OpenFailure(
             "Plan in use",

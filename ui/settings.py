@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from tracker.team.connect import DEFAULT_PORT, TeamServer
 from ui.context import Identity
 
 THEMES = ("system", "light", "dark")
@@ -77,6 +78,27 @@ class AppSettings:
         i = chosen.identity
         data = {"name": i.name, "person_id": i.person_id, "role": i.role, "read_only": chosen.read_only}
         self.q.setValue(f"identity/{_key(location)}", json.dumps(data))
+
+    # ------------------------------------------------------------------------------------------ team plan
+
+    def team_server(self) -> TeamServer | None:
+        """The team plan last connected to (never its password: libpq's ~/.pgpass can hold that)."""
+        raw = self.q.value("team/last")
+        if not raw:
+            return None
+        try:
+            data = json.loads(str(raw))
+            return TeamServer(
+                str(data["host"]), str(data["database"]), str(data["login"]),
+                int(data.get("port", DEFAULT_PORT)), str(data.get("sslmode", "prefer")),
+            )  # fmt: skip
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def remember_team_server(self, server: TeamServer) -> None:
+        data = {"host": server.host, "port": server.port, "database": server.database,
+                "login": server.login, "sslmode": server.sslmode}  # fmt: skip
+        self.q.setValue("team/last", json.dumps(data))
 
     # ------------------------------------------------------------------------------------------ window
 

@@ -167,6 +167,7 @@ class ObjectiveDetail(QWidget):
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.form = StatusForm(ctx)
+        self.form.reload_requested.connect(self.reload)
         self.period_label = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.period_label.setAccessibleName("Reporting period of the update")
         form_page = QWidget()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from tracker.enums import Brag, Lifecycle, PeriodStatus, Rag
 from tracker.queries import StatusHistoryRow
 from tracker.rules import RAG_ALLOWED, DerivedRag, disagrees
-from tracker.services import ServiceError, ValidationError, record_status_update
+from tracker.services import ConflictError, ServiceError, ValidationError, record_status_update
 from tracker.wording import field_label
 from ui.context import AppContext
 from ui.tasks import Task
@@ -69,11 +69,13 @@ def display_message(field: str, message: str) -> str:
 
 class StatusForm(QWidget):
     saved = Signal(object)  # the Changes of a committed save
+    reload_requested = Signal()  # a save was refused over someone else's newer change: show theirs
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.state: FormState | None = None
+        self._filled: dict[str, Any] | None = None  # the values as filled in: different ones are typing
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -131,12 +133,18 @@ class StatusForm(QWidget):
         self.save_button.setAccessibleName("Save update")
         self.save_button.setToolTip("Save this period's update (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.setAccessibleName("Reload the update as it is stored now (what you typed is lost)")
+        self.reload_button.setToolTip("Show the update as it is stored now; what you typed here is lost")
+        self.reload_button.setVisible(False)
+        self.reload_button.clicked.connect(self._on_reload_clicked)
         self.revert_button = QPushButton("Revert")
         self.revert_button.setAccessibleName("Revert the form to what is stored")
         self.revert_button.clicked.connect(self._fill)
         buttons = QHBoxLayout()
         buttons.addWidget(self.problem, 1)
         buttons.addStretch(0)
+        buttons.addWidget(self.reload_button)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
 
@@ -177,14 +185,39 @@ class StatusForm(QWidget):
     # ------------------------------------------------------------------------------------------ showing
 
     def show_state(self, state: FormState | None) -> None:
+        """Show this state; what the person is typing into the same update stays (a colleague's save,
+        shown by the change watcher, must not wipe it), and the save is checked against what they
+        started from, so it is refused, naming who, if that update itself changed meanwhile."""
+        old = self.state
+        if (old is not None and state is not None and self.typing()
+                and (old.objective_id, old.period.period_id) == (state.objective_id, state.period.period_id)):  # fmt: skip
+            if state.period.update_revision != old.period.update_revision:
+                self._say("Someone else has saved this update since you started typing: Reload to see "
+                          "theirs (what you typed here is lost), or Save to be told who.")  # fmt: skip
+                self._offer_reload(True)
+            return
         self.state = state
         self._fill()
+
+    def typing(self) -> bool:
+        """Whether the form holds changes not saved yet."""
+        return self._filled is not None and self.values() != self._filled
+
+    def _offer_reload(self, offer: bool) -> None:
+        """Reload (to what is stored now) in place of Revert (to what the form started from)."""
+        self.reload_button.setVisible(offer)
+        self.revert_button.setVisible(not offer)
+
+    def _on_reload_clicked(self) -> None:
+        self._filled = None  # what was typed is given up for what is stored
+        self.reload_requested.emit()
 
     def _fill(self) -> None:
         self.clear_problems()
         state = self.state
         if state is None:
             self.setEnabled(False)
+            self._filled = None
             return
         self.setEnabled(True)
         p = state.period
@@ -206,6 +239,7 @@ class StatusForm(QWidget):
         for widget in (*self.inputs.values(), self.save_button, self.revert_button):
             widget.setEnabled(not reason)
         self._on_lifecycle_changed()
+        self._filled = self.values()
 
     def _why_read_only(self, p: StatusHistoryRow) -> str:
         if self.ctx.read_only:
@@ -294,15 +328,22 @@ class StatusForm(QWidget):
                 data=self.values(),
                 expected_revision=state.period.update_revision,
             )
-            .success(self.saved.emit)
+            .success(self._on_saved)
             .failure(self._on_refused)
             .finally_(lambda: self.save_button.setEnabled(self.state is not None and self.banner.isHidden()))
             .run(initiator=self)
         )
 
+    def _on_saved(self, changes: Any) -> None:
+        self._filled = None  # saved: the reload that follows shows it as stored
+        self.saved.emit(changes)
+
     def _on_refused(self, error: ServiceError) -> None:
         if isinstance(error, ValidationError):
             self.show_problems(error)
+        elif isinstance(error, ConflictError):  # someone else saved first: say who, offer theirs
+            self._say(f"Not saved: {error}")
+            self._offer_reload(True)
         else:
             self._say(str(error))
 
@@ -342,6 +383,7 @@ class StatusForm(QWidget):
             self.inputs[name].setAccessibleDescription(self.inputs[name].toolTip())
         self.problem.clear()
         self.problem.setVisible(False)
+        self._offer_reload(False)
 
     def problem_for(self, field: str) -> str:
         """The message shown under a field ("" when none), for tests and screen readers."""
