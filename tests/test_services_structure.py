@@ -288,3 +288,13 @@ def test_retiring_refuses_while_open_risks_sit_under_it_and_names_them(any_store
         update_risk(s, actor=actor, risk_id=risk, changes={"status": "closed"})
     with any_store.write() as s:
         retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj2)
+
+
+def test_a_new_objective_cannot_report_to_another_plans_board(any_store, actor, plan):
+    other = small_plan(any_store, actor)
+    err = assert_refused(any_store, ValidationError, lambda s: create_objective(
+        s, actor=actor, outcome_id=plan.outcome,
+        data={"title": "Report elsewhere", "lead_id": plan.lead, "board_id": other.board,
+              "start_date": "01/04/2024", "target_date": "31/03/2025"},
+    ))  # fmt: skip
+    assert "another plan" in err.for_field("board_id")

@@ -101,7 +101,10 @@ def create_objective(session: Session, *, actor: Actor, outcome_id: str, data: M
         values["ref"] = next_code(session, Objective, outcome.id)
     valid = validate(ObjectiveEdit, values)
     fail_if(
-        [_code_taken(session, Objective, theme.plan_id, valid.ref), *_objective_problems(uow, valid, None)]
+        [
+            _code_taken(session, Objective, theme.plan_id, valid.ref),
+            *_objective_problems(uow, valid, theme.plan_id),
+        ]
     )
     row = uow.create(
         Objective,
@@ -441,13 +444,13 @@ def _code_taken(
 
 
 def _objective_problems(
-    uow: UnitOfWork, valid: ObjectiveEdit, plan_id: str | None, *, current_lead: str | None = None
+    uow: UnitOfWork, valid: ObjectiveEdit, plan_id: str, *, current_lead: str | None = None
 ) -> list[Problem | None]:
     problems = [person_problem(uow, valid.lead_id, "lead_id", current=current_lead)]
     if valid.board_id:
         missing = exists_problem(uow, Board, valid.board_id, "board_id")
         board = uow.session.get(Board, valid.board_id)
-        if missing is None and board is not None and plan_id is not None and board.plan_id != plan_id:
+        if missing is None and board is not None and board.plan_id != plan_id:
             missing = Problem("board_id", "board id: that board belongs to another plan")
         problems.append(missing)
     return problems
