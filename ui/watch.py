@@ -27,6 +27,7 @@ from ui.context import AppContext
 log = logging.getLogger(__name__)
 INTERVAL_MS = 1_500
 _OWN_KEPT = 1_000  # the own transactions remembered (far more than a tick can ever see)
+FEED_LIMIT = 20_000  # the entries one look reads; past that, every page reloads
 
 
 class ChangeWatcher(QObject):
@@ -65,15 +66,19 @@ class ChangeWatcher(QObject):
             if head <= self.seen:
                 return None
             with self.ctx.read() as s:
-                entries = entries_after(s, self.seen)
+                entries = entries_after(s, self.seen, limit=FEED_LIMIT)
         except Exception:  # a store gone away for a moment: the next tick tries again
             log.warning("could not look for changes made elsewhere", exc_info=True)
             return None
         self.seen = max([head, *(e.seq for e in entries)])
         theirs = [e for e in entries if e.txn not in self._own]
-        if not theirs:
+        unread = len(entries) >= FEED_LIMIT  # entries up to the head were not read: any kind may have changed
+        if not theirs and not unread:
             return None
-        changes = _as_changes(theirs, you=self.ctx.identity.name)
+        if unread:
+            changes = Changes(kinds=frozenset(Kind))  # whose they were is unknown: reload quietly
+        else:
+            changes = _as_changes(theirs, you=self.ctx.identity.name)
         self.ctx.changed.emit(changes, self)
         if changes.summary:
             self.ctx.message.emit(changes.summary)
