@@ -174,7 +174,7 @@ def test_retire_keeps_history_and_cascades_and_reinstate_brings_it_back(any_stor
     )
     with any_store.write() as s:
         retired = retire(s, actor=actor, kind=Kind.OUTCOME, item_id=plan.outcome, on=date(2024, 7, 1))
-    assert retired.summary == "Retired outcome SER-01 with 3 items in it from 01/07/2024"
+    assert retired.summary == "Retired outcome SER-01 with 3 items in it from 01 Jul 2024"
     for oid in (plan.obj1, plan.obj2, plan.obj3):
         assert get(any_store, Objective, oid).retired_on == date(2024, 7, 1)
     err = assert_refused(
@@ -264,7 +264,7 @@ def test_a_retired_objective_takes_no_update_for_a_period_after_it_left(any_stor
         any_store, ValidationError,
         lambda s: record_status_update(s, actor=actor, objective_id=plan.obj1, period_id=plan.q2, data=green),
     )  # fmt: skip
-    assert "SER-01.01 was retired from the plan on 01/07/2024, so 2024/25 Q2 does not report it" in str(err)
+    assert "SER-01.01 was retired from the plan on 01 Jul 2024, so 2024/25 Q2 does not report it" in str(err)
     with any_store.write() as s:  # Q1 began before the retirement: still reported
         record_status_update(s, actor=actor, objective_id=plan.obj1, period_id=plan.q1, data=green)
 

@@ -144,7 +144,7 @@ def test_retire_greys_the_objective_out_of_the_counts_and_reinstate_brings_it_ba
     assert page.model.counts_of(ids.outcome).total == 2
     page.show_retired.setChecked(True)
     index = page.model.index_of(ids.obj2, 1)
-    assert index.isValid() and index.data() == "Retired 01/04/2024"
+    assert index.isValid() and index.data() == "Retired 01 Apr 2024"
     assert page.model.counts_of(ids.outcome).total == 2  # shown, not counted
     _select(page, ids.obj2)
     page.editing.refresh()

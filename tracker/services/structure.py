@@ -260,7 +260,7 @@ def retire(session: Session, *, actor: Actor, kind: Kind, item_id: str, on: date
     row = uow.get(cls, item_id)
     if row.retired_on is not None:
         return Changes(
-            summary=f"{_title(kind)} {_code(row)} was already retired on {row.retired_on:%d/%m/%Y}"
+            summary=f"{_title(kind)} {_code(row)} was already retired on {row.retired_on:%d %b %Y}"
         )
     day = on or date.today()
     held = [r for r in _beneath(session, row) if r.retired_on is None]
@@ -268,7 +268,7 @@ def retire(session: Session, *, actor: Actor, kind: Kind, item_id: str, on: date
     for item in (row, *held):
         uow.update(item, {"retired_on": day})
     also = f" with {plural(len(held), 'item')} in it" if held else ""
-    return uow.changes(f"Retired {kind.label} {_code(row)}{also} from {day:%d/%m/%Y}")
+    return uow.changes(f"Retired {kind.label} {_code(row)}{also} from {day:%d %b %Y}")
 
 
 def _refuse_open_risks(session: Session, row: Placed, held: Sequence[Outcome | Objective]) -> None:
@@ -487,7 +487,7 @@ def _next_ordinal(session: Session, cls: Any, parent_id: str) -> int:
 def _refuse_if_retired(row: Theme | Outcome) -> None:
     if row.retired_on is not None:
         raise ValidationError(
-            Problem("parent", f"{_code(row)} was retired on {row.retired_on:%d/%m/%Y}: reinstate it first.")
+            Problem("parent", f"{_code(row)} was retired on {row.retired_on:%d %b %Y}: reinstate it first.")
         )
 
 
