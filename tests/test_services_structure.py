@@ -72,7 +72,7 @@ def test_codes_are_unique_across_the_plan_even_once_removed(any_store, actor, pl
         any_store, ValidationError,
         lambda s: create_objective(s, actor=actor, outcome_id=plan.outcome, data={"ref": "ser-01.02", "title": "x"}),
     )  # fmt: skip
-    assert "SER-01.02 is already used by 'Objective number 2'" in err.for_field("ref")
+    assert "SER-01.02 is already used by “Objective number 2”" in err.for_field("ref")
     err = assert_refused(
         any_store,
         ValidationError,
@@ -298,3 +298,11 @@ def test_a_new_objective_cannot_report_to_another_plans_board(any_store, actor, 
               "start_date": "01/04/2024", "target_date": "31/03/2025"},
     ))  # fmt: skip
     assert "another plan" in err.for_field("board_id")
+
+
+def test_a_taken_code_names_its_holder_in_plain_quotes(any_store, actor, plan):
+    with any_store.write() as s:
+        update_objective(s, actor=actor, objective_id=plan.obj2, changes={"title": "The partners' charter"})
+    err = assert_refused(any_store, ValidationError, lambda s: create_objective(
+        s, actor=actor, outcome_id=plan.outcome, data={"ref": "SER-01.02", "title": "x"}))  # fmt: skip
+    assert "SER-01.02 is already used by “The partners' charter”" in err.for_field("ref")

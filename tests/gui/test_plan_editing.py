@@ -89,7 +89,7 @@ def test_a_refused_edit_keeps_the_dialog_open_with_the_reason_beside_the_field(p
     assert not dialog.errors.error("target_date")  # cleared as the field is fixed
     dialog.save()
     assert dialog.isVisible() and dialog.saved is None
-    assert "SER-01.02 is already used by 'Objective number 2'" in dialog.errors.error("ref")
+    assert "SER-01.02 is already used by “Objective number 2”" in dialog.errors.error("ref")
     assert get(plan_ctx.store, Objective, plan_ctx.ids.obj1).ref == "SER-01.01"
     dialog.reject()
 

@@ -440,7 +440,7 @@ def _code_taken(
         return None
     state = " (removed)" if holder.deleted else " (retired)" if holder.retired_on else ""
     label = field.replace("_", " ")
-    return Problem(field, f"{label}: {code} is already used by {getattr(holder, _NAME_FIELD[cls])!r}{state}")
+    return Problem(field, f"{label}: {code} is already used by “{getattr(holder, _NAME_FIELD[cls])}”{state}")
 
 
 def _objective_problems(
