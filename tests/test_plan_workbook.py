@@ -372,3 +372,15 @@ def test_two_milestones_of_one_title_under_one_objective_refuse_the_export(tmp_p
         pytest.raises(ValidationError, match="“SER-01.01, Kick-off” twice on the Milestones sheet; rename"),
     ):
         export_plan(s, tmp_path / "plan.xlsx")
+
+
+def test_a_date_typed_as_text_reads_the_same_in_a_plan_workbook_as_in_a_return():
+    from tracker.workbooks import plan_layout, returns_layout
+
+    plan_col = next(
+        c for s in SHEETS if s.kind == Kind.OBJECTIVE for c in s.columns if c.field == "target_date"
+    )
+    return_col = next(c for s in returns_layout.SHEETS for c in s.columns if getattr(c, "kind", "") == "date")
+    for typed in ("31/03/2025", "31/3/2025", "2025-03-31", "31 Mar 2025", "31 March 2025", "31/03/25"):
+        assert plan_layout.parse(plan_col, typed) == date(2025, 3, 31), typed
+        assert returns_layout.parse(return_col, typed) == date(2025, 3, 31), typed

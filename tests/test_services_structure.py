@@ -72,7 +72,7 @@ def test_codes_are_unique_across_the_plan_even_once_removed(any_store, actor, pl
         any_store, ValidationError,
         lambda s: create_objective(s, actor=actor, outcome_id=plan.outcome, data={"ref": "ser-01.02", "title": "x"}),
     )  # fmt: skip
-    assert "SER-01.02 is already used by 'Objective number 2'" in err.for_field("ref")
+    assert "SER-01.02 is already used by “Objective number 2”" in err.for_field("ref")
     err = assert_refused(
         any_store,
         ValidationError,
@@ -174,7 +174,7 @@ def test_retire_keeps_history_and_cascades_and_reinstate_brings_it_back(any_stor
     )
     with any_store.write() as s:
         retired = retire(s, actor=actor, kind=Kind.OUTCOME, item_id=plan.outcome, on=date(2024, 7, 1))
-    assert retired.summary == "Retired outcome SER-01 with 3 items in it from 01/07/2024"
+    assert retired.summary == "Retired outcome SER-01 with 3 items in it from 01 Jul 2024"
     for oid in (plan.obj1, plan.obj2, plan.obj3):
         assert get(any_store, Objective, oid).retired_on == date(2024, 7, 1)
     err = assert_refused(
@@ -264,7 +264,7 @@ def test_a_retired_objective_takes_no_update_for_a_period_after_it_left(any_stor
         any_store, ValidationError,
         lambda s: record_status_update(s, actor=actor, objective_id=plan.obj1, period_id=plan.q2, data=green),
     )  # fmt: skip
-    assert "SER-01.01 was retired from the plan on 01/07/2024, so 2024/25 Q2 does not report it" in str(err)
+    assert "SER-01.01 was retired from the plan on 01 Jul 2024, so 2024/25 Q2 does not report it" in str(err)
     with any_store.write() as s:  # Q1 began before the retirement: still reported
         record_status_update(s, actor=actor, objective_id=plan.obj1, period_id=plan.q1, data=green)
 
@@ -288,3 +288,21 @@ def test_retiring_refuses_while_open_risks_sit_under_it_and_names_them(any_store
         update_risk(s, actor=actor, risk_id=risk, changes={"status": "closed"})
     with any_store.write() as s:
         retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj2)
+
+
+def test_a_new_objective_cannot_report_to_another_plans_board(any_store, actor, plan):
+    other = small_plan(any_store, actor)
+    err = assert_refused(any_store, ValidationError, lambda s: create_objective(
+        s, actor=actor, outcome_id=plan.outcome,
+        data={"title": "Report elsewhere", "lead_id": plan.lead, "board_id": other.board,
+              "start_date": "01/04/2024", "target_date": "31/03/2025"},
+    ))  # fmt: skip
+    assert "another plan" in err.for_field("board_id")
+
+
+def test_a_taken_code_names_its_holder_in_plain_quotes(any_store, actor, plan):
+    with any_store.write() as s:
+        update_objective(s, actor=actor, objective_id=plan.obj2, changes={"title": "The partners' charter"})
+    err = assert_refused(any_store, ValidationError, lambda s: create_objective(
+        s, actor=actor, outcome_id=plan.outcome, data={"ref": "SER-01.02", "title": "x"}))  # fmt: skip
+    assert "SER-01.02 is already used by “The partners' charter”" in err.for_field("ref")

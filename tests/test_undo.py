@@ -247,3 +247,29 @@ def test_undo_steps_back_through_several_changes_to_one_item_and_a_redo_stands(
     revert(any_store, actor, redo_second.txn)  # undone once more: nothing of it stands
     revert(any_store, actor, first.txn)
     assert get(any_store, Milestone, milestone).notes == "Vetting"
+
+
+def test_undo_is_refused_to_whoever_may_not_make_the_change(any_store, actor, plan):
+    from tracker.enums import Role
+    from tracker.services import NotPermitted
+
+    with any_store.write() as s:
+        edit = update_objective(
+            s, actor=actor, objective_id=plan.obj1, changes={"title": "Renamed by the PMO"}
+        )
+    viewer = Actor("SLT member", Source.APP, role=Role.VIEWER)
+    lead = Actor("The lead", Source.APP, role=Role.LEAD, person_id=plan.lead)  # leads obj1
+    for who in (viewer, lead):
+        err = assert_refused(
+            any_store, NotPermitted, lambda s, who=who: revert_transaction(s, actor=who, txn=edit.txn)
+        )
+        assert "Only the PMO can undo a change to an objective's details" in str(err)
+    assert get(any_store, Objective, plan.obj1).title == "Renamed by the PMO"
+
+    with any_store.write() as s:
+        mine = record_status_update(s, actor=lead, objective_id=plan.obj1, period_id=plan.q1, data=GREEN)
+    other = Actor("Another lead", Source.APP, role=Role.LEAD, person_id=plan.spare)
+    err = assert_refused(any_store, NotPermitted, lambda s: revert_transaction(s, actor=other, txn=mine.txn))
+    assert "is not one of yours" in str(err)
+    revert(any_store, lead, mine.txn)  # a lead undoes their own status update
+    assert get(any_store, Objective, plan.obj1).rag != "green"

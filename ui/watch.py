@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 INTERVAL_MS = 1_500
 RELISTEN_TICKS = 20  # a listener lost while the server stayed is asked for again every 20 ticks (30 s)
 _OWN_KEPT = 1_000  # the own transactions remembered (far more than a tick can ever see)
+FEED_LIMIT = 20_000  # the entries one look reads; past that, every page reloads
 
 
 class ChangeWatcher(QObject):
@@ -123,7 +124,7 @@ class ChangeWatcher(QObject):
             head = self._head()
             if head > self.seen:
                 with self.ctx.read() as s:
-                    entries = entries_after(s, self.seen)
+                    entries = entries_after(s, self.seen, limit=FEED_LIMIT)
                     names = names_by_login(s)  # a team plan's leads by name, not login
         except Exception as exc:  # a store gone away for a moment: the next tick tries again
             if self.ctx.store.path is None and is_connection_lost(exc):
@@ -143,10 +144,14 @@ class ChangeWatcher(QObject):
             return None
         self.seen = max([head, *(e.seq for e in entries)])
         theirs = [e for e in entries if e.txn not in self._own]
-        if not theirs:
+        unread = len(entries) >= FEED_LIMIT  # entries up to the head were not read: any kind may have changed
+        if not theirs and not unread:
             return None
-        who = self.ctx.identity
-        changes = _as_changes(theirs, you=who.login or who.name, names=names)
+        if unread:
+            changes = Changes(kinds=frozenset(Kind))  # whose they were is unknown: reload quietly
+        else:
+            who = self.ctx.identity
+            changes = _as_changes(theirs, you=who.login or who.name, names=names)
         self.ctx.changed.emit(changes, self)
         if changes.summary:
             self.ctx.message.emit(changes.summary)

@@ -89,7 +89,7 @@ def test_a_refused_edit_keeps_the_dialog_open_with_the_reason_beside_the_field(p
     assert not dialog.errors.error("target_date")  # cleared as the field is fixed
     dialog.save()
     assert dialog.isVisible() and dialog.saved is None
-    assert "SER-01.02 is already used by 'Objective number 2'" in dialog.errors.error("ref")
+    assert "SER-01.02 is already used by “Objective number 2”" in dialog.errors.error("ref")
     assert get(plan_ctx.store, Objective, plan_ctx.ids.obj1).ref == "SER-01.01"
     dialog.reject()
 
@@ -144,7 +144,7 @@ def test_retire_greys_the_objective_out_of_the_counts_and_reinstate_brings_it_ba
     assert page.model.counts_of(ids.outcome).total == 2
     page.show_retired.setChecked(True)
     index = page.model.index_of(ids.obj2, 1)
-    assert index.isValid() and index.data() == "Retired 01/04/2024"
+    assert index.isValid() and index.data() == "Retired 01 Apr 2024"
     assert page.model.counts_of(ids.outcome).total == 2  # shown, not counted
     _select(page, ids.obj2)
     page.editing.refresh()

@@ -69,3 +69,28 @@ def test_the_window_watches_only_a_store_others_can_change(plan_ctx, qtbot, db_p
         other.watcher.stop()
     finally:
         viewer.close()
+
+
+def test_more_changes_than_one_look_reads_still_reload_every_kind(qapp, db_path, actor, monkeypatch):
+    import ui.watch
+    from tracker.services import update_person
+
+    writer = open_store(db_path)
+    ids = small_plan(writer, actor)
+    viewer = open_store(db_path, readonly=True)
+    ctx = AppContext(viewer, Identity("Viewer", None, "viewer"), runner=TaskRunner(synchronous=True))
+    watcher = ChangeWatcher(ctx, interval_ms=10_000)
+    monkeypatch.setattr(ui.watch, "FEED_LIMIT", 2)  # one look reads two entries; three were written
+    pmo = Actor("PMO analyst", Source.APP)
+    try:
+        with writer.write() as s:
+            update_objective(
+                s, actor=pmo, objective_id=ids.obj1, changes={"title": "New", "description": "New"}
+            )
+        with writer.write() as s:
+            update_person(s, actor=pmo, person_id=ids.spare, changes={"name": "Renamed person"})
+    finally:
+        writer.close()
+    changes = watcher.check()
+    viewer.close()
+    assert changes is not None and changes.touches(Kind.PERSON)

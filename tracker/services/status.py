@@ -57,7 +57,7 @@ def record_status_update(
         raise ValidationError(
             Problem(
                 "objective_id",
-                f"{objective.ref} was retired from the plan on {retired:%d/%m/%Y}, so {period.name} does not "
+                f"{objective.ref} was retired from the plan on {retired:%d %b %Y}, so {period.name} does not "
                 "report it. The PMO can reinstate it if it should be.",
             )
         )

@@ -101,7 +101,10 @@ def create_objective(session: Session, *, actor: Actor, outcome_id: str, data: M
         values["ref"] = next_code(session, Objective, outcome.id)
     valid = validate(ObjectiveEdit, values)
     fail_if(
-        [_code_taken(session, Objective, theme.plan_id, valid.ref), *_objective_problems(uow, valid, None)]
+        [
+            _code_taken(session, Objective, theme.plan_id, valid.ref),
+            *_objective_problems(uow, valid, theme.plan_id),
+        ]
     )
     row = uow.create(
         Objective,
@@ -257,7 +260,7 @@ def retire(session: Session, *, actor: Actor, kind: Kind, item_id: str, on: date
     row = uow.get(cls, item_id)
     if row.retired_on is not None:
         return Changes(
-            summary=f"{_title(kind)} {_code(row)} was already retired on {row.retired_on:%d/%m/%Y}"
+            summary=f"{_title(kind)} {_code(row)} was already retired on {row.retired_on:%d %b %Y}"
         )
     day = on or date.today()
     held = [r for r in _beneath(session, row) if r.retired_on is None]
@@ -265,7 +268,7 @@ def retire(session: Session, *, actor: Actor, kind: Kind, item_id: str, on: date
     for item in (row, *held):
         uow.update(item, {"retired_on": day})
     also = f" with {plural(len(held), 'item')} in it" if held else ""
-    return uow.changes(f"Retired {kind.label} {_code(row)}{also} from {day:%d/%m/%Y}")
+    return uow.changes(f"Retired {kind.label} {_code(row)}{also} from {day:%d %b %Y}")
 
 
 def _refuse_open_risks(session: Session, row: Placed, held: Sequence[Outcome | Objective]) -> None:
@@ -437,17 +440,17 @@ def _code_taken(
         return None
     state = " (removed)" if holder.deleted else " (retired)" if holder.retired_on else ""
     label = field.replace("_", " ")
-    return Problem(field, f"{label}: {code} is already used by {getattr(holder, _NAME_FIELD[cls])!r}{state}")
+    return Problem(field, f"{label}: {code} is already used by “{getattr(holder, _NAME_FIELD[cls])}”{state}")
 
 
 def _objective_problems(
-    uow: UnitOfWork, valid: ObjectiveEdit, plan_id: str | None, *, current_lead: str | None = None
+    uow: UnitOfWork, valid: ObjectiveEdit, plan_id: str, *, current_lead: str | None = None
 ) -> list[Problem | None]:
     problems = [person_problem(uow, valid.lead_id, "lead_id", current=current_lead)]
     if valid.board_id:
         missing = exists_problem(uow, Board, valid.board_id, "board_id")
         board = uow.session.get(Board, valid.board_id)
-        if missing is None and board is not None and plan_id is not None and board.plan_id != plan_id:
+        if missing is None and board is not None and board.plan_id != plan_id:
             missing = Problem("board_id", "board id: that board belongs to another plan")
         problems.append(missing)
     return problems
@@ -484,7 +487,7 @@ def _next_ordinal(session: Session, cls: Any, parent_id: str) -> int:
 def _refuse_if_retired(row: Theme | Outcome) -> None:
     if row.retired_on is not None:
         raise ValidationError(
-            Problem("parent", f"{_code(row)} was retired on {row.retired_on:%d/%m/%Y}: reinstate it first.")
+            Problem("parent", f"{_code(row)} was retired on {row.retired_on:%d %b %Y}: reinstate it first.")
         )
 
 

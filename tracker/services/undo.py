@@ -22,17 +22,21 @@ from sqlmodel import Session, col, select
 
 from tracker.audit import CREATED, decode
 from tracker.db import Actor
-from tracker.enums import PeriodStatus, Source
+from tracker.enums import PeriodStatus, Role, Source
 from tracker.errors import ClosedPeriod, ConflictError, NotFound, Problem, ValidationError
 from tracker.models import ENTITIES, AuditEntry, Editable, Kind, ReportingPeriod, StatusUpdate
 from tracker.services._common import describe
 from tracker.services.base import BOOKKEEPING, Changes, coerce, park, unique_text_fields, unit_of_work
+from tracker.services.permissions import acting_as, require_may_write, require_pmo_here
 from tracker.services.registry import REGISTRY
+from tracker.team.policies import LEAD_COLUMN_WRITES
 from tracker.wording import plural
 
 CHUNK = 500
 
 Key = tuple[str, str]  # (entity, entity_id)
+# what a lead may write on an objective they lead (its current status), as the team server grants
+_LEAD_OBJECTIVE_FIELDS = frozenset(LEAD_COLUMN_WRITES[Kind.OBJECTIVE.value]) - BOOKKEEPING
 
 
 def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
@@ -51,6 +55,7 @@ def revert_transaction(session: Session, *, actor: Actor, txn: str) -> Changes:
     rows = _load(session, keys)
     _refuse_if_changed_later(session, txn, entries[0].seq, rows)
     _refuse_if_frozen(session, rows)
+    _refuse_unless_permitted(session, actor, entries, rows)
 
     uow = unit_of_work(session, replace(actor, source=Source.UNDO, detail=f"undo of {txn}"))
     _park_swapped(session, entries, rows)
@@ -141,6 +146,19 @@ def _refuse_if_changed_later(session: Session, txn: str, last_seq: int, rows: di
         f"Cannot undo this change: {item} was changed again later by {first.actor} on "
         f"{first.at:%d %b %Y at %H:%M}. Undo that later change first."
     )
+
+
+def _refuse_unless_permitted(
+    session: Session, actor: Actor, entries: Sequence[Any], rows: Mapping[Key, Editable]
+) -> None:
+    """An undo is a change like any other: only whoever may make it may undo it (a lead, on an
+    objective they lead, only the current status that a status update carries)."""
+    if acting_as(session, actor)[0] == Role.PMO:
+        return
+    if any(e.entity == Kind.OBJECTIVE and e.field not in _LEAD_OBJECTIVE_FIELDS for e in entries):
+        require_pmo_here(session, actor, "undo a change to an objective's details")
+    for row in rows.values():
+        require_may_write(session, actor, row, "undo this change")
 
 
 def _undone_pairs(later: Sequence[Any]) -> set[str]:

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from tracker.dates import parse_day
 from tracker.enums import (
     FourP,
     InspectionBody,
@@ -26,6 +25,7 @@ from tracker.enums import (
     RiskStatus,
 )
 from tracker.models import Kind
+from tracker.workbooks.cell_values import cell_date, number_text, whole
 
 INSTRUCTIONS_SHEET = "Instructions"
 LISTS_SHEET = "Lists"
@@ -287,7 +287,7 @@ def parse(col: Col, raw: Any) -> Any:
     if kind in ("text", "key", "name"):
         if isinstance(raw, datetime | date | bool):
             raise CellProblem(col.expected)
-        text = raw if isinstance(raw, str) else _number_text(raw)
+        text = raw if isinstance(raw, str) else number_text(raw)
         if len(text) > col.max_chars or (kind != "text" and "\n" in text):
             raise CellProblem(col.expected)
         return " ".join(text.split()) if kind == "name" else text
@@ -299,12 +299,12 @@ def parse(col: Col, raw: Any) -> Any:
             raise CellProblem(col.expected)
         return value == "yes" if kind == "yesno" else value
     if kind in ("score", "order"):
-        number = _whole(raw)
+        number = whole(raw)
         if number is None or (kind == "score" and not 1 <= number <= 5) or number < 0:
             raise CellProblem(col.expected)
         return number
     if kind == "date":
-        day = _date(raw)
+        day = cell_date(raw)
         if day is None:
             raise CellProblem(col.expected)
         return day
@@ -315,7 +315,7 @@ def parse(col: Col, raw: Any) -> Any:
             raise CellProblem(col.expected)
         return ",".join(p.value for p in FourP if p.value.casefold() in words)
     if kind == "refs":
-        parts = [p.strip() for p in str(raw if isinstance(raw, str) else _number_text(raw)).split(",")]
+        parts = [p.strip() for p in str(raw if isinstance(raw, str) else number_text(raw)).split(",")]
         return tuple(p for p in parts if p)
     return raw
 
@@ -333,38 +333,3 @@ def shown(col: Col, value: Any) -> Any:
     if col.kind == "refs":
         return ", ".join(value)
     return value
-
-
-def _number_text(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw)
-
-
-def _whole(raw: Any) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        return int(raw) if raw.is_integer() else None
-    if isinstance(raw, str):
-        try:
-            number = float(raw)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else None
-    return None
-
-
-def _date(raw: Any) -> date | None:
-    if isinstance(raw, datetime):
-        return raw.date() if raw.time() == datetime.min.time() else None
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return parse_day(raw)
-        except ValueError:
-            return None
-    return None

@@ -23,6 +23,7 @@ from typing import Any
 
 from tracker.enums import Lifecycle, Rag, RecommendationStatus
 from tracker.models import Kind
+from tracker.workbooks.cell_values import cell_date, number_text, whole
 
 FORMAT = "delivery-plan-tracker period return 2"
 EARLIER_FORMATS = frozenset({"delivery-plan-tracker period return 1"})
@@ -294,7 +295,7 @@ def parse(column: Column, raw: Any) -> Any:
             return ""
         if isinstance(raw, datetime | date):
             raise CellProblem(column.expected)
-        text = raw if isinstance(raw, str) else _number_text(raw)
+        text = raw if isinstance(raw, str) else number_text(raw)
         if len(text) > column.max_chars:
             raise CellProblem(column.expected)
         return text
@@ -303,7 +304,7 @@ def parse(column: Column, raw: Any) -> Any:
             raise CellProblem(column.expected)
         return None
     if kind == "ref":
-        return raw if isinstance(raw, str) else _number_text(raw)
+        return raw if isinstance(raw, str) else number_text(raw)
     if kind == "choice":
         value = _CHOICE_VALUES[column.choices].get(str(raw).casefold()) if isinstance(raw, str) else None
         if value is None:
@@ -311,52 +312,16 @@ def parse(column: Column, raw: Any) -> Any:
         return value
     if kind in ("percent", "score"):
         low, high = (0, 100) if kind == "percent" else (1, 5)
-        number = _whole(raw.rstrip("%").strip() if kind == "percent" and isinstance(raw, str) else raw)
+        number = whole(raw.rstrip("%").strip() if kind == "percent" and isinstance(raw, str) else raw)
         if number is None or not low <= number <= high:
             raise CellProblem(column.expected)
         return number
     if kind == "date":
-        day = _date(raw)
+        day = cell_date(raw)
         if day is None:
             raise CellProblem(column.expected)
         return day
     return raw
-
-
-def _number_text(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw)
-
-
-def _whole(raw: Any) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        return int(raw) if raw.is_integer() else None
-    if isinstance(raw, str):
-        try:
-            number = float(raw)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else None
-    return None
-
-
-def _date(raw: Any) -> date | None:
-    if isinstance(raw, datetime):
-        return raw.date() if raw.time() == datetime.min.time() else None
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y"):
-            try:
-                return datetime.strptime(raw, fmt).date()
-            except ValueError:
-                continue
-    return None
 
 
 def shown(column: Column, value: Any) -> Any:

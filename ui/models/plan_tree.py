@@ -336,7 +336,7 @@ class PlanTreeModel(QAbstractItemModel):
 
 def _retired_data(row: TreeRow, column: int, role: int) -> Any:
     """A retired item: its code and title muted and in italics, "Retired dd/mm/yyyy" as its status."""
-    when = f"Retired {row.retired_on:%d/%m/%Y}"
+    when = f"Retired {row.retired_on:%d %b %Y}"
     if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
         if column == NAME:
             return f"{row.ref}  {row.title}"
