@@ -16,12 +16,11 @@ from tests.query_builders import Q2_AS_OF, TODAY, build
 from tracker import queries as q
 from tracker.enums import MilestoneState
 from tracker.integrity import check_store
-from tracker.models import Kind, Objective, Theme
+from tracker.models import Objective, Theme
 from tracker.queries.pack import top_risks
 from tracker.queries.report import period_objective_rows
 from tracker.queries.returns import return_milestones, return_objectives, return_risks, returns_tracker
 from tracker.queries.workbook import NOT_IN_PLAN, objective_trend
-from tracker.services import retire
 from tracker.services.base import unit_of_work
 from tracker.workbooks.returns_issue import lead_items
 
@@ -32,8 +31,10 @@ GONE = "SER-01.01"
 @pytest.fixture
 def plan(any_store, actor):  # type: ignore[no-untyped-def]
     ids = build(any_store, actor)
-    with any_store.write() as s:
-        retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=ids.obj[GONE], on=RETIRED_ON)
+    with any_store.write() as s:  # as if retired in May, before the later periods were closed
+        uow = unit_of_work(s, actor)
+        uow.update(uow.get(Objective, ids.obj[GONE]), {"retired_on": RETIRED_ON})
+        uow.changes("retired in May")
     return any_store, ids
 
 

@@ -306,3 +306,36 @@ def test_a_taken_code_names_its_holder_in_plain_quotes(any_store, actor, plan):
     err = assert_refused(any_store, ValidationError, lambda s: create_objective(
         s, actor=actor, outcome_id=plan.outcome, data={"ref": "SER-01.02", "title": "x"}))  # fmt: skip
     assert "SER-01.02 is already used by “The partners' charter”" in err.for_field("ref")
+
+
+def test_retiring_cannot_reach_back_into_a_closed_period(any_store, actor, plan):
+    from tracker.services import close_period
+
+    with any_store.write() as s:
+        close_period(s, actor=actor, period_id=plan.q1)
+    err = assert_refused(any_store, ValidationError, lambda s: retire(
+        s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj1, on=date(2024, 4, 1)))  # fmt: skip
+    assert "2024/25 Q1 started on 01 Apr 2024 and is closed" in err.for_field("retired_on")
+    with any_store.write() as s:  # after the closed period's start it still reported the objective: fine
+        retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj1, on=date(2024, 4, 2))
+
+
+def test_reinstating_cannot_put_an_item_back_into_a_closed_period(any_store, actor, plan):
+    from tracker.services import close_period, reopen_period
+
+    with any_store.write() as s:
+        retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj1, on=date(2024, 6, 1))
+    with any_store.write() as s:
+        close_period(s, actor=actor, period_id=plan.q2)  # started 01 Jul 2024, without SER-01.01
+    err = assert_refused(
+        any_store,
+        ValidationError,
+        lambda s: reinstate(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj1),
+    )
+    assert "cannot be reinstated: it was retired from 01 Jun 2024, and 2024/25 Q2" in err.for_field(
+        "retired_on"
+    )
+    with any_store.write() as s:
+        reopen_period(s, actor=actor, period_id=plan.q2, reason="SER-01.01 was retired by mistake")
+    with any_store.write() as s:
+        reinstate(s, actor=actor, kind=Kind.OBJECTIVE, item_id=plan.obj1)

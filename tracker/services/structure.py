@@ -24,7 +24,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from tracker.db import Actor
-from tracker.enums import RiskStatus
+from tracker.enums import PeriodStatus, RiskStatus
 from tracker.errors import Problem, ValidationError
 from tracker.models import (
     Board,
@@ -34,6 +34,7 @@ from tracker.models import (
     Objective,
     Outcome,
     RecommendationObjective,
+    ReportingPeriod,
     Risk,
     StatusUpdate,
     Theme,
@@ -263,12 +264,44 @@ def retire(session: Session, *, actor: Actor, kind: Kind, item_id: str, on: date
             summary=f"{_title(kind)} {_code(row)} was already retired on {row.retired_on:%d %b %Y}"
         )
     day = on or date.today()
+    _refuse_before_closed(session, row, day)
     held = [r for r in _beneath(session, row) if r.retired_on is None]
     _refuse_open_risks(session, row, held)
     for item in (row, *held):
         uow.update(item, {"retired_on": day})
     also = f" with {plural(len(held), 'item')} in it" if held else ""
     return uow.changes(f"Retired {kind.label} {_code(row)}{also} from {day:%d %b %Y}")
+
+
+def _refuse_before_closed(session: Session, row: Placed, day: date, *, doing: str = "retired") -> None:
+    """A closed period is the record as reported to SLT: retiring from a day on or before its start
+    would take the item out of what it reported, and reinstating one retired then would put it back."""
+    closed = session.exec(
+        select(col(ReportingPeriod.name), col(ReportingPeriod.start_date))
+        .where(
+            ReportingPeriod.plan_id == _plan_of(session, row),
+            ReportingPeriod.status == PeriodStatus.CLOSED.value,
+            col(ReportingPeriod.deleted).is_(False),
+            ReportingPeriod.start_date >= day,
+        )
+        .order_by(col(ReportingPeriod.start_date).desc())
+    ).first()
+    if closed is not None:
+        name, start = closed
+        raise ValidationError(
+            Problem(
+                "retired_on",
+                (
+                    f"{_code(row)} cannot be retired from {day:%d %b %Y}: {name} started on {start:%d %b %Y} "
+                    f"and is closed, so it reported {_code(row)}. Choose a later day, or reopen {name} first."
+                )
+                if doing == "retired"
+                else (
+                    f"{_code(row)} cannot be reinstated: it was retired from {day:%d %b %Y}, and {name}, "
+                    f"which started on {start:%d %b %Y}, is closed without it. Reopen {name} first."
+                ),
+            )
+        )
 
 
 def _refuse_open_risks(session: Session, row: Placed, held: Sequence[Outcome | Objective]) -> None:
@@ -304,6 +337,7 @@ def reinstate(session: Session, *, actor: Actor, kind: Kind, item_id: str) -> Ch
     row = uow.get(cls, item_id)
     if row.retired_on is None:
         return Changes(summary=f"{_title(kind)} {_code(row)} is not retired")
+    _refuse_before_closed(session, row, row.retired_on, doing="reinstated")
     parent = _parent_row(session, row)
     if parent is not None and parent.retired_on is not None:
         raise ValidationError(
