@@ -267,3 +267,19 @@ def test_a_plan_sheet_may_be_longer_than_a_return(store, tmp_path):
     with store.read() as s:
         preview = preview_plan(s, data)
     assert not preview.problems and preview.n_create == 1
+
+
+def test_an_open_risk_under_what_the_workbook_retires_is_a_problem(store, tmp_path):
+    path = template_with(tmp_path, {
+        "Objectives": [["SER-01.03", "SER-01", "Objective number 3", "", "Head of Intelligence",
+                        "Strategic Leadership Team", None, date(2024, 4, 1), date(2025, 3, 31), 3, date(2024, 7, 1)]],
+        "Risks": [["R-5", "Risk of a retired objective", "SER-01.03", None, "", "", "", None, 1, 1, 1, 1, 1, 1,
+                   "Treat", "Open"],
+                  ["R-6", "Closed risk of it", "SER-01.03", None, "", "", "", None, 1, 1, 1, 1, 1, 1, "Treat",
+                   "Closed"]],
+    })  # fmt: skip
+    found = problems(store, path)
+    assert len(found) == 1 and found[0].startswith(
+        "sheet 'Risks', row 4, column 'Objective ref': found “SER-01.03”"
+    )
+    assert "an objective still in the plan for an open risk (it is retired" in found[0]

@@ -15,7 +15,18 @@ from tracker.autobackup import listing
 from tracker.db import Actor
 from tracker.enums import Source
 from tracker.errors import ValidationError
-from tracker.models import AuditEntry, Board, Kind, Milestone, Objective, Person, Recommendation, Risk, Theme
+from tracker.models import (
+    AuditEntry,
+    Board,
+    Kind,
+    Milestone,
+    Objective,
+    Outcome,
+    Person,
+    Recommendation,
+    Risk,
+    Theme,
+)
 from tracker.seed.sample import add_sample_progress
 from tracker.seed.scale import build_scale_plan
 from tracker.seed.template import empty_template, emsou_template, seed_plan
@@ -66,6 +77,12 @@ def mark_history(store: Store) -> None:
         uow.update(s.exec(select(Risk).order_by(Risk.ref)).first(), {"carried_from": "Plan 2020/21 R-1"})
         rec = s.exec(select(Recommendation).order_by(Recommendation.ref)).first()
         uow.update(rec, {"carried_from": "Plan 2020/21 AFI-1"})
+        # an open risk does not sit under what was retired (retiring refuses it): these were closed first
+        outcomes = s.exec(select(Outcome.id).where(Outcome.theme_id == theme.id)).all()
+        under = s.exec(select(Objective.id).where(col(Objective.outcome_id).in_(outcomes))).all()
+        for risk in s.exec(select(Risk).where(Risk.status == "open")).all():
+            if risk.theme_id == theme.id or risk.objective_id in {*under, objective.id}:
+                uow.update(risk, {"status": "closed"})
         uow.changes("history")
 
 

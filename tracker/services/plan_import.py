@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from tracker.autobackup import BEFORE_PLAN_IMPORT, backed_up
 from tracker.db import Actor, bulk_rows
-from tracker.enums import RecommendationStatus
+from tracker.enums import RecommendationStatus, RiskStatus
 from tracker.errors import Problem, ValidationError
 from tracker.models import Kind
 from tracker.services._common import require_pmo
@@ -87,12 +87,15 @@ class _Matcher:
         self.counts: list[SheetCount] = []
         # key -> id: the store's live items, then the file's new ones
         self.ids: dict[Kind, dict[Any, str]] = {}
+        # theme, outcome and objective id -> (retired on, the id it sits in), as the import leaves them
+        self.placed: dict[str, tuple[date | None, str | None]] = {}
 
     def run(self) -> PlanPreview:
         for kind in ORDER:
             self.ids[kind] = {}
             for row in self.state.live(kind):
                 self.ids[kind].setdefault(self.state.key(kind, row), row["id"])
+                self._place(kind, row["id"], row)
         for kind in ORDER:
             sheet = self.data.sheets.get(kind)
             if sheet is not None:
@@ -105,6 +108,19 @@ class _Matcher:
             tuple(self.changes), dict(self.creates), dict(self.updates), dict(self.link_creates),
             tuple(self.link_flips), self.data, self.state.audit_seq,
         )  # fmt: skip
+
+    def _place(self, kind: Kind, item_id: str, values: Mapping[str, Any]) -> None:
+        parent = {Kind.OUTCOME: "theme_id", Kind.OBJECTIVE: "outcome_id"}.get(kind)
+        if kind in (Kind.THEME, Kind.OUTCOME, Kind.OBJECTIVE):
+            self.placed[item_id] = (values.get("retired_on"), values.get(parent) if parent else None)
+
+    def _retired(self, item_id: str | None) -> bool:
+        """Whether the theme, outcome or objective, or what it sits in, is retired after the import."""
+        while item_id:
+            retired_on, item_id = self.placed.get(item_id, (None, None))
+            if retired_on is not None:
+                return True
+        return False
 
     def _problem(self, sheet: PlanSheet, row: int, name: str, found: Any, expected: str) -> None:
         self.problems.append(
@@ -145,6 +161,7 @@ class _Matcher:
                     target.pop("ordinal")
                 changed = [(k, v) for k, v in target.items() if old[k] != v]
                 diff = dict(sorted(changed, key=lambda kv: place.get(kv[0], len(place))))
+                self._place(kind, existing, {**old, **target})
                 if diff:
                     self.updates[kind].append((existing, diff))
                     for name, new in diff.items():
@@ -162,6 +179,7 @@ class _Matcher:
             if "ordinal" in target and target["ordinal"] is None:
                 target["ordinal"] = self._next_ordinal(kind, target, next_ordinal)
             self.creates[kind].append({"id": new_id, **target})
+            self._place(kind, new_id, target)
             self._links(sheet, item.row, values, new_id, links, new=True)
             created += 1
         self.counts.append(SheetCount(sheet.title, created, updated, unchanged))
@@ -221,6 +239,14 @@ class _Matcher:
                 self._problem(
                     sheet, row, "objective", None, "an objective ref or a theme code (the risk's home)"
                 )
+            elif v.get("status") == RiskStatus.OPEN.value and self._retired(
+                v.get("objective_id") or v.get("theme_id")
+            ):
+                home = "objective" if named.get("objective") is not None else "theme"
+                self._problem(
+                    sheet, row, home, named[home], f"{'an objective' if home == 'objective' else 'a theme'} still in the plan for an open risk (it is retired: "
+                    "close the risk, or give it a home that stays)",
+                )  # fmt: skip
         if kind == Kind.RECOMMENDATION:
             status = v.get("status")
             if status and status != RecommendationStatus.AWAITING_ALLOCATION and named.get("owner") is None:
