@@ -372,3 +372,26 @@ def test_two_milestones_of_one_title_under_one_objective_refuse_the_export(tmp_p
         pytest.raises(ValidationError, match="“SER-01.01, Kick-off” twice on the Milestones sheet; rename"),
     ):
         export_plan(s, tmp_path / "plan.xlsx")
+
+
+def test_a_long_text_changed_near_its_end_previews_where_it_differs(tmp_path):
+    store = open_store(tmp_path / "plan.db")
+    small_plan(store, PMO)
+    path = tmp_path / "plan.xlsx"
+    with store.read() as s:
+        export_plan(s, path)
+    wb = openpyxl.load_workbook(path)
+    row = next(r for r in wb["Objectives"].iter_rows(min_row=4) if r[0].value == "SER-01.02")
+    long_title = "Develop a clear baseline of service level expectations agreed by all five forces"
+    row[2].value = long_title
+    wb.save(path)
+    with store.write() as s:
+        import_plan(s, actor=PMO, data=read_plan_file(path))
+    row[2].value = long_title + " by March"
+    wb.save(path)
+
+    with store.read() as s:
+        (change,) = preview_plan(s, read_plan_file(path)).changes
+    assert change.old != change.new  # not two identical shortened beginnings
+    assert change.old == f"“…{long_title[-30:]}”"  # from 30 characters before the first difference
+    assert change.new == f"“…{long_title[-30:]} by March”"
