@@ -101,8 +101,25 @@ def trend(d: PackData, pal: Palette) -> Section:
     bars = _status_bars([r.name for r in rows], [r.counts for r in rows], pal, horizontal=False)
     table = Table.of(_status_columns("Period"),
                      [Row((r.name, *map(num, r.counts), num(r.counts.total))) for r in rows])  # fmt: skip
-    return Section("RAG trend across periods", "Objectives by status in each reporting period", (
-        Chart(partial(charts.bars, b=bars, pal=pal), 300), table))  # fmt: skip
+    blocks: list[Block] = [Chart(partial(charts.bars, b=bars, pal=pal), 300), table]
+    note = _total_changes([(r.name, r.counts.total) for r in rows])
+    if note:
+        blocks.append(Para(note, SMALL))
+    return Section("RAG trend across periods", "Objectives by status in each reporting period", tuple(blocks))
+
+
+def _total_changes(totals: list[tuple[str, int]]) -> str:
+    """Where the number of objectives changes between periods, and why: a reader asks where one went."""
+    steps = []
+    for (before, was), (name, now) in zip(totals, totals[1:], strict=False):
+        if now != was:
+            more_or_fewer = "more" if now > was else "fewer"
+            steps.append(f"{name} counts {now:,}, {abs(now - was):,} {more_or_fewer} than {before}")
+    if not steps:
+        return ""
+    return ("; ".join(steps) + ": objectives added to the plan are counted from their first period, and those "
+            "retired are not counted from the first period that starts on or after their retirement "
+            "(Appendix A lists this period's objectives; the plan's audit log says who retired which, when).")  # fmt: skip
 
 
 MOVED_LISTED = 30  # beyond this a list of moved objectives here repeats pages of Appendix A
