@@ -25,5 +25,5 @@ def test_a_retired_objective_is_why_the_next_period_counts_one_fewer(store, acto
     with store.write() as s:
         retire(s, actor=actor, kind=Kind.OBJECTIVE, item_id=ids.obj1, on=date(2024, 7, 1))
     (note,) = notes(store, ids.q2)
-    assert note.startswith("2024/25 Q2 counts 2, 1 fewer than 2024/25 Q1: ")
-    assert "retired are not counted from the first period that starts on or after their retirement" in note
+    assert note.startswith("2024/25 Q2 counts 2, 1 fewer than 2024/25 Q1. ")
+    assert "one retired is not counted from the first period that starts on or after its retirement" in note
