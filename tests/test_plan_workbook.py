@@ -401,3 +401,26 @@ def test_a_date_typed_as_text_reads_the_same_in_a_plan_workbook_as_in_a_return()
     for typed in ("31/03/2025", "31/3/2025", "2025-03-31", "31 Mar 2025", "31 March 2025", "31/03/25"):
         assert plan_layout.parse(plan_col, typed) == date(2025, 3, 31), typed
         assert returns_layout.parse(return_col, typed) == date(2025, 3, 31), typed
+
+
+def test_a_long_text_changed_near_its_end_previews_where_it_differs(tmp_path):
+    store = open_store(tmp_path / "plan.db")
+    small_plan(store, PMO)
+    path = tmp_path / "plan.xlsx"
+    with store.read() as s:
+        export_plan(s, path)
+    wb = openpyxl.load_workbook(path)
+    row = next(r for r in wb["Objectives"].iter_rows(min_row=4) if r[0].value == "SER-01.02")
+    long_title = "Develop a clear baseline of service level expectations agreed by all five forces"
+    row[2].value = long_title
+    wb.save(path)
+    with store.write() as s:
+        import_plan(s, actor=PMO, data=read_plan_file(path))
+    row[2].value = long_title + " by March"
+    wb.save(path)
+
+    with store.read() as s:
+        (change,) = preview_plan(s, read_plan_file(path)).changes
+    assert change.old != change.new  # not two identical shortened beginnings
+    assert change.old == f"“…{long_title[-30:]}”"  # from 30 characters before the first difference
+    assert change.new == f"“…{long_title[-30:]} by March”"

@@ -42,11 +42,13 @@ FOLDERS = "plans"  # the remembered folder for plan files
 _YEARS = re.compile(r"(\d{4})([/-])(\d{2})(?!\d)")
 
 
-def next_name(name: str) -> str:
-    """The plan's name a year on: "Strategy 2021/22" becomes "Strategy 2022/23"; else "… (next)"."""
+def next_name(name: str, starts: date | None = None) -> str:
+    """The next plan's name: "Strategy 2021/22" becomes "Strategy 2022/23", or the years the new plan
+    starts in when ``starts`` is given (a plan named for its first year may have run for three); else
+    "… (next)"."""
 
     def later(m: re.Match[str]) -> str:
-        first = int(m.group(1)) + 1
+        first = starts.year if starts is not None else int(m.group(1)) + 1
         return f"{first}{m.group(2)}{(first + 1) % 100:02d}"
 
     bumped, n = _YEARS.subn(later, name, count=1)
@@ -79,10 +81,10 @@ class RolloverDialog(QDialog):
         form = QFormLayout()
         general = QLabel(self)
         self.errors = FieldErrors(form, general)
-        self.name = QLineEdit(next_name(plan.name), self)
+        start = plan.end_date + timedelta(days=1)
+        self.name = QLineEdit(next_name(plan.name, start), self)
         self.start = DateField(self, optional=False)
         self.end = DateField(self, optional=False)
-        start = plan.end_date + timedelta(days=1)
         self.start.set_day(start)
         self.end.set_day(_a_year_from(start))
         self.file = QLineEdit(str(folder / f"{file_part(self.name.text()) or 'new plan'}.db"), self)

@@ -266,3 +266,21 @@ def test_a_retired_objective_says_when_it_left_the_plan(qtbot, store, ids) -> No
     assert "Retired: 01 Jul 2024" in detail.meta.accessibleDescription()
     detail.show_objective(ids.obj2)
     assert "Retired" not in detail.meta.accessibleDescription()
+
+
+def test_an_objective_without_dates_says_they_are_not_set(qtbot, store, ids) -> None:  # type: ignore[no-untyped-def]
+    """A new objective has no dates yet: the header says so, not "no start to no target"."""
+    from tracker.services import update_objective
+
+    ctx = AppContext(store, Identity("PMO", role="PMO"))
+    with store.read() as s:
+        from tracker.models import Objective
+
+        revision = s.get(Objective, ids.obj1).revision
+    written(ctx, update_objective, objective_id=ids.obj1, expected_revision=revision,
+            changes={"start_date": None, "target_date": None})  # fmt: skip
+    ctx.set_period(ids.q1)
+    detail = ObjectiveDetail(ctx)
+    qtbot.addWidget(detail)
+    detail.show_objective(ids.obj1)
+    assert "Dates: not set yet" in detail.meta.accessibleDescription()

@@ -180,3 +180,22 @@ def test_after_a_rollover_the_window_shows_the_old_plan_again_read_only(  # type
         if launcher.window is not None:
             launcher.window.close()
     open_store(new_db).close()  # the new plan is free to be opened for editing
+
+
+def test_the_suggested_name_takes_the_years_the_new_plan_starts_in(plan_ctx, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A plan named for its first year ("… 2021/22") that ran to March 2024 suggests "… 2024/25", as its dates do."""
+    from tracker.queries import current_plan
+    from tracker.services.plan import update_plan_settings
+
+    with plan_ctx.read() as session:
+        plan = current_plan(session)
+    with plan_ctx.store.write() as session:
+        update_plan_settings(session, actor=plan_ctx.actor, changes={"name": "EMSOU Strategy and Delivery Plan 2021/22",
+                    "start_date": "2021-04-01", "end_date": "2024-03-31"}, expected_revision=plan.revision)  # fmt: skip
+    with plan_ctx.read() as session:
+        plan = current_plan(session)
+    dialog = RolloverDialog(plan, tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.start.day() == date(2024, 4, 1)
+    assert dialog.name.text() == "EMSOU Strategy and Delivery Plan 2024/25"
+    assert next_name("EMSOU Strategy 2021/22", date(2024, 4, 1)) == "EMSOU Strategy 2024/25"

@@ -327,7 +327,7 @@ class _Matcher:
             new = values.get(ref.name)
         self.changes.append(
             FieldChange(
-                sheet.title, row, _item(kind, values), sheet.headers.get(name, name), _words(old), _words(new)
+                sheet.title, row, _item(kind, values), sheet.headers.get(name, name), *_change_words(old, new)
             )
         )
 
@@ -373,6 +373,20 @@ def _words(value: Any) -> str:
         short = value if len(value) <= 60 else value[:59] + "…"
         return f"“{short}”"
     return str(value)
+
+
+def _change_words(old: Any, new: Any) -> tuple[str, str]:
+    """Old and new in words; long texts that differ late are shown from a little before the difference,
+    so an edit at the end of a long title is not hidden behind two identical shortened beginnings."""
+    if not (isinstance(old, str) and isinstance(new, str)) or max(len(old), len(new)) <= 60:
+        return _words(old), _words(new)
+    same = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new))
+    )
+    if same < 40:
+        return _words(old), _words(new)
+    start = same - 30
+    return _words("…" + old[start:]), _words("…" + new[start:])
 
 
 # ---------------------------------------------------------------------------------------------- import

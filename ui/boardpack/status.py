@@ -101,8 +101,24 @@ def trend(d: PackData, pal: Palette) -> Section:
     bars = _status_bars([r.name for r in rows], [r.counts for r in rows], pal, horizontal=False)
     table = Table.of(_status_columns("Period"),
                      [Row((r.name, *map(num, r.counts), num(r.counts.total))) for r in rows])  # fmt: skip
-    return Section("RAG trend across periods", "Objectives by status in each reporting period", (
-        Chart(partial(charts.bars, b=bars, pal=pal), 300), table))  # fmt: skip
+    note = _total_changes([(r.name, r.counts.total) for r in rows])
+    blocks: list[Block] = [Chart(partial(charts.bars, b=bars, pal=pal), 270 if note else 300), table]
+    if note:  # the chart gives up the room for it, so the section stays on one page
+        blocks.append(Para(note, SMALL))
+    return Section("RAG trend across periods", "Objectives by status in each reporting period", tuple(blocks))
+
+
+def _total_changes(totals: list[tuple[str, int]]) -> str:
+    """Where the number of objectives changes between periods, and why: a reader asks where one went."""
+    steps = []
+    for (before, was), (name, now) in zip(totals, totals[1:], strict=False):
+        if now != was:
+            more_or_fewer = "more" if now > was else "fewer"
+            steps.append(f"{name} counts {now:,}, {abs(now - was):,} {more_or_fewer} than {before}")
+    if not steps:
+        return ""
+    return ("; ".join(steps) + ". An objective added to the plan is counted from its first period; one "
+            "retired is not counted from the first period that starts on or after its retirement.")  # fmt: skip
 
 
 MOVED_LISTED = 30  # beyond this a list of moved objectives here repeats pages of Appendix A

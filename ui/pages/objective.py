@@ -308,7 +308,9 @@ class ObjectiveDetail(QWidget):
     def _show_header(self, o: q.ObjectiveRow) -> None:
         self.title.set_title(f"{o.ref}  {o.title}")
         four_p = ", ".join(t for t in o.four_p.split(",") if t) or "none"
-        dates = f"{show(o.start_date) or 'no start'} to {show(o.target_date) or 'no target'}"
+        start, end = show(o.start_date), show(o.target_date)
+        dates = (f"{start} to {end}" if start and end else f"from {start}; no end date set" if start
+                 else f"no start date set; due by {end}" if end else "not set yet")  # fmt: skip
         rows = (
             ("Theme", f"{o.theme_name} › {o.outcome_code} {o.outcome_title}"),
             ("Lead", o.lead_name or "No lead"),
