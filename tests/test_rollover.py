@@ -340,3 +340,21 @@ def test_a_replaced_plan_of_an_older_schema_is_upgraded_then_kept_read_only(tmp_
         with WriteLock(old_db):  # it holds no write lock once upgraded
             pass
     assert one(old_db, "SELECT version_num FROM alembic_version") == head_revision()
+
+
+def test_a_new_plans_tree_shows_no_update_until_something_is_reported_in_it(tmp_path):
+    from tracker import queries as q
+    from tracker.enums import Brag
+
+    old = tmp_path / "old.db"
+    assert main(["--db", str(old), "init", "--sample"]) == 0
+    new = tmp_path / "new.db"
+    assert main(["--db", str(old), "rollover", "--name", "Next plan", "--start", "01/04/2025",
+                 "--end", "31/03/2026", "--out", str(new)]) == 0  # fmt: skip
+    store = open_store(new)
+    try:
+        with store.read() as s:
+            rows = [r for r in q.plan_tree(s) if r.kind == "objective"]
+    finally:
+        store.close()
+    assert rows and {(r.brag, r.brag_label, r.has_update) for r in rows} == {(Brag.GREY, "No update", False)}

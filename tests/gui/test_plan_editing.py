@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from tests.builders import get
 from tracker.models import Objective, Outcome
+from tracker.services import update_objective
 from ui.context import Identity
 from ui.pages.plan import PlanPage
 
@@ -248,3 +249,33 @@ def test_retiring_what_holds_open_risks_says_why_not_in_a_box(page, plan_ctx):
         "SER-01.02 was not retired: SER-01.02 cannot be retired while it holds 1 open risk"
     )
     assert get(plan_ctx.store, Objective, plan_ctx.ids.obj2).retired_on is None
+
+
+def test_an_objectives_description_shows_in_its_detail(page, plan_ctx):
+    from tests.gui.helpers import written
+
+    written(
+        plan_ctx, update_objective, objective_id=plan_ctx.ids.obj1, changes={"description": "Why it matters"}
+    )
+    _select(page, plan_ctx.ids.obj1)
+    assert "About" in page.detail.meta.text() and "Why it matters" in page.detail.meta.text()
+
+
+def test_retiring_suggests_the_start_of_the_open_period_shown_so_it_leaves_it_now(page, plan_ctx):
+    plan_ctx.set_period(plan_ctx.ids.q2)
+    assert page.editing.default_retire_day() == date(2024, 7, 1)
+
+
+def test_removing_what_has_history_says_why_not_in_a_box(page, plan_ctx):
+    from tests.gui.helpers import written
+    from tracker.services import create_milestone
+
+    written(plan_ctx, create_milestone, data={"objective_id": plan_ctx.ids.obj3, "title": "Kick-off",
+                                             "baseline_date": "2024-06-30"})  # fmt: skip
+    told: list[str] = []
+    page.editing.tell = lambda parent, title, text: told.append(f"{title}: {text}")
+    page.editing.confirm = lambda parent, title, text, yes: True
+    _select(page, plan_ctx.ids.obj3)
+    page.editing.remove_selected()
+    assert told == ["SER-01.03 was not removed: Objective SER-01.03 cannot be removed: it has 1 milestone. "
+                    "Retire it instead: it leaves the plan and its history stays."]  # fmt: skip

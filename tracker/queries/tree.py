@@ -61,15 +61,19 @@ def plan_tree(
     """
     all_periods = periods(session)
     this: PeriodRow | None = None
+    reported = True
     if period_id is not None:
         this = find_period(all_periods, period_id)
         baseline = period_before(all_periods, this)
     else:
         with_updates = [p for p in all_periods if p.n_updates]
         baseline = period_before(all_periods, with_updates[-1]) if with_updates else None
+        reported = bool(with_updates)  # a plan just set up or carried over: nothing reported in it yet
 
     on = this.start if this is not None else date.today()
-    rows = session.execute(_statement(this, baseline, None if include_retired else on)).all()
+    rows = session.execute(
+        _statement(this, baseline, None if include_retired else on, reported=reported)
+    ).all()
     if this is None:
         return _fold(rows, {}, {}, on)
     # Closed earlier and not reported since: the closed status carries forward, as on the dashboard.
@@ -77,7 +81,9 @@ def plan_tree(
     return _fold(rows, found[0], found[1] if baseline else {}, on)
 
 
-def _statement(this: PeriodRow | None, baseline: PeriodRow | None, in_plan_on: date | None) -> Any:
+def _statement(
+    this: PeriodRow | None, baseline: PeriodRow | None, in_plan_on: date | None, *, reported: bool = True
+) -> Any:
     th, oc, ob, person = t.theme, t.outcome, t.objective, t.person
     cur, prev = t.status.alias("cur"), t.status.alias("prev")
 
@@ -91,8 +97,10 @@ def _statement(this: PeriodRow | None, baseline: PeriodRow | None, in_plan_on: d
     status_cols: list[Any]
     if this is not None:
         status_cols = [cur.c.lifecycle, cur.c.rag, cur.c.progress_pct, cur.c.id]
-    else:
+    elif reported:
         status_cols = [ob.c.lifecycle, ob.c.rag, ob.c.progress_pct, literal("current")]
+    else:  # what an objective carried over last reported belongs to the old plan: "No update" here
+        status_cols = [null(), null(), null(), null()]
     prev_cols = [prev.c.lifecycle, prev.c.rag, prev.c.id] if baseline else [null(), null(), null()]
 
     stmt = (

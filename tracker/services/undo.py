@@ -30,7 +30,7 @@ from tracker.services.base import BOOKKEEPING, Changes, coerce, park, unique_tex
 from tracker.services.permissions import acting_as, require_may_write, require_pmo_here
 from tracker.services.registry import REGISTRY
 from tracker.team.policies import LEAD_COLUMN_WRITES
-from tracker.wording import plural
+from tracker.wording import listing, plural
 
 CHUNK = 500
 
@@ -196,4 +196,4 @@ def _items(session: Session, rows: dict[Key, Editable]) -> str:
         (((entity, _), row),) = rows.items()
         return describe(session, entity, row)
     kinds = Counter(entity.replace("_", " ") for entity, _ in rows)
-    return ", ".join(plural(n, kind) for kind, n in sorted(kinds.items()))
+    return listing(plural(n, kind) for kind, n in sorted(kinds.items()))

@@ -278,8 +278,9 @@ class ObjectiveDetail(QWidget):
             risks = q.risk_rows(s, only)
             recommendations = q.recommendation_rows(s, only)
             people = q.people(s, active_only=True)
+            description = q.plan_item(s, "objective", oid).description
         self.objective = obj = found[0]
-        self._show_header(obj)
+        self._show_header(obj, description)
         self.history.set_rows(history)
         self.milestones.show_rows(
             oid, milestones, people,
@@ -305,7 +306,7 @@ class ObjectiveDetail(QWidget):
             )
         self.stack.setCurrentIndex(1)
 
-    def _show_header(self, o: q.ObjectiveRow) -> None:
+    def _show_header(self, o: q.ObjectiveRow, description: str = "") -> None:
         self.title.set_title(f"{o.ref}  {o.title}")
         four_p = ", ".join(t for t in o.four_p.split(",") if t) or "none"
         start, end = show(o.start_date), show(o.target_date)
@@ -319,6 +320,7 @@ class ObjectiveDetail(QWidget):
             ("Dates", dates),
             *((("Retired", f"{show(o.retired_on)}: out of the plan from then; its history stays"),)
               if o.retired_on else ()),
+            *((("About", description),) if description.strip() else ()),
         )  # fmt: skip
         muted = self.ctx.palette.surfaces.text_muted
         self.meta.setText(

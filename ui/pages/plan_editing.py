@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from tracker import queries as q
 from tracker.dates import entry_text, parse_day
+from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.services import Changes, move, reinstate, remove, renumber, retire
 from tracker.services.structure import renumbering
@@ -241,11 +242,21 @@ class PlanEditing(QObject):
             "updates, milestones, risks or links. Otherwise retire it.",
             "Remove",
         ):
-            self._write(remove, kind=_KIND[row.kind], item_id=row.id)
+            refused = self._tell_refusal(f"{row.ref} was not removed")
+            self.ctx.write(remove, kind=_KIND[row.kind], item_id=row.id).failure(refused).run(initiator=self)
+
+    def default_retire_day(self) -> date:
+        """The start of the period the window shows while it is open (the item leaves it now), else today."""
+        if self.ctx.period_id:
+            with self.ctx.read() as s:
+                shown = q.period(s, self.ctx.period_id)
+            if shown.status == PeriodStatus.OPEN:
+                return shown.start
+        return date.today()
 
     def _ask_day(self, title: str, text: str) -> date | None:
         typed, ok = QInputDialog.getText(self.page, title, f"{text}\n\nRetire from (DD/MM/YYYY):",
-                                         text=entry_text(date.today()))  # fmt: skip
+                                         text=entry_text(self.default_retire_day()))  # fmt: skip
         if not ok:
             return None
         try:
