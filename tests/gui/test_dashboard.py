@@ -290,3 +290,18 @@ def test_a_chart_is_saved_whole_or_not_at_all(ctx, data, qtbot, tmp_path) -> Non
     with pytest.raises(OutputError, match="could not write /proc/themes.png"):
         w.save("/proc/themes.png")
     assert [p.name for p in folder.iterdir()] == ["themes.png"]
+
+
+def test_a_plan_with_no_period_yet_shows_no_empty_charts_and_says_what_to_do(
+    qapp, qtbot, store, actor
+) -> None:  # type: ignore[no-untyped-def]
+    from tracker.seed.template import empty_template
+    from ui.pages.dashboard import DashboardPage
+
+    with store.write() as session:
+        seed_plan(session, actor=actor, template=empty_template("Another force"))
+    page = DashboardPage(AppContext(store, Identity("PMO"), runner=TaskRunner(synchronous=True)))
+    qtbot.addWidget(page)
+    page.show()
+    assert page.title.text().startswith("No reporting periods yet. The PMO opens one")
+    assert not any(chart.isVisible() for chart in page.charts) and not page.headline.isVisible()

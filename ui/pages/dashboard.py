@@ -87,6 +87,10 @@ class DashboardPage(FollowsChanges, QWidget):
         row = 2 + (len(self.charts) + 1) // 2
         grid.addWidget(self.exceptions_title, row, 0, 1, 2)
         grid.addWidget(self.exceptions, row + 1, 0, 1, 2)
+        grid.setRowStretch(row + 2, 1)  # with nothing to show yet, the title keeps to the top
+        # shown only once there is a period to draw them for: empty axes would read as figures of zero
+        self._figures: list[QWidget] = [self.headline, *self.charts, self.exceptions_title, self.exceptions,
+                                        meeting, export]  # fmt: skip
         scroll = QScrollArea(self)
         scroll.setAccessibleName("Dashboard sections")
         scroll.setWidgetResizable(True)
@@ -143,8 +147,13 @@ class DashboardPage(FollowsChanges, QWidget):
 
     def refresh(self) -> None:
         period_id = self.period.currentData()
+        for widget in self._figures:
+            widget.setVisible(period_id is not None)
         if period_id is None:
-            self.title.setText("No reporting periods yet: add one on the Periods page.")
+            self.title.setText(
+                "No reporting periods yet. The PMO opens one on the Periods and returns page; "
+                "the figures appear here once it is open."
+            )
             return
         with self.ctx.read() as session:
             data = load_dashboard(
