@@ -164,7 +164,8 @@ def _as_changes(entries: list[FeedEntry], *, you: str, names: dict[str, str] | N
     for kind, _ in {(e.entity, e.entity_id) for e in entries if e.entity in Kind._value2member_map_}:
         items[kind] += 1
     who = sorted({(names or {}).get(e.actor, e.actor) for e in entries if e.actor != you})
-    what = listing(plural(n, Kind(kind).label) for kind, n in items.most_common(3))
+    ranked = sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))[:3]  # set order must not decide the words
+    what = listing(plural(n, Kind(kind).label) for kind, n in ranked)
     last = entries[-1].at
     summary = (
         f"{listing(who)} changed {what} ({last:%H:%M}): shown now" if who and what else ""
