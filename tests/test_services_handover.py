@@ -207,3 +207,16 @@ def test_only_the_pmo_hands_over_or_changes_people(any_store, actor, plan, role)
         any_store, NotPermitted, lambda s: restore_person(s, actor=someone, person_id=plan.spare)
     )
     assert "restore a person" in str(err)
+
+
+def test_a_leaving_person_is_made_inactive_in_the_same_step(any_store, actor, plan):  # type: ignore[no-untyped-def]
+    from tests.builders import get
+    from tracker.models import Person
+    from tracker.services import hand_over, revert_transaction
+
+    with any_store.write() as s:
+        done = hand_over(s, actor=actor, from_person_id=plan.lead, to_person_id=plan.owner, deactivate=True)
+    assert not get(any_store, Person, plan.lead).active and done.summary.endswith("is now inactive")
+    with any_store.write() as s:
+        revert_transaction(s, actor=actor, txn=done.txn)
+    assert get(any_store, Person, plan.lead).active

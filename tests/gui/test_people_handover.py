@@ -77,7 +77,10 @@ def test_the_pmo_hands_a_persons_work_over_with_a_preview_and_undo_puts_it_back(
     with qtbot.waitSignal(plan_ctx.message) as said:
         task = dialog.confirm()
     assert settled(task) is not None and task.ok
-    summary = "Handed over 3 objectives, 2 open milestones and 1 open risk from Head of Intelligence to Programme Manager"
+    summary = (
+        "Handed over 3 objectives, 2 open milestones and 1 open risk from Head of Intelligence to Programme Manager; "
+        "Head of Intelligence is now inactive"  # leaving is the usual reason: the box is ticked at first
+    )
     assert said.args == [summary]
     assert dialog.result() == QDialog.DialogCode.Accepted
     after = _owners(plan_ctx)
@@ -85,11 +88,13 @@ def test_the_pmo_hands_a_persons_work_over_with_a_preview_and_undo_puts_it_back(
     assert len(moved) == 6 and {after[k] for k in moved} == {ids.owner}
     assert _row(page, ids.lead).holds == ""  # the completed milestone is not held
     assert "lead 3 objectives" in _row(page, ids.owner).holds
+    assert not _row(page, ids.lead).active
 
     assert plan_ctx.undo_text() == summary
     settled(plan_ctx.undo())
     assert _owners(plan_ctx) == before
     assert _row(page, ids.lead).holds == "lead 3 objectives, own 2 open milestones and own 1 open risk"
+    assert _row(page, ids.lead).active  # undo brings them back as they were
 
 
 def test_a_refused_hand_over_is_shown_in_the_dialog(plan_ctx, actor, qtbot):  # type: ignore[no-untyped-def]

@@ -29,12 +29,14 @@ def hand_over(
     to_person_id: str,
     include_closed: bool = False,
     expected_ids: Collection[str] | None = None,
+    deactivate: bool = False,
 ) -> Changes:
     """Make ``to_person_id`` the lead or owner of every item ``from_person_id`` holds (open ones unless
     ``include_closed``); refuse when there is no one suitable to take them or nothing to move.
 
     ``expected_ids``: the items a preview showed; if what the person holds has changed since, refuse
-    (a conflict) rather than move what the PMO did not see.
+    (a conflict) rather than move what the PMO did not see. ``deactivate``: the person is leaving, so
+    they are also marked inactive in the same step (Undo brings both back).
     """
     require_pmo(actor, "hand over a person's work")
     uow = unit_of_work(session, actor)
@@ -62,8 +64,11 @@ def hand_over(
         raise ValidationError(
             Problem("from_person_id", f"{leaving.name} {what}: there is nothing to hand over.")
         )
+    if deactivate:
+        uow.update(leaving, {"active": False})
     return uow.changes(
         f"Handed over {moved_words(counts, include_closed=include_closed)} from {leaving.name} to {successor.name}"
+        + (f"; {leaving.name} is now inactive" if deactivate else "")
     )
 
 

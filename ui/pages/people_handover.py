@@ -71,10 +71,16 @@ class HandOverDialog(QDialog):
             "Left clear, closed items stay with the person who held them when they closed, "
             "as the periods that reported them show."
         )
+        self.deactivate = QCheckBox(f"{person.name} is leaving: mark them inactive in the same step", self)
+        self.deactivate.setChecked(True)
+        self.deactivate.setToolTip(
+            "An inactive person can no longer be chosen as a lead or owner; what they reported stays theirs."
+        )
         self.errors.add_row("&Successor:", "to_person_id", self.successor, accessible="Successor")
         self.errors.add_row(
             "", "include_closed", self.include_closed, accessible="Also hand over closed items"
         )
+        self.errors.add_row("", "deactivate", self.deactivate, accessible="Mark them inactive")
         layout.addLayout(form)
 
         self.counts = QLabel(self)
@@ -169,6 +175,7 @@ class HandOverDialog(QDialog):
                 to_person_id=to_id,
                 include_closed=self.include_closed.isChecked(),
                 expected_ids=[row.id for row in self.model.rows],
+                deactivate=self.deactivate.isChecked(),
             )
             .success(done)
             .failure(refused)
