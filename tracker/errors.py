@@ -55,6 +55,22 @@ class NotPermitted(ServiceError):
     """The actor's role does not allow this change (see :class:`tracker.enums.Role`)."""
 
 
+@dataclass(frozen=True)
+class SheetProblem:
+    """What is wrong with one cell (or row, or sheet) of a workbook from outside: a return or a plan."""
+
+    sheet: str
+    row: int
+    column: str
+    found: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row else "")
+        where += f", column '{self.column}'" if self.column else ""
+        return f"{where}: found {self.found}; expected {self.expected}"
+
+
 def explain(exc: BaseException, name: str) -> str | None:
     """One line naming the cause of a database or file error and what to do, or None if it is not one we know.
 

@@ -9,7 +9,6 @@ and undoable like any other change.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -29,7 +28,7 @@ from tracker.services.plan_import import import_plan
 from tracker.services.plan_rows import PlanPreview
 from tracker.wording import plural
 from ui.context import AppContext
-from ui.returns_dialogs import reason
+from ui.returns_dialogs import choose_workbook, preview_in_background, reason
 from ui.tasks import Progress, Task, TaskProgressDialog
 from ui.widgets.dialogs import file_part, save_target, start_in, tell, used_folder
 
@@ -90,12 +89,9 @@ def import_plan_dialog(
         )
         return None
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(
-            parent, IMPORT_TITLE, start_in(ctx.settings, "imports"), "Excel workbook (*.xlsx);;All files (*)"
-        )
-        if not path:
+        path = choose_workbook(ctx, parent, IMPORT_TITLE)
+        if path is None:
             return None
-        used_folder(ctx.settings, "imports", path)
     source, store = Path(path), ctx.store
 
     def read(progress: Progress) -> PlanPreview:
@@ -108,25 +104,9 @@ def import_plan_dialog(
         with store.read() as session:
             return preview_plan(session, data)
 
-    task = ctx.runner.task(read, label=f"Reading {source.name}…")
-    task.progress_dialog = TaskProgressDialog(task, parent, title=IMPORT_TITLE)  # type: ignore[attr-defined]
-
-    def succeeded(preview: Any) -> None:
-        dialog = PlanPreviewDialog(ctx, preview, parent)
-        task.preview_dialog = dialog  # type: ignore[attr-defined]
-        dialog.open()
-
-    def failed(exc: BaseException) -> None:
-        known = isinstance(exc, StoreError | OSError)
-        text = reason(exc) if known else f"{source.name} could not be read: {reason(exc)}"
-        tell(parent, IMPORT_TITLE, f"{text}\n\nNothing was imported.")
-
-    task.succeeded.connect(succeeded)
-    task.failed.connect(failed)
-    task.cancelled.connect(
-        lambda: ctx.message.emit(f"Import of {source.name} cancelled: nothing was changed")
+    return preview_in_background(
+        ctx, parent, source, IMPORT_TITLE, read, lambda preview: PlanPreviewDialog(ctx, preview, parent)
     )
-    return task.start()
 
 
 class PlanPreviewDialog(QDialog):

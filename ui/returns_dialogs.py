@@ -10,6 +10,7 @@ it is audited, undoable and broadcast like any other change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,48 @@ def reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
     return str(exc) or type(exc).__name__
+
+
+def choose_workbook(ctx: AppContext, parent: QWidget | None, title: str) -> str | None:
+    """A workbook to bring in, asked for in the folder last used for imports (remembered for next time)."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent, title, start_in(ctx.settings, "imports"), "Excel workbook (*.xlsx);;All files (*)"
+    )
+    if path:
+        used_folder(ctx.settings, "imports", path)
+    return path or None
+
+
+def preview_in_background(
+    ctx: AppContext,
+    parent: QWidget | None,
+    source: Path,
+    title: str,
+    read: Callable[[Progress], Any],
+    show: Callable[[Any], QDialog],
+) -> Task:
+    """Read and check a workbook from outside off the UI thread (progress, Cancel), then open its
+    preview dialog (``show(preview)``, kept on the task as ``preview_dialog``). A file that cannot be
+    read is refused with its reason, saying that nothing was imported."""
+    task = ctx.runner.task(read, label=f"Reading {source.name}…")
+    task.progress_dialog = TaskProgressDialog(task, parent, title=title)  # type: ignore[attr-defined]  # kept alive with the task
+
+    def succeeded(preview: Any) -> None:
+        dialog = show(preview)
+        task.preview_dialog = dialog  # type: ignore[attr-defined]
+        dialog.open()
+
+    def failed(exc: BaseException) -> None:
+        known = isinstance(exc, StoreError | OSError)
+        text = reason(exc) if known else f"{source.name} could not be read: {reason(exc)}"
+        tell(parent, title, f"{text}\n\nNothing was imported.")
+
+    task.succeeded.connect(succeeded)
+    task.failed.connect(failed)
+    task.cancelled.connect(
+        lambda: ctx.message.emit(f"Import of {source.name} cancelled: nothing was changed")
+    )
+    return task.start()
 
 
 # ---------------------------------------------------------------------------------------------- issuing
@@ -252,12 +295,9 @@ def import_return_dialog(
         tell(parent, IMPORT_TITLE, "This plan is open read-only: returns cannot be imported.")
         return None
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(
-            parent, IMPORT_TITLE, start_in(ctx.settings, "imports"), "Excel workbook (*.xlsx);;All files (*)"
-        )
-        if not path:
+        path = choose_workbook(ctx, parent, IMPORT_TITLE)
+        if path is None:
             return None
-        used_folder(ctx.settings, "imports", path)
     source = Path(path)
     store = ctx.store
 
@@ -272,10 +312,7 @@ def import_return_dialog(
         progress.check()
         return preview
 
-    task = ctx.runner.task(read, label=f"Reading {source.name}…")
-    task.progress_dialog = TaskProgressDialog(task, parent, title=IMPORT_TITLE)  # type: ignore[attr-defined]  # kept alive with the task
-
-    def succeeded(preview: Any) -> None:
+    def show(preview: Any) -> QDialog:
         from tracker.services import record_return_received
         from ui.returns_preview import ReturnPreviewDialog
 
@@ -283,18 +320,6 @@ def import_return_dialog(
             ctx.write(record_return_received, period_id=preview.period_id, lead_id=preview.lead_id).failure(
                 lambda exc: ctx.message.emit(f"The receipt of the return was not recorded: {exc}")
             ).run()
-        dialog = ReturnPreviewDialog(ctx, preview, parent)
-        task.preview_dialog = dialog  # type: ignore[attr-defined]
-        dialog.open()
+        return ReturnPreviewDialog(ctx, preview, parent)
 
-    def failed(exc: BaseException) -> None:
-        known = isinstance(exc, (StoreError, OSError))
-        text = reason(exc) if known else f"{source.name} could not be read: {reason(exc)}"
-        tell(parent, IMPORT_TITLE, f"{text}\n\nNothing was imported.")
-
-    task.succeeded.connect(succeeded)
-    task.failed.connect(failed)
-    task.cancelled.connect(
-        lambda: ctx.message.emit(f"Import of {source.name} cancelled: nothing was changed")
-    )
-    return task.start()
+    return preview_in_background(ctx, parent, source, IMPORT_TITLE, read, show)

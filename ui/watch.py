@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -31,7 +32,9 @@ from tracker.services import Changes
 from tracker.team.connect import is_connection_lost, names_by_login
 from tracker.wording import listing, plural
 from ui.context import AppContext
-from ui.listen import ServerWakeUp
+
+if TYPE_CHECKING:
+    from ui.listen import ServerWakeUp
 
 log = logging.getLogger(__name__)
 INTERVAL_MS = 1_500
@@ -53,7 +56,11 @@ class ChangeWatcher(QObject):
         self.timer.timeout.connect(self._tick)
         ctx.changed.connect(self._on_ctx_changed)
         engine = ctx.store.engine
-        self.wakeup = ServerWakeUp(engine.url, self) if engine.dialect.name == "postgresql" else None
+        self.wakeup: ServerWakeUp | None = None
+        if engine.dialect.name == "postgresql":  # the driver is loaded only for a server's window
+            from ui.listen import ServerWakeUp
+
+            self.wakeup = ServerWakeUp(engine.url, self)
         if self.wakeup is not None:
             self.wakeup.woken.connect(self.check)
         self._ticks = 0

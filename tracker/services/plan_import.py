@@ -23,7 +23,7 @@ from tracker.autobackup import BEFORE_PLAN_IMPORT, backed_up
 from tracker.db import Actor, bulk_rows
 from tracker.enums import RecommendationStatus, RiskStatus
 from tracker.errors import Problem, ValidationError
-from tracker.models import Kind
+from tracker.models import ENTITIES, Kind
 from tracker.services._common import require_pmo
 from tracker.services.base import Changes, UnitOfWork, unit_of_work
 from tracker.services.plan_rows import (
@@ -40,7 +40,6 @@ from tracker.services.plan_state import (
     LINK_LISTS,
     ORDER,
     REFS,
-    TABLE,
     PlanState,
     audit_seq,
     read_plan_state,
@@ -57,7 +56,7 @@ KEY_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.OBJECTIVE: ("ref",), Kind.MILESTONE: ("objective", "title"), Kind.RISK: ("ref",),
     Kind.INSPECTION: ("title",), Kind.RECOMMENDATION: ("inspection", "ref"),
 }  # fmt: skip
-_IN_PLAN = frozenset(kind for kind, table in TABLE.items() if "plan_id" in table.model_fields)
+_IN_PLAN = frozenset(kind for kind in ORDER if "plan_id" in ENTITIES[kind].model_fields)
 _REF_NAMES = {kind: frozenset(r.name for r in refs) for kind, refs in REFS.items()}
 WHAT: dict[Kind, str] = {
     Kind.PERSON: "a person's name", Kind.BOARD: "a board's name", Kind.THEME: "a theme code",
@@ -422,10 +421,10 @@ def _import(session: Session, *, actor: Actor, preview: PlanPreview) -> Changes:
 
 def _write(uow: UnitOfWork, preview: PlanPreview) -> None:
     for kind in ORDER:
-        uow.bulk_create(TABLE[kind], preview.creates.get(kind, []))
+        uow.bulk_create(ENTITIES[kind], preview.creates.get(kind, []))
     for kind in ORDER:
         for row_id, values in preview.updates.get(kind, []):
-            uow.update(uow.get(TABLE[kind], row_id), values)
+            uow.update(uow.get(ENTITIES[kind], row_id), values)
     for name, (_, link_table, _) in LINK_LISTS.items():
         uow.bulk_create(link_table, preview.link_creates.get(name, []))
     for name, link_id, deleted in preview.link_flips:

@@ -10,22 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.errors import SheetProblem
 from tracker.models import Kind
 from tracker.textout import table
 
-
-@dataclass(frozen=True)
-class PlanProblem:
-    sheet: str
-    row: int
-    column: str
-    found: str
-    expected: str
-
-    def __str__(self) -> str:
-        where = f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row else "")
-        where += f", column '{self.column}'" if self.column else ""
-        return f"{where}: found {self.found}; expected {self.expected}"
+PlanProblem = SheetProblem  # one problem's place and words, as every workbook import reports them
 
 
 @dataclass(frozen=True)

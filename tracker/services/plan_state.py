@@ -40,11 +40,6 @@ ORDER: tuple[Kind, ...] = (
     Kind.PERSON, Kind.BOARD, Kind.THEME, Kind.OUTCOME, Kind.OBJECTIVE, Kind.MILESTONE, Kind.RISK,
     Kind.INSPECTION, Kind.RECOMMENDATION,
 )  # fmt: skip
-TABLE: dict[Kind, type[Editable]] = {
-    Kind.PERSON: Person, Kind.BOARD: Board, Kind.THEME: Theme, Kind.OUTCOME: Outcome,
-    Kind.OBJECTIVE: Objective, Kind.MILESTONE: Milestone, Kind.RISK: Risk, Kind.INSPECTION: Inspection,
-    Kind.RECOMMENDATION: Recommendation,
-}  # fmt: skip
 
 
 def _folded(name: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import psycopg
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
@@ -172,6 +171,8 @@ def is_connection_lost(exc: BaseException) -> bool:
         return False
     if exc.connection_invalidated:
         return True
+    import psycopg  # only a server's errors get here: a window on a file never loads the driver
+
     orig = exc.orig
     if not isinstance(orig, psycopg.OperationalError | psycopg.InterfaceError):
         return False

@@ -9,21 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.errors import SheetProblem
 from tracker.wording import plural
 
-
-@dataclass(frozen=True)
-class ReturnProblem:
-    sheet: str
-    row: int
-    column: str
-    found: str
-    expected: str
-
-    def __str__(self) -> str:
-        where = f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row else "")
-        where += f", column '{self.column}'" if self.column else ""
-        return f"{where}: found {self.found}; expected {self.expected}"
+ReturnProblem = SheetProblem  # one problem's place and words, as every workbook import reports them
 
 
 @dataclass(frozen=True)
