@@ -110,6 +110,15 @@ class AuditWriter:
             {"entity": entity, "entity_id": entity_id, "field": field, "old": old, "new": new}
         )
 
+    @property
+    def pending(self) -> int:
+        """How many entries are recorded and not yet appended."""
+        return len(self._pending)
+
+    def truncate(self, count: int) -> None:
+        """Forget the entries recorded after the first ``count`` (their changes were rolled back)."""
+        del self._pending[count:]
+
     def flush(self) -> int:
         """Append what was recorded; returns how many entries were written."""
         if not self._pending:

@@ -223,3 +223,47 @@ class Source(StrEnum):
         """Where it came from, in words: "a return file"."""
         return {"app": "the app", "cli": "command line", "return": "a return file", "sync": "a sync",
                 "undo": "undo"}[self.value]  # fmt: skip
+
+
+class ConflictReason(StrEnum):
+    """Why a replica's change is held as a conflict rather than taken."""
+
+    SAME_FIELD = "same field"  # the field was changed on both sides, differently
+    REMOVED_THERE = "removed there"  # changed here, removed on the team plan meanwhile
+    CHANGED_THERE = "changed there"  # removed here, changed on the team plan meanwhile
+    LATE = "late"  # a change to a period closed meanwhile: a late submission for the PMO
+    CODE_TAKEN = "code taken"  # a new item's code was taken on the team plan meanwhile: both kept
+
+    @property
+    def label(self) -> str:
+        return {
+            "same field": "changed on both sides",
+            "removed there": "removed on the team plan while you changed it",
+            "changed there": "changed on the team plan while you removed it",
+            "late": "late submission: the period was closed meanwhile",
+            "code taken": "the code was taken meanwhile: both items kept",
+        }[self.value]
+
+
+class ConflictState(StrEnum):
+    """What became of a conflict: open until a person decides."""
+
+    OPEN = "open"
+    KEPT_MINE = "kept mine"
+    TOOK_THEIRS = "took theirs"
+    EDITED = "edited"
+    ACCEPTED = "accepted"  # a late submission the PMO took into the reopened period
+    REJECTED = "rejected"  # a late submission the PMO turned down
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+class OpOutcome(StrEnum):
+    """What the team plan did with one operation a replica sent."""
+
+    APPLIED = "applied"  # taken whole
+    MERGED = "merged"  # taken, some fields held as conflicts
+    CONFLICT = "conflict"  # nothing taken: held as a conflict
+    REFUSED = "refused"  # the login may not make it: kept on the replica for its author to see

@@ -313,6 +313,64 @@ class PeriodReturn(Editable, table=True):
     rows_applied: int = 0
 
 
+class SyncConflict(Editable, table=True):
+    """A change an offline replica sent that the team plan could not take as it stood: the same field
+    changed on both sides, an edit against a removal, a change to a period closed meanwhile (a late
+    submission), or a code already taken. It keeps the base, mine and theirs (encoded as the audit
+    log encodes values) until a person decides; nothing is overwritten before then."""
+
+    __tablename__ = "sync_conflict"
+
+    item_kind: str = Field(max_length=40)
+    item_id: str = Field(max_length=36, index=True)
+    field: str = Field(default="", max_length=60)  # "" for the whole row (a removal, a late submission)
+    reason: str = Field(max_length=20)  # a tracker.enums.ConflictReason value
+    base: str | None = Field(default=None, sa_column=_text(nullable=True))
+    mine: str | None = Field(default=None, sa_column=_text(nullable=True))
+    theirs: str | None = Field(default=None, sa_column=_text(nullable=True))
+    period_id: str | None = Field(default=None, max_length=36)
+    op_id: str = Field(max_length=36)
+    replica_id: str = Field(max_length=36)
+    login: str = Field(max_length=63)  # who sent it (the server's login)
+    state: str = Field(default="open", max_length=20)  # a tracker.enums.ConflictState value
+    resolved_by: str = Field(default="", max_length=200)
+
+
+class Outbox(SQLModel, table=True):
+    """An offline replica's changes waiting to be sent, written in the same transaction as the change
+    (by the unit of work): one operation per row changed in a transaction, with the revision it was
+    based on and each field's old and new value (encoded as in the audit log). Empty elsewhere."""
+
+    __tablename__ = "outbox"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    op_id: str = Field(max_length=36, unique=True)
+    txn: str = Field(max_length=36, index=True)  # the local transaction, as the local audit log names it
+    kind: str = Field(max_length=40)
+    row_id: str = Field(max_length=36)
+    action: str = Field(max_length=10)  # create | update
+    base_revision: int | None = None
+    fields: str = Field(sa_column=_text())  # JSON: {field: [old, new]}, values as the audit log encodes them
+    login: str = Field(default="", max_length=200)
+    schema_version: str = Field(default="", max_length=32)
+    state: str = Field(default="pending", max_length=12)  # pending | refused
+    message: str = Field(default="", sa_column=_text())
+
+
+class SyncApplied(SQLModel, table=True):
+    """On the team server: each replica operation it has taken, recorded in the same transaction as
+    its effect, so a sync retried after any interruption applies nothing twice."""
+
+    __tablename__ = "sync_applied"
+
+    op_id: str = Field(primary_key=True, max_length=36)
+    replica_id: str = Field(max_length=36, index=True)
+    login: str = Field(max_length=63)
+    outcome: str = Field(max_length=12)  # a tracker.enums.OpOutcome value
+    message: str = Field(default="", sa_column=_text())
+    server_txn: str = Field(default="", max_length=36)
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only. ``hash`` = sha256 over the previous hash and this row's fields (see tracker.audit)."""
 
@@ -368,6 +426,7 @@ class Kind(StrEnum):
     RECOMMENDATION_RISK = "recommendation_risk"
     PERIOD_RETURN = "period_return"
     PERIOD_REPORT = "period_report"
+    SYNC_CONFLICT = "sync_conflict"
 
     @property
     def label(self) -> str:
@@ -378,7 +437,7 @@ class Kind(StrEnum):
 _TABLES: tuple[type[Editable], ...] = (
     Plan, Theme, Outcome, Person, Board, Objective, ReportingPeriod, StatusUpdate, Milestone, Risk,
     Inspection, Recommendation, ProgressNote, RecommendationObjective, RecommendationMilestone,
-    RecommendationRisk, PeriodReturn, PeriodReport,
+    RecommendationRisk, PeriodReturn, PeriodReport, SyncConflict,
 )  # fmt: skip
 
 # kind -> table class, and back

@@ -15,6 +15,7 @@ from tracker.errors import (
 )
 from tracker.services.base import Changes, UnitOfWork, unit_of_work, validate
 from tracker.services.boards import create_board, delete_board, restore_board, update_board
+from tracker.services.conflicts import resolve_conflict
 from tracker.services.handover import hand_over
 from tracker.services.links import link_recommendation, unlink_recommendation
 from tracker.services.milestones import (
@@ -70,6 +71,7 @@ from tracker.services.structure import (
 from tracker.services.undo import restore_deleted, revert_transaction
 
 __all__ = [
+    "resolve_conflict",
     "Changes",
     "ClosedPeriod",
     "NotPermitted",

@@ -22,8 +22,10 @@ from sqlmodel import Session
 
 from tracker.audit import CREATED, AuditWriter, encode, server_login, take_append_lock
 from tracker.db import Actor
+from tracker.enums import Source
 from tracker.errors import ConflictError, NotFound, Problem, ValidationError
 from tracker.models import KIND_OF, Editable, Kind, utcnow
+from tracker.outbox import Capture, replica_login
 
 E = TypeVar("E", bound=Editable)
 M = TypeVar("M", bound=BaseModel)
@@ -135,6 +137,10 @@ class UnitOfWork:
         self.ids: set[str] = set()
         self.created: list[str] = []
         self._bumped: set[str] = set()
+        # On an offline replica every change is also an operation for the outbox, except what a sync
+        # brings down from the team plan (see tracker.outbox).
+        login = replica_login(session) if actor.source != Source.SYNC else None
+        self.capture = Capture(login) if login is not None else None
 
     # -- reads
 
@@ -157,7 +163,10 @@ class UnitOfWork:
         self.session.add(row)
         self.session.flush()
         entity = KIND_OF[cls]
-        self.audit.record(entity, row.id, CREATED, None, _snapshot(row))
+        snapshot = _snapshot(row)
+        self.audit.record(entity, row.id, CREATED, None, snapshot)
+        if self.capture is not None:
+            self.capture.created(entity, row.id, {k: encode(v) for k, v in snapshot.items()})
         self._touch(entity, row.id)
         self.created.append(row.id)
         self._bumped.add(row.id)
@@ -173,6 +182,8 @@ class UnitOfWork:
         for r in stamped:
             snap = {k: v for k, v in r.items() if k not in BOOKKEEPING and k != "deleted"}
             self.audit.record_encoded(entity, r["id"], CREATED, None, encode(snap))
+            if self.capture is not None:
+                self.capture.created(entity, r["id"], {k: encode(v) for k, v in snap.items()})
         self.kinds.add(entity)
         self.ids.update(r["id"] for r in stamped)
         return len(stamped)
@@ -191,6 +202,7 @@ class UnitOfWork:
                 f"you had {expected_revision}). Reload and try again."
             )
         changed = []
+        base = row.revision if row.id not in self._bumped else row.revision - 1
         for name, new in values.items():
             if name in BOOKKEEPING:
                 raise ValueError(f"{name} is managed by the unit of work")
@@ -199,6 +211,8 @@ class UnitOfWork:
                 continue
             setattr(row, name, new)
             self.audit.record(entity, row.id, name, old, new)
+            if self.capture is not None:
+                self.capture.updated(entity, row.id, base, name, old, new)
             changed.append(name)
         if changed:
             self._bump(row)
@@ -211,10 +225,24 @@ class UnitOfWork:
     def restore(self, row: Editable) -> bool:
         return bool(self.update(row, {"deleted": False}))
 
+    def mark(self) -> tuple[int, frozenset[Kind], frozenset[str], int, frozenset[str]]:
+        """Where this unit of work stands, to go back to if a savepoint after it is rolled back."""
+        return (self.audit.pending, frozenset(self.kinds), frozenset(self.ids), len(self.created),
+                frozenset(self._bumped))  # fmt: skip
+
+    def rollback_to(self, mark: tuple[int, frozenset[Kind], frozenset[str], int, frozenset[str]]) -> None:
+        """Forget what was recorded after ``mark`` (its savepoint was rolled back: the rows are as before)."""
+        pending, kinds, ids, created, bumped = mark
+        self.audit.truncate(pending)
+        self.kinds, self.ids, self._bumped = set(kinds), set(ids), set(bumped)
+        del self.created[created:]
+
     def changes(self, summary: str = "") -> Changes:
         """Flush the audit entries and say what changed. Call once at the end of each service."""
         self.audit.flush()
         self.session.flush()
+        if self.capture is not None:
+            self.capture.flush(self.session, self.txn)
         return Changes(
             txn=self.txn if self.ids else None,
             kinds=frozenset(self.kinds),

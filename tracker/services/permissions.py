@@ -26,6 +26,7 @@ from tracker.models import (
     Risk,
     StatusUpdate,
 )
+from tracker.outbox import replica_identity
 from tracker.services._common import describe
 from tracker.team.identity import server_identity
 
@@ -35,6 +36,9 @@ def acting_as(session: Session, actor: Actor) -> tuple[str, str | None]:
     known = server_identity(session)
     if known is not None:
         return known.role, known.person_id
+    offline = replica_identity(session)  # a replica of a team plan: what its login has there
+    if offline is not None:
+        return offline
     return actor.role, actor.person_id
 
 
@@ -53,7 +57,7 @@ def _require(session: Session, actor: Actor, row: Editable, doing: str) -> None:
             f"A viewer cannot {doing}: you are working as a viewer ({actor.name}). "
             "Ask the programme office or the item's lead."
         )
-    if person is None and server_identity(session) is None:
+    if person is None and server_identity(session) is None and replica_identity(session) is None:
         return
     if not lead_holds(session, person, row):
         what = describe(session, KIND_OF[type(row)], row)

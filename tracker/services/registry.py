@@ -203,6 +203,7 @@ _ENTITIES: tuple[Entity, ...] = (
     Entity(Kind.PERIOD_RETURN, "period return", "period_return_id"),
     Entity(Kind.PERIOD_REPORT, "board report", "period_report_id", create=periods.record_period_report,
            read_with=frozenset({Kind.REPORTING_PERIOD})),
+    Entity(Kind.SYNC_CONFLICT, "sync conflict", "conflict_id", "field"),
 )  # fmt: skip
 
 REGISTRY: dict[Kind, Entity] = {e.kind: e for e in _ENTITIES}

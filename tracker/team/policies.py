@@ -13,6 +13,8 @@ The rules (issue 14):
   risks they own or whose objective they lead; recommendations they own or that are linked to an
   objective they lead, and those recommendations' progress notes; and on the objectives they lead,
   only the current status that their status update carries (column grants);
+- a lead records what their offline replica sent (``sync_applied``) and the conflicts it raised
+  (``sync_conflict``), and settles those conflicts; the PMO settles any;
 - a login maps to a person in the plan through ``team_login`` (owned by the owner, read by all,
   written by the PMO or the administrator);
 - a status update of a closed period cannot be inserted, changed or removed by anyone (a trigger:
@@ -91,6 +93,8 @@ LEAD_TABLE_WRITES: dict[str, frozenset[str]] = {
     "risk": frozenset({"INSERT", "UPDATE"}),
     "recommendation": frozenset({"UPDATE"}),
     "progress_note": frozenset({"INSERT", "UPDATE"}),
+    "sync_conflict": frozenset({"INSERT", "UPDATE"}),
+    "sync_applied": frozenset({"INSERT"}),
     AUDIT_ENTRY: frozenset({"INSERT"}),
     AUDIT_HEAD: frozenset({"UPDATE"}),
 }
@@ -139,6 +143,9 @@ _LEAD_ROWS: dict[str, str] = {
     "risk": "owner_id = public.tracker_person() OR public.tracker_leads(objective_id)",
     "recommendation": "public.tracker_holds_recommendation(id)",
     "progress_note": "public.tracker_holds_recommendation(recommendation_id)",
+    # an offline replica's sync: what the login sent, and the conflicts it raised
+    "sync_conflict": "login = session_user",
+    "sync_applied": "login = session_user",
 }
 
 
@@ -183,7 +190,8 @@ def policies(roles: Roles) -> list[Policy]:
         out.append(Policy(table, "tracker_pmo", "ALL", (roles.pmo,), using="true", check="true"))
         if "INSERT" in LEAD_TABLE_WRITES.get(table, ()):
             out.append(Policy(table, "tracker_lead_insert", "INSERT", (roles.lead,), check=rows))
-        out.append(Policy(table, "tracker_lead_update", "UPDATE", (roles.lead,), using=rows, check=rows))
+        if "UPDATE" in LEAD_TABLE_WRITES.get(table, ()) or table in LEAD_COLUMN_WRITES:
+            out.append(Policy(table, "tracker_lead_update", "UPDATE", (roles.lead,), using=rows, check=rows))
     out.append(Policy(AUDIT_ENTRY, "tracker_append", "INSERT", writers, check="actor = session_user"))
     out.append(
         Policy(
