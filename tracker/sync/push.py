@@ -49,6 +49,7 @@ class Op:
     """One outbox operation as sent: the fields hold [old, new], encoded as the audit log encodes values."""
 
     op_id: str
+    txn: str  # the replica's transaction: its operations are one change, late or not as a whole
     kind: str
     row_id: str
     action: str
@@ -56,8 +57,10 @@ class Op:
     fields: dict[str, list[str | None]]
 
     @classmethod
-    def from_json(cls, op_id: str, kind: str, row_id: str, action: str, base: int | None, fields: str) -> Op:
-        return cls(op_id, kind, row_id, action, base, json.loads(fields))
+    def from_json(
+        cls, op_id: str, txn: str, kind: str, row_id: str, action: str, base: int | None, fields: str
+    ) -> Op:
+        return cls(op_id, txn, kind, row_id, action, base, json.loads(fields))
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ def apply_ops(session: Session, ops: Sequence[Op], *, login: str, replica_id: st
     actor = Actor(login, Source.SYNC, detail=f"replica {replica_id} of {login}")
     uow = unit_of_work(session, actor)
     done = _already_applied(session, [op.op_id for op in ops])
+    late = _late_transactions(session, [op for op in ops if op.op_id not in done])
     out: dict[str, Outcome] = {}
     for op in ops:
         if op.op_id in done:
@@ -80,7 +84,7 @@ def apply_ops(session: Session, ops: Sequence[Op], *, login: str, replica_id: st
         mark = uow.mark()
         savepoint = session.begin_nested()
         try:
-            result = _apply(uow, op, replica_id)
+            result = _apply(uow, op, replica_id, late.get(op.txn))
             session.flush()
             savepoint.commit()
         except (NotPermitted, StaleDataError, DBAPIError) as exc:
@@ -125,12 +129,25 @@ def _values(cls: type[Editable], fields: dict[str, list[str | None]], which: int
     return {name: coerce(cls, name, decode(pair[which])) for name, pair in fields.items()}
 
 
-def _apply(uow: UnitOfWork, op: Op, replica_id: str) -> Outcome:
+def _late_transactions(session: Session, ops: list[Op]) -> dict[str, str]:
+    """The replica's transactions that touch a period closed meanwhile, each with that period: a status
+    update and the objective's current status it carries are late together, or not at all."""
+    late: dict[str, str] = {}
+    for op in ops:
+        if op.txn in late:
+            continue
+        cls = ENTITIES[Kind(op.kind)]
+        period = _closed_period(session, cls, session.get(cls, op.row_id), _values(cls, op.fields, 1))
+        if period is not None:
+            late[op.txn] = period
+    return late
+
+
+def _apply(uow: UnitOfWork, op: Op, replica_id: str, period: str | None) -> Outcome:
     cls = ENTITIES[Kind(op.kind)]
     session = uow.session
     row = session.get(cls, op.row_id, populate_existing=True)
     mine = _values(cls, op.fields, 1)
-    period = _closed_period(session, cls, row, mine)
     if period is not None:
         _conflict(uow, op, replica_id, ConflictReason.LATE, "", None, _whole(op), None, period_id=period)
         return Outcome(

@@ -90,13 +90,13 @@ def sync_store(store: Store, password: str = "") -> SyncReport:
 def waiting_ops(session: Session) -> list[Op]:
     """The outbox's waiting operations in the order they were made, brought up to this app's schema."""
     rows = session.execute(
-        select(col(Outbox.op_id), col(Outbox.kind), col(Outbox.row_id), col(Outbox.action),
+        select(col(Outbox.op_id), col(Outbox.txn), col(Outbox.kind), col(Outbox.row_id), col(Outbox.action),
                col(Outbox.base_revision), col(Outbox.fields), col(Outbox.schema_version))
         .where(col(Outbox.state) == PENDING).order_by(col(Outbox.seq))
     ).all()  # fmt: skip
     ops = []
-    for op_id, kind, row_id, action, base, fields, schema in rows:
-        op = Op.from_json(op_id, kind, row_id, action, base, fields)
+    for op_id, txn, kind, row_id, action, base, fields, schema in rows:
+        op = Op.from_json(op_id, txn, kind, row_id, action, base, fields)
         ops.append(upgrade_op(op, schema))
     return ops
 
