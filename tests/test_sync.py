@@ -270,3 +270,21 @@ def test_a_laptop_clock_a_day_back_or_a_year_ahead_changes_no_outcome(tmp_path, 
         got = {(c.item_id, c.field, c.reason) for c in all_rows(s.t.pmo, SyncConflict)}
         assert got == {(s.m_a, "notes", ConflictReason.SAME_FIELD), (s.r_a, "", ConflictReason.CHANGED_THERE)}
         agree(s)
+
+
+def test_what_only_the_server_refuses_is_refused_alone_and_the_rest_taken(tmp_path):
+    """A lead may write their objective's current status but not its title (a column grant): an operation
+    the replica's own checks let through is refused by the server, and the others still go."""
+    with synced_team(tmp_path) as s:
+        edit(s.files["lead_a"], update_milestone, milestone_id=s.m_a, changes={"notes": "taken"})
+        with open_store(s.files["lead_a"]) as store, store.write() as session:
+            session.add(Outbox(op_id="forged-title", txn="forged", kind="objective", row_id=s.ids.obj1,
+                               action="update", base_revision=None, fields='{"title":["\\"Objective number 1\\"","\\"Mine now\\""]}',
+                               login="forged"))  # fmt: skip
+        report = sync_file(s.files["lead_a"])
+        assert report.outcomes == {"applied": 1, "refused": 1}
+        assert "permission denied" in report.refused[0]
+        assert get(s.t.pmo, Milestone, s.m_a).notes == "taken"
+        assert get(s.t.pmo, Objective, s.ids.obj1).title == "Objective number 1"
+        sync_all(s)
+        agree(s)
