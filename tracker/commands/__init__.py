@@ -1,3 +1,13 @@
 """Sub-commands of the command line, one module per area; importing this package registers them."""
 
-from tracker.commands import maintenance, periods, plan, plan_sheets, returns, rollover, team, workbooks  # noqa: F401
+from tracker.commands import (  # noqa: F401
+    maintenance,
+    papers,
+    periods,
+    plan,
+    plan_sheets,
+    returns,
+    rollover,
+    team,
+    workbooks,
+)
