@@ -314,3 +314,24 @@ def test_the_command_line_drafts_the_paper(sample, db_path, tmp_path, capsys):
     )
     assert "should end in .docx" in capsys.readouterr().err
     assert not (tmp_path / "x.docx").exists() and not list(tmp_path.glob(".*partial"))
+
+
+def test_a_paper_for_a_past_period_shows_each_item_as_it_stood_then(store, actor, plan, tmp_path):
+    from tracker.services import update_recommendation
+
+    rid = _item(store, actor, plan, "R-1", "Improve the tasking process.", due_date="2024-05-31")
+    with store.write() as s:  # changed today, long after Q1 ended
+        update_recommendation(
+            s, actor=actor, recommendation_id=rid,
+            changes={"status": "proposed for closure", "evidence": "Tasking minutes.", "due_date": "2025-03-31"},
+        )  # fmt: skip
+    with store.read() as s:
+        item = committee_data(s, plan.q1, plan.board).items[0]
+    assert (item.row.status, item.row.evidence, item.row.due_date, item.row.overdue) == (
+        "being progressed", "", date(2024, 5, 31), True,
+    )  # fmt: skip
+    out = tmp_path / "q1.docx"
+    _draft(store, "Strategic Leadership Team", out, plan.q1)
+    body = read_paper(out).text
+    assert "Status: Being progressed (past its due date of 31 May 2024)." in body
+    assert "Tasking minutes." not in body and "proposed for closure" not in body.lower()

@@ -125,7 +125,11 @@ def _tune_lists(doc: Any) -> None:
 
 
 def _add(doc: Any, style: Any, block: Block) -> None:
-    para = doc.add_paragraph(style=style)
+    para = doc.add_paragraph()
+    if style.style_id != "Normal":
+        # Named by id on the paragraph: python-docx's own ``style=`` looks for the default style among
+        # them all for every paragraph, which was most of the time a long paper took.
+        para._p.get_or_add_pPr().style = style.style_id
     if block.style == "para" and not block.text:  # a lead-in to the list below: kept with it
         para.paragraph_format.keep_with_next = True
     if block.lead:

@@ -12,12 +12,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from tracker.enums import MilestoneState, RecommendationKind, RecommendationStatus
+from tracker.audit import decode
+from tracker.enums import (
+    OPEN_RECOMMENDATION_STATUSES,
+    MilestoneState,
+    RecommendationKind,
+    RecommendationStatus,
+)
 from tracker.errors import NotFound
 from tracker.rules import as_of_date, brag_label, is_pursued, milestone_state
 
@@ -156,6 +162,7 @@ def committee_data(
         key=lambda r: (r.inspection_id, KIND_ORDER.get(r.kind, 9), r.ref, r.id),
     )
     ids = [r.id for r in rows]
+    rows = _as_at(session, rows, as_of)
     notes = _notes(session, ids, period.start, as_of)
     objectives = _objectives(session, ids, period.id)
     milestones = _milestones(session, ids, as_of, plan.slip_tolerance_days)
@@ -170,6 +177,46 @@ def committee_data(
         plan, period, period_before(all_periods, period), board_id, board_name, as_of, inspections, items,
         paper_text(session, period_id, board_id),
     )  # fmt: skip
+
+
+AS_AT_FIELDS = ("text", "status", "due_date", "evidence", "closure_rationale", "closed_date")
+
+
+def _as_at(session: Session, rows: list[RecommendationRow], as_of: date) -> list[RecommendationRow]:
+    """Each item as it stood at the end of the as-of day: a field changed since then is given the value it
+    had before its first change after it (the audit log's ``old``), so a paper for a past period shows
+    nothing that happened after it."""
+    a = t.audit.c
+    after = _utc_day(as_of + timedelta(days=1))
+    was: dict[str, dict[str, Any]] = defaultdict(dict)
+    for rid, name, old in session.execute(
+        select(a.entity_id, a.field, a.old)
+        .where(a.entity == "recommendation", a.entity_id.in_([r.id for r in rows]), a.at >= after,
+               a.field.in_(AS_AT_FIELDS))
+        .order_by(a.seq)
+    ).all():  # fmt: skip
+        was[rid].setdefault(name, decode(old))
+    if not was:
+        return rows
+    out = []
+    for r in rows:
+        then = was.get(r.id)
+        if then:
+            for name in ("due_date", "closed_date"):
+                if isinstance(then.get(name), str):
+                    then[name] = date.fromisoformat(then[name])
+            r = r._replace(**then)
+            r = r._replace(
+                overdue=r.status in OPEN_RECOMMENDATION_STATUSES
+                and r.due_date is not None
+                and r.due_date < as_of
+            )
+        out.append(r)
+    return out
+
+
+def _utc_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _notes(session: Session, ids: Sequence[str], start: date, end: date) -> dict[str, list[PaperNote]]:
@@ -221,8 +268,7 @@ def _milestones(
 
 def _changed(session: Session, ids: Sequence[str], start: date, end: date) -> set[str]:
     a = t.audit.c
-    since = datetime(start.year, start.month, start.day, tzinfo=UTC)
-    until = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
+    since, until = _utc_day(start), _utc_day(end + timedelta(days=1))
     return set(
         session.execute(
             select(a.entity_id)
