@@ -130,7 +130,7 @@ def _add(doc: Any, style: Any, block: Block) -> None:
         # Named by id on the paragraph: python-docx's own ``style=`` looks for the default style among
         # them all for every paragraph, which was most of the time a long paper took.
         para._p.get_or_add_pPr().style = style.style_id
-    if block.style == "para" and not block.text:  # a lead-in to the list below: kept with it
+    if block.style in ("quote", "para"):  # an item's words, its facts, a lead-in: kept with what follows
         para.paragraph_format.keep_with_next = True
     if block.lead:
         para.add_run(clean(block.lead)).bold = True
