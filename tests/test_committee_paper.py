@@ -335,3 +335,12 @@ def test_a_paper_for_a_past_period_shows_each_item_as_it_stood_then(store, actor
     body = read_paper(out).text
     assert "Status: Being progressed (past its due date of 31 May 2024)." in body
     assert "Tasking minutes." not in body and "proposed for closure" not in body.lower()
+
+
+def test_a_board_with_no_linked_items_gets_a_short_paper_without_empty_sections(store, actor, plan, tmp_path):
+    out = tmp_path / "empty.docx"
+    _draft(store, "Strategic Leadership Team", out, plan.q1)
+    paper = read_paper(out)
+    assert paper.styled("Heading 1") == ["Purpose of the report", "Recommendation"]
+    assert "no inspection item is linked to the work it oversees" in paper.text
+    assert not paper.cells[1:] and "Update on activity" not in paper.text  # no appendix, no items

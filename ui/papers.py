@@ -96,6 +96,7 @@ class CommitteePaperDialog(QDialog):
             return
         with self.ctx.read() as session:
             self.data = data = committee_data(session, self.period_id, board_id)
+        self.setWindowTitle(f"{TITLE}: {data.period.name}")
         text = data.text
         self.summary.setPlainText(text.summary)
         said = (

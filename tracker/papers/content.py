@@ -97,6 +97,8 @@ def build_paper(data: CommitteeData, *, paper_date: date) -> Paper:
     add(Block("heading1", "Recommendation"))
     proposed = [i.row.ref for i in reported if i.row.status == RecommendationStatus.PROPOSED_FOR_CLOSURE]
     ask = f"The {board} is asked to note the progress on each item and its status"
+    if not items:
+        ask = f"The {board} is asked to note that no inspection item is linked to the work it oversees"
     if proposed:
         ask += f", and to consider the {plural(len(proposed), 'item')} proposed for closure ({listing(proposed)})"
     add(Block("numbered", ask + "."))
@@ -162,8 +164,8 @@ def _summary_facts(data: CommitteeData) -> list[Block]:
     noted = sum(1 for i in items if i.notes)
     if notes:
         out.append(Block("numbered", (
-            f"{plural(notes, 'progress note')} {'was' if notes == 1 else 'were'} recorded in {data.period.name}, "
-            f"on {plural(noted, 'item')}."
+            f"In {data.period.name}, {plural(notes, 'progress note')} {'was' if notes == 1 else 'were'} "
+            f"recorded, on {plural(noted, 'item')}."
         )))  # fmt: skip
     else:
         out.append(Block("numbered", f"No progress note was recorded in {data.period.name}."))
