@@ -344,3 +344,24 @@ def test_a_board_with_no_linked_items_gets_a_short_paper_without_empty_sections(
     assert paper.styled("Heading 1") == ["Purpose of the report", "Recommendation"]
     assert "no inspection item is linked to the work it oversees" in paper.text
     assert not paper.cells[1:] and "Update on activity" not in paper.text  # no appendix, no items
+
+
+def test_the_audit_log_names_the_item_each_narrative_is_about(store, actor, plan, db_path, capsys):
+    rid = _item(store, actor, plan, "R-1", "Improve the tasking process.")
+    with store.write() as s:
+        record_committee_paper(
+            s, actor=actor, period_id=plan.q1, board_id=plan.board, data={"summary": "First."}
+        )
+    with store.write() as s:
+        record_committee_paper(
+            s,
+            actor=actor,
+            period_id=plan.q1,
+            board_id=plan.board,
+            data={"item_notes": {rid: "Workshops  held."}},
+        )
+    store.close()
+    assert main(["--db", str(db_path), "audit", "--entity", "committee_paper"]) == 0
+    said = capsys.readouterr().out
+    assert "Committee paper: 2024/25 Q1, Strategic Leadership" in said
+    assert "Item notes: — → R-1: Workshops held." in said
