@@ -266,6 +266,14 @@ def test_only_the_pmo_writes_a_paper_and_a_stale_copy_is_refused(store, actor, p
             board_id=plan.board,
             data={"summary": "z" * (LONG_TEXT_MAX + 1)},
         )
+    with pytest.raises(ValidationError, match="no inspection item has the id 'nope'"), store.write() as s:
+        record_committee_paper(
+            s,
+            actor=actor,
+            period_id=plan.q1,
+            board_id=plan.board,
+            data={"item_notes": {"nope": "About nothing."}},
+        )
     with store.read() as s:
         rows = s.exec(select(AuditEntry).where(AuditEntry.entity == "committee_paper")).all()
     assert rows and all(r.actor == actor.name for r in rows)

@@ -132,6 +132,7 @@ def _add(doc: Any, style: Any, block: Block) -> None:
         para._p.get_or_add_pPr().style = style.style_id
     if block.style in ("quote", "para"):  # an item's words, its facts, a lead-in: kept with what follows
         para.paragraph_format.keep_with_next = True
+        para.paragraph_format.keep_together = True
     if block.lead:
         para.add_run(clean(block.lead)).bold = True
     if block.text:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.db import Actor
-from tracker.models import Board, CommitteePaper, ReportingPeriod
+from tracker.errors import Problem
+from tracker.models import Board, CommitteePaper, Recommendation, ReportingPeriod
 from tracker.schemas import CommitteePaperIn
-from tracker.services._common import as_changes, require_pmo, update_from
+from tracker.services._common import as_changes, fail_if, require_pmo, update_from
 from tracker.services.base import Changes, unit_of_work, validate
 
 
@@ -36,9 +37,27 @@ def record_committee_paper(
     ).first()
     if paper is None:
         valid = validate(CommitteePaperIn, as_changes(data))
+        fail_if(_unknown_items(session, valid))
         uow.create(CommitteePaper, period_id=period.id, board_id=board.id, **valid.to_row())
     else:
         if paper.deleted:
             uow.restore(paper)
-        update_from(uow, paper, CommitteePaperIn, as_changes(data), expected_revision=expected_revision)
+        update_from(
+            uow, paper, CommitteePaperIn, as_changes(data), expected_revision=expected_revision,
+            checks=lambda valid: _unknown_items(session, valid),
+        )  # fmt: skip
     return uow.changes(f"Wrote the committee paper for {board.name}, {period.name}")
+
+
+def _unknown_items(session: Session, valid: CommitteePaperIn) -> list[Problem]:
+    """A narrative is about an inspection item the store holds (one removed since keeps its words)."""
+    ids = list(valid.item_notes)
+    if not ids:
+        return []
+    known = set(session.exec(select(Recommendation.id).where(col(Recommendation.id).in_(ids))).all())
+    unknown = [i for i in ids if i not in known]
+    if not unknown:
+        return []
+    return [
+        Problem("item_notes", f"item notes: no inspection item has the id {unknown[0]!r}; reload the paper")
+    ]
