@@ -16,6 +16,7 @@ from tracker.db import Actor
 from tracker.enums import Role
 from tracker.errors import NotPermitted, ValidationError
 from tracker.models import AuditEntry, CommitteePaper, Kind
+from tracker.papers.content import NOT_ALLOCATED
 from tracker.papers.draft import draft_committee_paper
 from tracker.queries import latest_period_with_updates
 from tracker.queries.committee import board_named, committee_data, paper_text
@@ -144,7 +145,7 @@ def test_nothing_appears_that_the_store_does_not_hold(sample, db_path, tmp_path)
     for ref in re.findall(r"\b[A-Z]{3}-(?:[A-Za-z]+-)?\d[\d.]*\b", paper.text):
         assert ref in refs, ref
     owners = [row[2] for row in paper.cells[-1][1:]]
-    assert all(o in people or o == "Not allocated" for o in owners)
+    assert all(o in people or o == NOT_ALLOCATED for o in owners)
     for line in paper.styled("Quote"):  # each item's words, as the store holds them
         assert line in texts
 
@@ -373,3 +374,22 @@ def test_the_audit_log_names_the_item_each_narrative_is_about(store, actor, plan
     said = capsys.readouterr().out
     assert "Committee paper: 2024/25 Q1, Strategic Leadership" in said
     assert "Item notes: — → R-1: Workshops held." in said
+
+
+def test_an_item_closed_before_the_period_is_in_the_appendix_only(store, actor, plan, tmp_path):
+    _item(store, actor, plan, "R-1", "Open item.")
+    _item(
+        store, actor, plan, "R-2", "Closed item.", status="closed", evidence="Minutes.",
+        closure_rationale="Done and embedded.", closed_date="2024-06-15",
+    )  # fmt: skip
+    out = tmp_path / "q2.docx"
+    _draft(store, "Strategic Leadership Team", out, plan.q2)
+    paper = read_paper(out)
+    assert paper.styled("Heading 2") == ["Recommendation R-1"]
+    assert "The 1 item closed before 2024/25 Q2 is listed in the appendix only." in paper.text
+    assert [row[0] for row in paper.cells[-1][1:]] == ["R-1", "R-2"] and paper.cells[-1][2][4] == "Closed"
+    out1 = tmp_path / "q1.docx"  # closed during Q1: reported there, with its rationale
+    _draft(store, "Strategic Leadership Team", out1, plan.q1)
+    q1 = read_paper(out1)
+    assert "Recommendation R-2" in q1.styled("Heading 2")
+    assert "Status: Closed on 15 Jun 2024." in q1.text and "Closure rationale: Done and embedded." in q1.text

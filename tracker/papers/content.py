@@ -17,6 +17,7 @@ from tracker.wording import listing, plural
 Style = Literal["heading1", "heading2", "numbered", "bullet", "para", "quote"]
 
 NO_CHANGE = "No change since the last report."
+NOT_ALLOCATED = "Not yet allocated"
 KIND_PLURALS = {
     RecommendationKind.CAUSE_OF_CONCERN.value: "causes of concern",
     RecommendationKind.RECOMMENDATION.value: "recommendations",
@@ -122,7 +123,7 @@ def build_paper(data: CommitteeData, *, paper_date: date) -> Paper:
     earlier = len(items) - len(reported)
     if earlier:
         add(Block("para", (
-            f"{plural(earlier, 'item')} closed before {period.name} "
+            f"The {plural(earlier, 'item')} closed before {period.name} "
             f"{'is' if earlier == 1 else 'are'} listed in the appendix only."
         )))  # fmt: skip
 
@@ -132,7 +133,7 @@ def build_paper(data: CommitteeData, *, paper_date: date) -> Paper:
 
     headers = ("Reference", "Kind", "Owner", "Due", "Status", "Latest note")
     rows = tuple(
-        (i.row.ref, i.row.kind.capitalize(), i.row.owner_name or "Not allocated", day(i.row.due_date),
+        (i.row.ref, i.row.kind.capitalize(), i.row.owner_name or NOT_ALLOCATED, day(i.row.due_date),
          i.row.status.capitalize(), day(i.row.latest_note_date) or "None")
         for i in items
     )  # fmt: skip
@@ -196,7 +197,7 @@ def _item_blocks(item: PaperItem, data: CommitteeData) -> list[Block]:
     facts = [("Status: ", _status(item))]
     if r.due_date:
         facts.insert(0, ("Due: ", f"{day(r.due_date)}.  "))
-    out.append(Block("para", f"{r.owner_name or 'Not yet allocated'}.  ", lead="Owner: ", more=tuple(facts)))
+    out.append(Block("para", f"{r.owner_name or NOT_ALLOCATED}.  ", lead="Owner: ", more=tuple(facts)))
     narrative = data.text.item_notes.get(r.id, "")
     out.extend(Block("numbered", p) for p in paragraphs(narrative))
     if item.notes:
