@@ -303,10 +303,10 @@ def test_an_item_with_nothing_new_says_no_change_only_after_a_first_period(store
 def test_the_command_line_drafts_the_paper(sample, db_path, tmp_path, capsys):
     out = tmp_path / "paper.docx"
     assert main(["--db", str(db_path), "committee-paper", "--board", "senior leadership team (QUARTERLY)",
-                 "--out", str(out)]) == 0  # fmt: skip
+                 "--out", str(out), "--date", "17/04/2024"]) == 0  # fmt: skip
     said = capsys.readouterr().out
     assert f"Wrote the committee paper for the {SLT}, 2023/24 Q4, to {out}" in said
-    assert read_paper(out).styled("Heading 2")
+    assert read_paper(out).styled("Heading 2") and ["Date", "17 Apr 2024"] in read_paper(out).cells[0]
     assert main(["--db", str(db_path), "committee-paper", "--board", SLT, "--out", str(out)]) == EXIT_ERROR
     assert "already exists" in capsys.readouterr().err
     assert (
@@ -393,3 +393,35 @@ def test_an_item_closed_before_the_period_is_in_the_appendix_only(store, actor, 
     q1 = read_paper(out1)
     assert "Recommendation R-2" in q1.styled("Heading 2")
     assert "Status: Closed on 15 Jun 2024." in q1.text and "Closure rationale: Done and embedded." in q1.text
+
+
+def test_an_item_shows_the_status_of_the_objectives_and_milestones_that_answer_it(
+    store, actor, plan, tmp_path
+):
+    from tracker.services import create_milestone, record_status_update
+
+    rid = _item(store, actor, plan, "R-1", "Improve the tasking process.")
+    with store.write() as s:
+        record_status_update(
+            s, actor=actor, objective_id=plan.obj1, period_id=plan.q1,
+            data={"lifecycle": "in progress", "rag": "amber", "progress_pct": 40, "rationale": "Slower start."},
+        )  # fmt: skip
+        made = [
+            create_milestone(s, actor=actor, data={"objective_id": plan.obj1, "title": title, **dates}).created[-1]
+            for title, dates in (
+                ("Workshops held", {"baseline_date": "2024-05-01", "completed_date": "2024-05-03"}),
+                ("Model agreed", {"baseline_date": "2024-05-15", "forecast_date": "2024-09-30"}),
+                ("Done after Q1", {"baseline_date": "2024-06-01", "completed_date": "2024-08-01"}),
+            )
+        ]  # fmt: skip
+        for mid in made:
+            link_recommendation(s, actor=actor, recommendation_id=rid, milestone_id=mid)
+    out = tmp_path / "q1.docx"
+    _draft(store, "Strategic Leadership Team", out, plan.q1)
+    body = read_paper(out).text
+    assert "SER-01.01 Objective number 1 (Amber, 40% complete)" in body
+    assert "Workshops held (SER-01.01): complete on 3 May 2024." in body
+    assert "Model agreed (SER-01.01): slipping, forecast 30 Sep 2024 (baseline 15 May 2024)." in body
+    assert (
+        "Done after Q1 (SER-01.01): overdue, forecast 1 Jun 2024." in body
+    )  # not complete as at 30 Jun 2024

@@ -7,6 +7,7 @@ it is an audited write on the lane; drafting saves first when the text changed.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from tracker.queries.committee import CommitteeData, committee_data
 from tracker.services import Changes, record_committee_paper
 from ui.context import AppContext
 from ui.tasks import Progress, Task, TaskProgressDialog
+from ui.widgets.dates import DateField
 from ui.widgets.dialogs import file_part, save_target, start_in, used_folder
 
 TITLE = "Draft committee paper"
@@ -55,6 +57,10 @@ class CommitteePaperDialog(QDialog):
             self.board.addItem(b.name, b.id)
         self.board.setAccessibleName("The board the paper goes to")
         form.addRow("&Board:", self.board)
+        self.paper_date = DateField(self, optional=False)
+        self.paper_date.set_day(date.today())
+        self.paper_date.setAccessibleName("The paper's date")
+        form.addRow("Paper &date:", self.paper_date)
         self.summary = QPlainTextEdit(self)
         self.summary.setTabChangesFocus(True)
         self.summary.setAccessibleName("Summary")
@@ -183,13 +189,18 @@ class CommitteePaperDialog(QDialog):
 
     def _draft(self, path: str | None) -> None:
         assert self.data is not None
-        self.task = draft_paper(self.ctx, self.period_id, self.data.board_id, self, path=path,
+        try:
+            when = self.paper_date.day() or date.today()
+        except ValueError as exc:
+            QMessageBox.warning(self, TITLE, f"Paper date: {exc}")
+            return
+        self.task = draft_paper(self.ctx, self.period_id, self.data.board_id, self, path=path, paper_date=when,
                                 names=(self.data.board_name, self.data.period.name))  # fmt: skip
 
 
 def draft_paper(
     ctx: AppContext, period_id: str, board_id: str, parent: QWidget | None = None, *,
-    path: str | None = None, names: tuple[str, str] = ("", ""),
+    path: str | None = None, names: tuple[str, str] = ("", ""), paper_date: date | None = None,
 ) -> Task | None:  # fmt: skip
     """Ask where to save the paper (unless ``path`` is given), then write it off the UI thread."""
     board, period = names
@@ -211,7 +222,8 @@ def draft_paper(
 
         with store.read() as session:
             return draft_committee_paper(
-                session, period_id, board_id, target, replace=True,  # the save dialog asked before replacing
+                session, period_id, board_id, target, paper_date=paper_date,
+                replace=True,  # the save dialog asked before replacing
                 progress=lambda done, total: progress.report(done, total, "Writing the paper…"),
             )  # fmt: skip
 

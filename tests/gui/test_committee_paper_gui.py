@@ -47,6 +47,7 @@ def test_the_pmo_writes_the_text_and_drafts_the_paper(ctx, app_settings, qtbot, 
     first = next(iter(dialog.data.reported))
     dialog.summary.setPlainText("=The panel's attention is drawn to SOC-Rec-4.")
     dialog.notes[first.row.id].setPlainText("Workshops held with every force.")
+    dialog.paper_date.set_day("17/04/2024")
     dialog.draft(path=str(tmp_path / "slt paper"))  # the extension is added
     out = tmp_path / "slt paper.docx"
     body = read_paper(out).text

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from tracker.cli import CliError, arguments, command, open_for
 from tracker.commands.plan import period_named
+from tracker.dates import required_day
 from tracker.errors import NotFound
 from tracker.outputs import check_destination
 
@@ -17,7 +19,17 @@ def _args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--board", required=True, metavar="NAME", help="the board the paper goes to, by name")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.docx", help="where to write the paper")
+    p.add_argument(
+        "--date", type=_day, metavar="DATE", help="the paper's date, e.g. 17/04/2024 (default: today)"
+    )
     p.add_argument("--force", action="store_true", help="replace the file if it exists")
+
+
+def _day(text: str) -> date:
+    try:
+        return required_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @command("committee-paper", "draft the inspection-progress paper (Word) for a board and period")
@@ -41,7 +53,7 @@ def committee_paper(args: argparse.Namespace) -> int:
             raise CliError(f"--board: {exc}") from None
         text = paper_text(session, period.id, board_id)
         try:
-            draft_committee_paper(session, period.id, board_id, out, replace=args.force)
+            draft_committee_paper(session, period.id, board_id, out, paper_date=args.date, replace=args.force)
         except OSError as exc:
             raise CliError(f"could not write {out}: {exc.strerror or exc}") from None
     print(f"Wrote the committee paper for the {board}, {period.name}, to {out}")
