@@ -419,7 +419,7 @@ def test_an_item_shows_the_status_of_the_objectives_and_milestones_that_answer_i
     out = tmp_path / "q1.docx"
     _draft(store, "Strategic Leadership Team", out, plan.q1)
     body = read_paper(out).text
-    assert "SER-01.01 Objective number 1 (Amber, 40% complete)" in body
+    assert "SER-01.01 (Amber, 40% complete): Objective number 1" in body
     assert "Workshops held (SER-01.01): complete on 3 May 2024." in body
     assert "Model agreed (SER-01.01): slipping, forecast 30 Sep 2024 (baseline 15 May 2024)." in body
     assert (

@@ -225,7 +225,7 @@ def _item_blocks(item: PaperItem, data: CommitteeData) -> list[Block]:
                 if o.progress_pct is not None and o.status != "No update"
                 else ""
             )
-            out.append(Block("bullet", f"{o.title} ({status}{pct})", lead=f"{o.ref} "))
+            out.append(Block("bullet", o.title, lead=f"{o.ref} ({status}{pct}): "))
     if item.milestones:
         out.append(Block("para", "", lead="Linked milestones:"))
         for m in item.milestones:
