@@ -8,6 +8,7 @@ it is an audited write on the lane; drafting saves first when the text changed.
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,8 @@ class CommitteePaperDialog(QDialog):
         text = data.text
         self.summary.setPlainText(text.summary)
         said = (
-            f"The paper for {data.period.name}: {len(data.items)} inspection items are linked to this board."
+            f"The paper for {data.period.name}: {len(data.items)} inspection items are linked to this board. "
+            "What you write for an item goes in the paper under it, in your words."
         )
         if text.from_period:
             said += f" The text starts from the paper for {text.from_period}: edit it for {data.period.name}."
@@ -114,7 +116,10 @@ class CommitteePaperDialog(QDialog):
             said += " Nothing has been written for it yet."
         self.source.setText(said)
         holder = QWidget()
-        items = QFormLayout(holder)
+        column = QVBoxLayout(holder)
+        items = QFormLayout()
+        column.addLayout(items)
+        column.addStretch(1)  # the rows stay together at the top however tall the dialog is
         self.notes = {}
         for item in data.reported:
             box = QPlainTextEdit(holder)
@@ -122,7 +127,7 @@ class CommitteePaperDialog(QDialog):
             box.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
             box.setPlainText(text.item_notes.get(item.row.id, ""))
             box.setAccessibleName(f"Narrative for {item.row.ref}")
-            label = QLabel(f"<b>{item.row.ref}</b> ({item.row.status})", holder)
+            label = QLabel(f"<b>{escape(item.row.ref)}</b> ({escape(item.row.status)})", holder)
             label.setToolTip(item.row.text)
             items.addRow(label, box)
             self.notes[item.row.id] = box
