@@ -77,3 +77,18 @@ def test_a_lead_is_not_offered_the_paper(ctx, app_settings, qtbot):  # type: ign
     qtbot.addWidget(window)
     assert not window.committee_paper_action.isEnabled()
     assert window._on_committee_paper() is None
+
+
+def test_the_contact_officer_is_a_plan_setting(ctx, app_settings, qtbot):  # type: ignore[no-untyped-def]
+    from tracker.queries import current_plan
+
+    window = MainWindow(ctx, location="plan.db", settings=app_settings)
+    qtbot.addWidget(window)
+    dialog = window.show_plan_settings()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.contact.text() == "EMSOU Programme Management Office"  # the sample's
+    dialog.contact.setText("Head of PMO, 0115 000 0000")
+    assert succeeded(dialog.save())
+    with ctx.read() as s:
+        assert current_plan(s).contact_officer == "Head of PMO, 0115 000 0000"
