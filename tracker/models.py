@@ -71,6 +71,7 @@ class Plan(Editable, table=True):
     risk_medium_max: int = Field(default=9)
     risk_high_max: int = Field(default=15)
     slip_tolerance_days: int = Field(default=14)
+    contact_officer: str = Field(default="", max_length=200)  # named as the contact on committee papers
 
 
 # The plan settings a report is drawn with. A closed period keeps them as they were when it closed
@@ -175,6 +176,21 @@ class PeriodReport(Editable, table=True):
     period_id: str = Field(foreign_key="reporting_period.id", max_length=36)
     key_messages: str = Field(default="", sa_column=_text())
     decisions: str = Field(default="", sa_column=_text())
+
+
+class CommitteePaper(Editable, table=True):
+    """What the PMO writes into a period's committee paper for a board: its summary and a narrative per item.
+
+    One per period and board; every edit is audited. ``item_notes`` is JSON: recommendation id -> text.
+    """
+
+    __tablename__ = "committee_paper"
+    __table_args__ = (UniqueConstraint("period_id", "board_id", name="uq_committee_paper_period_board"),)
+
+    period_id: str = Field(foreign_key="reporting_period.id", max_length=36)
+    board_id: str = Field(foreign_key="board.id", index=True, max_length=36)
+    summary: str = Field(default="", sa_column=_text())
+    item_notes: str = Field(default="", sa_column=_text())
 
 
 class StatusUpdate(Editable, table=True):
@@ -427,6 +443,7 @@ class Kind(StrEnum):
     PERIOD_RETURN = "period_return"
     PERIOD_REPORT = "period_report"
     SYNC_CONFLICT = "sync_conflict"
+    COMMITTEE_PAPER = "committee_paper"
 
     @property
     def label(self) -> str:
@@ -437,7 +454,7 @@ class Kind(StrEnum):
 _TABLES: tuple[type[Editable], ...] = (
     Plan, Theme, Outcome, Person, Board, Objective, ReportingPeriod, StatusUpdate, Milestone, Risk,
     Inspection, Recommendation, ProgressNote, RecommendationObjective, RecommendationMilestone,
-    RecommendationRisk, PeriodReturn, PeriodReport, SyncConflict,
+    RecommendationRisk, PeriodReturn, PeriodReport, SyncConflict, CommitteePaper,
 )  # fmt: skip
 
 # kind -> table class, and back

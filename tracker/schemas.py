@@ -12,6 +12,7 @@ A partial update validates the fields being changed merged over the current row:
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from enum import StrEnum
@@ -337,6 +338,30 @@ class PeriodReportIn(InputModel):
     decisions: Text = ""
 
 
+class CommitteePaperIn(InputModel):
+    """What the PMO writes into a committee paper: its summary and a narrative per item (by item id)."""
+
+    summary: Text = ""
+    item_notes: dict[Id, Text] = {}
+
+    @field_validator("item_notes", mode="before")
+    @classmethod
+    def _notes_from_json(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) and value else ({} if value == "" else value)
+
+    @field_validator("item_notes")
+    @classmethod
+    def _drop_blank_notes(cls, value: dict[str, str]) -> dict[str, str]:
+        return {k: v.strip() for k, v in sorted(value.items()) if v.strip()}
+
+    def to_row(self) -> dict[str, Any]:
+        values = self.model_dump()
+        values["item_notes"] = (
+            json.dumps(self.item_notes, sort_keys=True, ensure_ascii=False) if self.item_notes else ""
+        )
+        return values
+
+
 # ---------------------------------------------------------------------------------------------- objective, plan
 
 
@@ -445,6 +470,7 @@ class PlanSettingsIn(InputModel):
     risk_medium_max: RiskScoreLimit
     risk_high_max: RiskScoreLimit
     slip_tolerance_days: int = Field(ge=0, le=365)
+    contact_officer: Short = ""
 
     @field_validator("end_date")
     @classmethod

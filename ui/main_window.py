@@ -199,6 +199,10 @@ class MainWindow(QMainWindow):
         self.export_pack_action = self._action(
             "Export board &pack (PDF)…", self._on_export_board_pack, name="Export the board pack (PDF)"
         )
+        self.committee_paper_action = self._action(
+            "Draft &committee paper (Word)…", self._on_committee_paper,
+            name="Draft the inspection-progress paper for a board (PMO)",
+        )  # fmt: skip
         # Period returns: issue workbooks to the leads, import one back through its preview.
         self.issue_returns_action = self._action(
             "Issue period re&turns…",
@@ -276,6 +280,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction(self.export_status_action)
         file.addAction(self.export_pack_action)
+        file.addAction(self.committee_paper_action)
         file.addSeparator()
         file.addAction(self.issue_returns_action)
         file.addAction(self.import_return_action)
@@ -547,7 +552,10 @@ class MainWindow(QMainWindow):
         """What only the PMO may do is offered only to the PMO (never read-only, never a lead or viewer)."""
         self.settings_action.setVisible(self.ctx.is_pmo)
         self.settings_action.setEnabled(self.ctx.is_pmo)
-        for action in (self.issue_returns_action, self.import_return_action, self.import_plan_action):
+        for action in (
+            self.issue_returns_action, self.import_return_action, self.import_plan_action,
+            self.committee_paper_action,
+        ):  # fmt: skip
             action.setEnabled(self.ctx.is_pmo)  # shown greyed: a lead sees that these come from the PMO
 
     # ------------------------------------------------------------------------------------------ edit
@@ -659,6 +667,11 @@ class MainWindow(QMainWindow):
         from ui.exports import export_status_dialog
 
         export_status_dialog(self.ctx, self)
+
+    def _on_committee_paper(self) -> Any:
+        from ui.papers import committee_paper_dialog
+
+        return committee_paper_dialog(self.ctx, self)
 
     def _on_export_board_pack(self) -> None:
         from ui.boardpack import export_board_pack

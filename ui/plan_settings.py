@@ -116,12 +116,18 @@ class PlanSettingsDialog(QDialog):
             self.marking.addItem(m.value, m.value)
         self.caveat = QLineEdit(self)
         self.caveat.setPlaceholderText("none")
+        self.contact = QLineEdit(self)
+        self.contact.setPlaceholderText(
+            "who readers of a committee paper contact, e.g. Head of PMO, 0115 000 0000"
+        )
         self._row(form, "&Name:", "name", self.name, accessible="Plan name")
         self._row(form, "&Organisation:", "organisation", self.organisation)
         self._row(form, "&Starts:", "start_date", self.start, accessible="Plan start date", keep_width=True)
         self._row(form, "&Ends:", "end_date", self.end, accessible="Plan end date", keep_width=True)
         self._row(form, "Protective &marking:", "protective_marking", self.marking, keep_width=True)
         self._row(form, "&Handling caveat:", "handling_caveat", self.caveat)
+        self._row(form, "&Contact officer:", "contact_officer", self.contact,
+                  accessible="Contact officer named on committee papers")  # fmt: skip
 
     def _build_reporting_tab(self) -> None:
         form = self._tab(
@@ -182,6 +188,7 @@ class PlanSettingsDialog(QDialog):
         self.end.set_day(plan.end_date)
         self.marking.setCurrentIndex(max(0, self.marking.findData(plan.protective_marking)))
         self.caveat.setText(plan.handling_caveat)
+        self.contact.setText(plan.contact_officer)
         self.frequency.setCurrentIndex(max(0, self.frequency.findData(plan.period_frequency)))
         self.tolerance.setValue(plan.slip_tolerance_days)
         self.appetite.setValue(plan.risk_appetite)
@@ -198,6 +205,7 @@ class PlanSettingsDialog(QDialog):
             "name": self.name.text(), "organisation": self.organisation.text(),
             "start_date": self.start.iso(), "end_date": self.end.iso(),
             "protective_marking": self.marking.currentData(), "handling_caveat": self.caveat.text(),
+            "contact_officer": self.contact.text(),
             "period_frequency": self.frequency.currentData(), "slip_tolerance_days": self.tolerance.value(),
             "risk_appetite": self.appetite.value(), **{f: box.value() for f, box in self.bands.items()},
             **{f: box.toPlainText() for f, box in self.rag.items()},

@@ -3,6 +3,7 @@
 from tracker.commands import (  # noqa: F401
     maintenance,
     offline,
+    papers,
     periods,
     plan,
     plan_sheets,

@@ -33,6 +33,7 @@ from tracker.models import (
     AuditEntry,
     AuditHead,
     Board,
+    CommitteePaper,
     Inspection,
     Milestone,
     Objective,
@@ -86,6 +87,7 @@ class t:  # noqa: N801 - a namespace read like a schema: t.objective.c.ref
     audit_head = table_of(AuditHead)
     period_return = table_of(PeriodReturn)
     period_report = table_of(PeriodReport)
+    committee_paper = table_of(CommitteePaper)
 
 
 def live(table: FromClause) -> ColumnElement[bool]:

@@ -8,6 +8,7 @@ kind for items no longer in their table, from the log's own "created" entries), 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -34,6 +35,7 @@ _SHA = re.compile(r"\s*\(sha256 [0-9a-f]+\)$")
 # Fields holding one of the app's closed vocabularies (tracker.enums), whose labels are the value capitalised.
 _CHOICES = frozenset({"lifecycle", "rag", "status", "response", "kind", "body", "period_frequency"})
 # What a new item of a kind with no name of its own is, in a few words.
+ITEM_NOTES = "item_notes"  # a committee paper's narratives, one per item
 _SUMMARY: dict[Kind, tuple[str, ...]] = {
     Kind.STATUS_UPDATE: ("lifecycle", "rag", "progress_pct"),
     Kind.PROGRESS_NOTE: ("note_date", "text"),
@@ -112,6 +114,9 @@ class Names:
             for f, value in ((e.field, e.old), (e.field, e.new), *named):
                 if f in refs and isinstance(value, str) and value:
                     wanted.setdefault(refs[f], set()).add(value)
+            if e.field == ITEM_NOTES:  # a committee paper's narratives, by the item each is about
+                for value in (e.old, e.new):
+                    wanted.setdefault(Kind.RECOMMENDATION, set()).update(_item_notes(value))
         self._read(session, wanted)
         parents: dict[Kind, set[str]] = {}  # what unnamed items belong to: an update's objective and period
         for kind, values in list(self._values.values()):
@@ -195,6 +200,11 @@ def value_words(
             return names.short(value)
         if field == "settings" and value.startswith("{"):  # what a closed period kept, in words
             return value_words(field, kept_settings(value), names, refs)
+        if field == ITEM_NOTES and value.startswith("{"):  # "SOC-Rec-1: Workshops held; ..."
+            return "; ".join(
+                f"{names.short(rid) if names is not None else 'an item'}: {' '.join(text.split())}"
+                for rid, text in _item_notes(value).items()
+            )
         when = _when(value)
         if when is not None:
             return value_words(field, when)
@@ -211,6 +221,17 @@ def value_words(
     if isinstance(value, list | tuple):
         return ", ".join(value_words(field, v, names, refs) for v in value)
     return str(value)
+
+
+def _item_notes(value: Any) -> dict[str, str]:
+    """A committee paper's narratives as the log holds them (JSON: item id -> text); {} for anything else."""
+    if not (isinstance(value, str) and value.startswith("{")):
+        return {}
+    try:
+        notes = json.loads(value)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in notes.items()} if isinstance(notes, dict) else {}
 
 
 def _when(text: str) -> date | None:

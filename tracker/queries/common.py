@@ -51,6 +51,7 @@ class PlanInfo:
     risk_medium_max: int
     risk_high_max: int
     slip_tolerance_days: int
+    contact_officer: str
     revision: int
     rule_settings: RuleSettings
 

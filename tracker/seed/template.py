@@ -74,6 +74,7 @@ class PlanSpec:
     risk_medium_max: int = _P.risk_medium_max
     risk_high_max: int = _P.risk_high_max
     slip_tolerance_days: int = _P.slip_tolerance_days
+    contact_officer: str = ""
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ def _plan(r: Reader, data: dict | None) -> PlanSpec | None:
         data,
         required={"name", "start", "end"},
         optional={"organisation", "period_frequency", "protective_marking", "handling_caveat", "source",
-                  "vision", "mission", "rag", "risk", "milestones"},
+                  "vision", "mission", "rag", "risk", "milestones", "contact_officer"},
     )  # fmt: skip
     values: dict = {
         "name": r.text(w, data, "name", required=True, limit=(Plan, "name")),
@@ -285,6 +286,7 @@ def _plan(r: Reader, data: dict | None) -> PlanSpec | None:
         "source": r.text(w, data, "source", limit=(Plan, "source")),
         "vision": r.text(w, data, "vision"),
         "mission": r.text(w, data, "mission"),
+        "contact_officer": r.text(w, data, "contact_officer", limit=(Plan, "contact_officer")),
     }  # fmt: skip
     r.order(w, values["start_date"], "start", values["end_date"], "end")
     rag = r.table(w, data, "rag", required=False) or {}

@@ -24,6 +24,7 @@ from tracker.services.milestones import (
     restore_milestone,
     update_milestone,
 )
+from tracker.services.papers import record_committee_paper
 from tracker.services.people import create_person, delete_person, restore_person, update_person
 from tracker.services.periods import (
     close_period,
@@ -99,6 +100,7 @@ __all__ = [
     "hand_over",
     "link_recommendation",
     "open_period",
+    "record_committee_paper",
     "record_period_report",
     "record_status_update",
     "record_return_applied",

@@ -22,6 +22,7 @@ from tracker.models import ENTITIES, Editable, Kind
 from tracker.services import (
     boards,
     milestones,
+    papers,
     people,
     periods,
     plan,
@@ -204,6 +205,8 @@ _ENTITIES: tuple[Entity, ...] = (
     Entity(Kind.PERIOD_REPORT, "board report", "period_report_id", create=periods.record_period_report,
            read_with=frozenset({Kind.REPORTING_PERIOD})),
     Entity(Kind.SYNC_CONFLICT, "sync conflict", "conflict_id", "field"),
+    Entity(Kind.COMMITTEE_PAPER, "committee paper", "committee_paper_id", create=papers.record_committee_paper,
+           read_with=frozenset({Kind.REPORTING_PERIOD, Kind.BOARD})),
 )  # fmt: skip
 
 REGISTRY: dict[Kind, Entity] = {e.kind: e for e in _ENTITIES}
