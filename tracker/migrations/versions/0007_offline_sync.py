@@ -22,7 +22,7 @@ def _editable() -> list[sa.Column]:  # type: ignore[type-arg]
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("changed_by", sa.String(length=200), nullable=False),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False),
     ]
 
