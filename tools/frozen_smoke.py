@@ -146,16 +146,25 @@ def stores(smoke: Smoke, plan: Path) -> None:
     )
 
 
+def contents(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.lstat().st_size, p.lstat().st_mtime_ns) for p in folder.rglob("*")}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.frozen_smoke", description=__doc__.splitlines()[0])
     parser.add_argument("bundle", type=Path, help="the app folder (dist/DeliveryPlanTracker)")
     args = parser.parse_args(argv)
     bundle = args.bundle.resolve()
     started = time.monotonic()
+    before = contents(bundle)
     with tempfile.TemporaryDirectory(prefix="frozen-smoke-") as tmp:
         smoke = Smoke(bundle, Path(tmp))
         print(f"== frozen smoke: {bundle}, run from {smoke.work}")
         stores(smoke, commands(smoke))
+        changed = sorted(set(contents(bundle).items()) ^ set(before.items()))
+        expect(
+            not changed, f"the app wrote into its own folder (it may be installed read-only): {changed[:5]}"
+        )
         logged = [p.read_text(encoding="utf-8")[-2000:] for p in smoke.home.rglob("cli.log")]
         expect(not logged, f"the command line logged an unexpected error: {logged}")
     print(f"== frozen smoke passed in {time.monotonic() - started:.0f} s")
