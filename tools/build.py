@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "tools" / "tracker.spec"
 NAME = "DeliveryPlanTracker"
-ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def draw_icons(out: Path) -> Path:
-    """app.png, app.ico and (where Qt can write it) app.icns, drawn from the app's SVG icon."""
+    """app.png, app.ico and (where Qt can write it) app.icns, drawn at 256 px from the app's SVG icon
+    (Windows and macOS scale it down for smaller places)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QByteArray, Qt
     from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter
