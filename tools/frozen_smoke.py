@@ -146,6 +146,16 @@ def stores(smoke: Smoke, plan: Path) -> None:
     )
 
 
+def team_driver(smoke: Smoke) -> None:
+    """The PostgreSQL driver is in the bundle: a team plan's server that is not there is reported as such."""
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/plan"  # nothing listens on port 1
+    refused = smoke.run("--db", url, "summary", ok=False)
+    expect(
+        refused.returncode == 2 and "connection failed" in refused.stderr,
+        f"a team plan's server was not tried: {refused.stderr.strip()!r}",
+    )
+
+
 def contents(folder: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(folder)): (p.lstat().st_size, p.lstat().st_mtime_ns) for p in folder.rglob("*")}
 
@@ -161,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         smoke = Smoke(bundle, Path(tmp))
         print(f"== frozen smoke: {bundle}, run from {smoke.work}")
         stores(smoke, commands(smoke))
+        team_driver(smoke)
         changed = sorted(set(contents(bundle).items()) ^ set(before.items()))
         expect(
             not changed, f"the app wrote into its own folder (it may be installed read-only): {changed[:5]}"
