@@ -309,12 +309,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
 
 
+LOGGED_AT_INFO = ("ui", "tracker", "alembic.runtime.migration")  # our own notes, and each schema upgrade
+
+
+def _worth_logging(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or record.name.startswith(LOGGED_AT_INFO)
+
+
 @contextmanager
 def app_log() -> Iterator[Path]:
     """While the app runs, its warnings, errors and uncaught exceptions go to app.log in the log folder
     (Help > About says where): a window program started from a menu has no console to show them."""
     root = logging.getLogger()
     handler = log_to_file(APP_LOG, root)
+    handler.addFilter(_worth_logging)
     level, hook = root.level, sys.excepthook
     if root.getEffectiveLevel() > logging.INFO:
         root.setLevel(logging.INFO)

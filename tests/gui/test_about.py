@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import pytest
@@ -26,6 +27,8 @@ def test_the_app_logs_its_start_and_uncaught_errors_where_about_says(tmp_path, m
     monkeypatch.setattr(sys, "excepthook", lambda kind, value, tb: passed_on.append(value))
     before = sys.excepthook
     with ui.app.app_log() as path:
+        logging.getLogger("alembic.runtime.plugins").info("setup plugin: not worth a line")
+        logging.getLogger("alembic.runtime.migration").info("Running upgrade 0005 -> 0006")
         try:
             raise ValueError("a slot went wrong")
         except ValueError as exc:
@@ -35,6 +38,7 @@ def test_the_app_logs_its_start_and_uncaught_errors_where_about_says(tmp_path, m
     text = path.read_text(encoding="utf-8")
     assert f"Delivery Plan Tracker {tracker.__version__} (schema {SCHEMA_HEAD}) started" in text
     assert "ValueError: a slot went wrong" in text
+    assert "Running upgrade 0005 -> 0006" in text and "not worth a line" not in text
     assert [str(e) for e in passed_on] == ["a slot went wrong"]  # and still shown as before
 
 
