@@ -23,7 +23,8 @@ NAME = "DeliveryPlanTracker"
 def draw_icons(out: Path) -> Path:
     """app.png, app.ico and (where Qt can write it) app.icns, drawn at 256 px from the app's SVG icon
     (Windows and macOS scale it down for smaller places)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if sys.platform.startswith("linux"):  # a build machine or CI may have no display
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QByteArray, Qt
     from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter
     from PySide6.QtSvg import QSvgRenderer
@@ -68,9 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         (built / "delivery-plan").symlink_to("delivery-plan-tracker")
     size, count = folder_size(built)
     print(f"Built {built}: {size / 1e6:.0f} MB in {count} files, in {time.monotonic() - started:.0f} s.")
-    print(
-        f"Run {built / 'delivery-plan-tracker'} (the app) or {built / 'delivery-plan'} --help (the command line)."
-    )
+    exe = ".exe" if sys.platform == "win32" else ""
+    print(f"Run {built / f'delivery-plan-tracker{exe}'} (the app) or {built / f'delivery-plan{exe}'} --help.")
     return 0
 
 
