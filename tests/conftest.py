@@ -23,11 +23,13 @@ PG_ENV = "TRACKER_TEST_DATABASE_URL"
 
 
 # Audit anchors (tracker.anchors) never go to the user's data folder from a test: the session's
-# fixtures share one file in pytest's temporary folder, and each test has its own.
+# fixtures share one file in pytest's temporary folder, and each test has its own. Logs (the app's,
+# the command line's) go to the session's temporary folder too.
 @pytest.fixture(scope="session", autouse=True)
 def _anchors_in_the_sessions_tmp(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRACKER_ANCHORS", str(tmp_path_factory.mktemp("anchors") / "audit-anchors.json"))
+        mp.setenv("TRACKER_LOGS", str(tmp_path_factory.mktemp("logs")))
         yield
 
 

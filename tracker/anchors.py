@@ -20,15 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_path
 from sqlalchemy import Connection, select
 from sqlmodel import Session, col
 
 from tracker.models import AuditEntry, AuditHead
 from tracker.outputs import written
+from tracker.places import data_folder
 
 ENV = "TRACKER_ANCHORS"
-APP_NAME = "DeliveryPlanTracker"  # the data folder tracker.store uses
 KEEP = 20  # anchors kept per store: the newest head plus any the log no longer holds (the evidence)
 MIN_PRINTED = 16  # hex digits of a hash a printed anchor must give (64 bits)
 _PRINTED = re.compile(r"^\s*(\d[\d,]*)\s*:\s*([0-9a-fA-F]+)\s*$")
@@ -65,7 +64,7 @@ def anchors_file() -> Path:
     env = os.environ.get(ENV)
     if env:
         return Path(env).expanduser()
-    return user_data_path(APP_NAME, appauthor=False) / "audit-anchors.json"
+    return data_folder() / "audit-anchors.json"
 
 
 def known(key: str, path: Path | None = None) -> list[Anchor]:

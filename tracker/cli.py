@@ -164,19 +164,15 @@ def _stdout_to_devnull() -> None:
 
 
 def _log_unexpected(exc: BaseException) -> Path:
-    from platformdirs import user_log_path
+    from tracker.places import log_to_file
 
-    folder = user_log_path("DeliveryPlanTracker", appauthor=False)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "cli.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    log.addHandler(handler)
+    handler = log_to_file("cli.log", log)
     try:
         log.error("unexpected error", exc_info=exc)
     finally:
         log.removeHandler(handler)
         handler.close()
-    return path
+    return Path(handler.baseFilename)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from platformdirs import user_data_path
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col
@@ -37,8 +36,8 @@ from tracker.migrate import (
     newer_schema,
 )
 from tracker.models import StoreMeta
+from tracker.places import data_folder
 
-APP_NAME = "DeliveryPlanTracker"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Opening checks the whole file with SQLite's quick check up to this size (2-7 ms for the 2 MB
 # sample plan); a larger file has every table checked but the audit log, which at scale is most of
@@ -62,7 +61,7 @@ def default_db_path() -> Path:
     env = os.environ.get("TRACKER_DB")
     if env:
         return Path(env).expanduser()
-    return user_data_path(APP_NAME, appauthor=False) / "plan.db"
+    return data_folder() / "plan.db"
 
 
 class Store:

@@ -1,4 +1,4 @@
-"""Help > About: the app's version and the versions of what it runs on, for support requests."""
+"""Help > About: the app's version and schema, where its data and logs are, and what it runs on, for support."""
 
 from __future__ import annotations
 
@@ -31,11 +31,27 @@ def versions() -> dict[str, str]:
     }
 
 
+def places() -> dict[str, str]:
+    """Where this user's plan and logs are kept (the same folders frozen or not)."""
+    from tracker.places import data_folder, log_folder
+
+    return {"Data folder": str(data_folder()), "Log folder": str(log_folder())}
+
+
 def about_text() -> str:
-    rows = "".join(f"<tr><td>{escape(k)}</td><td>&nbsp;{escape(v)}</td></tr>" for k, v in versions().items())
+    from tracker.migrate import SCHEMA_HEAD
+
+    def table(items: dict[str, str]) -> str:
+        rows = "".join(f"<tr><td>{escape(k)}</td><td>&nbsp;{escape(v)}</td></tr>" for k, v in items.items())
+        return f"<table>{rows}</table>"
+
+    runs_on = versions()
+    version = runs_on.pop("Delivery Plan Tracker")
     return (
         "<h3>Delivery Plan Tracker</h3>"
         "<p>Keep a strategic delivery plan and report on it: RAG status, milestones, risks "
         "and inspection recommendations.</p>"
-        f"<table>{rows}</table>"
+        + table({"Version": version, "Schema version": SCHEMA_HEAD, **places()})
+        + "<p>Runs on:</p>"
+        + table(runs_on)
     )

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEventLoop, QObject
@@ -22,6 +25,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 import tracker
 from tracker.autobackup import restore
 from tracker.enums import Role
+from tracker.migrate import SCHEMA_HEAD
+from tracker.places import log_to_file
 from tracker.team.connect import TeamServer
 from ui.appearance import Appearance
 from ui.connect_dialog import ConnectDialog
@@ -36,6 +41,8 @@ from ui.tasks import Cancelled, Progress, TaskProgressDialog, TaskRunner
 ORGANISATION = "DeliveryPlanTracker"
 APPLICATION = "Delivery Plan Tracker"
 EXIT_OPEN_FAILED = 2
+APP_LOG = "app.log"  # in tracker.places.log_folder()
+log = logging.getLogger(__name__)
 ROLE_WORDS = {Role.PMO: "PMO", Role.LEAD: "lead", Role.VIEWER: "viewer"}  # "You are: NAME (lead)"
 
 
@@ -52,6 +59,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--as", dest="as_name", metavar="NAME", help="who you are (a person in the plan, or PMO)"
     )
+    parser.add_argument("--version", action="version", version=f"Delivery Plan Tracker {tracker.__version__}")
     return parser.parse_args(list(argv))
 
 
@@ -297,6 +305,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_OPEN_FAILED
+    with app_log():
+        return _run(args)
+
+
+LOGGED_AT_INFO = ("ui", "tracker", "alembic.runtime.migration")  # our own notes, and each schema upgrade
+
+
+def _worth_logging(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or record.name.startswith(LOGGED_AT_INFO)
+
+
+@contextmanager
+def app_log() -> Iterator[Path]:
+    """While the app runs, its warnings, errors and uncaught exceptions go to app.log in the log folder
+    (Help > About says where): a window program started from a menu has no console to show them."""
+    root = logging.getLogger()
+    handler = log_to_file(APP_LOG, root)
+    handler.addFilter(_worth_logging)
+    level, hook = root.level, sys.excepthook
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)
+
+    def uncaught(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("uncaught error", exc_info=(kind, value, tb))
+        hook(kind, value, tb)
+
+    sys.excepthook = uncaught
+    log.info("Delivery Plan Tracker %s (schema %s) started", tracker.__version__, SCHEMA_HEAD)
+    try:
+        yield Path(handler.baseFilename)
+    finally:
+        sys.excepthook = hook
+        root.setLevel(level)
+        root.removeHandler(handler)
+        handler.close()
+
+
+def _run(args: argparse.Namespace) -> int:
     app = application()
     app.setQuitOnLastWindowClosed(False)  # dialogs before the window must not end the app
     settings = AppSettings()
@@ -313,6 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 __all__ = [
     "Identity",
+    "app_log",
     "Launcher",
     "main",
     "missing_x11_library",
