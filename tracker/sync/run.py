@@ -140,6 +140,7 @@ def _mark(
     session: Session, outcomes: dict[str, Outcome], report: SyncReport
 ) -> dict[tuple[str, str], set[str]]:
     """Settle the sent operations; the fields of rows with operations still waiting (kept as they are)."""
+    settled = []
     for op_id, result in outcomes.items():
         report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
         if result.outcome == OpOutcome.REFUSED:
@@ -148,7 +149,9 @@ def _mark(
                 update(Outbox).where(col(Outbox.op_id) == op_id).values(state=REFUSED, message=result.message)
             )
         else:  # taken, or held on the team plan as a conflict (which the pull brings here)
-            session.execute(delete(Outbox).where(col(Outbox.op_id) == op_id))
+            settled.append(op_id)
+    for start in range(0, len(settled), 500):
+        session.execute(delete(Outbox).where(col(Outbox.op_id).in_(settled[start : start + 500])))
     keep: dict[tuple[str, str], set[str]] = {}
     for kind, row_id, fields in session.execute(
         select(col(Outbox.kind), col(Outbox.row_id), col(Outbox.fields)).where(col(Outbox.state) == PENDING)
