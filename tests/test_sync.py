@@ -12,6 +12,7 @@ from sqlmodel import select
 from tests.sync_helpers import ME, chain_ok, rows_of, synced_team
 from tests.team_server import raw
 from tracker.audit import decode
+from tracker.cli import main
 from tracker.enums import ConflictReason, ConflictState
 from tracker.errors import ClosedPeriod, NotPermitted
 from tracker.models import AuditEntry, Milestone, Objective, Outbox, Risk, StatusUpdate, SyncConflict
@@ -288,3 +289,30 @@ def test_what_only_the_server_refuses_is_refused_alone_and_the_rest_taken(tmp_pa
         assert get(s.t.pmo, Objective, s.ids.obj1).title == "Objective number 1"
         sync_all(s)
         agree(s)
+
+
+def test_the_command_line_takes_a_replica_syncs_it_and_settles_a_conflict(tmp_path, capsys):
+    with synced_team(tmp_path) as s:
+        offline = tmp_path / "plan-offline.db"
+        assert main(["replica", "create", "--from", s.t.lead_a, "--out", str(offline)]) == 0
+        assert "as " + s.t.logins.lead_a in capsys.readouterr().out
+        assert (
+            main(["replica", "create", "--from", s.t.lead_a, "--out", str(offline)]) == 2
+        )  # never over a file
+        assert "already exists" in capsys.readouterr().err
+        edit(offline, update_milestone, milestone_id=s.m_a, changes={"notes": "Contract signed"})
+        pmo_writes(s, update_milestone, milestone_id=s.m_a, changes={"notes": "Awaiting legal"})
+        assert main(["sync", str(offline)]) == 0
+        out = capsys.readouterr().out
+        assert "Sent 1 change(s) (1 conflict)" in out and "conflicts --db" in out
+        assert main(["conflicts", "--db", str(offline)]) == 0
+        listed = capsys.readouterr().out
+        assert (
+            "changed on both sides" in listed and "Contract signed" in listed and "Awaiting legal" in listed
+        )
+        (c,) = all_rows(offline, SyncConflict)
+        assert main(["conflicts", "--db", str(offline), "--resolve", c.id[:8], "--choose", "mine"]) == 0
+        assert main(["sync", str(offline)]) == 0
+        assert get(s.t.pmo, Milestone, s.m_a).notes == "Contract signed"
+        assert main(["sync", str(tmp_path / "nothing.db")]) == 2
+        assert "no replica at" in capsys.readouterr().err

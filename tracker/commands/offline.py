@@ -26,10 +26,11 @@ def replica(args: argparse.Namespace) -> int:
     if args.action != "create":
         raise CliError("say what to do: replica create --from URL --out FILE.db")
     from tracker.sync.replica import create_replica
+    from tracker.team.connect import TeamServer
 
     made = create_replica(args.source, args.out)
     print(
-        f"Took {args.out} offline from {made.server} as {made.login} ({made.role}), at entry {made.cursor} of its "
+        f"Took {args.out} offline from {TeamServer.from_url(made.server).where} as {made.login} ({made.role}), at entry {made.cursor} of its "
         f"log. Work in it with --db {args.out}; send and fetch changes with: sync {args.out}"
     )
     return 0

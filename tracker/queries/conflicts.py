@@ -60,7 +60,7 @@ def shown(encoded: str | None) -> str:
         return "; ".join(parts) if value.get("action") != "create" else "new: " + "; ".join(parts)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return str(value) if value != "" else "(empty)"
 
 
 def conflict_rows(session: Session, *, include_settled: bool = False) -> list[ConflictRow]:
