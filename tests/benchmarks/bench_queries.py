@@ -120,7 +120,7 @@ def _dashboard(store: Store, raw: sqlite3.Connection, latest: q.PeriodRow, repea
         pid, as_of = latest.id, latest.end
         return [
             q.rag_by_theme(s, pid), q.trend(s), q.movement_summary(s, pid), q.headline(s, pid, today=as_of),
-            q.risk_matrix(s), q.recommendations_by_body_status(s, as_of), q.overdue_items(s, as_of),
+            q.risk_matrix(s), q.recommendations_by_body_status(s, as_of), q.overdue_items(s, pid, as_of=as_of),
             q.returns_status(s, pid), q.exceptions(s, pid, today=as_of),
         ]  # fmt: skip
 

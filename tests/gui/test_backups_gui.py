@@ -49,8 +49,10 @@ def test_closing_a_period_in_the_app_backs_up_first_and_a_failed_backup_stops_it
     assert [k.why for k in listing(path)] == ["before period close"]
 
 
-def test_the_days_first_open_takes_a_backup_and_a_failure_is_shown(launcher, plan_file) -> None:  # type: ignore[no-untyped-def]
+def test_the_days_first_open_takes_a_backup_and_a_failure_is_shown(launcher, plan_file, qtbot) -> None:  # type: ignore[no-untyped-def]
     assert launcher.open(str(plan_file))
+    assert launcher.window.isVisible()  # the window first: the backup follows on the write lane
+    qtbot.waitUntil(lambda: not launcher.runner.active)
     assert [k.why for k in listing(plan_file)] == ["daily"]
     assert launcher.window.statusBar().currentMessage() == ""
 
@@ -58,6 +60,7 @@ def test_the_days_first_open_takes_a_backup_and_a_failure_is_shown(launcher, pla
     shutil.rmtree(folder_for(plan_file))
     folder_for(plan_file).write_text("in the way")
     assert launcher.open(str(plan_file))  # the day's work is not stopped
+    qtbot.waitUntil(lambda: not launcher.runner.active)
     message = launcher.window.statusBar().currentMessage()
     assert message.startswith("Today's automatic backup of plan.db failed (")
 
