@@ -66,6 +66,7 @@ class RegisterPage(FollowsChanges, QWidget):
     """The shared page; a subclass gives its spec (and may add defaults for a new item or a side panel)."""
 
     loaded = Signal()  # the rows are in the table (at once for a small register, later for a large one)
+    _page_read = Signal(object)  # emitted on the worker, delivered (queued) here: a page of a large register
 
     spec: RegisterSpec
     confirm: Callable[[QWidget, str, str], bool] = staticmethod(ask_to_confirm)
@@ -81,6 +82,7 @@ class RegisterPage(FollowsChanges, QWidget):
         self._generation = 0
         self._loaded = False  # rows are in the model (a patch needs something to patch)
         self._busy = False  # a save or delete of this page's is on the write lane
+        self._page_read.connect(self._on_page_read)
         noun = self.spec.noun
         self.setAccessibleName(f"{noun.capitalize()}s register")
 
@@ -235,11 +237,40 @@ class RegisterPage(FollowsChanges, QWidget):
             large = q.live_count(session, self.spec.kind) > BACKGROUND_ROWS
         if large and not self.ctx.runner.synchronous:
             self.count.setText(f"Loading {self.spec.noun}s…")
+            if self.spec.pages is not None:  # a first screen shown while the rest is read
+                self.ctx.runner.run(lambda _progress: self._read_pages(generation, keep),
+                                    label=f"Reading the {self.spec.noun}s", on_result=self._on_pages_read,
+                                    on_error=self._on_read_failed)  # fmt: skip
+                return
             self.ctx.runner.run(lambda _progress: (generation, keep, *self._read_all()),
                                 label=f"Reading the {self.spec.noun}s", on_result=self._on_rows_read,
                                 on_error=self._on_read_failed)  # fmt: skip
             return
         self._on_rows_read((generation, keep, *self._read_all()))
+
+    def _read_pages(self, generation: int, keep: str | None) -> tuple[int, str | None]:
+        """On the worker: the lookups and each page of rows, in one read, each page sent as it is read."""
+        assert self.spec.pages is not None
+        with self.ctx.read() as session:
+            lookups = self.spec.lookups(session)
+            for n, rows in enumerate(self.spec.pages(session, q.NO_FILTERS)):
+                self._page_read.emit((generation, keep, lookups, rows, n == 0))
+        return generation, keep
+
+    def _on_page_read(self, page: tuple[int, str | None, Lookups, list[Any], bool]) -> None:
+        generation, keep, lookups, rows, first = page
+        if generation != self._generation:
+            return  # a newer reload is on its way
+        if first:
+            self._show_rows(lookups, rows)
+        else:
+            self.model.append_rows(rows)
+            self._apply_filters()
+
+    def _on_pages_read(self, result: tuple[int, str | None]) -> None:
+        generation, keep = result
+        if generation == self._generation:
+            self._settle(keep)
 
     def _read_all(self) -> tuple[Lookups, list[Any]]:
         """The register's rows and lists, in one read transaction (runs on a worker for a large register)."""
@@ -250,6 +281,10 @@ class RegisterPage(FollowsChanges, QWidget):
         generation, keep, lookups, rows = result
         if generation != self._generation:
             return  # a newer reload is on its way
+        self._show_rows(lookups, rows)
+        self._settle(keep)
+
+    def _show_rows(self, lookups: Lookups, rows: list[Any]) -> None:
         self.lookups = lookups
         self.model.columns = tuple(self.spec.columns(lookups))
         self.model.facets = dict(self.spec.facets(lookups))
@@ -259,6 +294,9 @@ class RegisterPage(FollowsChanges, QWidget):
         self._apply_filters()
         if not self._sized and rows:
             self._size_columns()
+
+    def _settle(self, keep: str | None) -> None:
+        """Every row is in: the selection kept, the form's item found again, ``loaded`` said."""
         if self._editing is not None and not self.select(self._editing.id):
             self._gone()
         elif keep is not None:

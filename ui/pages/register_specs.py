@@ -11,7 +11,7 @@ without another query per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -162,6 +162,8 @@ class RegisterSpec:
     fields: tuple[FormField, ...]
     describe: Callable[[Any], str]  # an item in words, for "Delete the milestone “…”?"
     lookups: Callable[[Session], Lookups] = read_lookups
+    # a large register's rows in pages, a first screen first (the same rows as ``read``, in order)
+    pages: Callable[[Session, q.Filters], Iterator[list[Any]]] | None = None
 
     @property
     def entity(self) -> Entity:
