@@ -36,7 +36,7 @@ from ui.models.roles import ID_ROLE
 from ui.models.table import TableModel
 from ui.pages.following import FollowsChanges
 from ui.pages.register_form import ItemForm
-from ui.pages.register_specs import Lookups, RegisterSpec, predicate
+from ui.pages.register_specs import Lookups, RegisterSpec, first_screen_lookups, predicate
 from ui.tasks import Task
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.forms import shrinkable
@@ -252,20 +252,21 @@ class RegisterPage(FollowsChanges, QWidget):
         """On the worker: the lookups and each page of rows, in one read, each page sent as it is read."""
         assert self.spec.pages is not None
         with self.ctx.read() as session:
-            lookups = self.spec.lookups(session)
-            for n, rows in enumerate(self.spec.pages(session, q.NO_FILTERS)):
-                self._page_read.emit((generation, keep, lookups, rows, n == 0))
+            pages = self.spec.pages(session, q.NO_FILTERS)
+            rows = next(pages, [])
+            self._page_read.emit((generation, first_screen_lookups(session, rows), rows, True))
+            rest = [row for page in pages for row in page]
+            self._page_read.emit((generation, self.spec.lookups(session), rest, False))
         return generation, keep
 
-    def _on_page_read(self, page: tuple[int, str | None, Lookups, list[Any], bool]) -> None:
-        generation, keep, lookups, rows, first = page
+    def _on_page_read(self, page: tuple[int, Lookups, list[Any], bool]) -> None:
+        generation, lookups, rows, first = page
         if generation != self._generation:
             return  # a newer reload is on its way
         if first:
             self._show_rows(lookups, rows)
-        else:
-            self.model.append_rows(rows)
-            self._apply_filters()
+        else:  # the full lists with the rest: every row shown again under them, sort and filter kept
+            self._show_rows(lookups, [*self.model.rows, *rows])
 
     def _on_pages_read(self, result: tuple[int, str | None]) -> None:
         generation, keep = result

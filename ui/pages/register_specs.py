@@ -150,6 +150,21 @@ def read_lookups(session: Session, *, inspections: bool = False) -> Lookups:
     )
 
 
+def first_screen_lookups(session: Session, rows: list[Any]) -> Lookups:
+    """The lists for a large register's first screen: in full, but only the objectives its rows name.
+
+    Reading all the objectives (10,000 at scale) would take longer than the first screen's rows;
+    the full lists come with the rest of the rows.
+    """
+    named = tuple({r.objective_id for r in rows if getattr(r, "objective_id", None)})
+    return Lookups(
+        themes=q.themes(session),
+        outcomes=q.outcomes(session),
+        people=q.people(session),
+        objectives={o.id: o for o in q.objective_rows(session, q.Filters(ids=named))} if named else {},
+    )
+
+
 @dataclass(frozen=True)
 class RegisterSpec:
     """Everything that differs between one register and another."""
