@@ -67,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     from ui.tasks import TaskRunner
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(args.db) if args.db else Path(tmp) / "scale.db"
-        fresh = not path.exists()
+        server = bool(args.db) and args.db.startswith("postgresql")  # a server holding the scale plan
+        path = args.db if server else Path(args.db) if args.db else Path(tmp) / "scale.db"
+        fresh = not server and not Path(path).exists()
         store = open_store(path)
         if fresh:
             t0 = time.perf_counter()
