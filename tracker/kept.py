@@ -29,7 +29,9 @@ from sqlmodel import Session, col
 from tracker.models import AuditHead
 
 T = TypeVar("T")
-KEEP = 4  # results per store: the dashboard's current choices and the last few others
+KEEP = (
+    3  # results per store: the dashboard's current choices and the last two others (tens of MB each at scale)
+)
 
 
 class _Shelf:
