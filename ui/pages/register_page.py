@@ -6,6 +6,7 @@ or sort never goes back to the database. It reloads when a committed change touc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
@@ -43,6 +44,7 @@ from ui.widgets.forms import shrinkable
 from ui.widgets.picked import PickedFilter
 
 BACKGROUND_ROWS = 20_000
+FIRST_SCREEN_WAIT_S = 2.0  # how long a large register's read waits for its first screen to be shown
 PATCH_ROWS = 200  # a change to at most this many of the register's own rows re-reads just those
 ALIASES = {
     "rag": "brag",
@@ -254,19 +256,27 @@ class RegisterPage(FollowsChanges, QWidget):
         with self.ctx.read() as session:
             pages = self.spec.pages(session, q.NO_FILTERS)
             rows = next(pages, [])
-            self._page_read.emit((generation, first_screen_lookups(session, rows), rows, True))
+            shown = threading.Event()
+            self._page_read.emit((generation, first_screen_lookups(session, rows), rows, shown))
+            # the rest waits for the first screen to be in the table: reading it would compete with
+            # showing it for the interpreter (a page closed meanwhile never says so: hence the limit)
+            shown.wait(FIRST_SCREEN_WAIT_S)
             rest = [row for page in pages for row in page]
-            self._page_read.emit((generation, self.spec.lookups(session), rest, False))
+            self._page_read.emit((generation, self.spec.lookups(session), rest, None))
         return generation, keep
 
-    def _on_page_read(self, page: tuple[int, Lookups, list[Any], bool]) -> None:
-        generation, lookups, rows, first = page
-        if generation != self._generation:
-            return  # a newer reload is on its way
-        if first:
-            self._show_rows(lookups, rows)
-        else:  # the full lists with the rest: every row shown again under them, sort and filter kept
-            self._show_rows(lookups, [*self.model.rows, *rows])
+    def _on_page_read(self, page: tuple[int, Lookups, list[Any], threading.Event | None]) -> None:
+        generation, lookups, rows, shown = page
+        try:
+            if generation != self._generation:
+                return  # a newer reload is on its way
+            if shown is not None:  # the first screen
+                self._show_rows(lookups, rows)
+            else:  # the full lists with the rest: every row shown again under them, sort and filter kept
+                self._show_rows(lookups, [*self.model.rows, *rows])
+        finally:
+            if shown is not None:
+                shown.set()
 
     def _on_pages_read(self, result: tuple[int, str | None]) -> None:
         generation, keep = result
