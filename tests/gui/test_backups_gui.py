@@ -122,3 +122,23 @@ def _horizontal():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     return Qt.Orientation.Horizontal
+
+
+def test_the_days_backup_is_taken_after_the_window_is_shown(qapp, tmp_path, plan_file, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ui.tasks import TaskRunner
+
+    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings.remember_identity(str(plan_file), Remembered(Identity("PMO", None, "PMO")))
+    launcher = Launcher(settings, Appearance(settings), runner=TaskRunner(synchronous=True))
+    window_then: list[bool] = []
+    take = autobackup.daily
+
+    def daily(path, **kwargs):  # type: ignore[no-untyped-def]
+        window_then.append(launcher.window is not None and launcher.window.isVisible())
+        return take(path, **kwargs)
+
+    monkeypatch.setattr(autobackup, "daily", daily)
+    assert launcher.open(str(plan_file))
+    assert window_then == [True]  # the window did not wait for the backup
+    assert [k.why for k in listing(plan_file)] == ["daily"]
+    launcher.window.close()
