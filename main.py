@@ -23,7 +23,7 @@ def run(argv: list[str]) -> int:
         from ui.cli import main as cli_main
 
         return cli_main(argv)
-    from ui.app import main as app_main
+    from ui.start import main as app_main
 
     return app_main(argv)
 

@@ -181,6 +181,16 @@ def test_milestone_state_uses_the_plans_tolerance(built):  # noqa: F811
 # ---------------------------------------------------------------------------------------------- risks
 
 
+@pytest.mark.parametrize("first", [0, 1, 2, 100])
+def test_milestone_pages_are_the_register_a_first_screen_first(built, first):  # noqa: F811
+    store, _ids = built
+    with store.read() as s:
+        pages = list(q.milestone_pages(s, first_objectives=first))
+        whole = q.milestone_rows(s)
+    assert len(pages) == 2 and [*pages[0], *pages[1]] == whole
+    assert first == 0 or pages[0]  # the first objectives' milestones come first
+
+
 def test_risk_rows_with_scores_bands_and_appetite(built):  # noqa: F811
     store, ids = built
     with store.read() as s:

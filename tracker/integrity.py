@@ -14,6 +14,7 @@ from tracker import anchors
 from tracker.anchors import Anchor
 from tracker.audit import read_head, verify_chain
 from tracker.db import is_sqlite
+from tracker.kept import verify_kept
 from tracker.migrate import current_revision, head_revision
 from tracker.replay import replay
 from tracker.store import Store
@@ -96,7 +97,18 @@ def _run_checks(store: Store, findings: list[Finding], extra_anchors: Sequence[A
             Finding("current status", stale == 0, "every objective shows its latest reported status" if not stale
                     else f"{plural(stale, 'objective')} with a status different from their latest update")
         )  # fmt: skip
+    findings.append(_kept_finding(store))
     findings += audit_findings(store, extra_anchors)
+
+
+def _kept_finding(store: Store) -> Finding:
+    """Results kept in this process (the dashboard's, ``tracker.kept``) against a recomputation from scratch."""
+    with store.read() as session:
+        n, differ = verify_kept(session)
+    if differ:
+        return Finding("kept figures", False, f"{plural(len(differ), 'kept result')} differ from a recomputation",
+                       tuple(differ))  # fmt: skip
+    return Finding("kept figures", True, f"{plural(n, 'kept result')} equal to a recomputation from scratch")
 
 
 def audit_findings(store: Store, extra_anchors: Sequence[Anchor] = ()) -> list[Finding]:

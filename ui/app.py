@@ -7,71 +7,45 @@ dialog saying what happened and what to do; the app then exits non-zero with no 
 
 from __future__ import annotations
 
-import argparse
-import ctypes
 import logging
-import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEventLoop, QObject
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QEventLoop, QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 import tracker
-from tracker.autobackup import restore
+from tracker.autobackup import on_open
 from tracker.enums import Role
 from tracker.migrate import SCHEMA_HEAD
 from tracker.places import log_to_file
 from tracker.team.connect import TeamServer
 from ui.appearance import Appearance
-from ui.connect_dialog import ConnectDialog
 from ui.context import AppContext, Identity
-from ui.icons import icon
 from ui.identity import IdentityDialog, identity_from_name
 from ui.main_window import MainWindow
 from ui.opening import Opened, OpenFailure, create_blank_plan, describe_failure, open_plan
 from ui.settings import AppSettings, Remembered
+from ui.start import (  # noqa: F401  (the start-up's own names, kept importable from here)
+    APPLICATION,
+    EXIT_OPEN_FAILED,
+    ORGANISATION,
+    StartFrame,
+    application,
+    main,
+    missing_x11_library,
+    parse_args,
+    place_window,
+)
 from ui.tasks import Cancelled, Progress, TaskProgressDialog, TaskRunner
 
-ORGANISATION = "DeliveryPlanTracker"
-APPLICATION = "Delivery Plan Tracker"
-EXIT_OPEN_FAILED = 2
 APP_LOG = "app.log"  # in tracker.places.log_folder()
 log = logging.getLogger(__name__)
 ROLE_WORDS = {Role.PMO: "PMO", Role.LEAD: "lead", Role.VIEWER: "viewer"}  # "You are: NAME (lead)"
-
-
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="delivery-plan-tracker", description="The Delivery Plan Tracker app."
-    )
-    parser.add_argument(
-        "--db", metavar="PATH_OR_URL", help="the plan to open (default: the file in your data folder)"
-    )
-    parser.add_argument(
-        "--read-only", action="store_true", help="open for viewing only: nothing can be changed"
-    )
-    parser.add_argument(
-        "--as", dest="as_name", metavar="NAME", help="who you are (a person in the plan, or PMO)"
-    )
-    parser.add_argument("--version", action="version", version=f"Delivery Plan Tracker {tracker.__version__}")
-    return parser.parse_args(list(argv))
-
-
-def application() -> QApplication:
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication([sys.argv[0] if sys.argv else "delivery-plan-tracker"])
-    app.setOrganizationName(ORGANISATION)
-    app.setApplicationName(APPLICATION)
-    app.setApplicationVersion(tracker.__version__)
-    app.setWindowIcon(icon("app", "#1d70b8"))
-    return app
 
 
 def run_with_progress(runner: TaskRunner, fn: Callable[[Progress], Any], label: str,
@@ -110,8 +84,10 @@ def show_failure(failure: OpenFailure, parent: QWidget | None = None) -> bool:
 class Launcher(QObject):
     """Opens plans and owns the window showing the current one (File > Open swaps it)."""
 
-    def __init__(self, settings: AppSettings, appearance: Appearance, *, runner: TaskRunner | None = None):
+    def __init__(self, settings: AppSettings, appearance: Appearance, *, runner: TaskRunner | None = None,
+                 frame: StartFrame | None = None):  # fmt: skip
         super().__init__()
+        self.frame = frame  # the start-up frame on screen until the first window takes its place
         self.settings = settings
         self.appearance = appearance
         self.runner = runner or TaskRunner(self)
@@ -121,7 +97,7 @@ class Launcher(QObject):
 
     def open(self, location: str | None, *, readonly: bool = False, as_name: str | None = None) -> bool:
         """Open a plan and show it; False (with the reason shown) when it could not be opened."""
-        parent = self.window
+        parent = self.window or self.frame
         while True:
             opened, error = run_with_progress(
                 self.runner,
@@ -151,7 +127,26 @@ class Launcher(QObject):
             opened.store.close()
             return False
         self._show(opened, chosen, readonly=readonly)
+        self._back_up(opened)
         return True
+
+    def _back_up(self, opened: Opened) -> None:
+        """The day's first open takes the daily backup: on the write lane, after the window is on screen.
+
+        Any change the person makes waits on that lane behind it, so the backup still comes before
+        the day's first write; a failure only warns, in the status bar.
+        """
+        store = opened.store
+        if store.readonly or store.path is None:
+            return
+        task = self.runner.task(lambda _p: on_open(store.path, store.schema_report.backup),
+                                label="Taking today's backup", write=True)  # fmt: skip
+        task.succeeded.connect(self._on_backed_up)
+        task.start()
+
+    def _on_backed_up(self, warnings: list[str]) -> None:
+        if warnings and self.window is not None:
+            self.window.statusBar().showMessage(" ".join(warnings))  # stays until the next message
 
     def _who(self, opened: Opened, *, readonly: bool, as_name: str | None) -> Remembered | None:
         if as_name:
@@ -162,7 +157,9 @@ class Launcher(QObject):
                     p.id == remembered.identity.person_id for p in opened.people)):  # fmt: skip
                 chosen = remembered
             else:
-                dialog = IdentityDialog(opened.people, opened.plan.name, remembered, self.window)
+                dialog = IdentityDialog(
+                    opened.people, opened.plan.name, remembered, self.window or self.frame
+                )
                 if dialog.exec() != IdentityDialog.DialogCode.Accepted or dialog.chosen is None:
                     return None
                 chosen = dialog.chosen
@@ -173,6 +170,8 @@ class Launcher(QObject):
 
     def connect(self, last: TeamServer | None = None) -> bool:
         """File > Connect to a team plan…: log in, and show the plan as the server says you are."""
+        from ui.connect_dialog import ConnectDialog
+
         dialog = ConnectDialog(self.runner, last or self.settings.team_server(), self.window)
         if dialog.exec() != ConnectDialog.DialogCode.Accepted or dialog.opened is None:
             return False
@@ -203,11 +202,17 @@ class Launcher(QObject):
         self.settings.add_recent(opened.location)
         if old is not None:
             window.setGeometry(old.geometry())
+        elif self.frame is not None:
+            window.restoreGeometry(self.frame.saveGeometry())
         else:
             place_window(window, self.settings.window_geometry())
         window.show()
         if old is not None:
             old.close()
+        if self.frame is not None:
+            self.frame.close()
+            self.frame.deleteLater()
+            self.frame = None
         if opened.warnings:
             window.statusBar().showMessage(" ".join(opened.warnings))  # stays until the next message
         return window
@@ -234,6 +239,8 @@ class Launcher(QObject):
 
     def _on_window_restore_requested(self, backup: Path) -> None:
         """Close the plan (its write lock too), restore the backup into it, and open it again."""
+        from tracker.autobackup import restore
+
         opened, window = self.opened, self.window
         if opened is None or window is None or opened.store.path is None:
             return
@@ -263,50 +270,6 @@ class Launcher(QObject):
         current = self.opened.store if self.opened else None
         if store is not current or self.window is None:
             store.close()
-
-
-def place_window(window: QWidget, saved: QByteArray | None) -> None:
-    """Restore the last session's geometry, or fill most of the screen the first time."""
-    if saved is not None and window.restoreGeometry(saved):
-        return
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return
-    area = screen.availableGeometry()
-    width, height = min(area.width(), max(int(area.width() * 0.85), 1024)), int(area.height() * 0.85)
-    window.resize(width, height)
-    window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
-
-
-XCB_CURSOR = "libxcb-cursor.so.0"  # Qt 6.5+'s X11 plugin needs it; minimal Linux systems often lack it
-
-
-def missing_x11_library(env: Mapping[str, str], platform: str = sys.platform,
-                        load: Callable[[str], object] = ctypes.CDLL) -> str | None:  # fmt: skip
-    """Why Qt's X11 plugin cannot load here, in words, or None. Qt itself would abort with a terse
-    message; this says what to install."""
-    chosen = env.get("QT_QPA_PLATFORM", "")
-    if not platform.startswith("linux") or chosen not in ("", "xcb") or not env.get("DISPLAY"):
-        return None
-    if not chosen and env.get("WAYLAND_DISPLAY"):
-        return None  # Qt may choose Wayland
-    try:
-        load(XCB_CURSOR)
-    except OSError:
-        return (f"The window cannot open: Qt needs {XCB_CURSOR}, which this system lacks. On Debian or "
-                "Ubuntu: sudo apt-get install libxcb-cursor0 (the README lists the other X libraries Qt "
-                "uses).")  # fmt: skip
-    return None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    problem = missing_x11_library(os.environ)
-    if problem:
-        print(problem, file=sys.stderr)
-        return EXIT_OPEN_FAILED
-    with app_log():
-        return _run(args)
 
 
 LOGGED_AT_INFO = ("ui", "tracker", "alembic.runtime.migration")  # our own notes, and each schema upgrade
@@ -340,21 +303,6 @@ def app_log() -> Iterator[Path]:
         root.setLevel(level)
         root.removeHandler(handler)
         handler.close()
-
-
-def _run(args: argparse.Namespace) -> int:
-    app = application()
-    app.setQuitOnLastWindowClosed(False)  # dialogs before the window must not end the app
-    settings = AppSettings()
-    appearance = Appearance(settings)
-    appearance.apply()
-    launcher = Launcher(settings, appearance)
-    if not launcher.open(args.db, readonly=args.read_only, as_name=args.as_name):
-        return 0 if launcher.last_failure is None else EXIT_OPEN_FAILED
-    app.setQuitOnLastWindowClosed(True)
-    code = app.exec()
-    settings.sync()
-    return code
 
 
 __all__ = [

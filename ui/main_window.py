@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -32,21 +32,19 @@ from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
 from tracker.services import Changes
 from tracker.team.connect import is_connection_lost
 from tracker.wording import name_and_role
-from ui.about import about_text
 from ui.appearance import Appearance
-from ui.backups_dialog import BackupsDialog
 from ui.context import AppContext
 from ui.icons import icon
-from ui.identity import IdentityDialog
 from ui.pages import PAGES, PageSpec
-from ui.plan_settings import PlanSettingsDialog
-from ui.plan_sheets import export_plan_dialog, import_plan_dialog
-from ui.returns_dialogs import import_return_dialog, issue_returns_dialog
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
 from ui.watch import ChangeWatcher
 from ui.widgets.dialogs import tell
 from ui.widgets.wheel import guard_wheel
+
+if TYPE_CHECKING:
+    from ui.backups_dialog import BackupsDialog
+    from ui.plan_settings import PlanSettingsDialog
 
 THEME_LABELS = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
 
@@ -206,11 +204,11 @@ class MainWindow(QMainWindow):
         # Period returns: issue workbooks to the leads, import one back through its preview.
         self.issue_returns_action = self._action(
             "Issue period re&turns…",
-            lambda: issue_returns_dialog(self.ctx, self),
+            self._on_issue_returns,
             name="Issue period returns",
         )
         self.import_return_action = self._action(
-            "&Import a return…", lambda: import_return_dialog(self.ctx, self), name="Import a return"
+            "&Import a return…", self._on_import_return, name="Import a return"
         )
         self.settings_action = self._action(
             "Plan &settings…", self.show_plan_settings,
@@ -218,10 +216,10 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         # The plan as a spreadsheet: anyone may export it; only the PMO imports one.
         self.export_plan_action = self._action(
-            "Export &plan (Excel)…", lambda: export_plan_dialog(self.ctx, self), name="Export the plan"
+            "Export &plan (Excel)…", self._on_export_plan, name="Export the plan"
         )
         self.import_plan_action = self._action(
-            "Import p&lan…", lambda: import_plan_dialog(self.ctx, self), name="Import a plan (PMO)"
+            "Import p&lan…", self._on_import_plan, name="Import a plan (PMO)"
         )
         self.identity_action = self._action("Change &who you are…", self.change_identity)
         self.close_action = self._action("&Close", self.close, std.Close)
@@ -532,6 +530,8 @@ class MainWindow(QMainWindow):
         with self.ctx.read() as session:
             persons = people(session)
         current = Remembered(self.ctx.identity, self.ctx.read_only)
+        from ui.identity import IdentityDialog
+
         dialog = IdentityDialog(persons, self.plan.name, current, self)
         if dialog.exec() != IdentityDialog.DialogCode.Accepted or dialog.chosen is None:
             return None
@@ -650,6 +650,8 @@ class MainWindow(QMainWindow):
 
     def show_backups(self) -> BackupsDialog:
         """File > Backups…: the automatic backups, with Restore… (the launcher restores and reopens)."""
+        from ui.backups_dialog import BackupsDialog
+
         dialog = BackupsDialog(self.ctx.store.path, self, read_only=self.ctx.read_only)
         dialog.restore_requested.connect(self.restore_requested)
         dialog.open()
@@ -659,9 +661,33 @@ class MainWindow(QMainWindow):
         """Edit > Plan settings…: the PMO's; None when not offered (a lead, a viewer, read-only)."""
         if not self.ctx.is_pmo:
             return None
+        from ui.plan_settings import PlanSettingsDialog
+
         dialog = PlanSettingsDialog(self.ctx, self)
         dialog.open()
         return dialog
+
+    # The dialogs behind menu items are imported when first asked for: start-up pays only for the first page.
+
+    def _on_issue_returns(self) -> None:
+        from ui.returns_dialogs import issue_returns_dialog
+
+        issue_returns_dialog(self.ctx, self)
+
+    def _on_import_return(self) -> None:
+        from ui.returns_dialogs import import_return_dialog
+
+        import_return_dialog(self.ctx, self)
+
+    def _on_export_plan(self) -> None:
+        from ui.plan_sheets import export_plan_dialog
+
+        export_plan_dialog(self.ctx, self)
+
+    def _on_import_plan(self) -> None:
+        from ui.plan_sheets import import_plan_dialog
+
+        import_plan_dialog(self.ctx, self)
 
     def _on_export_status(self) -> None:
         from ui.exports import export_status_dialog
@@ -701,6 +727,8 @@ class MainWindow(QMainWindow):
 
     def _on_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
+
+        from ui.about import about_text
 
         box = QMessageBox(QMessageBox.Icon.NoIcon, "About Delivery Plan Tracker", about_text(), parent=self)
         box.setTextFormat(Qt.TextFormat.RichText)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from tracker.autobackup import on_open
 from tracker.db import StoreError, sqlite_path, to_url
 from tracker.enums import Source
 from tracker.lock import DatabaseLocked
@@ -67,10 +66,7 @@ def open_plan(
         created = True
     store = open_store(where, readonly=readonly, create=False)
     try:
-        warnings: list[str] = []
-        if not store.readonly:  # the first open of the day takes the day's backup; a failure only warns
-            progress.report(0, 0, "Taking today's backup…")
-            warnings = on_open(store.path, store.schema_report.backup)
+        warnings: list[str] = []  # (the day's backup is taken once the window is on screen: Launcher)
         progress.report(0, 0, "Reading the plan…")
         team = server = None
         with store.read() as session:

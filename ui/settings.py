@@ -6,11 +6,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from tracker.team.connect import DEFAULT_PORT, TeamServer
-from ui.context import Identity
+if TYPE_CHECKING:  # imported where used: the start-up frame reads the settings before the core is imported
+    from tracker.team.connect import TeamServer
+    from ui.context import Identity
 
 THEMES = ("system", "light", "dark")
 RECENT_MAX = 8
@@ -67,6 +69,8 @@ class AppSettings:
         raw = self.q.value(f"identity/{_key(location)}")
         if not raw:
             return None
+        from ui.context import Identity
+
         try:
             data = json.loads(str(raw))
             identity = Identity(str(data["name"]), data.get("person_id") or None, str(data.get("role", "")))
@@ -86,6 +90,8 @@ class AppSettings:
         raw = self.q.value("team/last")
         if not raw:
             return None
+        from tracker.team.connect import DEFAULT_PORT, TeamServer
+
         try:
             data = json.loads(str(raw))
             return TeamServer(

@@ -1,7 +1,8 @@
-"""Time the read side on the scale plan against plain sqlite3 running the same SQL.
+"""Time the read side on the scale plan against the driver alone (sqlite3, or psycopg on a server) running the same SQL.
 
     python -m tests.benchmarks.bench_queries                 # builds the scale plan in a temporary file
     python -m tests.benchmarks.bench_queries --db scale.db   # reuses (or first builds) that store
+    python -m tests.benchmarks.bench_queries --db postgresql+psycopg://postgres@127.0.0.1:55440/postgres  # a server
     python -m tests.benchmarks.bench_queries --objectives 1000 --milestones 10000 --risks 2000 --audit 100000
 
 Registers: "ours" is the query function in a read session, rows and all (rules applied, tuples
@@ -9,8 +10,10 @@ built); "raw" replays the very statements it sent, with the same parameters, thr
 ``sqlite3`` connection and ``fetchall()``. The ratio is what our layer costs over the driver.
 
 Dashboard: every aggregate for the latest period with updates, in one read session, first through the
-single-purpose functions one after another, then through ``dashboard_data`` (one shared read); each
-against its own statements replayed through plain sqlite3. Best of N throughout.
+single-purpose functions one after another, then through ``dashboard_data`` (one shared read, from
+scratch), then ``dashboard_data`` again with nothing changed since (the kept result: its one
+statement reads the audit head); each against its own statements replayed through plain sqlite3.
+Best of N throughout.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from tracker.seed.scale import build_scale_plan
 from tracker.store import Store, open_store
 
 REGISTER_TARGET = 2.0
-DASHBOARD_TARGET = 0.5  # seconds
+DASHBOARD_TARGET = 0.15  # seconds (issue 16)
 ACTOR = Actor("Benchmark", "cli")
 COUNTED = ("objective", "outcome", "theme", "person", "board", "reporting_period", "status_update", "milestone",
            "risk", "inspection", "recommendation", "recommendation_objective")  # fmt: skip
@@ -46,7 +49,7 @@ COUNTED = ("objective", "outcome", "theme", "person", "board", "reporting_period
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.db:
-        return _run(Path(args.db), args)
+        return _run(args.db if args.db.startswith("postgresql") else Path(args.db), args)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         return _run(Path(tmp) / "scale.db", args)
 
@@ -66,10 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run(path: Path, args: argparse.Namespace) -> int:
-    fresh = not path.exists()
+def _run(path: Path | str, args: argparse.Namespace) -> int:
+    server = isinstance(path, str)  # a PostgreSQL URL: the same statements replayed through psycopg alone
+    fresh = not server and not Path(path).exists()
     store = open_store(path)
     try:
+        if server:
+            with store.read() as session:
+                fresh = session.execute(select(func.count()).select_from(Objective)).scalar_one() == 0
         if fresh:
             t0 = time.perf_counter()
             with store.write() as session:
@@ -82,8 +89,10 @@ def _run(path: Path, args: argparse.Namespace) -> int:
         if latest is None:
             print("the store has no status updates: nothing to benchmark")
             return 1
-        print(f"{path}: {n:,} objectives; latest period with updates {latest.name!r}; best of {args.repeat}")
-        raw = sqlite3.connect(path)
+        shown = store.engine.url.render_as_string(hide_password=True) if server else path
+        print(f"{shown}: {n:,} objectives; latest period with updates {latest.name!r}; best of {args.repeat}; "
+              f"raw = the same SQL through {'psycopg' if server else 'sqlite3'} alone")  # fmt: skip
+        raw = _raw(store) if server else sqlite3.connect(path)
         try:
             _registers(store, raw, latest.end, args.repeat)
             _dashboard(store, raw, latest, args.repeat)
@@ -94,7 +103,15 @@ def _run(path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def _registers(store: Store, raw: sqlite3.Connection, as_of: Any, repeat: int) -> None:
+def _raw(store: Store) -> Any:
+    """A plain psycopg connection to the store's server, reading in autocommit as a read session would."""
+    import psycopg
+
+    url = store.engine.url.set(drivername="postgresql")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+
+def _registers(store: Store, raw: Any, as_of: Any, repeat: int) -> None:
     registers: list[tuple[str, Callable[[Session], list[Any]]]] = [
         ("objectives", lambda s: q.objective_rows(s)),
         ("milestones", lambda s: q.milestone_rows(s, as_of=as_of)),
@@ -111,25 +128,30 @@ def _registers(store: Store, raw: sqlite3.Connection, as_of: Any, repeat: int) -
         )  # type: ignore[misc]
         ratio = ours / plain
         verdict = "ok" if ratio <= REGISTER_TARGET else "OVER TARGET"
-        print(f"{name:30} {n:>8,} rows  ours {ours * 1000:8.1f} ms  sqlite3 {plain * 1000:8.1f} ms  "
+        print(f"{name:30} {n:>8,} rows  ours {ours * 1000:8.1f} ms  raw {plain * 1000:8.1f} ms  "
               f"ratio {ratio:4.2f}x ({len(statements)} statements; target <= {REGISTER_TARGET:g}x) {verdict}")  # fmt: skip
 
 
-def _dashboard(store: Store, raw: sqlite3.Connection, latest: q.PeriodRow, repeat: int) -> None:
+def _dashboard(store: Store, raw: Any, latest: q.PeriodRow, repeat: int) -> None:
     def everything(s: Session) -> list[Any]:
         pid, as_of = latest.id, latest.end
         return [
             q.rag_by_theme(s, pid), q.trend(s), q.movement_summary(s, pid), q.headline(s, pid, today=as_of),
-            q.risk_matrix(s), q.recommendations_by_body_status(s, as_of), q.overdue_items(s, as_of),
+            q.risk_matrix(s), q.recommendations_by_body_status(s, as_of), q.overdue_items(s, pid, as_of=as_of),
             q.returns_status(s, pid), q.exceptions(s, pid, today=as_of),
         ]  # fmt: skip
 
     def together(s: Session) -> Any:
+        return q.dashboard_data(s, latest.id, today=latest.end, keep=False)
+
+    def kept(s: Session) -> Any:
         return q.dashboard_data(s, latest.id, today=latest.end)
 
     counts = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{t}")' for t in COUNTED)
     plain = _best(repeat, lambda: raw.execute(counts).fetchall())
-    for name, fn in (("dashboard, one call at a time", everything), ("dashboard_data (one read)", together)):
+    for name, fn in (("dashboard, one call at a time", everything), ("dashboard_data (one read)", together),
+                     ("dashboard_data, kept", kept)):  # fmt: skip
+        _in_session(store, fn)  # (kept: what the statements captured next are is the lookup alone)
         statements, _ = _capture(store, fn)
         ours = _best(repeat, lambda fn=fn: _in_session(store, fn))  # type: ignore[misc]
         replayed = _best(
@@ -137,7 +159,7 @@ def _dashboard(store: Store, raw: sqlite3.Connection, latest: q.PeriodRow, repea
         )  # type: ignore[misc]
         verdict = "ok" if ours < DASHBOARD_TARGET else "OVER TARGET"
         print(f"{name:30} ours {ours * 1000:8.1f} ms ({len(statements)} statements; target < "
-              f"{DASHBOARD_TARGET * 1000:g} ms) {verdict}; its SQL through sqlite3 {replayed * 1000:.1f} ms")  # fmt: skip
+              f"{DASHBOARD_TARGET * 1000:g} ms) {verdict}; its SQL raw {replayed * 1000:.1f} ms")  # fmt: skip
     print(f"{'':30} (one count(*) pass over {len(COUNTED)} tables: {plain * 1000:.1f} ms)")
 
 

@@ -88,18 +88,28 @@ def _run(app: QApplication, store, repeat: int) -> None:  # type: ignore[no-unty
     loop = QEventLoop()
     page = MilestonesPage(ctx)
     page.loaded.connect(loop.quit)
+    first: list[float] = []  # when the first rows were in the table, painted
+
+    def on_first_rows() -> None:
+        if not first and page.model.rowCount():
+            page.table.viewport().repaint()
+            first.append(time.perf_counter() - t0)
+
+    page.model.modelReset.connect(on_first_rows)
+    page.model.rowsInserted.connect(on_first_rows)
     page.resize(1400, 800)
     page.show()
     app.processEvents()
     painted = time.perf_counter() - t0
-    if page.model.rowCount() == 0:  # the rows arrive from the worker thread
+    if not page._loaded:  # the rows arrive from the worker thread
         loop.exec()
     app.processEvents()
     filled = time.perf_counter() - t0
     model = page.model
     n = len(model.rows)
     print(f"milestone register: {n:,} rows; the query alone {query * 1000:.0f} ms; page painted and "
-          f"responsive {painted * 1000:.0f} ms; rows shown (read on a worker) {filled * 1000:.0f} ms")  # fmt: skip
+          f"responsive {painted * 1000:.0f} ms; first screen of rows shown {first[0] * 1000:.0f} ms (target < 300 ms); "
+          f"all rows shown (read on a worker) {filled * 1000:.0f} ms (target < 1,000 ms)")  # fmt: skip
     t0 = time.perf_counter()
     model.set_rows(rows)
     print(f"loading the model with {n:,} rows (reset) {(time.perf_counter() - t0) * 1000:.1f} ms")

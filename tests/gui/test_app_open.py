@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 import ui.app
+import ui.start
 from tests.builders import small_plan
 from tests.gui.helpers import record_message_boxes
 from tracker.db import StoreError
@@ -209,7 +210,7 @@ def test_a_missing_x11_library_is_named_before_qt_would_abort():
 
 
 def test_the_app_stops_with_the_message_and_opens_nothing(monkeypatch, capsys):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(ui.app, "missing_x11_library", lambda env: "Qt needs libxcb-cursor.so.0")
+    monkeypatch.setattr(ui.start, "missing_x11_library", lambda env: "Qt needs libxcb-cursor.so.0")
     monkeypatch.setattr(ui.app, "Launcher", None)  # reaching it would fail the test
-    assert ui.app.main(["--db", "unused.db"]) == ui.app.EXIT_OPEN_FAILED
+    assert ui.start.main(["--db", "unused.db"]) == ui.start.EXIT_OPEN_FAILED
     assert "libxcb-cursor.so.0" in capsys.readouterr().err

@@ -49,8 +49,10 @@ def test_closing_a_period_in_the_app_backs_up_first_and_a_failed_backup_stops_it
     assert [k.why for k in listing(path)] == ["before period close"]
 
 
-def test_the_days_first_open_takes_a_backup_and_a_failure_is_shown(launcher, plan_file) -> None:  # type: ignore[no-untyped-def]
+def test_the_days_first_open_takes_a_backup_and_a_failure_is_shown(launcher, plan_file, qtbot) -> None:  # type: ignore[no-untyped-def]
     assert launcher.open(str(plan_file))
+    assert launcher.window.isVisible()  # the window first: the backup follows on the write lane
+    qtbot.waitUntil(lambda: not launcher.runner.active)
     assert [k.why for k in listing(plan_file)] == ["daily"]
     assert launcher.window.statusBar().currentMessage() == ""
 
@@ -58,6 +60,7 @@ def test_the_days_first_open_takes_a_backup_and_a_failure_is_shown(launcher, pla
     shutil.rmtree(folder_for(plan_file))
     folder_for(plan_file).write_text("in the way")
     assert launcher.open(str(plan_file))  # the day's work is not stopped
+    qtbot.waitUntil(lambda: not launcher.runner.active)
     message = launcher.window.statusBar().currentMessage()
     assert message.startswith("Today's automatic backup of plan.db failed (")
 
@@ -119,3 +122,23 @@ def _horizontal():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     return Qt.Orientation.Horizontal
+
+
+def test_the_days_backup_is_taken_after_the_window_is_shown(qapp, tmp_path, plan_file, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ui.tasks import TaskRunner
+
+    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings.remember_identity(str(plan_file), Remembered(Identity("PMO", None, "PMO")))
+    launcher = Launcher(settings, Appearance(settings), runner=TaskRunner(synchronous=True))
+    window_then: list[bool] = []
+    take = autobackup.daily
+
+    def daily(path, **kwargs):  # type: ignore[no-untyped-def]
+        window_then.append(launcher.window is not None and launcher.window.isVisible())
+        return take(path, **kwargs)
+
+    monkeypatch.setattr(autobackup, "daily", daily)
+    assert launcher.open(str(plan_file))
+    assert window_then == [True]  # the window did not wait for the backup
+    assert [k.why for k in listing(plan_file)] == ["daily"]
+    launcher.window.close()

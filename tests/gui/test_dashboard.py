@@ -305,3 +305,18 @@ def test_a_plan_with_no_period_yet_shows_no_empty_charts_and_says_what_to_do(
     page.show()
     assert page.title.text().startswith("No reporting periods yet. The PMO opens one")
     assert not any(chart.isVisible() for chart in page.charts) and not page.headline.isVisible()
+
+
+def test_the_page_is_shown_before_its_figures_are_read_and_a_late_read_is_dropped(
+    sample_store, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.pages.dashboard import DashboardPage
+
+    threaded = AppContext(sample_store, Identity("PMO"), runner=TaskRunner())
+    page = DashboardPage(threaded)  # returns before the figures are read: the frame paints meanwhile
+    qtbot.addWidget(page)
+    assert page.data is None and page.title.text() == "Reading the figures…"
+    page.lead.setCurrentIndex(1)  # a second refresh asked for while the first is read: it wins
+    qtbot.waitUntil(lambda: page.data is not None and not threaded.runner.active, timeout=10_000)
+    assert page.data.filters.lead_id == page.lead.currentData() is not None
+    threaded.runner.wait()

@@ -359,6 +359,38 @@ def test_a_large_register_is_read_off_the_ui_thread(qtbot, store, ctx: AppContex
     threaded.runner.wait()
 
 
+def test_a_large_register_shows_a_first_screen_then_the_rest(
+    qtbot, store, ctx: AppContext, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    import ui.pages.register_page as register_page
+    from tracker import queries as q
+    from ui.tasks import TaskRunner
+
+    monkeypatch.setattr(register_page, "BACKGROUND_ROWS", 2)
+    monkeypatch.setattr(MilestonesPage, "spec", replace(MilestonesPage.spec,
+                        pages=lambda s, f: q.milestone_pages(s, f, first_objectives=1)))  # fmt: skip
+    shown_then: list[int] = []  # rows in the table after each page arrived
+    on_page = register_page.RegisterPage._on_page_read
+
+    def recording(self, page) -> None:  # type: ignore[no-untyped-def]
+        on_page(self, page)
+        shown_then.append(self.model.rowCount())
+
+    monkeypatch.setattr(register_page.RegisterPage, "_on_page_read", recording)
+    threaded = AppContext(store, Identity("Programme Manager"), runner=TaskRunner())
+    page = MilestonesPage(threaded)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):  # delivered by the event loop: not missed meanwhile
+        pass
+    assert len(shown_then) == 2 and 0 < shown_then[0] < shown_then[1] == 4  # a first screen, then all
+    with store.read() as s:
+        assert page.model.rows == q.milestone_rows(s)  # the same rows, in the same order
+    assert page.count.text() == "4 milestones"
+    threaded.runner.wait()
+
+
 LONG_TITLE = ("Develop and agree " + "a regional approach that goes on and on " * 6).strip()
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from tracker.db import bulk_rows
 from tracker.enums import Brag, MilestoneState, RiskStatus
+from tracker.kept import kept
 from tracker.rules import RuleSettings, as_of_date, milestone_state
 
 from ._period import ObjectiveStatus, closed_objectives, objective_statuses
@@ -102,13 +103,24 @@ def dashboard_data(
     filters: Filters | None = None,
     today: date | None = None,
     horizon_days: int = HORIZON_DAYS,
+    keep: bool = True,
 ) -> DashboardData:
     """Every dashboard aggregate for a period, compared with ``baseline_id`` (default: the period before).
 
     Judged as of the period's end, or ``today`` while it runs; ``upcoming`` looks ``horizon_days`` ahead.
+    Kept until the store changes (``kept``): asked again with nothing changed, it costs one lookup;
+    ``keep=False`` computes it from scratch.
     """
-    with bulk_rows():  # tens of thousands of rows at scale
-        return _fold(session, period_id, baseline_id, filters or NO_FILTERS, today, horizon_days)
+    chosen = filters or NO_FILTERS
+    when = today or date.today()  # judged as of today while the period runs: part of what is kept
+
+    def compute(s: Session) -> DashboardData:
+        with bulk_rows():  # tens of thousands of rows at scale
+            return _fold(s, period_id, baseline_id, chosen, when, horizon_days)
+
+    if not keep:
+        return compute(session)
+    return kept(session, ("dashboard_data", period_id, baseline_id, chosen, when, horizon_days), compute)
 
 
 def _fold(

@@ -8,6 +8,7 @@ as of a date the caller gives (default today). Each row's columns are declared o
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from datetime import date
 from typing import Any, NamedTuple, cast
 
@@ -64,12 +65,14 @@ from .filters import (
 
 __all__ = [
     "AuditRow", "Filters", "LinkRow", "MilestoneRow", "NoteRow", "ObjectiveRow", "RecommendationRow",
-    "RiskRow", "StatusHistoryRow", "audit_rows", "milestone_rows", "objective_rows", "progress_notes",
+    "RiskRow", "StatusHistoryRow", "audit_rows", "milestone_pages", "milestone_rows", "objective_rows", "progress_notes",
     "recommendation_links", "recommendation_rows", "risk_rows", "status_history",
 ]  # fmt: skip
 
 OPEN_STATUSES = tuple(s.value for s in OPEN_RECOMMENDATION_STATUSES)
 REF_SEPARATOR = "\x1f"  # between aggregated objective refs; cannot appear in a typed reference
+
+FIRST_SCREEN_OBJECTIVES = 40  # about 400 milestones at the scale plan's ten an objective: a screen and more
 
 
 # ---------------------------------------------------------------------------------------------- objectives
@@ -225,8 +228,12 @@ def milestone_rows(
     as_of: date | None = None,
     settings: RuleSettings | None = None,
     period_start: date | None = None,
+    objectives: tuple[bool, Collection[str]] | None = None,
 ) -> list[MilestoneRow]:
     """Milestones in plan order (by objective, then milestone order) with their state as of a date.
+
+    ``objectives`` = (True, ids) keeps only the milestones of those objectives, (False, ids) all but
+    theirs: how :func:`milestone_pages` reads a first screen, then the rest.
 
     A view of a period gives the period's start (and its as-of date): an objective then stops
     pursuing its milestones when it is cancelled or complete as reported for that period; otherwise
@@ -256,6 +263,9 @@ def milestone_rows(
         where.append(m.c.owner_id == f.owner_id)
     if f.text:
         where.append(text_match(f.text, (m.c.title, m.c.notes, ob.c.ref)))
+    if objectives is not None:
+        inside, ids = objectives
+        where.append(m.c.objective_id.in_(list(ids)) if inside else m.c.objective_id.not_in(list(ids)))
     columns = {
         "id": m.c.id,
         "objective_id": ob.c.id,
@@ -325,6 +335,32 @@ def milestone_rows(
                 )
             )
     return out
+
+
+def milestone_pages(
+    session: Session, filters: Filters = NO_FILTERS, *, first_objectives: int = FIRST_SCREEN_OBJECTIVES
+) -> Iterator[list[MilestoneRow]]:
+    """The milestone register in plan order, in two reads: a first screen, then the rest.
+
+    The first is the milestones of the first ``first_objectives`` objectives in plan order (found
+    through the milestone's objective index, a few milliseconds at any size); the second every other
+    milestone. Plan order is by objective first, so the two together are :func:`milestone_rows`,
+    row for row. Run in one read transaction, both see the same snapshot.
+    """
+    ob, oc, th = t.objective, t.outcome, t.theme
+    first = list(
+        session.execute(
+            select(ob.c.id)
+            .join(oc, oc.c.id == ob.c.outcome_id)
+            .join(th, th.c.id == oc.c.theme_id)
+            .where(live(ob), live(oc), live(th))
+            .order_by(th.c.ordinal, th.c.code, oc.c.ordinal, oc.c.code, ob.c.ordinal, ob.c.ref)
+            .limit(first_objectives)
+        ).scalars()
+    )
+    as_of, settings = date.today(), rule_settings(session)
+    yield milestone_rows(session, filters, as_of=as_of, settings=settings, objectives=(True, first))
+    yield milestone_rows(session, filters, as_of=as_of, settings=settings, objectives=(False, first))
 
 
 def _state_conditions(

@@ -111,7 +111,8 @@ class Chart(QWidget):
         for b in (self.table_button, copy, save):
             top.addWidget(b)
 
-        self.plot = pg.PlotWidget(parent=self, background=pal.surface)
+        # no right-click menus: building the view box's for each chart was a tenth of start-up's chart time
+        self.plot = pg.PlotWidget(parent=self, background=pal.surface, enableMenu=False)
         self.plot.setAccessibleName(f"{self.title} chart")
         self.plot.setAccessibleDescription(
             "A picture of the numbers in the chart's table: press Table to read them."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -16,12 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.queries import Filters, boards, latest_period_with_updates, people, periods, themes
+from tracker.team.connect import is_connection_lost
 from ui.charts import CHARTS, Chart, TrendChart
 from ui.context import AppContext
 from ui.dashboard_data import LAST_YEAR, PREVIOUS, DashboardData, load_dashboard
 from ui.pages.dashboard_parts import ExceptionsTable, Headline
 from ui.pages.following import FollowsChanges
+from ui.tasks import Progress
 from ui.widgets.forms import fit_popup, shrinkable
+
+log = logging.getLogger(__name__)
 
 
 class DashboardPage(FollowsChanges, QWidget):
@@ -33,6 +38,7 @@ class DashboardPage(FollowsChanges, QWidget):
         self.data: DashboardData | None = None
         self._trend_theme: str | None = None
         self._filling = True  # until the choices are filled
+        self._wanted = 0  # the latest refresh asked for: an older read that arrives late is dropped
 
         self.period = self._combo("Reporting period")
         self.compare = self._combo("Compare with")
@@ -155,15 +161,37 @@ class DashboardPage(FollowsChanges, QWidget):
                 "the figures appear here once it is open."
             )
             return
-        with self.ctx.read() as session:
-            data = load_dashboard(
-                session,
-                period_id,
-                self.filters(),
-                compare=self.compare.currentData(),
-                trend_theme_id=self._trend_theme,
-            )
-        self.show_data(data)
+        # read on the shared pool: the window paints its frame (and stays responsive) while the
+        # figures are read, then fills; a refresh asked for meanwhile supersedes this one
+        if self.data is None:
+            self.title.setText("Reading the figures…")
+        self._wanted += 1
+        wanted, ctx, filters = self._wanted, self.ctx, self.filters()
+        compare, trend_theme = self.compare.currentData(), self._trend_theme
+
+        def read(_progress: Progress) -> tuple[int, DashboardData]:
+            with ctx.read() as session:
+                data = load_dashboard(
+                    session, period_id, filters, compare=compare, trend_theme_id=trend_theme
+                )
+            return wanted, data
+
+        task = ctx.runner.task(read, label="Reading the dashboard")
+        task.succeeded.connect(self._on_read)
+        task.failed.connect(self._on_read_failed)
+        task.start()
+
+    def _on_read(self, result: tuple[int, DashboardData]) -> None:
+        wanted, data = result
+        if wanted == self._wanted:  # else a newer refresh is on its way
+            self.show_data(data)
+
+    def _on_read_failed(self, error: BaseException) -> None:
+        if self.ctx.store.path is None and is_connection_lost(error):
+            self.ctx.set_connected(False)  # the figures are read again once the server is back
+            return
+        log.error("reading the dashboard failed", exc_info=error)
+        self.title.setText(f"The dashboard could not be read ({error}). The log has the details.")
 
     def show_data(self, data: DashboardData) -> None:
         self.data = data

@@ -6,6 +6,7 @@ or sort never goes back to the database. It reloads when a committed change touc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
@@ -36,13 +37,14 @@ from ui.models.roles import ID_ROLE
 from ui.models.table import TableModel
 from ui.pages.following import FollowsChanges
 from ui.pages.register_form import ItemForm
-from ui.pages.register_specs import Lookups, RegisterSpec, predicate
+from ui.pages.register_specs import Lookups, RegisterSpec, first_screen_lookups, predicate
 from ui.tasks import Task
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.forms import shrinkable
 from ui.widgets.picked import PickedFilter
 
 BACKGROUND_ROWS = 20_000
+FIRST_SCREEN_WAIT_S = 2.0  # how long a large register's read waits for its first screen to be shown
 PATCH_ROWS = 200  # a change to at most this many of the register's own rows re-reads just those
 ALIASES = {
     "rag": "brag",
@@ -66,6 +68,7 @@ class RegisterPage(FollowsChanges, QWidget):
     """The shared page; a subclass gives its spec (and may add defaults for a new item or a side panel)."""
 
     loaded = Signal()  # the rows are in the table (at once for a small register, later for a large one)
+    _page_read = Signal(object)  # emitted on the worker, delivered (queued) here: a page of a large register
 
     spec: RegisterSpec
     confirm: Callable[[QWidget, str, str], bool] = staticmethod(ask_to_confirm)
@@ -81,6 +84,7 @@ class RegisterPage(FollowsChanges, QWidget):
         self._generation = 0
         self._loaded = False  # rows are in the model (a patch needs something to patch)
         self._busy = False  # a save or delete of this page's is on the write lane
+        self._page_read.connect(self._on_page_read)
         noun = self.spec.noun
         self.setAccessibleName(f"{noun.capitalize()}s register")
 
@@ -235,11 +239,49 @@ class RegisterPage(FollowsChanges, QWidget):
             large = q.live_count(session, self.spec.kind) > BACKGROUND_ROWS
         if large and not self.ctx.runner.synchronous:
             self.count.setText(f"Loading {self.spec.noun}s…")
+            if self.spec.pages is not None:  # a first screen shown while the rest is read
+                self.ctx.runner.run(lambda _progress: self._read_pages(generation, keep),
+                                    label=f"Reading the {self.spec.noun}s", on_result=self._on_pages_read,
+                                    on_error=self._on_read_failed)  # fmt: skip
+                return
             self.ctx.runner.run(lambda _progress: (generation, keep, *self._read_all()),
                                 label=f"Reading the {self.spec.noun}s", on_result=self._on_rows_read,
                                 on_error=self._on_read_failed)  # fmt: skip
             return
         self._on_rows_read((generation, keep, *self._read_all()))
+
+    def _read_pages(self, generation: int, keep: str | None) -> tuple[int, str | None]:
+        """On the worker: the lookups and each page of rows, in one read, each page sent as it is read."""
+        assert self.spec.pages is not None
+        with self.ctx.read() as session:
+            pages = self.spec.pages(session, q.NO_FILTERS)
+            rows = next(pages, [])
+            shown = threading.Event()
+            self._page_read.emit((generation, first_screen_lookups(session, rows), rows, shown))
+            # the rest waits for the first screen to be in the table: reading it would compete with
+            # showing it for the interpreter (a page closed meanwhile never says so: hence the limit)
+            shown.wait(FIRST_SCREEN_WAIT_S)
+            rest = [row for page in pages for row in page]
+            self._page_read.emit((generation, self.spec.lookups(session), rest, None))
+        return generation, keep
+
+    def _on_page_read(self, page: tuple[int, Lookups, list[Any], threading.Event | None]) -> None:
+        generation, lookups, rows, shown = page
+        try:
+            if generation != self._generation:
+                return  # a newer reload is on its way
+            if shown is not None:  # the first screen
+                self._show_rows(lookups, rows)
+            else:  # the full lists with the rest: every row shown again under them, sort and filter kept
+                self._show_rows(lookups, [*self.model.rows, *rows])
+        finally:
+            if shown is not None:
+                shown.set()
+
+    def _on_pages_read(self, result: tuple[int, str | None]) -> None:
+        generation, keep = result
+        if generation == self._generation:
+            self._settle(keep)
 
     def _read_all(self) -> tuple[Lookups, list[Any]]:
         """The register's rows and lists, in one read transaction (runs on a worker for a large register)."""
@@ -250,6 +292,10 @@ class RegisterPage(FollowsChanges, QWidget):
         generation, keep, lookups, rows = result
         if generation != self._generation:
             return  # a newer reload is on its way
+        self._show_rows(lookups, rows)
+        self._settle(keep)
+
+    def _show_rows(self, lookups: Lookups, rows: list[Any]) -> None:
         self.lookups = lookups
         self.model.columns = tuple(self.spec.columns(lookups))
         self.model.facets = dict(self.spec.facets(lookups))
@@ -259,6 +305,9 @@ class RegisterPage(FollowsChanges, QWidget):
         self._apply_filters()
         if not self._sized and rows:
             self._size_columns()
+
+    def _settle(self, keep: str | None) -> None:
+        """Every row is in: the selection kept, the form's item found again, ``loaded`` said."""
         if self._editing is not None and not self.select(self._editing.id):
             self._gone()
         elif keep is not None:

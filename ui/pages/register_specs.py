@@ -11,7 +11,7 @@ without another query per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -150,6 +150,21 @@ def read_lookups(session: Session, *, inspections: bool = False) -> Lookups:
     )
 
 
+def first_screen_lookups(session: Session, rows: list[Any]) -> Lookups:
+    """The lists for a large register's first screen: in full, but only the objectives its rows name.
+
+    Reading all the objectives (10,000 at scale) would take longer than the first screen's rows;
+    the full lists come with the rest of the rows.
+    """
+    named = tuple({r.objective_id for r in rows if getattr(r, "objective_id", None)})
+    return Lookups(
+        themes=q.themes(session),
+        outcomes=q.outcomes(session),
+        people=q.people(session),
+        objectives={o.id: o for o in q.objective_rows(session, q.Filters(ids=named))} if named else {},
+    )
+
+
 @dataclass(frozen=True)
 class RegisterSpec:
     """Everything that differs between one register and another."""
@@ -162,6 +177,8 @@ class RegisterSpec:
     fields: tuple[FormField, ...]
     describe: Callable[[Any], str]  # an item in words, for "Delete the milestone “…”?"
     lookups: Callable[[Session], Lookups] = read_lookups
+    # a large register's rows in pages, a first screen first (the same rows as ``read``, in order)
+    pages: Callable[[Session, q.Filters], Iterator[list[Any]]] | None = None
 
     @property
     def entity(self) -> Entity:

@@ -8,7 +8,7 @@ from typing import Any
 
 from tracker.enums import MilestoneState
 from tracker.models import Kind
-from tracker.queries.registers import milestone_rows
+from tracker.queries.registers import milestone_pages, milestone_rows
 from ui.models.table import Column, SortKind
 from ui.pages.register_page import RegisterPage
 from ui.pages.register_specs import (
@@ -107,6 +107,7 @@ MILESTONES = RegisterSpec(
         FormField("notes", "Notes", "text"),
     ),
     describe=lambda r: f"the milestone “{r.title}” of {r.objective_ref}",
+    pages=milestone_pages,
 )
 
 
