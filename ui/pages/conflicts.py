@@ -7,6 +7,7 @@ any other, which the next sync sends to the team plan.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
@@ -17,12 +18,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from tracker.enums import ConflictReason, Role
 from tracker.models import Kind
+from tracker.queries import people
 from tracker.queries.conflicts import ConflictRow, conflict_rows, outbox_rows
 from tracker.services import Changes, resolve_conflict
 from tracker.sync.replica import read_replica
@@ -66,6 +69,24 @@ def choices_for(row: ConflictRow | None, *, role: str, login: str, read_only: bo
     if row.field:  # a whole-row conflict has no one value to type
         out.add("edit")
     return out
+
+
+def _named(row: ConflictRow, names: dict[str, str]) -> ConflictRow:
+    """A conflict over who owns or leads something names the people, not their ids."""
+    if not row.field.endswith("_id"):
+        return row
+    return replace(
+        row,
+        **{side: names.get(getattr(row, side), getattr(row, side)) for side in ("base", "mine", "theirs")},
+    )
+
+
+def _fit_columns(table: QTableView, widest: int = 30) -> None:
+    """Each column as wide as its contents, up to ``widest`` characters (the cell's tooltip has the rest)."""
+    table.resizeColumnsToContents()
+    most = table.fontMetrics().averageCharWidth() * widest
+    for column in range(table.model().columnCount()):
+        table.setColumnWidth(column, min(table.columnWidth(column), most))
 
 
 class ConflictsPage(FollowsChanges, QWidget):
@@ -118,6 +139,14 @@ class ConflictsPage(FollowsChanges, QWidget):
         self.outbox_title = QLabel("Your changes not yet on the team plan", bottom)
         self.outbox_title.setObjectName("SectionTitle")
         below.addWidget(self.outbox_title)
+        why = QLabel(
+            "Each waits for the next sync. A change the team plan refused stays listed, with its reason, for "
+            "you to see: it is not on the team plan.",
+            bottom,
+        )
+        why.setObjectName("PageHint")
+        why.setWordWrap(True)
+        below.addWidget(why)
         self.outbox_model = OutboxModel(self)
         self.outbox = table_view("Changes waiting to be sent, and those the team plan refused", bottom)
         self.outbox.setModel(self.outbox_model)
@@ -145,16 +174,13 @@ class ConflictsPage(FollowsChanges, QWidget):
         chosen = self.selected()
         with self.ctx.read() as session:
             rows = conflict_rows(session, include_settled=self.show_settled.isChecked())
+            names = {p.id: p.name for p in people(session)}
             waiting = outbox_rows(session) if self.replica is not None else []
+        rows = [_named(r, names) for r in rows]
         self.model.set_rows(rows)
         self.outbox_model.set_rows(waiting)
-        for table, fit in (
-            (self.table, ("field", "why", "login", "state")),
-            (self.outbox, ("action", "state")),
-        ):
-            keys = [c.key for c in table.model().columns]  # type: ignore[attr-defined]
-            for key in fit:
-                table.resizeColumnToContents(keys.index(key))
+        for table in (self.table, self.outbox):
+            _fit_columns(table)
         if chosen is not None and self.model.has_row(chosen.id):
             self.table.selectRow(self.model.view_row_of(chosen.id))
         elif rows:
@@ -166,8 +192,7 @@ class ConflictsPage(FollowsChanges, QWidget):
             f"{open_} open conflict{'s' if open_ != 1 else ''} to settle." if open_ else "Every conflict is settled."
         )  # fmt: skip
         self.outbox_title.setText(
-            f"Your changes not yet on the team plan: {len(waiting) - refused} waiting, {refused} refused "
-            "(a refused change stays here for you to see; the team plan did not take it)"
+            f"Your changes not yet on the team plan: {len(waiting) - refused} waiting, {refused} refused"
         )
         self._offer_choices()
 
