@@ -1,0 +1,58 @@
+"""The Sync button asks for a password only when the server wants one, then keeps it for the window."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from tracker.sync.replica import Replica, SyncError
+from tracker.sync.run import SyncReport
+from ui import offline
+from ui.offline import SyncControl
+
+REPLICA = Replica("r1", "lead_a", "lead", None, "postgresql+psycopg://lead_a@db.example.org/plan", "s1", 7)
+
+
+def test_the_password_is_asked_only_when_the_server_wants_one_and_then_kept(plan_ctx, qtbot, monkeypatch):
+    tried: list[str] = []
+
+    def fake_sync(_store, password=""):  # type: ignore[no-untyped-def]
+        tried.append(password)
+        if not password:
+            raise SyncError(
+                "Nothing was synced: The server db.example.org:5432 asks lead_a for a password: type it."
+            )
+        return SyncReport(sent=0, cursor=9)
+
+    monkeypatch.setattr(offline, "sync_store", fake_sync)
+    window = QWidget()
+    qtbot.addWidget(window)
+    control = SyncControl(plan_ctx, REPLICA, window)
+    asked: list[str] = []
+    monkeypatch.setattr(control, "ask_password", lambda why: asked.append(why) or "s3cret")
+    assert (
+        control.banner.text() == "Offline copy of db.example.org/plan as lead_a — last synced at log entry 7"
+    )
+    with qtbot.waitSignal(control.synced):
+        control.sync()
+    assert tried == ["", "s3cret"] and len(asked) == 1 and "password" in asked[0]
+    with qtbot.waitSignal(control.synced):
+        control.sync()
+    assert tried[-1] == "s3cret" and len(asked) == 1  # not asked again in this window
+
+
+def test_a_quiet_sync_that_fails_asks_nothing_and_leaves_the_count(plan_ctx, qtbot, monkeypatch):
+    def unreachable(_store, password=""):  # type: ignore[no-untyped-def]
+        raise SyncError(
+            "Nothing was synced: Cannot reach the server db.example.org:5432. Your waiting changes are kept."
+        )
+
+    monkeypatch.setattr(offline, "sync_store", unreachable)
+    window = QWidget()
+    qtbot.addWidget(window)
+    control = SyncControl(plan_ctx, REPLICA, window)
+    monkeypatch.setattr(control, "ask_password", lambda why: (_ for _ in ()).throw(AssertionError(why)))
+    failed: list[str] = []
+    control.sync_failed.connect(failed.append)
+    control.sync(quiet=True)
+    assert failed == [] and control.button.text() == "Sync: 0 changes waiting"
+    assert "Cannot reach the server" in control.button.toolTip()
