@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlmodel import select
 
 from tests.sync_helpers import ME, PMO, synced_team
 from tracker.audit import decode
-from tracker.enums import ConflictState
+from tracker.enums import ConflictReason, ConflictState
 from tracker.models import Milestone, SyncConflict
-from tracker.services import update_milestone, update_objective
+from tracker.services import close_period, record_status_update, update_milestone, update_objective
 from tracker.store import open_store
 from tracker.sync.run import sync_file
 from ui.app import Launcher
@@ -170,3 +171,61 @@ def test_a_plain_plan_file_does_not_list_the_conflicts_page(plan_ctx, qtbot, app
     assert window.nav.item(row).isHidden() and window.sync_control is None
     page = window.show_page("conflicts")
     assert "file of its own" in page.empty.text()
+
+
+def test_edit_keeps_the_value_typed_and_the_team_plan_has_it_after_a_sync(
+    tmp_path, qtbot, open_window, monkeypatch
+):
+    with synced_team(tmp_path) as s:
+        edit(s.files["pmo"], milestone_id=s.m_a, changes={"notes": "PMO says"})
+        edit(s.files["lead_a"], milestone_id=s.m_a, changes={"notes": "Lead says"})
+        sync_file(s.files["pmo"])
+        window = open_window(s.files["lead_a"])
+        page = window.show_page("conflicts")
+        asked: list[str] = []
+
+        class Typed:  # the Edit… dialog, answered
+            @staticmethod
+            def getText(_parent, _title, label, text=""):  # noqa: N802 (Qt's name)
+                asked.append(f"{label} [{text}]")
+                return "Both agreed", True
+
+        monkeypatch.setattr("ui.pages.conflicts.QInputDialog", Typed)
+        qtbot.mouseClick(page.buttons["edit"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.model.rows == [])
+        assert asked == ["Notes to keep for milestone “Milestone a”: [Lead says]"]
+        with qtbot.waitSignal(window.sync_control.synced):
+            qtbot.mouseClick(window.sync_control.button, Qt.MouseButton.LeftButton)
+        assert get(s.t.pmo, Milestone, s.m_a).notes == "Both agreed"
+        (settled,) = all_conflicts(s.t.pmo)
+        assert settled.state == ConflictState.EDITED
+
+
+def test_a_late_submission_is_offered_to_the_pmo_alone_who_rejects_it(tmp_path, qtbot, open_window):
+    with synced_team(tmp_path) as s:
+        with open_store(s.files["lead_a"]) as store, store.write() as session:
+            record_status_update(session, actor=ME, objective_id=s.ids.obj1, period_id=s.ids.q1,
+                                 data={"lifecycle": "in progress", "rag": "amber", "rationale": "Slipping"})  # fmt: skip
+        with open_store(s.t.pmo) as store, store.write() as session:
+            close_period(session, actor=PMO, period_id=s.ids.q1)
+        lead = open_window(s.files["lead_a"])  # its sync on opening holds the change as a late submission
+        page = lead.show_page("conflicts")
+        (late,) = page.model.rows
+        assert late.reason == ConflictReason.LATE
+        assert not any(b.isVisible() for b in page.buttons.values())
+        assert page.note.text() == "A late submission is the PMO's to accept or reject."
+
+        pmo = open_window(s.files["pmo"])  # the PMO's copy brings the submission down on opening
+        page = pmo.show_page("conflicts")
+        assert page.selected().id == late.id
+        assert [k for k, b in page.buttons.items() if b.isVisible()] == ["accept", "reject"]
+        qtbot.mouseClick(page.buttons["reject"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.model.rows == [])
+        with qtbot.waitSignal(pmo.sync_control.synced):
+            qtbot.mouseClick(pmo.sync_control.button, Qt.MouseButton.LeftButton)
+        assert get(s.t.pmo, SyncConflict, late.id).state == ConflictState.REJECTED
+
+
+def all_conflicts(where):  # type: ignore[no-untyped-def]
+    with open_store(where, readonly=True) as store, store.read() as session:
+        return list(session.exec(select(SyncConflict)))

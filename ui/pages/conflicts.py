@@ -7,6 +7,7 @@ any other, which the next sync sends to the team plan.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -29,6 +30,7 @@ from tracker.queries import people
 from tracker.queries.conflicts import ConflictRow, conflict_rows, outbox_rows
 from tracker.services import Changes, resolve_conflict
 from tracker.sync.replica import read_replica
+from tracker.wording import field_label
 from ui.context import AppContext
 from ui.models.conflicts import ConflictsModel, OutboxModel
 from ui.models.roles import ROW_ROLE
@@ -234,9 +236,10 @@ class ConflictsPage(FollowsChanges, QWidget):
             row = self.selected()
             if row is None:
                 return
-            typed, ok = QInputDialog.getText(
-                self, "Edit the value", f"The {row.field} to keep for {row.item}:", text=row.mine
-            )
+            label = f"{field_label(row.field)} to keep for {row.item}:"
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.mine):
+                label += " (a date, as 2024-12-31)"
+            typed, ok = QInputDialog.getText(self, "Edit the value", label, text=row.mine)
             if ok:
                 self.settle("edit", typed)
             return
