@@ -1,4 +1,5 @@
-"""The Sync button asks for a password only when the server wants one, then keeps it for the window."""
+"""The offline parts of the app without a server: the Sync button's password and quiet failures, and
+where Work offline suggests saving the copy."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from PySide6.QtWidgets import QWidget
 
 from tracker.sync.replica import Replica, SyncError
 from tracker.sync.run import SyncReport
+from tracker.team.connect import TeamServer
 from ui import offline
-from ui.offline import SyncControl
+from ui.offline import SyncControl, default_replica_path
 
 REPLICA = Replica("r1", "lead_a", "lead", None, "postgresql+psycopg://lead_a@db.example.org/plan", "s1", 7)
 
@@ -56,3 +58,11 @@ def test_a_quiet_sync_that_fails_asks_nothing_and_leaves_the_count(plan_ctx, qtb
     control.sync(quiet=True)
     assert failed == [] and control.button.text() == "Sync: 0 changes waiting"
     assert "Cannot reach the server" in control.button.toolTip()
+
+
+def test_work_offline_suggests_a_new_file_named_for_the_team_plan_and_the_login(tmp_path):
+    server = TeamServer("db.example.org", "plan", "lead_a")
+    first = default_replica_path(server, tmp_path)
+    assert first == tmp_path / "plan lead_a offline.db"
+    first.write_bytes(b"")  # taken already: a replica is never made over an existing file
+    assert default_replica_path(server, tmp_path) == tmp_path / "plan lead_a offline 2.db"
