@@ -122,6 +122,9 @@ class Launcher(QObject):
         if opened.team is not None:
             self.show_team_plan(opened)
             return True
+        if opened.replica is not None:
+            self.show_replica(opened, readonly=readonly)
+            return True
         chosen = self._who(opened, readonly=readonly, as_name=as_name)
         if chosen is None:
             opened.store.close()
@@ -186,6 +189,15 @@ class Launcher(QObject):
                             server=opened.server.where, login=who.login)  # fmt: skip
         self.settings.remember_team_server(opened.server)
         return self._show(opened, Remembered(identity), readonly=who.role == Role.VIEWER)
+
+    def show_replica(self, opened: Opened, *, readonly: bool = False) -> MainWindow:
+        """An offline copy of a team plan: you are the login it was taken as, with what it may change."""
+        assert opened.replica is not None
+        r = opened.replica
+        name = next((p.name for p in opened.people if p.id == r.person_id), r.login)
+        identity = Identity(name, r.person_id, ROLE_WORDS[Role(r.role)], granted=r.role,
+                            server=TeamServer.from_url(r.server).where, login=r.login)  # fmt: skip
+        return self._show(opened, Remembered(identity), readonly=readonly or r.role == Role.VIEWER)
 
     def _show(self, opened: Opened, chosen: Remembered, *, readonly: bool) -> MainWindow:
         ctx = AppContext(opened.store, chosen.identity, read_only=readonly or chosen.read_only,

@@ -234,6 +234,10 @@ class AppContext(QObject):
         op = WriteOp(self, replay, {"txn": step.txn}, stack=False).success(moved).finally_(settled)
         return (op.failure(refused) if refused is not None else op).run()
 
+    def broadcast(self, changes: Changes, initiator: object | None = None) -> None:
+        """Tell every page of a change written outside a service (a sync's): it is not on the undo stack."""
+        self._broadcast(changes, initiator)
+
     def _broadcast(self, changes: Changes, initiator: object | None = None) -> None:
         if changes.summary:
             self.message.emit(changes.summary)

@@ -29,12 +29,16 @@ from sqlalchemy.exc import DBAPIError
 from tracker.enums import PeriodStatus
 from tracker.models import Kind
 from tracker.queries import PeriodRow, PlanInfo, current_plan, people, periods
+from tracker.queries.conflicts import open_conflicts
 from tracker.services import Changes
+from tracker.sync.replica import read_replica
+from tracker.sync.run import SyncReport
 from tracker.team.connect import is_connection_lost
 from tracker.wording import name_and_role
 from ui.appearance import Appearance
 from ui.context import AppContext
 from ui.icons import icon
+from ui.offline import SyncControl, take_offline
 from ui.pages import PAGES, PageSpec
 from ui.settings import AppSettings, Remembered
 from ui.tasks import TaskProgressDialog, TaskStatusWidget
@@ -87,6 +91,9 @@ class MainWindow(QMainWindow):
         self.appearance = appearance
         with ctx.read() as session:
             self.plan: PlanInfo = current_plan(session)
+            self.replica = read_replica(session) if ctx.store.path is not None else None
+        # an offline copy: its Sync button and the banner naming the team plan it was taken from
+        self.sync_control = SyncControl(ctx, self.replica, self) if self.replica is not None else None
         self.setWindowTitle(f"{self.plan.name} — Delivery Plan Tracker")
         self.setAccessibleName("Delivery Plan Tracker")
         self.pages: dict[str, QWidget] = {}
@@ -116,6 +123,10 @@ class MainWindow(QMainWindow):
         self.superseded_banner.setAccessibleName(f"Replaced plan: {ctx.store.superseded or ''}")
         self.superseded_banner.setVisible(bool(ctx.store.superseded))
         column.addWidget(self.superseded_banner)
+        if self.sync_control is not None:
+            column.addWidget(self.sync_control.banner)
+            self.sync_control.synced.connect(self._on_synced)
+            self.sync_control.sync_failed.connect(lambda why: tell(self, "Not synced", why))
         row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.nav)
@@ -143,9 +154,12 @@ class MainWindow(QMainWindow):
             appearance.palette_changed.connect(self._on_palette_changed)
         self._update_undo_actions()
         self._offer_pmo_actions()
+        self._show_conflict_count()
         if PAGES:
             self._show_start_page()
         self.setTabOrder(self.nav, self.stack)
+        if self.sync_control is not None:  # sync on opening when the server answers (quietly)
+            self.sync_control.sync_if_reachable()
 
     def _show_start_page(self) -> None:
         """The dashboard for the PMO and the SLT; a lead starts on the objectives they lead."""
@@ -184,6 +198,10 @@ class MainWindow(QMainWindow):
         self.connect_action = self._action(
             "Connect to a &team plan…", self.connect_requested.emit,
             name="Log in to the plan your team shares on a server",
+        )  # fmt: skip
+        self.work_offline_action = self._action(
+            "Work &offline…", lambda: self.work_offline(),
+            name="Take a copy of the team plan to work on without the server, and sync it later",
         )  # fmt: skip
         self.save_copy_action = self._action(
             "Save a &copy…", self._on_save_copy, std.SaveAs, "Save a copy (backup)"
@@ -270,6 +288,8 @@ class MainWindow(QMainWindow):
         file.addAction(self.rollover_action)
         file.addAction(self.open_action)
         file.addAction(self.connect_action)
+        file.addAction(self.work_offline_action)
+        self.work_offline_action.setVisible(self.team and self.ctx.store.path is None)  # connected only
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addMenu(self.recent_menu)
@@ -323,6 +343,9 @@ class MainWindow(QMainWindow):
                 tools.addSeparator()
             else:
                 tools.addAction(action)
+        if self.sync_control is not None:
+            tools.addSeparator()
+            tools.addWidget(self.sync_control.button)
         self.addToolBar(tools)
         self.toolbar = tools
 
@@ -381,6 +404,8 @@ class MainWindow(QMainWindow):
                              (self.identity_action, "person")):  # fmt: skip
             action.setIcon(icon(name, colour))
         self.identity_button.setIcon(icon("person", colour))
+        if self.sync_control is not None:
+            self.sync_control.button.setIcon(icon("sync", colour))
 
     # ------------------------------------------------------------------------------------------ pages
 
@@ -489,13 +514,13 @@ class MainWindow(QMainWindow):
         shown = name_and_role(who.name, who.role)
         text = f"You are: {shown[0]}" + "".join(f" ({more})" for more in shown[1:])
         if self.team:
-            text += f" on {who.server}"
+            text += f" on {who.server}" if self.replica is None else ", working offline"
             self.identity_button.setText(text)
             self.identity_button.setToolTip(
                 "Who the server knows you as: your login decides what you may change"
             )
             self.identity_button.setAccessibleName(text)
-            self.db_label.setVisible(False)  # the button names the server and database
+            self.db_label.setVisible(self.replica is not None)  # else the button names the server
             return
         self.identity_button.setText(text)
         self.identity_button.setToolTip("Change who you are (recorded on every change)")
@@ -599,6 +624,46 @@ class MainWindow(QMainWindow):
             self._show_marking()
             self.sample_badge.setVisible(self.plan.is_sample)
             self.setWindowTitle(f"{self.plan.name} — Delivery Plan Tracker")
+        if changes.touches(Kind.SYNC_CONFLICT):
+            self._show_conflict_count()
+
+    def _show_conflict_count(self) -> None:
+        """The Conflicts entry counts the open ones; a plain plan file, which has none, does not list it."""
+        if "conflicts" not in self._specs:
+            return
+        row = self.page_keys().index("conflicts")
+        item, title = self.nav.item(row), self._specs["conflicts"].title
+        synced = self.team or self.replica is not None
+        item.setHidden(not synced)
+        self.page_actions[row].setVisible(synced)
+        if not synced:
+            return
+        try:
+            with self.ctx.read() as session:
+                n = open_conflicts(session)
+        except DBAPIError as exc:  # a team plan's server away: the count stays as last read
+            if not is_connection_lost(exc):
+                raise
+            return
+        item.setText(f"{title} ({n})" if n else title)
+        item.setToolTip(f"{title}: {n} open" if n else title)
+
+    def _on_synced(self, report: SyncReport, quiet: bool) -> None:
+        """After a sync: refusals and conflicts are on the Conflicts page, which opens when asked."""
+        held = report.outcomes.get("conflict", 0) + report.outcomes.get("merged", 0)
+        notes = []
+        if report.refused:
+            notes.append(f"{len(report.refused)} refused by the team plan")
+        if held:
+            notes.append(f"{held} held as conflicts")
+        if notes:
+            self.statusBar().showMessage(f"{report.words} {'; '.join(notes).capitalize()}: see Conflicts.")
+            if not quiet:
+                self.show_page("conflicts")
+
+    def work_offline(self, out: Path | None = None) -> Any:
+        """File > Work offline…: take a copy of the team plan (``out`` skips the dialog), then open it."""
+        return take_offline(self.ctx, self, out, then=lambda path: self.open_requested.emit(str(path), False))
 
     def _on_ctx_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -13,6 +13,7 @@ from tracker.lock import DatabaseLocked
 from tracker.migrate import NewerSchema, NotATrackerDatabase
 from tracker.queries import PersonRow, PlanInfo, current_plan, people
 from tracker.store import Store, Unwritable, building_store, default_db_path, open_store
+from tracker.sync.replica import Replica, read_replica
 from tracker.team.connect import (
     ConnectError,
     TeamServer,
@@ -36,6 +37,7 @@ class Opened:
     warnings: tuple[str, ...] = ()  # e.g. today's automatic backup failed: shown, never silent
     team: WhoYouAre | None = None  # a team plan: who the server says you are
     server: TeamServer | None = None  # a team plan: where it is (never the password)
+    replica: Replica | None = None  # an offline copy of a team plan: where from, and as whom
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,12 @@ def open_plan(
     try:
         warnings: list[str] = []  # (the day's backup is taken once the window is on screen: Launcher)
         progress.report(0, 0, "Reading the plan…")
-        team = server = None
+        team = server = replica = None
         with store.read() as session:
             plan = current_plan(session)
             persons = people(session)
+            if store.path is not None:  # an offline copy: who you are is the login it was taken as
+                replica = read_replica(session)
             if store.path is None:  # a team plan given as --db URL: the server says who you are
                 server = TeamServer.from_url(where)
                 try:
@@ -83,7 +87,9 @@ def open_plan(
         raise
     # a team plan is remembered (recent plans) without any password the URL held
     location = server.location if server is not None else where
-    return Opened(location, store, plan, persons, created, tuple(warnings), team=team, server=server)
+    return Opened(
+        location, store, plan, persons, created, tuple(warnings), team=team, server=server, replica=replica
+    )
 
 
 def open_team_plan(server: TeamServer, password: str, progress: Progress) -> Opened:

@@ -40,4 +40,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("people", "People", "people", "ui.pages.people:PeoplePage"),
     PageSpec("periods", "Periods and returns", "periods", "ui.pages.periods:PeriodsPage"),
     PageSpec("audit", "Audit log", "audit", "ui.pages.audit:AuditPage"),
+    PageSpec("conflicts", "Conflicts", "conflicts", "ui.pages.conflicts:ConflictsPage"),
 )
