@@ -11,7 +11,6 @@ from sqlalchemy import Connection, delete, insert, select, text, update
 from sqlmodel import Session, col
 
 from tracker.backup import Progress
-from tracker.copy import copy_rows
 from tracker.db import StoreError, make_engine
 from tracker.migrate import SCHEMA_HEAD
 from tracker.models import AuditEntry, StoreMeta
@@ -59,6 +58,8 @@ def server_schema(conn: Connection | Session) -> str | None:
 
 def create_replica(url: str, out: Path, progress: Progress | None = None) -> Replica:
     """Copy the team plan at ``url`` (a login's own URL) into the new file ``out``; all of it or nothing."""
+    from tracker.copy import copy_rows  # not needed to open a replica, only to take one
+
     out = Path(out)
     if out.exists():
         raise SyncError(f"{out} already exists; choose a new file name for the replica.")
