@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -818,6 +818,14 @@ class MainWindow(QMainWindow):
                 apply(palette)
 
     # ------------------------------------------------------------------------------------------ closing
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        bar = self.statusBar()
+        text = bar.currentMessage()
+        if text:  # given before the window was shown, which brought back the widgets a message hides
+            bar.clearMessage()  # (the same text again would be ignored)
+            bar.showMessage(text, 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watcher.stop()

@@ -638,3 +638,17 @@ def test_a_long_objective_title_keeps_to_two_lines_and_is_whole_on_hover(plan_ct
     qtbot.waitUntil(lambda: title.text().endswith("…"))
     assert title.heightForWidth(title.width()) <= 2 * title.fontMetrics().lineSpacing() + 2
     assert title.toolTip().endswith(long_title.strip()) and title.full_text() == title.toolTip()
+
+
+def test_a_message_given_before_the_window_shows_still_hides_the_left_of_the_status_bar(
+    plan_ctx, app_settings, qtbot
+):  # type: ignore[no-untyped-def]
+    """A sync on opening can report before the window is on screen; showing the window must not bring
+    the plan's name and the period back on top of the message (Qt re-shows what the message hid)."""
+    win = MainWindow(plan_ctx, location="/plans/test plan.db", settings=app_settings)
+    qtbot.addWidget(win)
+    win.statusBar().showMessage("Sent 1 change(s); took 1 row(s) from the team plan", 8000)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.statusBar().currentMessage().startswith("Sent 1 change")
+    assert not win.db_label.isVisible() and not win.period_combo.isVisible()

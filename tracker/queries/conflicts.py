@@ -56,7 +56,12 @@ def shown(encoded: str | None) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, dict) and "fields" in value:
-        parts = [f"{k}: {decode(v)}" for k, v in value["fields"].items()]
+        fields = {k: decode(v) for k, v in value["fields"].items()}
+        if fields == {"deleted": True}:
+            return "removed"
+        if fields == {"deleted": False}:
+            return "restored"
+        parts = [f"{k.replace('_', ' ')}: {shown(v)}" for k, v in value["fields"].items() if k != "deleted"]
         return "; ".join(parts) if value.get("action") != "create" else "new: " + "; ".join(parts)
     if isinstance(value, bool):
         return "yes" if value else "no"
