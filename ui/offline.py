@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QToolButton, QWidget
 
 from tracker.models import Kind
@@ -72,8 +72,12 @@ def take_offline(
     return task.start()
 
 
+RETRY_MS = 60_000  # how often waiting changes look for the team plan: a network back is a sync soon after
+
+
 class SyncControl(QObject):
-    """The replica's Sync button and the banner saying where it came from; runs each sync."""
+    """The replica's Sync button and the banner saying where it came from; runs each sync, and, while
+    changes wait, looks for the team plan every minute and syncs quietly once it answers (a reconnect)."""
 
     synced = Signal(object, bool)  # SyncReport, after its changes were broadcast; whether asked quietly
     sync_failed = Signal(str)  # why nothing was synced, in one line
@@ -96,6 +100,11 @@ class SyncControl(QObject):
         self.banner.setObjectName("OfflineBanner")
         self.banner.setWordWrap(True)
         ctx.changed.connect(self._on_ctx_changed)
+        self.retry = QTimer(self)
+        self.retry.setInterval(RETRY_MS)
+        self.retry.timeout.connect(self._on_retry)
+        self.retry.start()
+        self.probing: Task | None = None
         self.refresh()
 
     # ------------------------------------------------------------------------------------------ showing
@@ -123,6 +132,17 @@ class SyncControl(QObject):
 
     def _on_button_clicked(self) -> None:
         self.sync()
+
+    def _on_retry(self) -> Task | None:
+        """Changes waiting and no sync under way: look for the team plan, and sync if it answers."""
+        if (
+            not self.waiting
+            or self.running is not None
+            or self.probing is not None
+            or self.ctx.store.readonly
+        ):
+            return None
+        return self.sync_if_reachable()
 
     # ------------------------------------------------------------------------------------------ syncing
 
@@ -157,7 +177,12 @@ class SyncControl(QObject):
 
         task = self.ctx.runner.task(probe, label=f"Looking for {server.where}")
         task.succeeded.connect(lambda answered: self.sync(quiet=True) if answered else None)
+        task.finished.connect(self._on_probe_finished)
+        self.probing = task
         return task.start()
+
+    def _on_probe_finished(self) -> None:
+        self.probing = None
 
     def _on_task_succeeded(self, report: SyncReport, quiet: bool) -> None:
         self.last_problem = ""

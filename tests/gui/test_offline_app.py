@@ -231,3 +231,20 @@ def test_a_late_submission_is_offered_to_the_pmo_alone_who_rejects_it(tmp_path, 
 def all_conflicts(where):  # type: ignore[no-untyped-def]
     with open_store(where, readonly=True) as store, store.read() as session:
         return list(session.exec(select(SyncConflict)))
+
+
+def test_waiting_changes_go_by_themselves_once_the_team_plan_answers_again(tmp_path, qtbot, open_window):
+    """Sync on reconnect: while changes wait, the replica looks for the team plan every minute."""
+    with synced_team(tmp_path) as s:
+        window = open_window(s.files["lead_a"])
+        sync = window.sync_control
+        assert sync.retry.isActive() and sync.retry.interval() == 60_000
+        assert sync._on_retry() is None  # nothing waiting: nothing to look for
+        window.ctx.write(
+            update_milestone, milestone_id=s.m_a, changes={"notes": "Written on the train"}
+        ).run()
+        qtbot.waitUntil(lambda: sync.waiting == 1)
+        with qtbot.waitSignal(sync.synced, timeout=30_000):
+            sync.retry.timeout.emit()  # the minute is up, and the network is back
+        assert get(s.t.pmo, Milestone, s.m_a).notes == "Written on the train"
+        assert sync.waiting == 0
