@@ -218,9 +218,11 @@ def test_a_consistent_forgery_without_an_anchor_is_caught_by_a_printed_one(plan,
         plan,
         "SELECT seq, entity_id, new FROM audit_entry WHERE entity = 'risk' AND field = 'created' LIMIT 1",
     )
-    created = dict(json.loads(str(new)), residual_impact=1)
+    was = json.loads(str(new))
+    forged = 1 if was["residual_impact"] != 1 else 2  # a real change, whichever risk the index returns first
+    created = dict(was, residual_impact=forged)
     sql(plan, "UPDATE audit_entry SET new = ? WHERE seq = ?", params=(encode(created), e_seq))
-    sql(plan, "UPDATE risk SET residual_impact = 1 WHERE id = ?", params=(uid,))
+    sql(plan, "UPDATE risk SET residual_impact = ? WHERE id = ?", params=(forged, uid))
     rechain(plan, e_seq)
     code, found, _ = check(capsys, plan, "--forget-anchors")  # as if the app had never seen the file
     assert code == 0, found
