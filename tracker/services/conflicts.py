@@ -20,6 +20,7 @@ from tracker.models import ENTITIES, Kind, ReportingPeriod, SyncConflict
 from tracker.outbox import replica_login
 from tracker.services.base import Changes, coerce, unit_of_work
 from tracker.services.permissions import acting_as, require_may_write
+from tracker.services.registry import entity
 
 CHOICES = ("mine", "theirs", "edit", "accept", "reject")
 
@@ -83,6 +84,10 @@ def _settle(
     if conflict.reason in (ConflictReason.SAME_FIELD, ConflictReason.CODE_TAKEN):
         if choice == "edit":
             new = coerce(cls, conflict.field, value)
+            e = entity(conflict.item_kind)
+            if e.update is not None:  # the item's own checks on a typed value, as its form makes them
+                e.update(session, actor=uow.actor, **{e.id_arg: item.id}, changes={conflict.field: new})
+                return ConflictState.EDITED
         elif conflict.reason == ConflictReason.CODE_TAKEN:
             raise ValidationError(
                 "The code you chose is another item's: keep the code it was given (theirs) or type a new one.",
