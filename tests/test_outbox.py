@@ -10,9 +10,15 @@ from sqlmodel import select
 
 from tests.builders import small_plan
 from tracker.errors import ValidationError
-from tracker.models import Outbox, StoreMeta
+from tracker.models import Milestone, Objective, Outbox, StoreMeta
 from tracker.outbox import REPLICA_ID, REPLICA_LOGIN, REPLICA_ROLE, forget_replica
-from tracker.services import create_milestone, delete_milestone, revert_transaction, update_milestone
+from tracker.services import (
+    create_milestone,
+    delete_milestone,
+    revert_transaction,
+    update_milestone,
+)
+from tracker.services.base import unit_of_work
 
 
 @pytest.fixture
@@ -81,3 +87,17 @@ def test_undo_reaches_the_outbox_and_a_refused_change_leaves_nothing(store, acto
         update_milestone(session, actor=actor, milestone_id=made.created[0], changes={"notes": "kept?"})
         update_milestone(session, actor=actor, milestone_id=made.created[0], changes={"title": ""})
     assert ops(store) == before  # rolled back whole: the first change's operation too
+
+
+def test_operations_go_in_the_order_they_were_made_so_a_new_parent_precedes_its_children(
+    store, actor, replica
+):
+    """One service that adds an objective and its milestone (as a plan import does) reports once."""
+    with store.write() as session:
+        uow = unit_of_work(session, actor)
+        objective = uow.create(Objective, plan_id=replica.plan, outcome_id=replica.outcome, ref="SER-01.09",
+                               title="A new objective", lead_id=replica.lead, ordinal=9)  # fmt: skip
+        uow.create(Milestone, objective_id=objective.id, title="Its first milestone",
+                   baseline_date=date(2024, 9, 30), forecast_date=date(2024, 9, 30))  # fmt: skip
+        uow.changes("an objective and its milestone")
+    assert [(k, a) for k, a, _b, _f in ops(store)] == [("objective", "create"), ("milestone", "create")]

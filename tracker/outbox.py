@@ -98,23 +98,29 @@ class Capture:
         self._dirty.add(key)
 
     def flush(self, session: Session, txn: str) -> None:
-        """Write the operations changed since the last flush (an upsert on the operation's id)."""
-        for key in sorted(self._dirty):
+        """Write the operations changed since the last flush (an upsert on the operation's id), in the
+        order they were first made: a new parent goes before its children, as the team plan needs them."""
+        rows, emptied = [], []
+        for key in [k for k in self._ops if k in self._dirty]:
             op = self._ops[key]
             fields = op.fields
             if op.action == UPDATE:
                 fields = {k: v for k, v in fields.items() if v[0] != v[1]}
             if not fields:
-                session.execute(delete(Outbox).where(col(Outbox.op_id) == op.op_id))
+                emptied.append(op.op_id)
                 continue
-            values = {
+            rows.append({
                 "op_id": op.op_id, "txn": txn, "kind": op.kind, "row_id": op.row_id, "action": op.action,
                 "base_revision": op.base_revision, "fields": json.dumps(fields, separators=(",", ":")),
                 "login": self.login, "schema_version": SCHEMA_HEAD, "state": PENDING, "message": "",
-            }  # fmt: skip
-            stmt = sqlite_insert(Outbox).values(values)
+            })  # fmt: skip
+        if emptied:
+            session.execute(delete(Outbox).where(col(Outbox.op_id).in_(emptied)))
+        if rows:
+            stmt = sqlite_insert(Outbox)
             session.execute(
-                stmt.on_conflict_do_update(index_elements=["op_id"], set_={"fields": values["fields"]})
+                stmt.on_conflict_do_update(index_elements=["op_id"], set_={"fields": stmt.excluded.fields}),
+                rows,
             )
         self._dirty.clear()
 
