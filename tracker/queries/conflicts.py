@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.audit import decode
@@ -85,10 +86,12 @@ def conflict_rows(session: Session, *, include_settled: bool = False) -> list[Co
 
 
 def open_conflicts(session: Session) -> int:
-    query = select(SyncConflict.id).where(
-        col(SyncConflict.deleted).is_(False), col(SyncConflict.state) == ConflictState.OPEN
+    query = (
+        select(func.count())
+        .select_from(SyncConflict)
+        .where(col(SyncConflict.deleted).is_(False), col(SyncConflict.state) == ConflictState.OPEN)
     )
-    return len(session.exec(query).all())
+    return int(session.exec(query).one())
 
 
 def outbox_rows(session: Session) -> list[OutboxRow]:
@@ -104,7 +107,10 @@ def outbox_rows(session: Session) -> list[OutboxRow]:
 
 
 def waiting_count(session: Session) -> int:
-    return len(session.exec(select(Outbox.seq).where(col(Outbox.state) == PENDING)).all())
+    """How many changes wait to be sent (read after every change on a replica: one count, no rows)."""
+    return int(
+        session.exec(select(func.count()).select_from(Outbox).where(col(Outbox.state) == PENDING)).one()
+    )
 
 
 def _item(session: Session, kind: str, item_id: str) -> str:

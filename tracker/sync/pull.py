@@ -114,7 +114,6 @@ def _apply_table(
     for name in unique_text_fields(cls):  # codes that move between rows: out of the way first
         moving = [r["id"] for r in rows if r["id"] in here and getattr(here[r["id"]], name) != r[name]]
         park(session, cls, name, moving)  # the rows still hold their old codes: the audit says old to new
-    written = 0
     stamps: list[dict[str, Any]] = []
     for server_row in rows:
         kept = keep.get((kind.value, server_row["id"]), set())
@@ -122,12 +121,11 @@ def _apply_table(
         local = here.get(server_row["id"])
         if local is None:
             deleted = values.pop("deleted", False)
-            local = uow.create(cls, id=server_row["id"], **values)
+            local = here[server_row["id"]] = uow.create(cls, id=server_row["id"], **values)
             if deleted:
                 uow.update(local, {"deleted": True})
         else:
             uow.update(local, values)
-        written += 1
         if not kept:
             stamps.append({"b_id": server_row["id"], "b_revision": server_row["revision"],
                            "b_by": server_row["changed_by"], "b_at": server_row["changed_at"]})  # fmt: skip
@@ -141,11 +139,8 @@ def _apply_table(
             stamps,
         )  # fmt: skip
         for stamp in stamps:
-            session.expire(
-                here.get(stamp["b_id"]) or session.get(cls, stamp["b_id"]),
-                ["revision", "changed_by", "changed_at"],
-            )  # type: ignore[arg-type]
-    return written
+            session.expire(here[stamp["b_id"]], ["revision", "changed_by", "changed_at"])
+    return len(rows)
 
 
 def _local(session: Session, cls: type[Editable], ids: list[str]) -> list[Editable]:

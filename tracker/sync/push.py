@@ -93,7 +93,8 @@ def apply_ops(session: Session, ops: Sequence[Op], *, login: str, replica_id: st
                 out = {op.op_id: _one(uow, op, replica_id, late.get(op.txn)) for op in todo}
             session.flush()
     except (StaleDataError, DBAPIError) as exc:
-        _refusal(exc, todo[0])  # a fault rather than a refusal goes no further
+        if not _is_refusal(exc):
+            raise  # a lost connection or a fault, not a refusal: the whole push is rolled back
         uow.rollback_to(mark)
         out = {op.op_id: _alone(uow, op, replica_id, late.get(op.txn)) for op in todo}
     session.add_all(
@@ -126,6 +127,8 @@ def _alone(uow: UnitOfWork, op: Op, replica_id: str, period: str | None) -> Outc
         savepoint.commit()
         return result
     except (NotPermitted, StaleDataError, DBAPIError) as exc:
+        if not _is_refusal(exc):
+            raise
         savepoint.rollback()
         uow.rollback_to(mark)
         return Outcome(OpOutcome.REFUSED, _refusal(exc, op))
@@ -157,13 +160,15 @@ def _already_applied(session: Session, op_ids: list[str]) -> dict[str, Outcome]:
     return found
 
 
+def _is_refusal(exc: BaseException) -> bool:
+    """The server saying no (row-level security, a grant, a trigger), rather than a fault or a lost connection."""
+    return not isinstance(exc, DBAPIError) or getattr(exc.orig, "sqlstate", None) in REFUSAL_STATES
+
+
 def _refusal(exc: BaseException, op: Op) -> str:
     if isinstance(exc, NotPermitted):
         return str(exc)
     if isinstance(exc, DBAPIError):
-        state = getattr(exc.orig, "sqlstate", None)
-        if state not in REFUSAL_STATES:
-            raise exc  # a lost connection or a fault, not a refusal: the whole push is rolled back
         first = str(exc.orig).strip().splitlines()[0]
         return f"The team plan refused this change to a {Kind(op.kind).label}: {first}."
     return f"The team plan refused this change to a {Kind(op.kind).label}: it is not one you may change."
@@ -181,7 +186,8 @@ def _late_transactions(session: Session, ops: list[Op]) -> dict[str, str]:
         if op.txn in late:
             continue
         cls = ENTITIES[Kind(op.kind)]
-        period = _closed_period(session, cls, session.get(cls, op.row_id), _values(cls, op.fields, 1))
+        sent = decode(op.fields["period_id"][1]) if "period_id" in op.fields else None
+        period = _closed_period(session, cls, session.get(cls, op.row_id), sent)
         if period is not None:
             late[op.txn] = period
     return late
@@ -280,13 +286,13 @@ def _free_code(session: Session, cls: type[Editable], name: str, values: dict[st
 
 
 def _closed_period(
-    session: Session, cls: type[Editable], row: Editable | None, mine: dict[str, Any]
+    session: Session, cls: type[Editable], row: Editable | None, sent: str | None
 ) -> str | None:
     """The id of the closed period this row (as it is, or as the change would make it) belongs to."""
     table: Table = cls.__table__  # type: ignore[attr-defined]
     if "period_id" not in table.c or cls is SyncConflict:
         return None
-    ids = {p for p in (getattr(row, "period_id", None), mine.get("period_id")) if p}
+    ids = {p for p in (getattr(row, "period_id", None), sent) if p}
     for period_id in ids:
         period = session.get(ReportingPeriod, period_id)
         if period is not None and period.status == "closed":

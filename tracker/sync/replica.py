@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from tracker.backup import Progress
 from tracker.db import StoreError, make_engine
-from tracker.migrate import SCHEMA_HEAD
+from tracker.migrate import SCHEMA_HEAD, current_revision
 from tracker.models import AuditEntry, StoreMeta
 from tracker.outbox import (
     REPLICA_CURSOR,
@@ -52,10 +52,6 @@ def server_id(conn: Connection | Session) -> str:
     return str(first or "")
 
 
-def server_schema(conn: Connection | Session) -> str | None:
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()  # type: ignore[no-any-return]
-
-
 def create_replica(url: str, out: Path, progress: Progress | None = None) -> Replica:
     """Copy the team plan at ``url`` (a login's own URL) into the new file ``out``; all of it or nothing."""
     from tracker.copy import copy_rows  # not needed to open a replica, only to take one
@@ -72,7 +68,7 @@ def create_replica(url: str, out: Path, progress: Progress | None = None) -> Rep
                     "That database is not a team plan with logins (run `server init` and `users add` on it "
                     "first), so there is nothing to take offline."
                 )
-            schema = server_schema(session)
+            schema = current_revision(session.connection())
         if schema != SCHEMA_HEAD:
             raise SyncError(
                 f"The team plan is at schema {schema} and this app at {SCHEMA_HEAD}: the team plan and the "

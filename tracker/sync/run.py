@@ -21,13 +21,13 @@ from sqlmodel import Session, col
 
 from tracker.db import make_engine
 from tracker.enums import OpOutcome, Role
-from tracker.migrate import KNOWN_REVISIONS, SCHEMA_HEAD
+from tracker.migrate import KNOWN_REVISIONS, SCHEMA_HEAD, current_revision
 from tracker.models import Outbox
 from tracker.outbox import PENDING, REFUSED
 from tracker.store import Store, open_store
 from tracker.sync.pull import apply_feed, read_feed
 from tracker.sync.push import Op, Outcome, apply_ops
-from tracker.sync.replica import Replica, SyncError, read_replica, server_id, server_schema
+from tracker.sync.replica import Replica, SyncError, read_replica, server_id
 from tracker.team.connect import TeamServer, is_connection_lost, why_not_connected
 
 # How a waiting operation made under an older schema becomes one the current schema takes: revision ->
@@ -110,7 +110,7 @@ def upgrade_op(op: Op, schema: str) -> Op:
 
 def _check_server(engine: Engine, replica: Replica) -> None:
     with Session(engine) as session:
-        schema = server_schema(session)
+        schema = current_revision(session.connection())
         identity = server_id(session)
     if identity != replica.server_id:
         raise SyncError(
